@@ -1,0 +1,103 @@
+"""Text analysis shared by indexing, query parsing, snippets and hit marking.
+
+Two analyzers over one tokenizer:
+- *exact*: case and accents folded (``Hằng`` = ``hang``), ``Việt Nam``/``Viet Nam``
+  joined into ``vietnam``; used for phrases, wildcards and fuzzy terms, so a
+  quoted phrase means those very words and ``coop*`` is not defeated by stems.
+- *stemmed*: the same, then English Porter2 (Snowball) stems (``cooperate`` = ``cooperation``);
+  used for plain words.
+
+Snippets and the reader's hit marks use the same functions (`word_keys`), so
+what is marked is exactly what matched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang.porter2 import stem as porter2_stem
+
+TOKEN_PATTERN = re.compile(
+    r"vi[eêệ]t[ \t\u00a0\-]*nam(?![\w])"  # Việt Nam / Viet Nam / Viet-Nam -> one word
+    r"|\w+(?:\.\w+)*",  # words; U.S. and 7.09 stay whole; apostrophes split
+    re.IGNORECASE | re.UNICODE,
+)
+_JOINED_VIETNAM = re.compile(r"^vi[eêệ]t[\s\-]*nam$")
+_FOLD_EXTRA = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
+_DROP = frozenset({"s", "t"})
+"""What is left of possessives and contractions after splitting at apostrophes."""
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower case, strip accents and join ``viet nam``: the exact-match key of a word."""
+    text = word.lower()
+    if not text.isascii():
+        text = text.translate(_FOLD_EXTRA)
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+    if _JOINED_VIETNAM.match(text):
+        return "vietnam"
+    if "." in text and not any(ch.isdigit() for ch in text):
+        text = text.replace(".", "")  # U.S. -> us, like US
+    return text
+
+
+@lru_cache(maxsize=200_000)
+def stem(folded: str) -> str:
+    """Porter2 stem of a folded word (cached: the vocabulary is small)."""
+    if len(folded) < 3 or not folded.isalpha():
+        return folded
+    return str(porter2_stem(folded))
+
+
+def word_keys(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, exact key, stemmed key) of every word, for snippets and marks."""
+    for match in TOKEN_PATTERN.finditer(text):
+        exact = fold(match.group(0))
+        if exact in _DROP:
+            continue
+        yield match.start(), match.end(), exact, stem(exact)
+
+
+class FoldFilter(Filter):  # type: ignore[misc]
+    """Whoosh filter applying `fold` (replaces LowercaseFilter + accent folding)."""
+
+    def __call__(self, tokens: Iterator[object]) -> Iterator[object]:
+        for token in tokens:
+            token.text = fold(token.text)  # type: ignore[attr-defined]
+            yield token
+
+
+class StemmingFilter(Filter):  # type: ignore[misc]
+    """Whoosh filter applying the cached `stem`."""
+
+    def __call__(self, tokens: Iterator[object]) -> Iterator[object]:
+        for token in tokens:
+            token.text = stem(token.text)  # type: ignore[attr-defined]
+            yield token
+
+
+def _tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(expression=TOKEN_PATTERN)
+
+
+def exact_analyzer() -> Analyzer:
+    return _tokenizer() | FoldFilter() | StopFilter(stoplist=_DROP, minsize=1, renumber=True)
+
+
+def stemming_analyzer() -> Analyzer:
+    return exact_analyzer() | StemmingFilter()
+
+
+def name_analyzer() -> Analyzer:
+    """For person/org/place fields: folded words, no stems (names are not English)."""
+    return exact_analyzer()

@@ -1,0 +1,197 @@
+"""The facade the GUI, the CLI and scripts use: ``Archive.open(path)``.
+
+    archive = Archive.open(root)                 # opens or creates the index; no file scan
+    report = archive.update(progress=cb)         # incremental; -> UpdateReport
+    result = archive.search(SearchRequest(text="kazakh", countries=("KZ",)))
+    article = archive.article("sub/file.txt")    # stored fields, no file read
+    archive.close()
+
+``search``/``article``/``stats``/``hit_spans`` may be called from any thread,
+also while ``update`` runs in another (they see the previous index until each
+batch commits). Only one ``update`` runs at a time per index, across processes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from resources import resource_path
+from search import __version__
+from search.doctable import DocTable
+from search.entities import country_name, lookup_country
+from search.errors import ArchiveNotFound, ArticleNotFound, IndexDamaged
+from search.index import (
+    IndexPaths,
+    Meta,
+    default_index_dir,
+    discard,
+    open_or_create,
+    update_index,
+)
+from search.model import (
+    ArchiveStats,
+    Article,
+    CancelCheck,
+    ProgressCallback,
+    SearchRequest,
+    SearchResult,
+    Skip,
+    UpdateReport,
+)
+from search.query import Marker, QueryParser, run_search
+from search.schema import article_from_stored
+
+__all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]
+
+log = logging.getLogger("archive.api")
+
+
+def default_archive_path() -> Path:
+    """The sample archive bundled with the app, opened on first start."""
+    return resource_path("sample-archive")
+
+
+class Archive:
+    """One archive folder and its index."""
+
+    def __init__(self, root: Path, paths: IndexPaths, ix: Any) -> None:
+        self.root = root
+        self.index_dir = paths.root
+        self._paths = paths
+        self._ix = ix
+        self._lock = threading.RLock()
+        self._parser = QueryParser(ix.schema, lookup_country)
+        self._searcher = ix.searcher()
+        self._table = DocTable.build(self._searcher.reader())
+
+    # --- lifecycle -----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, root: Path | str, index_dir: Path | str | None = None, *, discard_damaged: bool = False
+    ) -> Archive:
+        """Open an archive folder; raises ``ArchiveNotFound``, ``IndexDamaged``, ``IndexLocked``.
+
+        With ``discard_damaged``, an unreadable index is deleted and replaced by
+        an empty one (the next ``update`` fills it).
+        """
+        root = Path(root).expanduser()
+        if not root.is_dir():
+            raise ArchiveNotFound(f"The archive folder {root} does not exist or is not a folder.")
+        root = root.resolve()
+        paths = IndexPaths(Path(index_dir).expanduser() if index_dir else default_index_dir(root))
+        try:
+            ix = open_or_create(paths, root)
+        except IndexDamaged:
+            if not discard_damaged:
+                raise
+            log.warning("discarding damaged index %s", paths.root)
+            discard(paths)
+            ix = open_or_create(paths, root)
+        return cls(root, paths, ix)
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._ix.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def update(
+        self,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+        rebuild: bool = False,
+    ) -> UpdateReport:
+        """Index added and changed files, drop deleted ones (``rebuild``: start over)."""
+        try:
+            report = update_index(self._paths, self.root, progress, cancel, rebuild)
+        finally:
+            self.refresh()
+        return report
+
+    def refresh(self) -> None:
+        """Pick up what another writer (or our own update) committed."""
+        with self._lock:
+            if self._searcher.up_to_date() and self._ix.storage.folder == str(self._paths.live):
+                return
+            self._searcher.close()
+            self._ix.close()
+            self._ix = whoosh_index.open_dir(str(self._paths.live))
+            self._searcher = self._ix.searcher()
+            self._table = DocTable.build(self._searcher.reader())
+
+    # --- reading -------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = self._parser.parse(request.text)
+        with self._lock:
+            return run_search(request, self._searcher, self._table, parsed, self._body_of)
+
+    def article(self, article_id: str) -> Article:
+        with self._lock:
+            docnum = self._table.docnum_by_id.get(article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
+            stored = self._searcher.stored_fields(docnum)
+        path = self.root.joinpath(*article_id.split("/"))
+        return article_from_stored(article_id, stored["doc"], str(path))
+
+    def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
+        """(start, end) of the words in ``text`` that ``query_text`` matches, for marking."""
+        parsed = self._parser.parse(query_text)
+        if parsed.is_every:
+            return []
+        with self._lock:
+            marker = Marker.from_query(parsed.query, self._searcher.reader())
+        return marker.spans(text)
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._table.docnum_by_id)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._table.docnum_by_id)
+
+    def stats(self) -> ArchiveStats:
+        with self._lock:
+            table = self._table
+            keys = table.datekey[table.live]
+            dated = keys[keys > 0]
+            countries = table.countries.counts(table.live)
+        meta = Meta.load(self._paths.meta)
+        skipped = [Skip(k, str(v[2])) for k, v in sorted((meta.skipped if meta else {}).items())]
+        size = sum(f.stat().st_size for f in self._paths.live.glob("*") if f.is_file())
+        return ArchiveStats(
+            root=str(self.root),
+            index_dir=str(self.index_dir),
+            articles=len(keys),
+            dated=len(dated),
+            undated=int(len(keys) - len(dated)),
+            countries=countries,
+            first_date=_from_key(int(dated.min())) if len(dated) else None,
+            last_date=_from_key(int(dated.max())) if len(dated) else None,
+            index_bytes=size,
+            last_update=meta.last_update if meta else None,
+            skipped=skipped,
+        )
+
+    def _body_of(self, docnum: int) -> str:
+        body: str = json.loads(self._searcher.stored_fields(docnum)["doc"])["body"]
+        return body
+
+
+def _from_key(key: int) -> date:
+    return date(key // 10000, key // 100 % 100, key % 100)

@@ -1,0 +1,140 @@
+"""Per-document columns as numpy arrays, built once per index reader.
+
+Filters (countries, people, organisations, dates), facet counts and date
+sorting run over these arrays instead of Whoosh's per-query facet machinery,
+which rebuilds its categorisers on every search (see field-notes.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from search.schema import SEP
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(slots=True)
+class MultiValued:
+    """A multi-valued column as (document, value) pairs plus the value vocabulary."""
+
+    vocab: list[str]
+    index: dict[str, int]
+    docs: IntArray
+    values: IntArray
+
+    @classmethod
+    def build(cls, raw_values: list[bytes]) -> MultiValued:
+        index: dict[str, int] = {}
+        docs: list[int] = []
+        values: list[int] = []
+        for docnum, raw in enumerate(raw_values):
+            if not raw:
+                continue
+            for value in raw.decode().split(SEP):
+                if value:
+                    docs.append(docnum)
+                    values.append(index.setdefault(value, len(index)))
+        return cls(
+            vocab=list(index),
+            index=index,
+            docs=np.asarray(docs, dtype=np.int64),
+            values=np.asarray(values, dtype=np.int64),
+        )
+
+    def any_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
+        """Mask of documents having at least one of ``keys``."""
+        mask = np.zeros(size, dtype=bool)
+        wanted = [self.index[k] for k in keys if k in self.index]
+        if wanted:
+            mask[self.docs[np.isin(self.values, wanted)]] = True
+        return mask
+
+    def all_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
+        mask = np.ones(size, dtype=bool)
+        for key in keys:
+            mask &= self.any_of((key,), size)
+        return mask
+
+    def counts(self, selected: BoolArray, top: int | None = None) -> dict[str, int]:
+        """Value -> number of selected documents having it, most frequent first."""
+        if not len(self.docs):
+            return {}
+        hits = self.values[selected[self.docs]]
+        counts = np.bincount(hits, minlength=len(self.vocab))
+        nonzero = np.flatnonzero(counts)
+        order = sorted(nonzero.tolist(), key=lambda v: (-int(counts[v]), self.vocab[v]))
+        if top is not None:
+            order = order[:top]
+        return {self.vocab[v]: int(counts[v]) for v in order}
+
+
+@dataclass(slots=True)
+class DocTable:
+    size: int
+    live: BoolArray
+    ids: list[str]
+    docnum_by_id: dict[str, int]
+    datekey: IntArray
+    countries: MultiValued
+    people: MultiValued
+    orgs: MultiValued
+    places: MultiValued
+    _rows: Any
+    """The c_row column reader (decoded on demand for the page of hits)."""
+
+    @classmethod
+    def build(cls, reader: Any) -> DocTable:
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        if size:
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+
+        def column(name: str) -> list[Any]:
+            return list(reader.column_reader(name)) if size else []
+
+        ids = [raw.decode() for raw in column("c_id")]
+        return cls(
+            size=size,
+            live=live,
+            ids=ids,
+            docnum_by_id={article_id: d for d, article_id in enumerate(ids) if live[d]},
+            datekey=np.asarray(column("c_date"), dtype=np.int64).reshape(-1),
+            countries=MultiValued.build(column("c_countries")),
+            people=MultiValued.build(column("c_people")),
+            orgs=MultiValued.build(column("c_orgs")),
+            places=MultiValued.build(column("c_places")),
+            _rows=reader.column_reader("c_row") if size else None,
+        )
+
+    def row(self, docnum: int) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self._rows[docnum])
+        return data
+
+    def month_counts(self, selected: BoolArray) -> dict[str, int]:
+        keys = self.datekey[selected]
+        dated = keys[keys > 0] // 100
+        months, counts = np.unique(dated, return_counts=True)
+        out = {f"{m // 100:04d}-{m % 100:02d}": int(c) for m, c in zip(months, counts, strict=True)}
+        undated = int(np.count_nonzero(keys == 0))
+        if undated:
+            out["undated"] = undated
+        return out
+
+    def date_mask(self, start: date | None, end: date | None, include_undated: bool) -> BoolArray:
+        keys = self.datekey
+        mask = keys > 0
+        if start:
+            mask &= keys >= start.year * 10000 + start.month * 100 + start.day
+        if end:
+            mask &= keys <= end.year * 10000 + end.month * 100 + end.day
+        if include_undated:
+            mask |= keys == 0
+        return mask

@@ -1,0 +1,35 @@
+"""Errors a user can cause or fix. ``str(error)`` is a message for people.
+
+The CLI prints it and exits non-zero; the GUI shows it in a dialog or the
+status bar. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Base class: something about the archive, index or request a user can act on."""
+
+
+class ArchiveNotFound(ArchiveError):
+    """The archive folder does not exist or cannot be read."""
+
+
+class ArticleNotFound(ArchiveError):
+    """No article with that id is in the index."""
+
+
+class BadRequest(ArchiveError):
+    """A search or command argument cannot be understood (e.g. a bad date)."""
+
+
+class IndexLocked(ArchiveError):
+    """Another process is writing the index right now."""
+
+
+class IndexDamaged(ArchiveError):
+    """The index on disk cannot be read; rebuilding it fixes this."""
+
+
+class IndexWriteFailed(ArchiveError):
+    """Writing the index failed (disk full, permissions); the previous index is kept."""

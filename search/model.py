@@ -1,0 +1,341 @@
+"""Plain value objects passed between the engine, the CLI and the GUI.
+
+Nothing here knows about Whoosh or Qt: the GUI and scripts only ever see these
+dataclasses, so the engine can change its storage without touching them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+EntityType = Literal["PERSON", "ORG", "COUNTRY", "PLACE", "DATE"]
+ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "COUNTRY", "PLACE", "DATE")
+
+DateSource = Literal["metadata", "text", "none"]
+
+UNDATED = "undated"
+"""Key of the month facet that counts articles without a publication date."""
+
+
+@dataclass(slots=True, frozen=True)
+class Entity:
+    """One mention of a named thing in an article body.
+
+    ``start``/``end`` are character offsets into ``Article.body``; ``norm`` is the
+    canonical key shared by every mention of the same thing (ISO 3166-1 alpha-2
+    for countries, the fullest spelling for people), so counts and filters merge
+    variants.
+    """
+
+    type: EntityType
+    text: str
+    start: int
+    end: int
+    norm: str
+    role: str | None = None
+    """A person's title or office as the text gives it (``Deputy Foreign Minister``)."""
+    country: str | None = None
+    """ISO alpha-2 code of the country a PLACE (or ORG) belongs to, where known."""
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "type": self.type,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "norm": self.norm,
+        }
+        if self.role:
+            data["role"] = self.role
+        if self.country:
+            data["country"] = self.country
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Entity:
+        role = data.get("role")
+        country = data.get("country")
+        return cls(
+            type=str(data["type"]),  # type: ignore[arg-type]
+            text=str(data["text"]),
+            start=int(data["start"]),  # type: ignore[call-overload]
+            end=int(data["end"]),  # type: ignore[call-overload]
+            norm=str(data["norm"]),
+            role=str(role) if role else None,
+            country=str(country) if country else None,
+        )
+
+
+@dataclass(slots=True)
+class Article:
+    """One article file, cleaned: what the reader shows and the index stores."""
+
+    id: str
+    title: str
+    title_derived: bool
+    date: date | None
+    date_source: DateSource
+    source: str | None
+    body: str
+    trailing: str
+    countries: list[str] = field(default_factory=list)
+    """ISO alpha-2 codes of the countries the body names, most mentioned first."""
+    country_mentions: dict[str, int] = field(default_factory=dict)
+    words: int = 0
+    entities: list[Entity] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    path: str = ""
+    """Absolute path of the file on disk (filled in by the archive, not stored)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_derived": self.title_derived,
+            "date": self.date.isoformat() if self.date else None,
+            "date_source": self.date_source,
+            "source": self.source,
+            "body": self.body,
+            "trailing": self.trailing,
+            "countries": list(self.countries),
+            "country_mentions": dict(self.country_mentions),
+            "words": self.words,
+            "entities": [e.to_json() for e in self.entities],
+            "warnings": list(self.warnings),
+            "path": self.path,
+        }
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+@dataclass(slots=True, frozen=True)
+class SearchRequest:
+    """Everything that defines one search: text, filters, sort and the page wanted.
+
+    ``request_id`` lets a caller drop results of a superseded request.
+    """
+
+    text: str = ""
+    countries: tuple[str, ...] = ()
+    """Any-of filter: ISO alpha-2 codes."""
+    exclude_countries: tuple[str, ...] = ()
+    """None-of filter (a negative filter)."""
+    people: tuple[str, ...] = ()
+    """All-of filter on person ``norm`` keys."""
+    orgs: tuple[str, ...] = ()
+    """All-of filter on organisation ``norm`` keys."""
+    date_from: date | None = None
+    date_to: date | None = None
+    include_undated: bool = True
+    """Whether undated articles pass a date range (without a range they always do)."""
+    sort: Sort = Sort.RELEVANCE
+    offset: int = 0
+    limit: int = 50
+    snippets: bool = True
+    request_id: int = 0
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.countries
+            or self.exclude_countries
+            or self.people
+            or self.orgs
+            or self.date_from
+            or self.date_to
+            or (not self.include_undated)
+        )
+
+
+@dataclass(slots=True)
+class Hit:
+    """One row of a result list: enough to draw it without opening the article."""
+
+    id: str
+    title: str
+    title_derived: bool
+    date: date | None
+    countries: tuple[str, ...]
+    source: str | None
+    score: float
+    snippet: str = ""
+    snippet_marks: tuple[tuple[int, int], ...] = ()
+    """(start, end) offsets into ``snippet`` of the words the query matched."""
+
+    def snippet_html(self, open_tag: str = "<b>", close_tag: str = "</b>") -> str:
+        """The snippet as escaped HTML with matched words wrapped in tags."""
+        return mark_up(self.snippet, self.snippet_marks, open_tag, close_tag)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_derived": self.title_derived,
+            "date": self.date.isoformat() if self.date else None,
+            "countries": list(self.countries),
+            "source": self.source,
+            "score": round(self.score, 4),
+            "snippet": self.snippet_html(),
+        }
+
+
+def mark_up(
+    text: str,
+    marks: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+    open_tag: str = "<b>",
+    close_tag: str = "</b>",
+) -> str:
+    """Escape ``text`` as HTML and wrap each (start, end) span in the given tags."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(marks):
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start], quote=False))
+        out.append(open_tag + html.escape(text[start:end], quote=False) + close_tag)
+        pos = end
+    out.append(html.escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Facets:
+    """Counts over all hits of a search (not only the page)."""
+
+    country: dict[str, int] = field(default_factory=dict)
+    month: dict[str, int] = field(default_factory=dict)
+    """``YYYY-MM`` -> count, plus ``"undated"``; sorted by month."""
+    person: dict[str, int] = field(default_factory=dict)
+    org: dict[str, int] = field(default_factory=dict)
+    place: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        return {
+            "country": dict(self.country),
+            "month": dict(self.month),
+            "person": dict(self.person),
+            "org": dict(self.org),
+            "place": dict(self.place),
+        }
+
+
+@dataclass(slots=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    """Exact number of articles matching text and filters."""
+    hits: list[Hit]
+    """The requested page only."""
+    facets: Facets
+    archive_total: int = 0
+    """Number of articles in the archive, for "27 of 5,000 articles"."""
+    notice: str | None = None
+    """A message for the user about how the query was read (e.g. syntax fallback)."""
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": self.facets.to_json(),
+        }
+        if self.notice:
+            data["notice"] = self.notice
+        return data
+
+
+@dataclass(slots=True, frozen=True)
+class Skip:
+    """A file that was not indexed, and why, in words a user understands."""
+
+    id: str
+    reason: str
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What one build or update of the index did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    warnings: list[Skip] = field(default_factory=list)
+    """Files indexed with a caveat (e.g. decoded as cp1252)."""
+    ignored: int = 0
+    """Files present but not articles (not ``.txt``)."""
+    cancelled: bool = False
+    rebuilt: bool = False
+    elapsed_s: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": [{"id": s.id, "reason": s.reason} for s in self.skipped],
+            "warnings": [{"id": s.id, "reason": s.reason} for s in self.warnings],
+            "ignored": self.ignored,
+            "cancelled": self.cancelled,
+            "rebuilt": self.rebuilt,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class IndexProgress:
+    """One progress report while indexing; ``total`` is 0 while unknown."""
+
+    phase: Literal["scanning", "reading", "writing", "done"]
+    done: int
+    total: int
+    current: str = ""
+
+
+ProgressCallback = Callable[[IndexProgress], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclass(slots=True)
+class ArchiveStats:
+    root: str
+    index_dir: str
+    articles: int
+    dated: int
+    undated: int
+    countries: dict[str, int]
+    first_date: date | None
+    last_date: date | None
+    index_bytes: int
+    last_update: str | None
+    skipped: list[Skip] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "root": self.root,
+            "index_dir": self.index_dir,
+            "articles": self.articles,
+            "dated": self.dated,
+            "undated": self.undated,
+            "countries": dict(self.countries),
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "index_bytes": self.index_bytes,
+            "last_update": self.last_update,
+            "skipped": [{"id": s.id, "reason": s.reason} for s in self.skipped],
+        }

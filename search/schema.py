@@ -1,0 +1,174 @@
+"""The Whoosh schema and the mapping of an Article to and from index fields.
+
+Besides the searchable fields, every document carries small per-document
+*columns* (id, file signature, date, countries, people, organisations, places,
+the result-row summary). Columns are read for all documents at once without
+unpickling stored bodies, which is what makes incremental checks, filters,
+facets and date sorting cheap. The full article (body, trailing text, entity
+spans) is one stored JSON value, so the reader never re-parses the file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from whoosh import columns, fields
+
+from search.analysis import exact_analyzer, name_analyzer, stemming_analyzer
+from search.model import Article, Entity
+
+SCHEMA_VERSION = 1
+"""Bump whenever fields, analysis or extraction change: the index is rebuilt."""
+
+SEP = "\x1f"
+"""Separator of multi-valued column values (never appears in names)."""
+
+
+def build_schema() -> fields.Schema:
+    stemmed = stemming_analyzer()
+    exact = exact_analyzer()
+    names = name_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stemmed, phrase=False, field_boost=2.0),
+        title_exact=fields.TEXT(analyzer=exact, phrase=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=stemmed, phrase=False),
+        body_exact=fields.TEXT(analyzer=exact, phrase=True),
+        date=fields.DATETIME(),
+        country=fields.KEYWORD(lowercase=True),
+        person=fields.TEXT(analyzer=names, phrase=True),
+        org=fields.TEXT(analyzer=names, phrase=True),
+        place=fields.TEXT(analyzer=names, phrase=True),
+        source=fields.KEYWORD(lowercase=True),
+        doc=fields.STORED(),
+        c_id=fields.COLUMN(columns.VarBytesColumn()),
+        c_sig=fields.COLUMN(columns.VarBytesColumn()),
+        c_date=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        c_countries=fields.COLUMN(columns.VarBytesColumn()),
+        c_people=fields.COLUMN(columns.VarBytesColumn()),
+        c_orgs=fields.COLUMN(columns.VarBytesColumn()),
+        c_places=fields.COLUMN(columns.VarBytesColumn()),
+        c_row=fields.COLUMN(columns.VarBytesColumn()),
+    )
+
+
+def date_key(value: date | None) -> int:
+    """yyyymmdd as an int; 0 for undated (sorts and filters in numpy)."""
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+def _unique_norms(entities: list[Entity], kind: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for entity in entities:
+        if entity.type == kind:
+            seen.setdefault(entity.norm.replace(SEP, " "), None)
+    return list(seen)
+
+
+def _surface_forms(entities: list[Entity], kind: str) -> str:
+    forms: dict[str, None] = {}
+    for entity in entities:
+        if entity.type == kind:
+            forms.setdefault(entity.norm, None)
+            forms.setdefault(entity.text, None)
+    return "\n".join(forms)
+
+
+def encode_signature(size: int, mtime_ns: int, sha1: str) -> bytes:
+    return f"{size}:{mtime_ns}:{sha1}".encode()
+
+
+def decode_signature(raw: bytes) -> tuple[int, int, str]:
+    size, mtime, sha1 = raw.decode().split(":")
+    return int(size), int(mtime), sha1
+
+
+def row_summary(article: Article) -> dict[str, Any]:
+    """What a result row needs, kept in a column so hits never load bodies."""
+    return {
+        "t": article.title,
+        "td": article.title_derived,
+        "d": article.date.isoformat() if article.date else None,
+        "c": article.countries,
+        "s": article.source,
+    }
+
+
+def document_fields(article: Article, size: int, mtime_ns: int, sha1: str) -> dict[str, Any]:
+    entities = article.entities
+    people = _unique_norms(entities, "PERSON")
+    orgs = _unique_norms(entities, "ORG")
+    places = _unique_norms(entities, "PLACE")
+    doc = {
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "date": article.date.isoformat() if article.date else None,
+        "date_source": article.date_source,
+        "source": article.source,
+        "body": article.body,
+        "trailing": article.trailing,
+        "countries": article.countries,
+        "country_mentions": article.country_mentions,
+        "words": article.words,
+        "warnings": article.warnings,
+        "entities": [[e.type, e.start, e.end, e.norm, e.role, e.country] for e in entities],
+    }
+    values: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "title_exact": article.title,
+        "body": article.body,
+        "body_exact": article.body,
+        "country": " ".join(code.lower() for code in article.countries),
+        "person": _surface_forms(entities, "PERSON"),
+        "org": _surface_forms(entities, "ORG"),
+        "place": _surface_forms(entities, "PLACE"),
+        "source": (article.source or "").replace(" ", "_"),
+        "doc": json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+        "c_id": article.id.encode(),
+        "c_sig": encode_signature(size, mtime_ns, sha1),
+        "c_date": date_key(article.date),
+        "c_countries": SEP.join(article.countries).encode(),
+        "c_people": SEP.join(people).encode(),
+        "c_orgs": SEP.join(orgs).encode(),
+        "c_places": SEP.join(places).encode(),
+        "c_row": json.dumps(row_summary(article), ensure_ascii=False).encode(),
+    }
+    if article.date:
+        values["date"] = datetime(article.date.year, article.date.month, article.date.day)
+    return values
+
+
+def article_from_stored(article_id: str, raw_doc: str, path: str) -> Article:
+    doc = json.loads(raw_doc)
+    body: str = doc["body"]
+    entities = [
+        Entity(
+            type=kind,
+            text=body[start:end],
+            start=start,
+            end=end,
+            norm=norm,
+            role=role,
+            country=country,
+        )
+        for kind, start, end, norm, role, country in doc["entities"]
+    ]
+    return Article(
+        id=article_id,
+        title=doc["title"],
+        title_derived=doc["title_derived"],
+        date=date.fromisoformat(doc["date"]) if doc["date"] else None,
+        date_source=doc["date_source"],
+        source=doc["source"],
+        body=body,
+        trailing=doc["trailing"],
+        countries=list(doc["countries"]),
+        country_mentions=dict(doc.get("country_mentions", {})),
+        words=doc["words"],
+        entities=entities,
+        warnings=list(doc["warnings"]),
+        path=path,
+    )

@@ -1,0 +1,46 @@
+"""Fixtures for engine tests: tiny archives in tmp dirs, indexes outside the home folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search.api import Archive
+
+SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample-archive"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCHIVE_BROWSER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "sample"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """The bundled sample, indexed once per module (read-only use)."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE, root, dirs_exist_ok=True)
+    archive = Archive.open(root, tmp_path_factory.mktemp("index"))
+    archive.update()
+    yield archive
+    archive.close()
+
+
+def write_articles(root: Path, articles: dict[str, str]) -> Path:
+    for rel, text in articles.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -28,6 +28,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -489,22 +490,45 @@ def _prepared(
             yield from prepare_many(root, chunk)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        window: deque[Future[list[Prepared | Skip]]] = deque()
-        queue = iter(chunks)
-        try:
-            for chunk in queue:
-                window.append(pool.submit(prepare_many, root, chunk))
-                if len(window) >= workers * 3:
-                    break
-            while window:
-                if should_stop():
-                    raise _Cancelled
-                results = window.popleft().result()
-                next_chunk = next(queue, None)
-                if next_chunk is not None:
-                    window.append(pool.submit(prepare_many, root, next_chunk))
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for results in _pooled(pool, root, chunks, workers, should_stop):
                 yield from results
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+                done += 1
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed, or a host program without a
+        # __main__ guard): finish in this process rather than fail the update.
+        log.warning("indexing workers failed; continuing in one process", exc_info=True)
+        for chunk in chunks[done:]:
+            if should_stop():
+                raise _Cancelled from None
+            yield from prepare_many(root, chunk)
+
+
+def _pooled(
+    pool: ProcessPoolExecutor,
+    root: str,
+    chunks: list[list[str]],
+    workers: int,
+    should_stop: CancelCheck,
+) -> Iterator[list[Prepared | Skip]]:
+    """Results chunk by chunk, in order, with a bounded number of chunks in flight."""
+    window: deque[Future[list[Prepared | Skip]]] = deque()
+    queue = iter(chunks)
+    try:
+        for chunk in queue:
+            window.append(pool.submit(prepare_many, root, chunk))
+            if len(window) >= workers * 3:
+                break
+        while window:
+            if should_stop():
+                raise _Cancelled
+            results = window.popleft().result()
+            next_chunk = next(queue, None)
+            if next_chunk is not None:
+                window.append(pool.submit(prepare_many, root, next_chunk))
+            yield results
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise

@@ -174,3 +174,33 @@ def test_second_writer_gets_a_clear_lock_error(archive: Archive, tmp_path: Path)
 def test_missing_archive_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ArchiveNotFound, match="does not exist"):
         Archive.open(tmp_path / "nope")
+
+
+def test_links_out_of_the_archive_and_link_loops_are_not_followed(tmp_path: Path) -> None:
+    outside = write_articles(tmp_path / "outside", {"secret.txt": "Norway\nNorwegian secret."})
+    root = write_articles(tmp_path / "arch", {"in.txt": "Spain\nSpanish news."})
+    (root / "leak.txt").symlink_to(outside / "secret.txt")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "alias.txt").symlink_to(root / "in.txt")
+    with Archive.open(root, tmp_path / "index") as archive:
+        report = archive.update()
+        assert {s.id: s.reason for s in report.skipped} == {"leak.txt": "link to a file outside the archive"}
+        assert archive.ids() == ["alias.txt", "in.txt"]
+
+
+def test_update_without_worker_processes_matches_parallel_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.index
+
+    texts = {f"d{i // 10}/f{i}.txt": f"Report {i}\nThe Italian and Greek ministers met, item {i}." for i in range(40)}
+    root = write_articles(tmp_path / "arch", texts)
+    monkeypatch.setattr(search.index, "PARALLEL_MIN", 10)
+    with Archive.open(root, tmp_path / "parallel") as parallel:
+        assert parallel.update().added == 40
+        monkeypatch.setattr(search.index, "PARALLEL_MIN", 10**9)
+        with Archive.open(root, tmp_path / "serial") as serial:
+            assert serial.update().added == 40
+            request = SearchRequest(text="item", limit=100)
+            assert [h.id for h in parallel.search(request).hits] == [h.id for h in serial.search(request).hits]
+            assert parallel.article("d1/f12.txt") == serial.article("d1/f12.txt")

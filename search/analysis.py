@@ -1,14 +1,14 @@
 """Text analysis shared by indexing, query parsing, snippets and hit marking.
 
-Two analyzers over one tokenizer:
-- *exact*: case and accents folded (``Hằng`` = ``hang``), ``Việt Nam``/``Viet Nam``
-  joined into ``vietnam``; used for phrases, wildcards and fuzzy terms, so a
-  quoted phrase means those very words and ``coop*`` is not defeated by stems.
-- *stemmed*: the same, then English Porter2 (Snowball) stems (``cooperate`` = ``cooperation``);
-  used for plain words.
+The index holds each word once, case and accents folded (``Hằng`` = ``hang``),
+with ``Việt Nam``/``Viet Nam`` joined into ``vietnam``. Stemming happens at
+query time instead (`search.stems`): a plain word is expanded to the indexed
+words sharing its Porter2 stem, so ``cooperate`` finds ``cooperation`` while a
+quoted phrase, ``coop*`` and ``term~`` see the words as written. Indexing every
+body once instead of twice (stemmed and exact) halves the indexing work.
 
-Snippets and the reader's hit marks use the same functions (`word_keys`), so
-what is marked is exactly what matched.
+Snippets and the reader's hit marks use the same `fold` (`word_keys`), so what
+is marked is exactly what matched.
 """
 
 from __future__ import annotations
@@ -59,13 +59,12 @@ def stem(folded: str) -> str:
     return str(porter2_stem(folded))
 
 
-def word_keys(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, exact key, stemmed key) of every word, for snippets and marks."""
+def word_keys(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded key) of every indexed word, for snippets and marks."""
     for match in TOKEN_PATTERN.finditer(text):
-        exact = fold(match.group(0))
-        if exact in _DROP:
-            continue
-        yield match.start(), match.end(), exact, stem(exact)
+        key = fold(match.group(0))
+        if key not in _DROP:
+            yield match.start(), match.end(), key
 
 
 class FoldFilter(Filter):  # type: ignore[misc]
@@ -77,25 +76,12 @@ class FoldFilter(Filter):  # type: ignore[misc]
             yield token
 
 
-class StemmingFilter(Filter):  # type: ignore[misc]
-    """Whoosh filter applying the cached `stem`."""
-
-    def __call__(self, tokens: Iterator[object]) -> Iterator[object]:
-        for token in tokens:
-            token.text = stem(token.text)  # type: ignore[attr-defined]
-            yield token
-
-
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(expression=TOKEN_PATTERN)
 
 
 def exact_analyzer() -> Analyzer:
     return _tokenizer() | FoldFilter() | StopFilter(stoplist=_DROP, minsize=1, renumber=True)
-
-
-def stemming_analyzer() -> Analyzer:
-    return exact_analyzer() | StemmingFilter()
 
 
 def name_analyzer() -> Analyzer:

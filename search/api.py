@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from search.model import (
 )
 from search.query import Marker, QueryParser, run_search
 from search.schema import article_from_stored
+from search.stems import StemExpander
 
 __all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]
 
@@ -70,6 +72,7 @@ class Archive:
         self._parser = QueryParser(ix.schema, lookup_country)
         self._searcher = ix.searcher()
         self._table = DocTable.build(self._searcher.reader())
+        self._stems = StemExpander(self._searcher.reader())
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -131,12 +134,14 @@ class Archive:
             self._ix = whoosh_index.open_dir(str(self._paths.live))
             self._searcher = self._ix.searcher()
             self._table = DocTable.build(self._searcher.reader())
+            self._stems = StemExpander(self._searcher.reader())
 
     # --- reading -------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
         parsed = self._parser.parse(request.text)
         with self._lock:
+            parsed = replace(parsed, query=self._stems.expand(parsed.query))
             return run_search(request, self._searcher, self._table, parsed, self._body_of)
 
     def article(self, article_id: str) -> Article:
@@ -154,7 +159,8 @@ class Archive:
         if parsed.is_every:
             return []
         with self._lock:
-            marker = Marker.from_query(parsed.query, self._searcher.reader())
+            expanded = self._stems.expand(parsed.query)
+            marker = Marker.from_query(expanded, self._searcher.reader())
         return marker.spans(text)
 
     def ids(self) -> list[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import qparser, query
 from whoosh.qparser import syntax
 
-from search.analysis import TOKEN_PATTERN, fold, word_keys
+from search.analysis import TOKEN_PATTERN, fold, stem, word_keys
 from search.doctable import BoolArray, DocTable
 from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
 
@@ -39,15 +39,14 @@ FIELD_ALIASES = {
     "country": ["countries"],
 }
 TEXT_FIELDS = {"title", "body"}
-"""Fields whose phrases, wildcards and fuzzy terms go to the unstemmed twin."""
 
 
 _VIETNAM = re.compile(r"\bvi[eêệ]t[ \t\u00a0-]+nam\b", re.IGNORECASE)
 
 
-class _ExactTwinPlugin(qparser.Plugin):  # type: ignore[misc]
-    """Send phrases, wildcards and fuzzy terms to the unstemmed ``*_exact`` fields,
-    and let ``country:`` take names (``country:Kazakhstan``) as well as codes."""
+class _QueryTweaksPlugin(qparser.Plugin):  # type: ignore[misc]
+    """Fold the accents of wildcard and fuzzy words (the parser does not analyse
+    them), and let ``country:`` take names (``country:Kazakhstan``) as well as codes."""
 
     def __init__(self, country_lookup: Callable[[str], str | None]) -> None:
         self.country_lookup = country_lookup
@@ -61,18 +60,15 @@ class _ExactTwinPlugin(qparser.Plugin):  # type: ignore[misc]
                 self._rewrite(parser, node)
                 continue
             fieldname = getattr(node, "fieldname", None)
-            exactish = isinstance(
+            unanalysed = isinstance(
                 node,
-                qparser.PhrasePlugin.PhraseNode
-                | qparser.WildcardPlugin.WildcardNode
+                qparser.WildcardPlugin.WildcardNode
                 | qparser.PrefixPlugin.PrefixNode
                 | qparser.FuzzyTermPlugin.FuzzyTermNode
                 | qparser.RegexPlugin.RegexNode,
             )
-            if exactish and fieldname in TEXT_FIELDS:
-                node.fieldname = fieldname + "_exact"
-                if not isinstance(node, qparser.PhrasePlugin.PhraseNode):
-                    node.text = fold(node.text)
+            if unanalysed and fieldname in TEXT_FIELDS:
+                node.text = fold(node.text)
             elif fieldname == "country" and getattr(node, "text", None):
                 code = self.country_lookup(node.text)
                 if code:
@@ -102,7 +98,7 @@ class QueryParser:
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.GtLtPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-        parser.add_plugin(_ExactTwinPlugin(country_lookup))
+        parser.add_plugin(_QueryTweaksPlugin(country_lookup))
         self._parser = parser
         plain = qparser.MultifieldParser(
             ["title", "body"],
@@ -169,49 +165,40 @@ def _without_errors(q: Any) -> Any:
 
 @dataclass(slots=True)
 class Marker:
-    """Which words of a text the query matched (by stem or by exact key)."""
+    """Which words of a text the (stem-expanded) query matched."""
 
-    stems: frozenset[str]
-    exacts: frozenset[str]
+    words: frozenset[str]
 
     @classmethod
     def from_query(cls, q: Any, reader: Any) -> Marker:
-        stems: set[str] = set()
-        exacts: set[str] = set()
-        _collect_terms(q, reader, stems, exacts)
-        return cls(frozenset(stems), frozenset(exacts))
+        words: set[str] = set()
+        _collect_terms(q, reader, words)
+        return cls(frozenset(words))
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.exacts)
+        return bool(self.words)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not self:
             return []
-        return [
-            (start, end)
-            for start, end, exact, stemmed in word_keys(text)
-            if stemmed in self.stems or exact in self.exacts
-        ]
+        return [(start, end) for start, end, key in word_keys(text) if key in self.words]
 
 
-def _collect_terms(q: Any, reader: Any, stems: set[str], exacts: set[str]) -> None:
+def _collect_terms(q: Any, reader: Any, words: set[str]) -> None:
     if isinstance(q, query.Not):
         return  # words a query excludes are not in the hit to be marked
     children = list(q.children())
     if children:
         for child in children:
-            _collect_terms(child, reader, stems, exacts)
+            _collect_terms(child, reader, words)
         return
     try:
         terms = q.existing_terms(reader, expand=True)
     except Exception:  # an expansion that cannot run marks nothing
         return
     for fieldname, raw in terms:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        if fieldname in ("body", "title"):
-            stems.add(text)
-        elif fieldname in ("body_exact", "title_exact"):
-            exacts.add(text)
+        if fieldname in TEXT_FIELDS:
+            words.add(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
 
 
 def make_snippet(body: str, marker: Marker) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -219,21 +206,13 @@ def make_snippet(body: str, marker: Marker) -> tuple[str, tuple[tuple[int, int],
     words = list(word_keys(body))
     if not words:
         return "", ()
-    matched = (
-        [
-            i
-            for i, (_s, _e, exact, stemmed) in enumerate(words)
-            if stemmed in marker.stems or exact in marker.exacts
-        ]
-        if marker
-        else []
-    )
+    matched = [i for i, (_s, _e, key) in enumerate(words) if key in marker.words] if marker else []
     start_word = 0
     if matched:
         best_score = (-1, -1)
         for first in matched:
             window = [i for i in matched if first <= i < first + SNIPPET_WORDS]
-            distinct = len({words[i][3] for i in window})
+            distinct = len({stem(words[i][2]) for i in window})
             score = (distinct, len(window))
             if score > best_score:
                 best_score, start_word = score, first

@@ -16,10 +16,10 @@ from typing import Any
 
 from whoosh import columns, fields
 
-from search.analysis import exact_analyzer, name_analyzer, stemming_analyzer
+from search.analysis import exact_analyzer, name_analyzer
 from search.model import Article, Entity
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump whenever fields, analysis or extraction change: the index is rebuilt."""
 
 SEP = "\x1f"
@@ -27,15 +27,12 @@ SEP = "\x1f"
 
 
 def build_schema() -> fields.Schema:
-    stemmed = stemming_analyzer()
     exact = exact_analyzer()
     names = name_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=stemmed, phrase=False, field_boost=2.0),
-        title_exact=fields.TEXT(analyzer=exact, phrase=True, field_boost=2.0),
-        body=fields.TEXT(analyzer=stemmed, phrase=False),
-        body_exact=fields.TEXT(analyzer=exact, phrase=True),
+        title=fields.TEXT(analyzer=exact, phrase=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=exact, phrase=True),
         date=fields.DATETIME(),
         country=fields.KEYWORD(lowercase=True),
         person=fields.TEXT(analyzer=names, phrase=True),
@@ -118,9 +115,7 @@ def document_fields(article: Article, size: int, mtime_ns: int, sha1: str) -> di
     values: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
-        "title_exact": article.title,
         "body": article.body,
-        "body_exact": article.body,
         "country": " ".join(code.lower() for code in article.countries),
         "person": _surface_forms(entities, "PERSON"),
         "org": _surface_forms(entities, "ORG"),

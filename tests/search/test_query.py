@@ -215,3 +215,13 @@ def test_article_has_stored_fields_and_unknown_id_is_an_error(archive: Archive) 
     assert Path(article.path).name == "hang.txt"
     with pytest.raises(ArticleNotFound):
         archive.article("nope.txt")
+
+
+def test_plain_words_widen_to_indexed_words_with_the_same_stem(archive: Archive) -> None:
+    assert found(archive, "cooperating") == ["coop.txt", "hang.txt"]
+    assert found(archive, "consultation") == ["phrase.txt", "undated.txt"]
+    assert found(archive, "officials") == ["coop.txt", "hang.txt"]
+    # stems never leak into phrases or wildcards
+    assert found(archive, '"political consultation"') == []
+    assert found(archive, "cooperat?") == ["hang.txt"]  # cooperate, not cooperation
+    assert found(archive, "cooperat?on") == ["coop.txt"]

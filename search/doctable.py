@@ -8,6 +8,7 @@ which rebuilds its categorisers on every search (see field-notes.md).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from search.analysis import fold
 from search.schema import SEP
 
 IntArray = npt.NDArray[np.int64]
@@ -23,27 +25,40 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(slots=True)
 class MultiValued:
-    """A multi-valued column as (document, value) pairs plus the value vocabulary."""
+    """A multi-valued column as (document, value) pairs plus the value vocabulary.
+
+    Values are merged by their folded form, so ``Le Thi Thu Hang`` in one article
+    and ``Lê Thị Thu Hằng`` in another count as one person; the accented spelling
+    is the one shown.
+    """
 
     vocab: list[str]
     index: dict[str, int]
+    """Folded value -> position in ``vocab``."""
     docs: IntArray
     values: IntArray
 
     @classmethod
     def build(cls, raw_values: list[bytes]) -> MultiValued:
         index: dict[str, int] = {}
+        spellings: list[Counter[str]] = []
         docs: list[int] = []
         values: list[int] = []
         for docnum, raw in enumerate(raw_values):
             if not raw:
                 continue
             for value in raw.decode().split(SEP):
-                if value:
-                    docs.append(docnum)
-                    values.append(index.setdefault(value, len(index)))
+                if not value:
+                    continue
+                position = index.setdefault(fold(value), len(index))
+                if position == len(spellings):
+                    spellings.append(Counter())
+                spellings[position][value] += 1
+                docs.append(docnum)
+                values.append(position)
+        vocab = [max(forms, key=lambda f: (_accents(f), forms[f], f)) for forms in spellings]
         return cls(
-            vocab=list(index),
+            vocab=vocab,
             index=index,
             docs=np.asarray(docs, dtype=np.int64),
             values=np.asarray(values, dtype=np.int64),
@@ -52,7 +67,7 @@ class MultiValued:
     def any_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
         """Mask of documents having at least one of ``keys``."""
         mask = np.zeros(size, dtype=bool)
-        wanted = [self.index[k] for k in keys if k in self.index]
+        wanted = [self.index[fold(k)] for k in keys if fold(k) in self.index]
         if wanted:
             mask[self.docs[np.isin(self.values, wanted)]] = True
         return mask
@@ -74,6 +89,10 @@ class MultiValued:
         if top is not None:
             order = order[:top]
         return {self.vocab[v]: int(counts[v]) for v in order}
+
+
+def _accents(text: str) -> int:
+    return sum(1 for ch in text if not ch.isascii())
 
 
 @dataclass(slots=True)

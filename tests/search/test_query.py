@@ -225,3 +225,16 @@ def test_plain_words_widen_to_indexed_words_with_the_same_stem(archive: Archive)
     assert found(archive, '"political consultation"') == []
     assert found(archive, "cooperat?") == ["hang.txt"]  # cooperate, not cooperation
     assert found(archive, "cooperat?on") == ["coop.txt"]
+
+
+def test_people_facet_merges_spellings_across_articles(tmp_path: Path) -> None:
+    root = write_articles(tmp_path / "arch", {
+        "a.txt": "Talks in Hanoi\nDeputy Foreign Minister Le Thi Thu Hang met Japanese officials.",
+        "b.txt": "Talks in Astana\nDeputy Foreign Minister Lê Thị Thu Hằng met Kazakh officials.",
+    })
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+        facets = archive.search(SearchRequest()).facets
+        assert facets.person == {"Lê Thị Thu Hằng": 2}
+        both = archive.search(SearchRequest(people=("Le Thi Thu Hang",)))
+        assert both.total == 2

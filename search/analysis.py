@@ -67,6 +67,24 @@ def word_keys(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), key
 
 
+def _same_length_fold_table() -> dict[int, str]:
+    """Latin letters -> their folded single letter (``Ằ`` -> ``a``), ASCII upper -> lower."""
+    table: dict[int, str] = {}
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
+_FOLD_TABLE = _same_length_fold_table()
+
+
+def fold_text(text: str) -> str:
+    """`fold` for a whole text, keeping every offset (one character for one)."""
+    return text.translate(_FOLD_TABLE)
+
+
 class FoldFilter(Filter):  # type: ignore[misc]
     """Whoosh filter applying `fold` (replaces LowercaseFilter + accent folding)."""
 

@@ -28,6 +28,7 @@ from search import __version__
 from search.doctable import DocTable
 from search.entities import country_name, lookup_country
 from search.errors import ArchiveNotFound, ArticleNotFound, IndexDamaged
+from search.executor import Executor
 from search.index import (
     IndexPaths,
     Meta,
@@ -46,7 +47,7 @@ from search.model import (
     Skip,
     UpdateReport,
 )
-from search.query import Marker, QueryParser, run_search
+from search.query import FacetName, Marker, QueryParser, run_search
 from search.schema import article_from_stored
 from search.stems import StemExpander
 
@@ -73,6 +74,7 @@ class Archive:
         self._searcher = ix.searcher()
         self._table = DocTable.build(self._searcher.reader())
         self._stems = StemExpander(self._searcher.reader())
+        self._executor = Executor(self._searcher, self._table.live)
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -135,14 +137,27 @@ class Archive:
             self._searcher = self._ix.searcher()
             self._table = DocTable.build(self._searcher.reader())
             self._stems = StemExpander(self._searcher.reader())
+            self._executor = Executor(self._searcher, self._table.live)
 
     # --- reading -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
+    ) -> SearchResult:
+        """Run a search. Facets count all hits; a facet named in ``facets_ignoring``
+        leaves out its own filter, so a sidebar can show what widening would add
+        (``"country"``: the country filter; ``"month"``: the date filter)."""
         parsed = self._parser.parse(request.text)
         with self._lock:
             parsed = replace(parsed, query=self._stems.expand(parsed.query))
-            return run_search(request, self._searcher, self._table, parsed, self._body_of)
+            return run_search(
+                request,
+                self._executor,
+                self._table,
+                parsed,
+                self._body_of,
+                facets_ignoring,
+            )
 
     def article(self, article_id: str) -> Article:
         with self._lock:
@@ -150,8 +165,11 @@ class Archive:
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
             stored = self._searcher.stored_fields(docnum)
-        path = self.root.joinpath(*article_id.split("/"))
-        return article_from_stored(article_id, stored["doc"], str(path))
+        return article_from_stored(article_id, stored["doc"], str(self.path_of(article_id)))
+
+    def path_of(self, article_id: str) -> Path:
+        """The file of an article (ids are ``/``-separated paths under the root)."""
+        return self.root.joinpath(*article_id.split("/"))
 
     def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """(start, end) of the words in ``text`` that ``query_text`` matches, for marking."""
@@ -160,7 +178,7 @@ class Archive:
             return []
         with self._lock:
             expanded = self._stems.expand(parsed.query)
-            marker = Marker.from_query(expanded, self._searcher.reader())
+            marker = Marker.from_query(expanded, self._executor.expand)
         return marker.spans(text)
 
     def ids(self) -> list[str]:

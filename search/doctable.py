@@ -82,9 +82,12 @@ class MultiValued:
         """Value -> number of selected documents having it, most frequent first."""
         if not len(self.docs):
             return {}
-        hits = self.values[selected[self.docs]]
-        counts = np.bincount(hits, minlength=len(self.vocab))
+        counts = np.bincount(self.values[selected[self.docs]], minlength=len(self.vocab))
         nonzero = np.flatnonzero(counts)
+        if top is not None and len(nonzero) > top:
+            # Keep every value tied with the last one, then sort only those few.
+            threshold = np.partition(counts[nonzero], len(nonzero) - top)[len(nonzero) - top]
+            nonzero = nonzero[counts[nonzero] >= threshold]
         order = sorted(nonzero.tolist(), key=lambda v: (-int(counts[v]), self.vocab[v]))
         if top is not None:
             order = order[:top]
@@ -106,6 +109,8 @@ class DocTable:
     people: MultiValued
     orgs: MultiValued
     places: MultiValued
+    id_rank: IntArray
+    """Position of each document's id in sorted order: the tie-break of date sorts."""
     _rows: Any
     """The c_row column reader (decoded on demand for the page of hits)."""
 
@@ -120,6 +125,8 @@ class DocTable:
             return list(reader.column_reader(name)) if size else []
 
         ids = [raw.decode() for raw in column("c_id")]
+        id_rank = np.empty(len(ids), dtype=np.int64)
+        id_rank[np.argsort(np.asarray(ids, dtype=object))] = np.arange(len(ids))
         return cls(
             size=size,
             live=live,
@@ -130,6 +137,7 @@ class DocTable:
             people=MultiValued.build(column("c_people")),
             orgs=MultiValued.build(column("c_orgs")),
             places=MultiValued.build(column("c_places")),
+            id_rank=id_rank,
             _rows=reader.column_reader("c_row") if size else None,
         )
 

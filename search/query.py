@@ -1,7 +1,8 @@
 """SearchRequest -> SearchResult: parsing, filters, sort, facets and snippets.
 
-Whoosh parses the query and scores text matches; filters, facet counts and
-date sorting run over the per-document arrays of `DocTable`. Whoosh objects
+Whoosh parses the query; `search.executor` matches and scores it over numpy
+arrays; filters, facet counts and date sorting run over the per-document
+arrays of `DocTable`. Whoosh objects
 never leave this module: hits are copied into our dataclasses here.
 """
 
@@ -13,14 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from whoosh import qparser, query
 from whoosh.qparser import syntax
 
-from search.analysis import TOKEN_PATTERN, fold, stem, word_keys
+from search.analysis import TOKEN_PATTERN, fold, fold_text, stem, word_keys
 from search.doctable import BoolArray, DocTable
+from search.executor import MAX_EXPANSION, Executor, top_documents
 from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
 
 log = logging.getLogger("archive.query")
@@ -29,7 +31,6 @@ MAX_QUERY_CHARS = 2000
 """Longer input is cut: nobody types more, and a pasted book would stall parsing."""
 TOP_NAMES = 50
 """People and organisations shown in a facet."""
-SNIPPET_WORDS = 36
 
 FIELD_ALIASES = {
     "body": ["text", "content"],
@@ -69,6 +70,10 @@ class _QueryTweaksPlugin(qparser.Plugin):  # type: ignore[misc]
             )
             if unanalysed and fieldname in TEXT_FIELDS:
                 node.text = fold(node.text)
+                if isinstance(node, qparser.FuzzyTermPlugin.FuzzyTermNode):
+                    # Typos rarely hit the first letter; keeping it cuts the
+                    # edit-distance scan of the whole vocabulary ~20-fold.
+                    node.prefixlength = max(node.prefixlength, 1)
             elif fieldname == "country" and getattr(node, "text", None):
                 code = self.country_lookup(node.text)
                 if code:
@@ -168,82 +173,119 @@ class Marker:
     """Which words of a text the (stem-expanded) query matched."""
 
     words: frozenset[str]
+    pattern: re.Pattern[str] | None
+    """Finds the words in `fold_text` output, so long texts are not tokenised."""
 
     @classmethod
-    def from_query(cls, q: Any, reader: Any) -> Marker:
+    def from_query(cls, q: Any, expand: Callable[[Any], list[str]]) -> Marker:
+        """``expand`` gives the words a wildcard or fuzzy term stands for."""
         words: set[str] = set()
-        _collect_terms(q, reader, words)
-        return cls(frozenset(words))
+        _collect_terms(q, expand, words)
+        return cls(frozenset(words), _words_pattern(words))
 
     def __bool__(self) -> bool:
         return bool(self.words)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        if not self:
+        """(start, end) of every matched word in ``text``."""
+        if not self or self.pattern is None:
             return []
-        return [(start, end) for start, end, key in word_keys(text) if key in self.words]
+        spans: list[tuple[int, int]] = []
+        for found in self.pattern.finditer(fold_text(text)):
+            # Confirm with the real tokenizer: the pattern may cut a word differently.
+            spans.extend(
+                (found.start() + s, found.start() + e)
+                for s, e, key in word_keys(text[found.start() : found.end()])
+                if key in self.words
+            )
+        return spans
 
 
-def _collect_terms(q: Any, reader: Any, words: set[str]) -> None:
+def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    if "vietnam" in words:
+        alternatives.insert(0, r"viet[ \t\u00a0\-]*nam")
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def _collect_terms(q: Any, expand: Callable[[Any], list[str]], words: set[str]) -> None:
     if isinstance(q, query.Not):
         return  # words a query excludes are not in the hit to be marked
+    if isinstance(q, query.MultiTerm):
+        if q.field() in TEXT_FIELDS:
+            words.update(expand(q))
+        return
     children = list(q.children())
     if children:
         for child in children:
-            _collect_terms(child, reader, words)
+            _collect_terms(child, expand, words)
         return
     try:
-        terms = q.existing_terms(reader, expand=True)
-    except Exception:  # an expansion that cannot run marks nothing
+        terms = list(q.iter_all_terms())
+    except Exception:  # a node without terms marks nothing
         return
     for fieldname, raw in terms:
         if fieldname in TEXT_FIELDS:
             words.add(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
 
 
-def make_snippet(body: str, marker: Marker) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A one-line excerpt around the densest cluster of matched words."""
-    words = list(word_keys(body))
-    if not words:
-        return "", ()
-    matched = [i for i, (_s, _e, key) in enumerate(words) if key in marker.words] if marker else []
-    start_word = 0
-    if matched:
-        best_score = (-1, -1)
-        for first in matched:
-            window = [i for i in matched if first <= i < first + SNIPPET_WORDS]
-            distinct = len({stem(words[i][2]) for i in window})
-            score = (distinct, len(window))
-            if score > best_score:
-                best_score, start_word = score, first
-        start_word = max(0, start_word - 6)
-    end_word = min(len(words), start_word + SNIPPET_WORDS)
-    matched_set = set(matched)
+SNIPPET_CHARS = 240
+
+
+def make_snippet(body: str, marker: Marker | None) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A one-line excerpt around the densest cluster of matched words.
+
+    Matches are found with one regular expression over the folded body; only the
+    chosen window is tokenised, so a snippet costs well under a millisecond.
+    """
+    spans = marker.spans(body) if marker else []
+    start = 0
+    if spans:
+        considered = spans[:400]
+        roots = [stem(fold_text(body[s:e])) for s, e in considered]
+        best = (-1, -1)
+        for i, (first, _) in enumerate(considered):
+            window: list[str] = []
+            for j in range(i, len(considered)):
+                if considered[j][0] >= first + SNIPPET_CHARS:
+                    break
+                window.append(roots[j])
+            score = (len(set(window)), len(window))
+            if score > best:
+                best, start = score, first
+        start = max(0, start - 40)
+        space = body.rfind(" ", 0, start + 1)
+        start = 0 if space < 0 or start == 0 else space + 1
+    end = min(len(body), start + SNIPPET_CHARS)
+    if end < len(body):
+        space = body.rfind(" ", start, end)
+        end = space if space > start else end
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
     length = 0
-    if start_word > 0:
+    if start > 0:
         parts.append("…")
-        length += 1
-    pos = words[start_word][0]
-    for i in range(start_word, end_word):
-        start, end = words[i][0], words[i][1]
-        gap = body[pos:start]
-        if gap:
-            gap = re.sub(r"\s+", " ", gap)
-            parts.append(gap)
-            length += len(gap)
-        if i in matched_set:
-            marks.append((length, length + end - start))
-        parts.append(body[start:end])
-        length += end - start
-        pos = end
-    tail = body[pos : pos + 2]
-    if tail[:1] in (".", ",", "”", '"', ")", "?", "!"):
-        parts.append(tail[:1])
-    if end_word < len(words):
-        parts.append("…")
+        length = 1
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        gap = _WHITESPACE.sub(" ", body[pos:s])
+        parts.append(gap)
+        length += len(gap)
+        marks.append((length, length + e - s))
+        parts.append(body[s:e])
+        length += e - s
+        pos = e
+    parts.append(_WHITESPACE.sub(" ", body[pos:end]).rstrip())
+    if end < len(body):
+        parts.append(" …")
     return "".join(parts), tuple(marks)
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 # --- executing ---------------------------------------------------------------
@@ -251,77 +293,92 @@ def make_snippet(body: str, marker: Marker) -> tuple[str, tuple[tuple[int, int],
 
 def run_search(
     request: SearchRequest,
-    searcher: Any,
+    executor: Executor,
     table: DocTable,
     parsed: ParsedQuery,
     body_of: Callable[[int], str],
+    facets_ignoring: tuple[FacetName, ...] = (),
 ) -> SearchResult:
     started = time.perf_counter()
-    size = table.size
-    filters = _filter_mask(request, table)
-    if parsed.is_every:
-        matched = table.live.copy()
-    else:
-        matched = np.zeros(size, dtype=bool)
-        docnums = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
-        if len(docnums):
-            matched[docnums] = True
-        matched &= table.live
-    selected = matched & filters
+    matches = executor.evaluate(parsed.query)
+    masks = _filter_masks(request, table)
+    selected = _combined(matches.mask, masks)
     total = int(np.count_nonzero(selected))
 
     offset = max(0, request.offset)
     limit = max(0, request.limit)
     scores: dict[int, float] = {}
     if request.sort is Sort.RELEVANCE and not parsed.is_every:
-        need = offset + limit
-        allow = None if request_is_unfiltered(request) else set(np.flatnonzero(selected).tolist())
-        results = searcher.search(parsed.query, limit=need or 1, filter=allow)
-        ranked = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
-        page = ranked[offset:need]
+        page = top_documents(matches.scores, selected, offset + limit)[offset:]
         scores = dict(page)
         page_docs = [docnum for docnum, _ in page]
     else:
         page_docs = _date_order(selected, table, request.sort)[offset : offset + limit]
 
-    marker = Marker.from_query(parsed.query, searcher.reader()) if request.snippets else None
+    marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
     hits = [_hit(docnum, table, scores.get(docnum, 0.0), marker, body_of) for docnum in page_docs]
+
+    def facet_base(name: FacetName) -> BoolArray:
+        if name in facets_ignoring and name in masks:
+            return _combined(matches.mask, masks, leave_out=name)
+        return selected
+
     facets = Facets(
-        country=table.countries.counts(selected),
-        month=table.month_counts(selected),
+        country=table.countries.counts(facet_base("country")),
+        month=table.month_counts(facet_base("month")),
         person=table.people.counts(selected, TOP_NAMES),
         org=table.orgs.counts(selected, TOP_NAMES),
         place=table.places.counts(selected, TOP_NAMES),
     )
+    notice = parsed.notice
+    if executor.truncated:
+        notice = (
+            "A wildcard or fuzzy word matched too many different words; only the first "
+            f"{MAX_EXPANSION} were searched. Make it more specific."
+        )
     return SearchResult(
         request=request,
         total=total,
         hits=hits,
         facets=facets,
         archive_total=int(np.count_nonzero(table.live)),
-        notice=parsed.notice,
+        notice=notice,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
 
 
-def request_is_unfiltered(request: SearchRequest) -> bool:
-    return not request.has_filters
+FacetName = Literal["country", "month"]
 
 
-def _filter_mask(request: SearchRequest, table: DocTable) -> BoolArray:
+def _filter_masks(request: SearchRequest, table: DocTable) -> dict[str, BoolArray]:
+    """One mask per kind of filter, so a facet can leave out its own filter."""
     size = table.size
-    mask = np.ones(size, dtype=bool)
-    if request.countries:
-        mask &= table.countries.any_of(tuple(c.upper() for c in request.countries), size)
-    if request.exclude_countries:
-        mask &= ~table.countries.any_of(tuple(c.upper() for c in request.exclude_countries), size)
+    masks: dict[str, BoolArray] = {}
+    if request.countries or request.exclude_countries:
+        mask = np.ones(size, dtype=bool)
+        if request.countries:
+            mask &= table.countries.any_of(tuple(c.upper() for c in request.countries), size)
+        if request.exclude_countries:
+            excluded = tuple(c.upper() for c in request.exclude_countries)
+            mask &= ~table.countries.any_of(excluded, size)
+        masks["country"] = mask
     if request.people:
-        mask &= table.people.all_of(request.people, size)
+        masks["person"] = table.people.all_of(request.people, size)
     if request.orgs:
-        mask &= table.orgs.all_of(request.orgs, size)
+        masks["org"] = table.orgs.all_of(request.orgs, size)
     if request.date_from or request.date_to or not request.include_undated:
-        mask &= table.date_mask(request.date_from, request.date_to, request.include_undated)
-    return mask
+        masks["month"] = table.date_mask(
+            request.date_from, request.date_to, request.include_undated
+        )
+    return masks
+
+
+def _combined(base: BoolArray, masks: dict[str, BoolArray], leave_out: str = "") -> BoolArray:
+    out = base.copy()
+    for name, mask in masks.items():
+        if name != leave_out:
+            out &= mask
+    return out
 
 
 def _date_order(selected: BoolArray, table: DocTable, sort: Sort) -> list[int]:
@@ -332,9 +389,7 @@ def _date_order(selected: BoolArray, table: DocTable, sort: Sort) -> list[int]:
     keys = table.datekey[docnums]
     undated = keys == 0
     primary = -keys if sort is not Sort.OLDEST else keys
-    ids = [table.ids[d] for d in docnums.tolist()]
-    id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=object)))
-    order = np.lexsort((id_rank, primary, undated))
+    order = np.lexsort((table.id_rank[docnums], primary, undated))
     return [int(d) for d in docnums[order]]
 
 

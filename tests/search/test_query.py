@@ -238,3 +238,19 @@ def test_people_facet_merges_spellings_across_articles(tmp_path: Path) -> None:
         assert facets.person == {"Lê Thị Thu Hằng": 2}
         both = archive.search(SearchRequest(people=("Le Thi Thu Hang",)))
         assert both.total == 2
+
+
+def test_a_facet_can_leave_out_its_own_filter(archive: Archive) -> None:
+    request = SearchRequest(countries=("KE",), date_to=date(2024, 1, 31), include_undated=False)
+    assert archive.search(request).total == 0
+    result = archive.search(request, facets_ignoring=("country", "month"))
+    assert result.total == 0
+    assert result.facets.country == {"JP": 2, "ID": 1}  # dated up to January, any country
+    assert result.facets.month == {"undated": 1}  # Kenya's article, whatever the dates
+    widened = archive.search(SearchRequest(countries=("JP",)), facets_ignoring=("country",))
+    assert widened.facets.country["KE"] == 1
+    assert archive.search(SearchRequest(countries=("JP",))).facets.country == {"JP": 2, "ID": 1}
+
+
+def test_path_of_an_article(archive: Archive) -> None:
+    assert archive.path_of("hang.txt") == archive.root / "hang.txt"

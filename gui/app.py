@@ -1,0 +1,224 @@
+"""Entry point: command line, QApplication, palette, settings, screenshot mode.
+
+``archive-browser [--archive PATH] [--index-dir DIR] [--query TEXT] [--country CC]...
+[--select ID] [--dark] [--screenshot OUT.png [--size 1400x900]]``
+
+Screenshot mode renders the window offscreen in the given state, waits (on
+signals, not sleeps) until indexing, searching and loading are done, saves
+the PNG and exits 0; it neither reads nor writes the user's settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+import search.api
+from gui import errors
+from gui.main_window import MainWindow
+from gui.settings import S, Settings
+from gui.state import SearchState
+from resources import resource_path
+from search.api import default_archive_path
+
+log = logging.getLogger("archive_browser.app")
+
+ORGANISATION = "ArchiveBrowser"
+APPLICATION = "ArchiveBrowser"
+SCREENSHOT_TIMEOUT_MS = 120_000
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1400x900") from None
+    if not (200 <= width <= 10_000 and 200 <= height <= 10_000):
+        raise argparse.ArgumentTypeError("width and height must be 200 to 10000")
+    return width, height
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    version = getattr(search.api, "__version__", "unknown")
+    parser = argparse.ArgumentParser(
+        prog="archive-browser",
+        description="Search and read a folder of plain-text news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--archive", type=Path, help="archive folder to open (default: last one)")
+    parser.add_argument("--index-dir", type=Path, help="where to keep the index")
+    parser.add_argument("--query", help="search for this text")
+    parser.add_argument("--country", action="append", default=[], metavar="CC",
+                        help="filter by country (ISO code); repeatable")
+    parser.add_argument("--select", metavar="ID", help="article id to show in the reader")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette")
+    parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
+                        help="render the window offscreen to a PNG and exit")
+    parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
+                        help="window size (default 1400x900)")
+    return parser.parse_args(list(argv))
+
+
+def dark_palette() -> QPalette:
+    """A Fusion dark palette, for --dark and for platforms without a dark theme."""
+    p = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    colours = {
+        role.Window: "#2b2b2e", role.WindowText: "#e6e6e6", role.Base: "#1f1f22",
+        role.AlternateBase: "#2a2a2e", role.ToolTipBase: "#3a3a3f", role.ToolTipText: "#f0f0f0",
+        role.Text: "#e6e6e6", role.Button: "#35353a", role.ButtonText: "#e6e6e6",
+        role.BrightText: "#ff6b6b", role.Link: "#8ab4f8", role.Highlight: "#3d6fb6",
+        role.HighlightedText: "#ffffff", role.PlaceholderText: "#9a9aa2", role.Mid: "#4a4a50",
+        role.Dark: "#18181b", role.Light: "#505056", role.Midlight: "#3f3f45",
+        role.Shadow: "#000000",
+    }
+    for r, colour in colours.items():
+        p.setColor(r, QColor(colour))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        p.setColor(group.Disabled, r, QColor("#7a7a80"))
+    return p
+
+
+def load_stylesheet(dark: bool) -> str:
+    parts = []
+    for name in ("style.qss", "style-dark.qss" if dark else "style-light.qss"):
+        path = resource_path(name)
+        if path.is_file():
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.screenshot:
+        # Must be set before the QApplication exists to take effect.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    QGuiApplication.setApplicationDisplayName("Archive Browser")
+    log_path = errors.setup_logging()
+    errors.install_excepthook()
+    log.info("starting; log file %s", log_path)
+
+    hints = QGuiApplication.styleHints()
+    system_dark = hints.colorScheme() == Qt.ColorScheme.Dark
+    if args.dark or (system_dark and sys.platform.startswith("win")):
+        # Windows' native style ignores dark mode; Fusion with a dark palette does not.
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    elif args.screenshot:
+        app.setStyle("Fusion")
+        app.setPalette(app.style().standardPalette())
+    dark = app.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    app.setStyleSheet(load_stylesheet(dark))
+
+    screenshot_dir: tempfile.TemporaryDirectory[str] | None = None
+    if args.screenshot:
+        # A throwaway settings file: screenshots are reproducible and leave no trace.
+        screenshot_dir = tempfile.TemporaryDirectory(prefix="archive-browser-shot-")
+        store = QSettings(str(Path(screenshot_dir.name) / "settings.ini"),
+                          QSettings.Format.IniFormat)
+    else:
+        store = QSettings()
+    settings = Settings(store)
+    window = MainWindow(settings, persist=not args.screenshot)
+
+    state = window.state
+    if args.query is not None or args.country:
+        state = SearchState(text=args.query or "",
+                            countries=tuple(c.upper() for c in args.country))
+    window.state = state
+    window.set_state(state, remember=False)
+
+    root: Path
+    index_dir: Path | None = args.index_dir
+    if args.archive:
+        root = args.archive
+    else:
+        last = settings.get(S.last_archive)
+        root = Path(last) if last and Path(last).is_dir() else default_archive_path()
+        if index_dir is None and last and settings.get(S.last_index_dir):
+            index_dir = Path(settings.get(S.last_index_dir))
+
+    if args.screenshot:
+        window.resize(*args.size)
+        return _screenshot(app, window, root, index_dir, args.select, args.screenshot,
+                           screenshot_dir)
+
+    # Ctrl+C / SIGTERM close the window properly (settings saved, index closed).
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    signal.signal(signal.SIGTERM, lambda *_: window.close())
+    wake = QTimer(window)  # lets the Python interpreter run signal handlers
+    wake.start(500)
+    window.show()
+    QTimer.singleShot(0, lambda: window.open_archive(root, index_dir))
+    if args.select:
+        window.archive_opened.connect(lambda _a: window.load_article(args.select))
+    code = app.exec()
+    return int(code)
+
+
+def _screenshot(app: QApplication, window: MainWindow, root: Path, index_dir: Path | None,
+                select: str | None, out: Path,
+                tmp: tempfile.TemporaryDirectory[str] | None) -> int:
+    """Open, wait for idle (signals), optionally select an article, grab, exit."""
+    outcome = {"code": 1}
+    flags = {"selected": select is None, "grabbed": False}
+
+    def on_idle() -> None:
+        if window.archive is None:
+            return
+        if not flags["selected"]:
+            flags["selected"] = True
+            assert select is not None
+            window.select_article(select)
+            window.check_idle()  # fires again now if that started nothing
+            return
+        QTimer.singleShot(50, grab)  # let the last layout and paint events through
+
+    def grab() -> None:
+        if flags["grabbed"] or not window.is_idle():
+            return
+        flags["grabbed"] = True
+        out.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(out))
+        outcome["code"] = 0 if ok else 1
+        if not ok:
+            sys.stderr.write(f"could not write {out}\n")
+        window.close()
+        app.quit()
+
+    def failed(exc: object) -> None:
+        sys.stderr.write(f"archive-browser: {exc}\n")
+        outcome["code"] = 2
+        window.close()
+        app.quit()
+
+    def timeout() -> None:
+        sys.stderr.write("archive-browser: timed out waiting for the window to settle\n")
+        window.close()
+        app.quit()
+
+    window.idle.connect(on_idle)
+    window.open_failed.connect(failed)
+    window.show()
+    QTimer.singleShot(0, lambda: window.open_archive(root, index_dir))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timeout)
+    app.exec()
+    window.shutdown()
+    if tmp is not None:
+        tmp.cleanup()
+    return outcome["code"]

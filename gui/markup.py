@@ -1,0 +1,407 @@
+"""Article text to escaped HTML with entity and hit highlights. Qt-free, so it is unit-tested.
+
+Every piece of article text goes through ``html.escape``: articles are untrusted
+input and may contain ``<script>``, ``<img src=…>`` or Qt rich-text tags that
+must show as text. Character offsets in the body map 1:1 to the document the
+reader builds (the body is one ``white-space: pre-wrap`` paragraph), which lets
+the reader jump to a hit or mention by body offset.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from search.api import country_name
+from search.model import ENTITY_TYPES, Article, Entity, EntityType
+
+TYPE_LABELS: dict[str, str] = {
+    "PERSON": "Person",
+    "ORG": "Organisation",
+    "COUNTRY": "Country",
+    "PLACE": "Place",
+    "DATE": "Date",
+}
+TYPE_PLURALS: dict[str, str] = {
+    "PERSON": "People",
+    "ORG": "Organisations",
+    "COUNTRY": "Countries",
+    "PLACE": "Places",
+    "DATE": "Dates",
+}
+
+# Background tints per type. Light tints under dark text for light palettes,
+# deep tints under light text for dark ones; each pair keeps WCAG AA contrast
+# with the palette's own text colour.
+_LIGHT = {
+    "PERSON": "#cfe2ff",
+    "ORG": "#ffe0b8",
+    "COUNTRY": "#cdeecf",
+    "PLACE": "#ead5f6",
+    "DATE": "#d3eeee",
+}
+_DARK = {
+    "PERSON": "#21406b",
+    "ORG": "#5e3d12",
+    "COUNTRY": "#1d4d2a",
+    "PLACE": "#4b2c5e",
+    "DATE": "#1f4a4a",
+}
+_HIT = {False: ("#ffd23f", "#000000"), True: ("#ffcc33", "#000000")}
+_CURRENT = {False: "#ff9632", True: "#ff9632"}
+
+
+def entity_colour(kind: str, dark: bool) -> str:
+    return (_DARK if dark else _LIGHT).get(kind, "#888888")
+
+
+def hit_colours(dark: bool) -> tuple[str, str]:
+    """(background, foreground) of a marked search hit."""
+    return _HIT[dark]
+
+
+def current_colour(dark: bool) -> str:
+    """Background of the hit or mention the user stepped to."""
+    return _CURRENT[dark]
+
+
+# -- query words -----------------------------------------------------------------------
+
+_RANGE = re.compile(r"\w+:\s*[\[{][^\]}]*[\]}]")
+_TOKEN = re.compile(
+    r'(?P<neg>[-!]?)(?:(?P<field>\w+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s()"]+))'
+)
+_WORD = re.compile(r"\w+")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_TEXT_FIELDS = {None, "title", "body", "text", "content"}
+_FOLD = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"})
+_SUFFIXES = ("'s", "’s", "ies", "es", "s", "ed", "ing", "ly")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a word: ``Hằng`` -> ``hang``."""
+    text = text.translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _stem(word: str) -> str:
+    """A deliberately light stemmer: enough to mark ``talks`` for ``talk``."""
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of the query to mark in text."""
+
+    word: str
+    """Folded word; for wildcards, a regular expression over folded words."""
+    kind: str = "word"
+    """``word``, ``wildcard`` or ``fuzzy``."""
+    distance: int = 0
+
+    def matches(self, folded: str) -> bool:
+        if self.kind == "wildcard":
+            return re.fullmatch(self.word, folded) is not None
+        if self.kind == "fuzzy":
+            return _within(folded, self.word, self.distance)
+        return folded == self.word or _stem(folded) == _stem(self.word)
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Whether the edit distance of ``a`` and ``b`` is at most ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def query_terms(query: str) -> list[Term]:
+    """The plain words of a query, for marking hits in an article.
+
+    Skips operators, negated words, entity and date fields (``country:KZ``,
+    ``person:…``, ``date:[…]``); keeps ``title:`` words, phrase words, wildcards
+    (``coop*``) and fuzzy words (``term~``).
+    """
+    terms: list[Term] = []
+    seen: set[Term] = set()
+    negate_next = False
+    for match in _TOKEN.finditer(_RANGE.sub(" ", query)):
+        phrase, word = match.group("phrase"), match.group("word")
+        field = (match.group("field") or None) if match.group("field") else None
+        raw = phrase if phrase is not None else (word or "")
+        if phrase is None and raw in _OPERATORS:
+            negate_next = raw == "NOT"
+            continue
+        negated = negate_next or bool(match.group("neg"))
+        negate_next = False
+        if negated or (field is not None and field.lower() not in _TEXT_FIELDS):
+            continue
+        for term in _terms_of(raw, is_phrase=phrase is not None):
+            if term not in seen:
+                seen.add(term)
+                terms.append(term)
+    return terms
+
+
+def _terms_of(raw: str, *, is_phrase: bool) -> list[Term]:
+    raw = re.sub(r"\^[\d.]+$", "", raw)
+    if not is_phrase:
+        fuzzy = re.fullmatch(r"(.+?)~(\d?)", raw)
+        if fuzzy:
+            word = fold(fuzzy.group(1))
+            return [Term(word, "fuzzy", int(fuzzy.group(2) or 1))] if _WORD.fullmatch(word) else []
+        if "*" in raw or "?" in raw:
+            folded = fold(raw)
+            if not re.fullmatch(r"[\w*?]+", folded) or not folded.strip("*?"):
+                return []
+            pattern = re.escape(folded).replace(r"\*", r"\w*").replace(r"\?", r"\w")
+            return [Term(pattern, "wildcard")]
+    return [Term(fold(w)) for w in _WORD.findall(raw)]
+
+
+def hit_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
+    """(start, end) offsets of every word in ``text`` that one of ``terms`` matches."""
+    if not terms:
+        return []
+    spans: list[tuple[int, int]] = []
+    cache: dict[str, bool] = {}
+    for match in _WORD.finditer(text):
+        folded = fold(match.group())
+        hit = cache.get(folded)
+        if hit is None:
+            hit = cache[folded] = any(t.matches(folded) for t in terms)
+        if hit:
+            spans.append(match.span())
+    return spans
+
+
+def clean_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Sorted, in-bounds, non-overlapping spans (overlaps merged)."""
+    out: list[tuple[int, int]] = []
+    for raw_start, raw_end in sorted(spans):
+        start, end = max(0, raw_start), min(raw_end, length)
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+# -- entities --------------------------------------------------------------------------
+
+
+def entity_label(entity: Entity) -> str:
+    """The normalised name of an entity, as a person reads it."""
+    if entity.type == "COUNTRY":
+        return country_name(entity.norm)
+    return entity.norm
+
+
+def entity_tooltip(entity: Entity) -> str:
+    """``Country: Kazakhstan (KZ)``, ``Person: Lê Thị Thu Hằng, Deputy Foreign Minister``."""
+    kind = TYPE_LABELS.get(entity.type, entity.type.title())
+    if entity.type == "COUNTRY":
+        return f"{kind}: {country_name(entity.norm)} ({entity.norm})"
+    text = f"{kind}: {entity.norm}"
+    if entity.role:
+        text += f", {entity.role}"
+    if entity.country and entity.type in ("PLACE", "ORG"):
+        text += f" ({country_name(entity.country)})"
+    return text
+
+
+def visible_entities(
+    entities: Iterable[Entity], body_length: int, enabled: Iterable[str] = ENTITY_TYPES
+) -> list[tuple[int, Entity]]:
+    """(index, entity) of the mentions to highlight: enabled types, in order, none overlapping.
+
+    Spans outside the body or overlapping an earlier, longer one are dropped:
+    the engine should not produce them, but a bad span must not break the page.
+    """
+    allowed = set(enabled)
+    chosen: list[tuple[int, Entity]] = []
+    candidates = sorted(
+        ((i, e) for i, e in enumerate(entities) if e.type in allowed),
+        key=lambda ie: (ie[1].start, -(ie[1].end - ie[1].start)),
+    )
+    last_end = 0
+    for i, entity in candidates:
+        if 0 <= entity.start < entity.end <= body_length and entity.start >= last_end:
+            chosen.append((i, entity))
+            last_end = entity.end
+    return chosen
+
+
+def entity_groups(entities: Iterable[Entity]) -> dict[EntityType, list[tuple[str, int]]]:
+    """Per type, (norm, mentions) sorted by mentions then name: the list under the article."""
+    counts: dict[EntityType, Counter[str]] = {}
+    for entity in entities:
+        counts.setdefault(entity.type, Counter())[entity.norm] += 1
+    return {
+        kind: sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        for kind in ENTITY_TYPES
+        if kind in counts
+    }
+
+
+# -- the page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The few colours the page needs, taken from the widget's palette."""
+
+    dark: bool = False
+    dim: str = "#6b6b6b"
+    text: str = "#000000"
+    link: str = "#0b57d0"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def body_html(
+    body: str,
+    entities: Sequence[tuple[int, Entity]],
+    hits: Sequence[tuple[int, int]],
+    palette: Palette,
+) -> str:
+    """The body as escaped HTML: entities as links, hits as marked spans, offsets kept 1:1."""
+    hit_bg, hit_fg = hit_colours(palette.dark)
+    # Cut points: every boundary of an entity or a hit.
+    cuts = {0, len(body)}
+    for _i, e in entities:
+        cuts.update((e.start, e.end))
+    for start, end in hits:
+        cuts.update((start, end))
+    points = sorted(c for c in cuts if 0 <= c <= len(body))
+    # Entities and hits are each sorted and non-overlapping: walk them alongside.
+    entity_at: dict[int, tuple[int, Entity]] = {}
+    hit_points: set[int] = set()
+    ei = hi = 0
+    for p in points:
+        while ei < len(entities) and entities[ei][1].end <= p:
+            ei += 1
+        if ei < len(entities) and entities[ei][1].start <= p:
+            entity_at[p] = entities[ei]
+        while hi < len(hits) and hits[hi][1] <= p:
+            hi += 1
+        if hi < len(hits) and hits[hi][0] <= p:
+            hit_points.add(p)
+    out: list[str] = []
+    open_entity: int | None = None
+    for a, b in itertools.pairwise(points):
+        if a == b:
+            continue
+        item = entity_at.get(a)
+        index = item[0] if item else None
+        if open_entity is not None and index != open_entity:
+            out.append("</a>")
+            open_entity = None
+        if item is not None and open_entity is None:
+            i, entity = item
+            colour = entity_colour(entity.type, palette.dark)
+            out.append(
+                f'<a href="entity:{i}" title="{_esc(entity_tooltip(entity))}" '
+                f'style="background-color:{colour}; color:{palette.text}; '
+                f'text-decoration:none">'
+            )
+            open_entity = i
+        segment = _esc(body[a:b])
+        if a in hit_points:
+            segment = (
+                f'<span style="background-color:{hit_bg}; color:{hit_fg}; '
+                f'font-weight:bold">{segment}</span>'
+            )
+        out.append(segment)
+    if open_entity is not None:
+        out.append("</a>")
+    return "".join(out)
+
+
+def article_html(
+    article: Article,
+    *,
+    terms: Sequence[Term] = (),
+    hits: Sequence[tuple[int, int]] | None = None,
+    enabled: Iterable[str] = ENTITY_TYPES,
+    palette: Palette | None = None,
+) -> tuple[str, list[tuple[int, int]], list[tuple[int, Entity]]]:
+    """The whole reader page: (html, hit spans in the body, highlighted entities).
+
+    ``hits`` are the engine's spans for the query (exact: same analysis as the
+    index); without them the words of ``terms`` are marked.
+    """
+    palette = palette or Palette()
+    enabled = tuple(enabled)
+    hits = (
+        clean_spans(hits, len(article.body)) if hits is not None
+        else hit_spans(article.body, terms)
+    )
+    shown = visible_entities(article.entities, len(article.body), enabled)
+    title = _esc(article.title or "(untitled)")
+    if article.title_derived:
+        title = f'<i title="Title taken from the first words of the text">{title}</i>'
+    meta: list[str] = [
+        _esc(article.date.isoformat()) if article.date else "Undated",
+    ]
+    if article.source:
+        meta.append(_esc(article.source))
+    if article.countries:
+        meta.append(", ".join(_esc(f"{country_name(c)} ({c})") for c in article.countries))
+    dim = f"color:{palette.dim}"
+    parts = [
+        f'<h2 style="margin-bottom:2px">{title}</h2>',
+        f'<p style="{dim}; margin-top:0">{" · ".join(meta)}</p>',
+        "<hr/>",
+        '<p style="white-space:pre-wrap"><a name="body-start"></a>',
+        body_html(article.body, shown, hits, palette),
+        "</p>",
+    ]
+    if article.trailing.strip():
+        # Text the cleaner found after the article's end (newsletters, related
+        # links): kept for completeness, set apart so it is not read as the story.
+        parts += [
+            f'<hr style="margin-top:18px"/><p style="{dim}; margin-top:4px">'
+            "<small><b>Unrelated text after the end of the article</b></small></p>",
+            f'<p style="white-space:pre-wrap; {dim}; margin-left:12px">'
+            f"<small>{_esc(article.trailing)}</small></p>",
+        ]
+    groups = entity_groups(article.entities)
+    first: dict[tuple[str, str], int] = {}
+    for i, entity in enumerate(article.entities):
+        first.setdefault((entity.type, entity.norm), i)
+    if groups:
+        parts.append(f'<hr/><p style="{dim}"><small>Mentioned in this article</small></p>')
+        for kind, items in groups.items():
+            colour = entity_colour(kind, palette.dark)
+            links = ", ".join(
+                f'<a href="mention:{first[(kind, norm)]}" style="color:{palette.link}">'
+                f"{_esc(country_name(norm) if kind == 'COUNTRY' else norm)}</a>"
+                + (f" ({count})" if count > 1 else "")
+                for norm, count in items
+            )
+            parts.append(
+                f'<p style="margin-top:2px"><span style="background-color:{colour}; '
+                f'color:{palette.text}">&nbsp;{TYPE_PLURALS[kind]}&nbsp;</span> {links}</p>'
+            )
+    return "".join(parts), hits, shown

@@ -1,0 +1,450 @@
+"""The reading pane: one article with its entities and search hits highlighted.
+
+The page is built by ``gui.markup`` (escaped HTML); this widget adds what needs
+Qt: a browser that never loads anything, the legend with a toggle per entity
+type, stepping through hits (F3) and through the mentions of one entity, and
+turning clicks on entities into filter requests for the window.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCursor
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.flow import FlowLayout
+from gui.markup import (
+    TYPE_PLURALS,
+    Palette,
+    Term,
+    article_html,
+    current_colour,
+    entity_colour,
+    entity_label,
+    entity_tooltip,
+    hit_colours,
+    query_terms,
+)
+from search.model import ENTITY_TYPES, Article, Entity
+
+log = logging.getLogger("archive_browser.reader")
+
+FILTERABLE = {"COUNTRY": "countries", "PERSON": "people", "ORG": "orgs"}
+"""Entity type -> the SearchState list a click on it filters by."""
+
+
+class ArticleBrowser(QTextBrowser):
+    """A QTextBrowser that loads nothing: no images, no files, no network, no navigation.
+
+    Article text is escaped before it gets here; this is the second lock on the
+    door, so even a bug in escaping cannot make the app fetch ``<img src=…>``.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.document().setDocumentMargin(14)
+        self.loaded_resources: list[str] = []
+        """Every resource the document asked for (and did not get): tests read it."""
+
+    def loadResource(self, type: int, name: QUrl | str) -> object:  # noqa: N802
+        self.loaded_resources.append(name.toString() if isinstance(name, QUrl) else name)
+        return None
+
+
+def _blend(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved ``t`` of the way to ``b``: a dimmed text colour that suits the palette."""
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
+
+
+def _swatch(colour: str, border: QColor, size: int = 14) -> QIcon:
+    """A filled square with an outline, so pale tints still show on any background."""
+    pixmap = QPixmap(QSize(size, size))
+    pixmap.fill(QColor(colour))
+    painter = QPainter(pixmap)
+    painter.setPen(border)
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Reader(QWidget):
+    """Shows one article; emits what the user asked for with a click."""
+
+    filter_requested = Signal(str, str, bool)
+    """(state kind, key, exclude): e.g. ("countries", "KZ", False)."""
+    message = Signal(str)
+    """A line for the status bar (what the hovered entity is)."""
+    types_changed = Signal(list)
+    """The entity types now highlighted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.article: Article | None = None
+        self._terms: list[Term] = []
+        self._query = ""
+        self._engine_hits: list[tuple[int, int]] | None = None
+        self._enabled: list[str] = list(ENTITY_TYPES)
+        self._hits: list[tuple[int, int]] = []
+        self._shown: list[tuple[int, Entity]] = []
+        self._body_start = 0
+        self._current_hit = -1
+        self._selected: tuple[str, str] | None = None
+        self._mentions: list[Entity] = []
+        self._current_mention = -1
+
+        self.browser = ArticleBrowser(self)
+        self.browser.setObjectName("reader")
+        self.browser.anchorClicked.connect(self._on_anchor)
+        self.browser.highlighted.connect(self._on_hover)
+
+        legend_box = QWidget(self)
+        legend = FlowLayout(legend_box, spacing=12)
+        legend.setContentsMargins(6, 3, 6, 3)
+        self._checks: dict[str, QCheckBox] = {}
+        for kind in ENTITY_TYPES:
+            box = QCheckBox(TYPE_PLURALS[kind], self)
+            box.setChecked(True)
+            box.setToolTip(f"Highlight {TYPE_PLURALS[kind].lower()} in the text")
+            box.toggled.connect(self._on_toggle)
+            self._checks[kind] = box
+            legend.addWidget(box)
+        self._hits_key = QLabel("Search hits", self)
+        legend.addWidget(self._hits_key)
+
+        nav = QHBoxLayout()
+        nav.setContentsMargins(6, 0, 6, 2)
+        nav.setSpacing(4)
+        self.prev_hit_button = self._tool("◀", "Previous hit (Shift+F3)", self.previous_hit)
+        self.next_hit_button = self._tool("▶", "Next hit (F3)", self.next_hit)
+        self.hit_label = QLabel("", self)
+        nav.addWidget(self.prev_hit_button)
+        nav.addWidget(self.hit_label)
+        nav.addWidget(self.next_hit_button)
+        nav.addSpacing(16)
+        self.prev_mention_button = self._tool(
+            "◀", "Previous mention of the selected entity (Shift+F4)", self.previous_mention)
+        self.next_mention_button = self._tool(
+            "▶", "Next mention of the selected entity (F4)", self.next_mention)
+        self.mention_label = QLabel("", self)
+        self.mention_label.setTextFormat(Qt.TextFormat.PlainText)
+        nav.addWidget(self.prev_mention_button)
+        nav.addWidget(self.mention_label)
+        nav.addWidget(self.next_mention_button)
+        nav.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(legend_box)
+        layout.addLayout(nav)
+        layout.addWidget(self.browser, 1)
+        self._update_legend()
+        self.clear()
+
+    def _tool(self, text: str, tip: str, slot: object) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    # -- public ------------------------------------------------------------------------
+    @property
+    def hit_count(self) -> int:
+        return len(self._hits)
+
+    @property
+    def current_hit(self) -> int:
+        return self._current_hit
+
+    @property
+    def selected_entity(self) -> tuple[str, str] | None:
+        return self._selected
+
+    @property
+    def mention_index(self) -> int:
+        return self._current_mention
+
+    @property
+    def enabled_types(self) -> list[str]:
+        return list(self._enabled)
+
+    def set_enabled_types(self, kinds: list[str]) -> None:
+        self._enabled = [k for k in ENTITY_TYPES if k in kinds]
+        for kind, box in self._checks.items():
+            box.blockSignals(True)
+            box.setChecked(kind in self._enabled)
+            box.blockSignals(False)
+        self._render(keep_position=True)
+
+    def html(self) -> str:
+        """The HTML the page was built from (tests inspect it)."""
+        return self._html
+
+    def clear(self, message: str = "Select an article to read it here.") -> None:
+        self.article = None
+        self._hits, self._shown = [], []
+        self._current_hit = -1
+        self._selected = None
+        self._mentions, self._current_mention = [], -1
+        dim = self._palette().dim
+        self._html = (f'<p style="color:{dim}; margin-top:40px" align="center">'
+                      f"{html.escape(message)}</p>")
+        self.browser.setHtml(self._html)
+        self._update_nav()
+
+    def show_article(self, article: Article, query: str = "",
+                     hits: list[tuple[int, int]] | None = None) -> None:
+        """Show ``article`` with the query's hits marked; start at the first hit.
+
+        ``hits`` are the engine's spans of the query in the body; without them
+        the plain words of ``query`` are matched here.
+        """
+        same = self.article is not None and self.article.id == article.id
+        self.article = article
+        self._query = query
+        self._terms = query_terms(query)
+        self._engine_hits = hits
+        if not same:
+            self._selected = None
+        self._render(keep_position=False)
+        if self._hits:
+            self.go_to_hit(0)
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    def set_hits(self, query: str, hits: list[tuple[int, int]] | None = None) -> None:
+        """Re-mark hits for a new query without losing the reading position."""
+        if self.article is None or (query == self._query and hits == self._engine_hits):
+            return
+        self._query = query
+        self._terms = query_terms(query)
+        self._engine_hits = hits
+        self._render(keep_position=True)
+        if self._hits:
+            self.go_to_hit(0)  # the new query's first hit, as when opening an article
+
+    def next_hit(self) -> None:
+        if self._hits:
+            self.go_to_hit((self._current_hit + 1) % len(self._hits))
+
+    def previous_hit(self) -> None:
+        if self._hits:
+            self.go_to_hit((self._current_hit - 1) % len(self._hits))
+
+    def go_to_hit(self, n: int) -> None:
+        if not 0 <= n < len(self._hits):
+            return
+        self._current_hit = n
+        start, end = self._hits[n]
+        self._mark_current(start, end)
+        self._update_nav()
+
+    def select_entity(self, entity: Entity) -> None:
+        """Make ``entity`` the one F4/Shift+F4 step through, starting at this mention."""
+        assert self.article is not None
+        self._selected = (entity.type, entity.norm)
+        self._mentions = [
+            e for e in self.article.entities if (e.type, e.norm) == self._selected
+        ]
+        self._current_mention = next(
+            (i for i, e in enumerate(self._mentions) if e.start == entity.start), 0
+        )
+        self._go_to_mention()
+
+    def next_mention(self) -> None:
+        if self._mentions:
+            self._current_mention = (self._current_mention + 1) % len(self._mentions)
+            self._go_to_mention()
+
+    def previous_mention(self) -> None:
+        if self._mentions:
+            self._current_mention = (self._current_mention - 1) % len(self._mentions)
+            self._go_to_mention()
+
+    # -- rendering --------------------------------------------------------------------
+    def _palette(self) -> Palette:
+        pal = self.browser.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        text = pal.color(QPalette.ColorRole.Text)
+        return Palette(
+            dark=base.lightness() < 128,
+            dim=_blend(text, base, 0.45).name(),
+            text=pal.color(QPalette.ColorRole.Text).name(),
+            link=pal.color(QPalette.ColorRole.Link).name(),
+        )
+
+    def _render(self, *, keep_position: bool) -> None:
+        if self.article is None:
+            return
+        scroll = self.browser.verticalScrollBar().value()
+        html, self._hits, self._shown = article_html(
+            self.article, terms=self._terms, hits=self._engine_hits, enabled=self._enabled,
+            palette=self._palette(),
+        )
+        self._html = html
+        self.browser.setHtml(html)
+        self._body_start = self._find_body_start()
+        if self._selected:
+            self._mentions = [
+                e for e in self.article.entities if (e.type, e.norm) == self._selected
+            ]
+            if not self._mentions:
+                self._selected = None
+        else:
+            self._mentions = []
+        self._current_mention = min(self._current_mention, len(self._mentions) - 1)
+        self._current_hit = min(self._current_hit, len(self._hits) - 1)
+        self.browser.setExtraSelections([])
+        if keep_position:
+            self.browser.verticalScrollBar().setValue(scroll)
+        else:
+            self._current_hit = -1
+            self._current_mention = -1 if not self._mentions else 0
+            self.browser.verticalScrollBar().setValue(0)
+        self._update_legend()
+        self._update_nav()
+
+    def _find_body_start(self) -> int:
+        block = self.browser.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if "body-start" in fragment.charFormat().anchorNames():
+                    return fragment.position()
+                it += 1
+            block = block.next()
+        return 0
+
+    def _mark_current(self, start: int, end: int) -> None:
+        doc_start, doc_end = self._body_start + start, self._body_start + end
+        cursor = QTextCursor(self.browser.document())
+        cursor.setPosition(doc_start)
+        cursor.setPosition(doc_end, QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        fmt = selection.format
+        fmt.setBackground(QColor(current_colour(self._palette().dark)))
+        fmt.setForeground(QColor("#000000"))
+        selection.format = fmt
+        self.browser.setExtraSelections([selection])
+        # Scroll so the mark sits a third down the view, not at its edge.
+        plain = QTextCursor(self.browser.document())
+        plain.setPosition(doc_start)
+        rect = self.browser.cursorRect(plain)
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.browser.viewport().height() // 3)
+
+    def _go_to_mention(self) -> None:
+        if 0 <= self._current_mention < len(self._mentions):
+            mention = self._mentions[self._current_mention]
+            self._mark_current(mention.start, mention.end)
+        self._update_nav()
+
+    def _update_legend(self) -> None:
+        dark = self._palette().dark
+        for kind, box in self._checks.items():
+            box.setIcon(_swatch(entity_colour(kind, dark),
+                                self.palette().color(QPalette.ColorRole.Mid)))
+        bg, fg = hit_colours(dark)
+        self._hits_key.setText(
+            f'<span style="background-color:{bg}; color:{fg}"><b>&nbsp;Search hits&nbsp;</b></span>'
+        )
+
+    def _update_nav(self) -> None:
+        has_hits = bool(self._hits)
+        for button in (self.prev_hit_button, self.next_hit_button):
+            button.setEnabled(has_hits)
+            button.setVisible(bool(self.article and self._query.strip()))
+        if not self.article or not self._query.strip():
+            self.hit_label.setText("")
+        elif not has_hits:
+            self.hit_label.setText("No hits in this article")
+        elif self._current_hit >= 0:
+            self.hit_label.setText(f"Hit {self._current_hit + 1} of {len(self._hits)}")
+        else:
+            self.hit_label.setText(f"{len(self._hits)} hits")
+        has_mentions = bool(self._mentions)
+        for button in (self.prev_mention_button, self.next_mention_button):
+            button.setVisible(has_mentions)
+        if has_mentions and self._selected:
+            name = entity_label(self._mentions[0])
+            position = max(self._current_mention, 0) + 1
+            self.mention_label.setText(f"{name}: mention {position} of {len(self._mentions)}")
+        else:
+            self.mention_label.setText("")
+
+    # -- events ---------------------------------------------------------------------------
+    def _entity(self, url: QUrl) -> tuple[str, Entity] | None:
+        scheme, _, rest = url.toString().partition(":")
+        if self.article is None or scheme not in ("entity", "mention") or not rest.isdigit():
+            return None
+        index = int(rest)
+        if not 0 <= index < len(self.article.entities):
+            return None
+        return scheme, self.article.entities[index]
+
+    def _on_anchor(self, url: QUrl) -> None:
+        found = self._entity(url)
+        if found is None:
+            log.info("ignored link %s", url.toString())
+            return
+        scheme, entity = found
+        self.select_entity(entity)
+        if scheme == "entity" and entity.type in FILTERABLE:
+            alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+            if entity.type == "COUNTRY" and alt:
+                self.filter_requested.emit("exclude_countries", entity.norm, True)
+            else:
+                self.filter_requested.emit(FILTERABLE[entity.type], entity.norm, False)
+
+    def _on_hover(self, url: QUrl) -> None:
+        found = self._entity(url)
+        if found is None:
+            self.message.emit("")
+            return
+        _scheme, entity = found
+        hint = ""
+        if entity.type == "COUNTRY":
+            hint = " — click to filter, Alt+click to exclude"
+        elif entity.type in FILTERABLE:
+            hint = " — click to filter by it"
+        self.message.emit(entity_tooltip(entity) + hint)
+
+    def _on_toggle(self) -> None:
+        self._enabled = [k for k, box in self._checks.items() if box.isChecked()]
+        self._render(keep_position=True)
+        self.types_changed.emit(list(self._enabled))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.article is not None:
+            self._render(keep_position=True)

@@ -1,0 +1,367 @@
+"""The one place that runs work off the UI thread.
+
+Pattern (after Anki's ``taskman``/``QueryOp``): the UI thread hands a plain
+function to ``TaskManager.run``; it runs in a ``QRunnable`` on a thread pool and
+its result or exception comes back through a Qt signal, so callbacks always run
+on the UI thread. There are two lanes:
+
+- ``read``: searches, article loads, exports; may run in parallel.
+- ``write``: opening and updating the index; one at a time, in order (Whoosh
+  allows a single writer, so we never let two updates race).
+
+``SearchService`` adds the "newest request wins" rule on top: every
+``SearchRequest`` gets an increasing ``request_id`` and results of any request
+that is no longer the latest are dropped, never shown.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from search.model import Facets, IndexProgress, SearchRequest, SearchResult
+
+log = logging.getLogger("archive_browser.workers")
+
+Lane = Literal["read", "write"]
+
+
+class Searchable(Protocol):
+    """What ``SearchService`` needs from an archive (the real one or a test fake)."""
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+
+class _Signals(QObject):
+    """Carries a task's outcome from its pool thread back to the UI thread."""
+
+    done = Signal(int, object)
+    failed = Signal(int, object)
+    progress = Signal(int, object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task_id: int, fn: Callable[[Callable[[object], None]], object],
+                 signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._task_id = task_id
+        self._fn = fn
+        self._signals = signals
+
+    def run(self) -> None:
+        task_id, signals = self._task_id, self._signals
+
+        def report(value: object) -> None:
+            signals.progress.emit(task_id, value)
+
+        try:
+            result = self._fn(report)
+        except BaseException as exc:  # handed to the UI thread, which decides what to show
+            signals.failed.emit(task_id, exc)
+        else:
+            signals.done.emit(task_id, result)
+
+
+@dataclass(slots=True)
+class _Callbacks:
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[BaseException], None] | None
+    on_progress: Callable[[Any], None] | None
+    lane: Lane
+    name: str
+
+
+@dataclass(slots=True)
+class Cancellable:
+    """A handle to request cancellation; the task polls ``cancelled``."""
+
+    event: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self.event.set()
+
+    def cancelled(self) -> bool:
+        return self.event.is_set()
+
+
+class TaskManager(QObject):
+    """Runs functions on the read or write lane and calls back on the UI thread.
+
+    ``busy_changed`` fires when the number of pending tasks goes from 0 to more
+    or back; screenshot mode and tests wait on it instead of sleeping.
+    """
+
+    busy_changed = Signal(bool)
+    task_failed = Signal(str, object)
+    """(task name, exception) for tasks without their own error callback."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._read = QThreadPool(self)
+        self._read.setMaxThreadCount(2)
+        self._write = QThreadPool(self)
+        self._write.setMaxThreadCount(1)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_done)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.progress.connect(self._on_progress)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Callbacks] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def pending(self, lane: Lane | None = None) -> int:
+        return sum(1 for cb in self._pending.values() if lane is None or cb.lane == lane)
+
+    def run(
+        self,
+        fn: Callable[[], object],
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        lane: Lane = "read",
+        name: str = "",
+    ) -> int:
+        """Run ``fn()`` in the background; returns a task id."""
+        return self.run_with_progress(
+            lambda _report: fn(), on_done=on_done, on_error=on_error, lane=lane, name=name
+        )
+
+    def run_with_progress(
+        self,
+        fn: Callable[[Callable[[object], None]], object],
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+        lane: Lane = "read",
+        name: str = "",
+    ) -> int:
+        """Run ``fn(report)``; each ``report(value)`` reaches ``on_progress`` on the UI thread."""
+        task_id = next(self._ids)
+        was_busy = self.busy
+        self._pending[task_id] = _Callbacks(on_done, on_error, on_progress, lane, name or "task")
+        pool = self._write if lane == "write" else self._read
+        pool.start(_Runnable(task_id, fn, self._signals))
+        if not was_busy:
+            self.busy_changed.emit(True)
+        return task_id
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until both lanes are idle (shutdown and tests), then deliver results."""
+        ok = self._write.waitForDone(msecs) and self._read.waitForDone(msecs)
+        return ok
+
+    # -- slots on the UI thread -----------------------------------------------------------
+    def _finish(self, task_id: int) -> _Callbacks | None:
+        callbacks = self._pending.pop(task_id, None)
+        return callbacks
+
+    def _after(self) -> None:
+        if not self._pending:
+            self.busy_changed.emit(False)
+
+    @Slot(int, object)
+    def _on_done(self, task_id: int, result: object) -> None:
+        callbacks = self._finish(task_id)
+        try:
+            if callbacks and callbacks.on_done:
+                callbacks.on_done(result)
+        finally:
+            self._after()
+
+    @Slot(int, object)
+    def _on_failed(self, task_id: int, exc: object) -> None:
+        callbacks = self._finish(task_id)
+        try:
+            assert isinstance(exc, BaseException)
+            if callbacks and callbacks.on_error:
+                callbacks.on_error(exc)
+            else:
+                name = callbacks.name if callbacks else "task"
+                log.error("%s failed", name, exc_info=exc)
+                self.task_failed.emit(name, exc)
+        finally:
+            self._after()
+
+    @Slot(int, object)
+    def _on_progress(self, task_id: int, value: object) -> None:
+        callbacks = self._pending.get(task_id)
+        if callbacks and callbacks.on_progress:
+            callbacks.on_progress(value)
+
+
+# -- searching ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    """A search result plus the facet counts the sidebar shows next to it.
+
+    Multi-select facets are disjunctive: the country list counts hits as if no
+    country were chosen (so you can see what adding another would give) and the
+    timeline counts hits as if no date range were set (so the rest of the
+    histogram stays visible). Those counts need extra, page-less searches.
+    """
+
+    result: SearchResult
+    country_counts: dict[str, int]
+    month_counts: dict[str, int]
+
+
+def run_search(archive: Searchable, request: SearchRequest) -> SearchOutcome:
+    """The search a worker runs: the page asked for, plus disjunctive facet counts."""
+    result = archive.search(request)
+    facets: Facets = result.facets
+    countries = facets.country
+    months = facets.month
+    if request.offset == 0:
+        if request.countries:
+            free = archive.search(replace(request, countries=(), offset=0, limit=1,
+                                          snippets=False))
+            countries = free.facets.country
+        if request.date_from or request.date_to or not request.include_undated:
+            free = archive.search(replace(request, date_from=None, date_to=None,
+                                          include_undated=True, offset=0, limit=1,
+                                          snippets=False))
+            months = free.facets.month
+    return SearchOutcome(result, dict(countries), dict(months))
+
+
+class SearchService(QObject):
+    """Runs searches on the read lane; only the newest request's results come out.
+
+    ``search`` starts a new request (a new id); ``fetch_page`` asks for a further
+    page of the current one and keeps its id, so a page that arrives after the
+    user typed something else is dropped like any stale result.
+    """
+
+    finished = Signal(object)
+    """SearchOutcome of the latest first-page request."""
+    page_ready = Signal(object)
+    """SearchResult of a further page of the latest request."""
+    failed = Signal(object)
+    """Exception of the latest request."""
+    busy_changed = Signal(bool)
+
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._ids = itertools.count(1)
+        self._latest = 0
+        self._running = 0
+        self.dropped = 0
+        """How many stale results were dropped (tests read this)."""
+
+    @property
+    def latest_id(self) -> int:
+        return self._latest
+
+    @property
+    def busy(self) -> bool:
+        return self._running > 0
+
+    def invalidate(self) -> None:
+        """Make every request in flight stale (e.g. when the archive changes)."""
+        self._latest = next(self._ids)
+
+    def search(self, archive: Searchable, request: SearchRequest) -> int:
+        request_id = next(self._ids)
+        self._latest = request_id
+        request = replace(request, request_id=request_id, offset=0)
+
+        def work() -> SearchOutcome | None:
+            if request_id != self._latest:  # superseded while queued: skip the work
+                return None
+            return run_search(archive, request)
+
+        self._start(work, request_id, self._deliver_outcome)
+        return request_id
+
+    def fetch_page(self, archive: Searchable, request: SearchRequest) -> None:
+        """Fetch ``request`` (with its offset) as a further page of the current search."""
+        request_id = request.request_id
+
+        def work() -> SearchResult | None:
+            if request_id != self._latest:
+                return None
+            return archive.search(request)
+
+        self._start(work, request_id, self._deliver_page)
+
+    def _start(self, work: Callable[[], object], request_id: int,
+               deliver: Callable[[int, object], None]) -> None:
+        self._running += 1
+        if self._running == 1:
+            self.busy_changed.emit(True)
+        self._tasks.run(
+            work,
+            on_done=lambda value: self._settle(request_id, value, deliver),
+            on_error=lambda exc: self._settle(request_id, exc, self._deliver_error),
+            name=f"search #{request_id}",
+        )
+
+    def _settle(self, request_id: int, value: object,
+                deliver: Callable[[int, object], None]) -> None:
+        self._running -= 1
+        try:
+            if value is None or request_id != self._latest:
+                self.dropped += 1
+                log.debug("dropped stale result of request %d", request_id)
+            else:
+                deliver(request_id, value)
+        finally:
+            if self._running == 0:
+                self.busy_changed.emit(False)
+
+    def _deliver_outcome(self, _request_id: int, value: object) -> None:
+        self.finished.emit(value)
+
+    def _deliver_page(self, _request_id: int, value: object) -> None:
+        self.page_ready.emit(value)
+
+    def _deliver_error(self, _request_id: int, value: object) -> None:
+        self.failed.emit(value)
+
+
+def progress_text(progress: IndexProgress) -> str:
+    """A status-bar line for one progress report."""
+    phase = {"scanning": "Scanning", "reading": "Reading", "writing": "Writing index",
+             "done": "Done"}.get(progress.phase, progress.phase)
+    if progress.total:
+        return f"{phase} {progress.done:,} of {progress.total:,}"
+    if progress.done:
+        return f"{phase}… {progress.done:,}"
+    return f"{phase}…"
+
+
+class Throttle:
+    """Passes on at most one progress report per ``interval`` seconds (and every phase change).
+
+    The engine may report every file; 100,000 queued signals would flood the UI
+    thread, so the worker thins them out before they cross threads.
+    """
+
+    def __init__(self, report: Callable[[object], None], interval: float = 0.1) -> None:
+        self._report = report
+        self._interval = interval
+        self._last = 0.0
+        self._phase: str | None = None
+
+    def __call__(self, progress: IndexProgress) -> None:
+        now = time.monotonic()
+        if (progress.phase != self._phase or now - self._last >= self._interval
+                or (progress.total and progress.done >= progress.total)):
+            self._phase = progress.phase
+            self._last = now
+            self._report(progress)

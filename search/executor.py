@@ -1,0 +1,276 @@
+"""Evaluate a parsed Whoosh query with numpy over cached per-term arrays.
+
+Whoosh parses the query and stores the postings; matching and BM25 scoring are
+done here on dense per-document arrays, because Whoosh's pure-Python matchers
+cost tens to hundreds of milliseconds per common word at archive sizes of
+10^4–10^5 articles (field-notes.md). A term's postings are decoded once per
+index reader, block by block, and kept in a size-bounded cache; later queries
+with the same word cost microseconds.
+
+Node types without an array form here (phrases, date ranges, anything unusual)
+fall back to Whoosh's own matcher for *which* documents match; their scores
+are the sum of their words' scores, so ranking stays sensible.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import query
+from whoosh.reading import TermNotFound
+
+from search.doctable import BoolArray
+
+log = logging.getLogger("archive.executor")
+
+FloatArray = npt.NDArray[np.float32]
+IdArray = npt.NDArray[np.int64]
+
+K1 = 1.2
+B = 0.75
+FIELD_BOOST = {"title": 2.0, "body": 1.0}
+SCORED_FIELDS = frozenset(FIELD_BOOST)
+CACHE_POSTINGS = 40_000_000
+"""Upper bound of cached postings (12 bytes each): ~480 MB at the very most."""
+MAX_EXPANSION = 2000
+"""Words one wildcard or fuzzy term may stand for; more is cut (and said)."""
+
+
+@dataclass(slots=True)
+class Matches:
+    mask: BoolArray
+    scores: FloatArray
+
+
+class PostingsCache:
+    """Per-term (docnums, term frequencies) decoded from every segment once."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._leaves = list(reader.leaf_readers())
+        self._entries: OrderedDict[tuple[str, str], tuple[IdArray, FloatArray]] = OrderedDict()
+        self._size = 0
+
+    def get(self, fieldname: str, text: str) -> tuple[IdArray, FloatArray]:
+        key = (fieldname, text)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry
+        entry = self._decode(fieldname, text)
+        self._entries[key] = entry
+        self._size += len(entry[0])
+        while self._size > CACHE_POSTINGS and len(self._entries) > 1:
+            _, (old_ids, _w) = self._entries.popitem(last=False)
+            self._size -= len(old_ids)
+        return entry
+
+    def _decode(self, fieldname: str, text: str) -> tuple[IdArray, FloatArray]:
+        id_parts: list[IdArray] = []
+        weight_parts: list[FloatArray] = []
+        for leaf, base in self._leaves:
+            try:
+                matcher = leaf.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            ids, weights = _read_matcher(matcher)
+            if len(ids):
+                id_parts.append(ids + base)
+                weight_parts.append(weights)
+        if not id_parts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
+    """All postings of a leaf matcher; whole blocks at a time where possible."""
+    leaf = getattr(matcher, "child", matcher)  # deleted docs are masked later
+    ids: list[Any] = []
+    weights: list[Any] = []
+    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_atend"):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(leaf._ids)
+            weights.extend(leaf._weights)
+            leaf._next_block()
+    else:  # another codec: the slow, public way
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+
+class Executor:
+    """Evaluates queries for one index reader (build a new one after a refresh)."""
+
+    def __init__(self, searcher: Any, live: BoolArray) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._live = live
+        self._size = len(live)
+        self._docs = max(1, int(np.count_nonzero(live)))
+        self.postings = PostingsCache(self._reader)
+        self._lengths: dict[str, FloatArray] = {}
+        self._avg: dict[str, float] = {}
+        self._expansions: dict[tuple[str, str, str], list[str]] = {}
+        self.truncated = False
+
+    def evaluate(self, q: Any) -> Matches:
+        self.truncated = False
+        result = self._eval(q)
+        result.mask &= self._live
+        return result
+
+    # --- nodes -------------------------------------------------------------
+
+    def _eval(self, q: Any) -> Matches:
+        if isinstance(q, query.Every):
+            return Matches(self._live.copy(), self._zeros())
+        if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
+            return self._none()
+        if type(q) is query.Term:
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, query.And):
+            return self._and([self._eval(child) for child in q.subqueries])
+        if isinstance(q, query.Or):
+            return self._or([self._eval(child) for child in q.subqueries])
+        if isinstance(q, query.Not):
+            inner = self._eval(q.query)
+            return Matches(~inner.mask, self._zeros())
+        if isinstance(q, query.AndNot):
+            positive = self._eval(q.a)
+            positive.mask &= ~self._eval(q.b).mask
+            return positive
+        if isinstance(q, query.MultiTerm):
+            return self._multi_term(q)
+        return self._fallback(q)
+
+    def _term(self, fieldname: str, text: Any, boost: float = 1.0) -> Matches:
+        word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        ids, tf = self.postings.get(fieldname, word)
+        mask = np.zeros(self._size, dtype=bool)
+        scores = self._zeros()
+        if not len(ids):
+            return Matches(mask, scores)
+        mask[ids] = True
+        if fieldname in SCORED_FIELDS:
+            scores[ids] = self._bm25(fieldname, ids, tf) * np.float32(boost)
+        else:
+            scores[ids] = np.float32(0.1 * boost)
+        return Matches(mask, scores)
+
+    def _bm25(self, fieldname: str, ids: IdArray, tf: FloatArray) -> FloatArray:
+        lengths = self._field_lengths(fieldname)
+        df = len(ids)
+        idf = math.log(1.0 + (self._docs - df + 0.5) / (df + 0.5))
+        norm = K1 * ((1 - B) + B * lengths[ids] / self._avg[fieldname])
+        weight = idf * FIELD_BOOST[fieldname]
+        return (weight * (tf * (K1 + 1)) / (tf + norm)).astype(np.float32)
+
+    def _field_lengths(self, fieldname: str) -> FloatArray:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = np.zeros(self._size, dtype=np.float32)
+            for leaf, base in self._reader.leaf_readers():
+                count = leaf.doc_count_all()
+                lengths[base : base + count] = [
+                    leaf.doc_field_length(d, fieldname, 0) for d in range(count)
+                ]
+            live_lengths = lengths[self._live]
+            self._avg[fieldname] = (
+                max(1.0, float(live_lengths.mean())) if len(live_lengths) else 1.0
+            )
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    def _and(self, parts: list[Matches]) -> Matches:
+        if not parts:
+            return self._none()
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        return Matches(mask, scores)
+
+    def _or(self, parts: list[Matches]) -> Matches:
+        if not parts:
+            return self._none()
+        mask = parts[0].mask.copy()
+        scores = parts[0].scores.copy()
+        for part in parts[1:]:
+            mask |= part.mask
+            scores += part.scores
+        return Matches(mask, scores)
+
+    def expand(self, q: Any) -> list[str]:
+        """The indexed words a wildcard, prefix or fuzzy term stands for (cached)."""
+        key = (type(q).__name__, q.field(), repr(q))
+        words = self._expansions.get(key)
+        if words is None:
+            words = []
+            for raw in q._btexts(self._reader):
+                words.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
+                if len(words) >= MAX_EXPANSION:
+                    break
+            self._expansions[key] = words
+        if len(words) >= MAX_EXPANSION:
+            self.truncated = True
+        return words
+
+    def _multi_term(self, q: Any) -> Matches:
+        words = self.expand(q)
+        if not words:
+            return self._none()
+        return self._or([self._term(q.field(), w, q.boost) for w in words])
+
+    def _fallback(self, q: Any) -> Matches:
+        """Whoosh decides which documents match; their words decide the score."""
+        mask = np.zeros(self._size, dtype=bool)
+        try:
+            found = np.fromiter(q.docs(self._searcher), dtype=np.int64)
+        except Exception:  # a query Whoosh cannot run matches nothing
+            log.info("query part %r could not run", q, exc_info=True)
+            return Matches(mask, self._zeros())
+        if len(found):
+            mask[found] = True
+        scores = self._zeros()
+        for fieldname, text in _scored_terms(q):
+            scores += self._term(fieldname, text).scores
+        scores[~mask] = 0
+        return Matches(mask, scores)
+
+    def _zeros(self) -> FloatArray:
+        return np.zeros(self._size, dtype=np.float32)
+
+    def _none(self) -> Matches:
+        return Matches(np.zeros(self._size, dtype=bool), self._zeros())
+
+
+def _scored_terms(q: Any) -> list[tuple[str, Any]]:
+    try:
+        terms = list(q.iter_all_terms())
+    except Exception:
+        return []
+    return [(f, t) for f, t in terms if f in SCORED_FIELDS]
+
+
+def top_documents(scores: FloatArray, selected: BoolArray, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best (docnum, score) among ``selected``, best first, ties by docnum."""
+    candidates = np.flatnonzero(selected)
+    if not len(candidates) or count <= 0:
+        return []
+    values = scores[candidates]
+    if len(candidates) > count:
+        keep = np.argpartition(-values, count - 1)[:count]
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))
+    return [(int(candidates[i]), float(values[i])) for i in order]

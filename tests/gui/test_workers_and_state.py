@@ -1,0 +1,94 @@
+"""Background work, stale results, settings and search state."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from gui.settings import S, Settings, all_settings
+from gui.state import SearchState
+from gui.workers import SearchOutcome, SearchService, TaskManager, Throttle
+from search.model import Facets, IndexProgress, SearchRequest, SearchResult, Sort
+
+
+class SlowArchive:
+    """Blocks each search until released, to make request order deterministic."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.requests: list[SearchRequest] = []
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        self.requests.append(request)
+        self.release.wait(5)
+        return SearchResult(request, 1, [], Facets(country={"KZ": 1}), archive_total=1)
+
+
+def test_only_the_newest_search_result_is_delivered(qtbot: QtBot) -> None:
+    tasks = TaskManager()
+    service = SearchService(tasks)
+    archive = SlowArchive()
+    got: list[SearchOutcome] = []
+    service.finished.connect(got.append)
+    first = service.search(archive, SearchRequest(text="a"))
+    second = service.search(archive, SearchRequest(text="ab"))
+    third = service.search(archive, SearchRequest(text="abc"))
+    assert first < second < third
+    archive.release.set()
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    assert [o.result.request.request_id for o in got] == [third]
+    assert service.dropped == 2
+    assert tasks.wait(1000)
+
+
+def test_worker_errors_reach_the_ui_thread(qtbot: QtBot) -> None:
+    tasks = TaskManager()
+    errors: list[BaseException] = []
+
+    def boom() -> None:
+        raise ValueError("bad")
+
+    tasks.run(boom, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert str(errors[0]) == "bad"
+
+
+def test_progress_is_throttled_but_keeps_phase_changes() -> None:
+    seen: list[object] = []
+    throttle = Throttle(seen.append, interval=60)
+    for n in range(1000):
+        throttle(IndexProgress("reading", n, 1000))
+    throttle(IndexProgress("writing", 0, 0))
+    assert len(seen) == 2
+
+
+def test_settings_are_typed_and_fall_back_to_defaults(tmp_path: object) -> None:
+    store = QSettings(str(tmp_path) + "/s.ini", QSettings.Format.IniFormat)
+    settings = Settings(store)
+    assert settings.get(S.debounce_ms) == 150
+    settings.set(S.recent_archives, ["/a", "/b"])
+    assert settings.get(S.recent_archives) == ["/a", "/b"]
+    store.setValue(S.page_size.key, '"not a number"')
+    assert settings.get(S.page_size) == 100
+    store.setValue(S.page_size.key, "{broken")
+    assert settings.get(S.page_size) == 100
+    assert len({s.key for s in all_settings()}) == len(all_settings())
+
+
+def test_search_state_round_trips_and_edits() -> None:
+    state = SearchState(text="trade", countries=("KZ",), people=("Lê Thị Thu Hằng",),
+                        date_from=date(2025, 1, 1), include_undated=False, sort=Sort.NEWEST)
+    assert SearchState.loads(state.dumps()) == state
+    assert SearchState.loads("not json") == SearchState()
+    excluded = state.toggled("exclude_countries", "KZ", True)
+    assert excluded.countries == () and excluded.exclude_countries == ("KZ",)
+    assert excluded.toggled("countries", "KZ", True).exclude_countries == ()
+    swapped = state.with_dates(date(2025, 3, 1), date(2025, 1, 1))
+    assert (swapped.date_from, swapped.date_to) == (date(2025, 1, 1), date(2025, 3, 1))
+    assert "Kazakhstan" in state.summary() and "newest" in state.summary()
+    request = state.to_request(offset=50, limit=10, request_id=7)
+    assert (request.offset, request.limit, request.request_id) == (50, 10, 7)
+    assert request.has_filters

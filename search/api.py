@@ -13,9 +13,14 @@ batch commits). Only one ``update`` runs at a time per index, across processes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import pickle
+import struct
 import threading
+import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -27,11 +32,12 @@ from resources import resource_path
 from search import __version__
 from search.doctable import DocTable
 from search.entities import country_name, lookup_country
-from search.errors import ArchiveNotFound, ArticleNotFound, IndexDamaged
+from search.errors import ArchiveError, ArchiveNotFound, ArticleNotFound, IndexDamaged
 from search.executor import Executor
 from search.index import (
     IndexPaths,
     Meta,
+    damaged_message,
     default_index_dir,
     discard,
     open_or_create,
@@ -54,6 +60,9 @@ from search.stems import StemExpander
 __all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]
 
 log = logging.getLogger("archive.api")
+
+_READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+"""What a truncated or overwritten index file raises while it is read."""
 
 
 def default_archive_path() -> Path:
@@ -128,7 +137,7 @@ class Archive:
 
     def refresh(self) -> None:
         """Pick up what another writer (or our own update) committed."""
-        with self._lock:
+        with self._lock, self._reading():
             if self._searcher.up_to_date() and self._ix.storage.folder == str(self._paths.live):
                 return
             self._searcher.close()
@@ -148,7 +157,7 @@ class Archive:
         leaves out its own filter, so a sidebar can show what widening would add
         (``"country"``: the country filter; ``"month"``: the date filter)."""
         parsed = self._parser.parse(request.text)
-        with self._lock:
+        with self._lock, self._reading():
             parsed = replace(parsed, query=self._stems.expand(parsed.query))
             return run_search(
                 request,
@@ -160,7 +169,7 @@ class Archive:
             )
 
     def article(self, article_id: str) -> Article:
-        with self._lock:
+        with self._lock, self._reading():
             docnum = self._table.docnum_by_id.get(article_id)
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
@@ -211,6 +220,19 @@ class Archive:
             last_update=meta.last_update if meta else None,
             skipped=skipped,
         )
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn the errors of damaged index files into one message for people."""
+        try:
+            yield
+        except ArchiveError:
+            raise
+        except _READ_ERRORS as exc:
+            log.exception("index read failed")
+            raise IndexDamaged(
+                damaged_message(self._paths, str(exc) or type(exc).__name__)
+            ) from exc
 
     def _body_of(self, docnum: int) -> str:
         body: str = json.loads(self._searcher.stored_fields(docnum)["doc"])["body"]

@@ -153,7 +153,7 @@ def open_or_create(paths: IndexPaths, archive_root: Path) -> whoosh_index.Index:
             paths.live.mkdir(parents=True, exist_ok=True)
             if not _has_index(paths.live):
                 if any(paths.live.iterdir()):
-                    raise IndexDamaged(_damaged_message(paths, "no table of contents"))
+                    raise IndexDamaged(damaged_message(paths, "no table of contents"))
                 whoosh_index.create_in(str(paths.live), build_schema())
             if meta is None:
                 Meta(archive_root=str(archive_root)).save(paths.meta)
@@ -162,7 +162,7 @@ def open_or_create(paths: IndexPaths, archive_root: Path) -> whoosh_index.Index:
         with ix.reader() as reader:
             reader.doc_count_all()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
-        raise IndexDamaged(_damaged_message(paths, str(exc) or type(exc).__name__)) from exc
+        raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
     return ix
 
 
@@ -171,7 +171,7 @@ def _has_index(folder: Path) -> bool:
     return folder.is_dir() and any(folder.glob("_MAIN_*.toc"))
 
 
-def _damaged_message(paths: IndexPaths, detail: str) -> str:
+def damaged_message(paths: IndexPaths, detail: str) -> str:
     return (
         f"The search index in {paths.root} cannot be read ({detail}). "
         "Rebuild it: choose File → Reindex in the app, or run "
@@ -310,13 +310,20 @@ def update_index(
             report.cancelled = True
             if rebuild:
                 shutil.rmtree(paths.staging, ignore_errors=True)
+        except OSError as exc:
+            if rebuild:
+                shutil.rmtree(paths.staging, ignore_errors=True)
+            raise _write_failed(paths, exc) from exc
         finally:
             ix.close()
-        if rebuild and not report.cancelled:
-            _swap_in(paths)
-        meta.last_update = time.strftime("%Y-%m-%dT%H:%M:%S")
-        meta.archive_root = str(archive_root)
-        meta.save(paths.meta)
+        try:
+            if rebuild and not report.cancelled:
+                _swap_in(paths)
+            meta.last_update = time.strftime("%Y-%m-%dT%H:%M:%S")
+            meta.archive_root = str(archive_root)
+            meta.save(paths.meta)
+        except OSError as exc:
+            raise _write_failed(paths, exc) from exc
     report.skipped.sort(key=lambda s: s.id)
     report.elapsed_s = time.perf_counter() - started
     emit(IndexProgress("done", 1, 1))
@@ -453,10 +460,14 @@ def _commit(writer: Any, paths: IndexPaths) -> None:
     except OSError as exc:
         with contextlib.suppress(Exception):
             writer.cancel()
-        raise IndexWriteFailed(
-            f"Could not write the index in {paths.root}: {exc.strerror or exc}. "
-            "The previous index is kept; free disk space and update again."
-        ) from exc
+        raise _write_failed(paths, exc) from exc
+
+
+def _write_failed(paths: IndexPaths, exc: OSError) -> IndexWriteFailed:
+    return IndexWriteFailed(
+        f"Could not write the index in {paths.root}: {exc.strerror or exc}. "
+        "What was indexed before is kept; free disk space (or fix permissions) and update again."
+    )
 
 
 def _stat_or_zero(path: Path) -> tuple[int, int]:

@@ -21,8 +21,9 @@ from search.model import Article, DateSource
 
 log = logging.getLogger("archive.ingest")
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Larger files are not articles; reading them would stall indexing."""
+MAX_READ_BYTES = 2 * 1024 * 1024
+"""Only this much of a file is read: real articles are a few KB, and a stray
+50 MB dump would stall indexing and the reader. The rest is left out, with a note."""
 
 TITLE_MAX_CHARS = 90
 """Derived titles are cut at a word boundary near this length."""
@@ -378,10 +379,8 @@ def count_words(text: str) -> int:
 def read_article(path: Path, article_id: str) -> Article:
     """Read and parse one file; raises ``SkipFile`` with a reason for the report."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SkipFile(f"file too large ({size // (1024 * 1024)} MB), not an article")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_READ_BYTES + 1)
     except PermissionError as exc:
         raise SkipFile("permission denied: the file cannot be read") from exc
     except FileNotFoundError as exc:
@@ -390,9 +389,27 @@ def read_article(path: Path, article_id: str) -> Article:
         raise SkipFile("not a file") from exc
     except OSError as exc:
         raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
+    truncated = len(raw) > MAX_READ_BYTES
+    if truncated:
+        raw = _whole_characters(raw[:MAX_READ_BYTES])
     decoded = decode(raw)
     article = parse_article(decoded.text, article_id)
     if decoded.warning:
         article.warnings.insert(0, decoded.warning)
+    if truncated:
+        article.warnings.append(
+            f"very long file: only its first {MAX_READ_BYTES // (1024 * 1024)} MB were read"
+        )
     article.path = str(path)
     return article
+
+
+def _whole_characters(raw: bytes) -> bytes:
+    """Drop a UTF-8 sequence cut in half at the end of a partial read."""
+    for cut in range(4):
+        try:
+            raw[: len(raw) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return raw[: len(raw) - cut]
+    return raw  # not UTF-8 at all: the cp1252 fallback reads any byte

@@ -34,9 +34,17 @@ def file_sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
+ENTITY_CHARS = 200_000
+"""Entities are looked for in this much of a body (a long article is ~30,000)."""
+
+
 def analyse(article: Article) -> Article:
     """Attach entities and the country list (most mentioned first)."""
-    article.entities = extract(article.body, reference_date=article.date)
+    article.entities = extract(article.body[:ENTITY_CHARS], reference_date=article.date)
+    if len(article.body) > ENTITY_CHARS:
+        article.warnings.append(
+            f"very long text: names are marked in its first {ENTITY_CHARS:,} characters only"
+        )
     counts = Counter(e.norm for e in article.entities if e.type == "COUNTRY")
     article.countries = [code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     article.country_mentions = dict(counts)
@@ -52,6 +60,8 @@ def prepare_file(root: str, article_id: str) -> Prepared | Skip:
         sha1 = file_sha1(path)
     except SkipFile as exc:
         return Skip(article_id, str(exc))
+    except FileNotFoundError:
+        return Skip(article_id, "file disappeared while indexing")
     except OSError as exc:
         return Skip(article_id, f"cannot read file: {exc.strerror or exc}")
     return Prepared(analyse(article), stat.st_size, stat.st_mtime_ns, sha1)

@@ -118,7 +118,8 @@ class QueryParser:
     def parse(self, text: str) -> ParsedQuery:
         notice = None
         if len(text) > MAX_QUERY_CHARS:
-            text = text[:MAX_QUERY_CHARS]
+            cut = text[: MAX_QUERY_CHARS + 1]
+            text = cut.rsplit(None, 1)[0] if " " in cut else cut[:MAX_QUERY_CHARS]
             notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
         if not text.strip():
             return ParsedQuery(query.Every(), notice, True)

@@ -10,6 +10,7 @@ import argparse
 import calendar
 import json
 import logging
+import multiprocessing
 import re
 import sys
 from collections.abc import Sequence
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # indexing workers in a frozen (PyInstaller) build
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

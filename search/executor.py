@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,78 @@ class PostingsCache:
         return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
+POSITION_BITS = 24
+"""Positions and document numbers share one int64 key: doc << 24 | position."""
+
+
+class PositionsCache:
+    """Per-term sorted ``doc << 24 | position`` keys, for phrases (bounded like postings)."""
+
+    def __init__(self, reader: Any) -> None:
+        self._leaves = list(reader.leaf_readers())
+        self._entries: OrderedDict[tuple[str, str], IdArray] = OrderedDict()
+        self._size = 0
+
+    def get(self, fieldname: str, text: str) -> IdArray:
+        key = (fieldname, text)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry
+        entry = self._decode(fieldname, text)
+        self._entries[key] = entry
+        self._size += len(entry)
+        while self._size > CACHE_POSTINGS and len(self._entries) > 1:
+            _, old = self._entries.popitem(last=False)
+            self._size -= len(old)
+        return entry
+
+    def _decode(self, fieldname: str, text: str) -> IdArray:
+        parts: list[IdArray] = []
+        for leaf, base in self._leaves:
+            try:
+                matcher = leaf.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            parts.append(_read_positions(matcher, base))
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def _read_positions(matcher: Any, base: int) -> IdArray:
+    """All (doc, position) keys of a leaf matcher, sorted."""
+    leaf = getattr(matcher, "child", matcher)
+    docs: list[int] = []
+    counts: list[int] = []
+    gaps: list[int] = []
+    if hasattr(leaf, "_read_values") and hasattr(leaf, "_atend"):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_values()
+            for docnum, value in zip(leaf._ids, leaf._values, strict=True):
+                # Whoosh's Positions value: 4-byte count, then pickled position gaps.
+                found = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                docs.append(docnum)
+                counts.append(len(found))
+                gaps.extend(found)
+            leaf._next_block()
+        running = np.cumsum(np.asarray(gaps, dtype=np.int64))
+        ends = np.cumsum(np.asarray(counts, dtype=np.int64))
+        before = np.concatenate(([0], running[ends[:-1] - 1])) if len(ends) else ends
+        positions = running - np.repeat(before, counts)
+    else:  # another codec: the public, slower way
+        absolute: list[int] = []
+        while matcher.is_active():
+            found = matcher.value_as("positions")
+            docs.append(matcher.id())
+            counts.append(len(found))
+            absolute.extend(found)
+            matcher.next()
+        positions = np.asarray(absolute, dtype=np.int64)
+    doc_keys = np.repeat((np.asarray(docs, dtype=np.int64) + base) << POSITION_BITS, counts)
+    keys: IdArray = doc_keys | positions
+    return keys
+
+
 def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
     """All postings of a leaf matcher; whole blocks at a time where possible."""
     leaf = getattr(matcher, "child", matcher)  # deleted docs are masked later
@@ -118,6 +191,7 @@ class Executor:
         self._size = len(live)
         self._docs = max(1, int(np.count_nonzero(live)))
         self.postings = PostingsCache(self._reader)
+        self.positions = PositionsCache(self._reader)
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
         self._expansions: dict[tuple[str, str, str], list[str]] = {}
@@ -151,6 +225,8 @@ class Executor:
             return positive
         if isinstance(q, query.MultiTerm):
             return self._multi_term(q)
+        if isinstance(q, query.Phrase) and q.slop <= 1 and q.fieldname in SCORED_FIELDS:
+            return self._phrase(q)
         return self._fallback(q)
 
     def _term(self, fieldname: str, text: Any, boost: float = 1.0) -> Matches:
@@ -231,6 +307,25 @@ class Executor:
         if not words:
             return self._none()
         return self._or([self._term(q.field(), w, q.boost) for w in words])
+
+    def _phrase(self, q: Any) -> Matches:
+        """Adjacent words: keys of word i shifted by i must all exist."""
+        words = [w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in q.words]
+        if not words:
+            return self._none()
+        keys = self.positions.get(q.fieldname, words[0])
+        for offset, word in enumerate(words[1:], start=1):
+            if not len(keys):
+                break
+            following = self.positions.get(q.fieldname, word)
+            keys = keys[np.isin(keys + offset, following, assume_unique=True)]
+        mask = np.zeros(self._size, dtype=bool)
+        mask[keys >> POSITION_BITS] = True
+        scores = self._zeros()
+        for word in set(words):
+            scores += self._term(q.fieldname, word, q.boost).scores
+        scores[~mask] = 0
+        return Matches(mask, scores)
 
     def _fallback(self, q: Any) -> Matches:
         """Whoosh decides which documents match; their words decide the score."""

@@ -345,7 +345,7 @@ def parse_article(text: str, article_id: str) -> Article:
                 lede = stripped
             break
     if title_derived:
-        title = derive_title(lede)
+        title = derive_title(lede) or derive_title(paragraphs[0]) or lede[:TITLE_MAX_CHARS]
 
     date_value: date | None = meta_date
     date_source: DateSource = "metadata" if meta_date else "none"
@@ -355,6 +355,9 @@ def parse_article(text: str, article_id: str) -> Article:
             date_source = "text"
 
     body = "\n\n".join(paragraphs)
+    words = count_words(body)
+    if not words:
+        raise SkipFile("no words in the file, not an article")
     return Article(
         id=article_id,
         title=title,
@@ -364,7 +367,7 @@ def parse_article(text: str, article_id: str) -> Article:
         source=source or agency,
         body=body,
         trailing=trailing,
-        words=count_words(body),
+        words=words,
         warnings=warnings,
     )
 

@@ -166,25 +166,50 @@ def _plausible(kind: str, m: re.Match[str], body: str) -> bool:
     return not (kind in ("md", "dm") and _AMOUNT_AFTER.match(body, m.end()))
 
 
+_TRIGGER = re.compile(rf"{_M}|(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b[Yy]ear\b")
+"""Every date mention contains a month name, a year in 1800-2099 or the word ``year``."""
+_BEFORE = 32
+_AFTER = 48
+"""Window around a trigger searched by the patterns: no date pattern starts more than
+``_BEFORE`` characters before its trigger or ends more than ``_AFTER`` after it."""
+
+
+def _windows(body: str) -> list[tuple[int, int]]:
+    """Merged text windows around the triggers: the patterns run there, not on the body."""
+    out: list[tuple[int, int]] = []
+    size = len(body)
+    for m in _TRIGGER.finditer(body):
+        lo, hi = max(0, m.start() - _BEFORE), min(size, m.end() + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def find(body: str, reference_date: datetime.date | None = None) -> list[Candidate]:
     """DATE candidates; overlapping ones are left for the resolver (longest wins)."""
     out: list[Candidate] = []
+    windows = _windows(body)
+    if not windows:
+        return out
     has_month = _ANY_MONTH.search(body) is not None
     for kind, pattern in _PATTERNS:
         if not has_month and kind not in _NO_MONTH:
             continue
-        for m in pattern.finditer(body):
-            if not _plausible(kind, m, body):
-                continue
-            start = m.start()
-            if kind == "rel_m":
-                start = m.start("rel1")
-            elif kind == "m_ctx":
-                start = m.start("m")
-            norm = _norm(kind, m, reference_date)
-            if norm is None:
-                if kind != "rel":
+        for lo, hi in windows:
+            for m in pattern.finditer(body, lo, hi):
+                if not _plausible(kind, m, body):
                     continue
-                norm = " ".join(m.group().lower().split())
-            out.append(Candidate("DATE", start, m.end(), norm, spans.DATE))
+                start = m.start()
+                if kind == "rel_m":
+                    start = m.start("rel1")
+                elif kind == "m_ctx":
+                    start = m.start("m")
+                norm = _norm(kind, m, reference_date)
+                if norm is None:
+                    if kind != "rel":
+                        continue
+                    norm = " ".join(m.group().lower().split())
+                out.append(Candidate("DATE", start, m.end(), norm, spans.DATE))
     return out

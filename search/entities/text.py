@@ -23,16 +23,36 @@ _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Strip accents (``Hà Nội`` -> ``Ha Noi``) so spellings with and without them meet."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_SPACING = re.compile(r"\s*[-–—]\s*")
 
 
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Lookup key: folded, lower case, dashes and runs of spaces as one space."""
     out = fold(text).lower()
-    out = re.sub(r"\s*[-–—]\s*", " ", out)
+    out = _SPACING.sub(" ", out)
     return " ".join(out.replace(".", " ").split())
+
+
+_WORD_KEYS: dict[str, str] = {}
+"""``key`` of single words (no spaces, dashes or dots, so just folded lower case)."""
+_WORD_KEYS_MAX = 200_000
+
+
+def word_key(text: str) -> str:
+    """``key`` of one token's text, from a plain dict cache (the tokenizer's hot path)."""
+    found = _WORD_KEYS.get(text)
+    if found is None:
+        found = fold(text).lower() if not text.isascii() else text.lower()
+        if len(_WORD_KEYS) < _WORD_KEYS_MAX:
+            _WORD_KEYS[text] = found
+    return found
 
 
 def squash(text: str) -> str:
@@ -75,28 +95,25 @@ def tokenize(body: str) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     size = len(body)
+    keys = _WORD_KEYS
+    make = Token
     for m in _WORD.finditer(body):
         text = m.group()
-        start, full_end = m.start(), m.end()
-        possessive = len(text) > 2 and text.endswith(_POSSESSIVE)
+        start, full_end = m.span()
+        possessive = text.endswith(_POSSESSIVE) and len(text) > 2
         if possessive:
             text = text[:-2]
-        cap = text[0].isupper()
-        append(
-            Token(
-                text,
-                start,
-                start + len(text),
-                full_end,
-                len(tokens),
-                key(text),
-                cap,
-                cap and len(text) > 1 and text.isupper(),
-                cap and _is_initial(body, start),
-                possessive,
-                full_end < size and body[full_end] == ".",
-            )
-        )
+        k = keys.get(text)
+        if k is None:
+            k = word_key(text)
+        dot = full_end < size and body[full_end] == "."
+        if text[0].isupper():
+            append(make(text, start, start + len(text), full_end, len(tokens), k, True,
+                        len(text) > 1 and text.isupper(), _is_initial(body, start),
+                        possessive, dot))
+        else:
+            append(make(text, start, start + len(text), full_end, len(tokens), k, False,
+                        False, False, possessive, dot))
     return tokens
 
 

@@ -18,8 +18,9 @@ import logging
 import math
 import pickle
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,87 +44,77 @@ MAX_EXPANSION = 2000
 """Words one wildcard or fuzzy term may stand for; more is cut (and said)."""
 
 
+V = TypeVar("V")
+
+
 @dataclass(slots=True)
 class Matches:
     mask: BoolArray
     scores: FloatArray
 
 
-class PostingsCache:
-    """Per-term (docnums, term frequencies) decoded from every segment once."""
+class _BoundedCache(Generic[V]):
+    """Least recently used entries per (field, word), bounded by their total length."""
 
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
+    def __init__(self, reader: Any, decode: Callable[[list[tuple[Any, int]], str, str], V]) -> None:
         self._leaves = list(reader.leaf_readers())
-        self._entries: OrderedDict[tuple[str, str], tuple[IdArray, FloatArray]] = OrderedDict()
+        self._decode = decode
+        self._entries: OrderedDict[tuple[str, str], V] = OrderedDict()
         self._size = 0
 
-    def get(self, fieldname: str, text: str) -> tuple[IdArray, FloatArray]:
+    def get(self, fieldname: str, text: str) -> V:
         key = (fieldname, text)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
             return entry
-        entry = self._decode(fieldname, text)
+        entry = self._decode(self._leaves, fieldname, text)
         self._entries[key] = entry
-        self._size += len(entry[0])
+        self._size += _length(entry)
         while self._size > CACHE_POSTINGS and len(self._entries) > 1:
-            _, (old_ids, _w) = self._entries.popitem(last=False)
-            self._size -= len(old_ids)
+            _, old = self._entries.popitem(last=False)
+            self._size -= _length(old)
         return entry
 
-    def _decode(self, fieldname: str, text: str) -> tuple[IdArray, FloatArray]:
-        id_parts: list[IdArray] = []
-        weight_parts: list[FloatArray] = []
-        for leaf, base in self._leaves:
-            try:
-                matcher = leaf.postings(fieldname, text)
-            except TermNotFound:
-                continue
-            ids, weights = _read_matcher(matcher)
-            if len(ids):
-                id_parts.append(ids + base)
-                weight_parts.append(weights)
-        if not id_parts:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+def _length(entry: Any) -> int:
+    return len(entry[0]) if isinstance(entry, tuple) else len(entry)
+
+
+def _leaf_matchers(
+    leaves: list[tuple[Any, int]], fieldname: str, text: str
+) -> Iterator[tuple[Any, int]]:
+    for leaf, base in leaves:
+        try:
+            yield leaf.postings(fieldname, text), base
+        except TermNotFound:
+            continue
+
+
+def decode_postings(
+    leaves: list[tuple[Any, int]], fieldname: str, text: str
+) -> tuple[IdArray, FloatArray]:
+    """(docnums, term frequencies) of a word over all segments."""
+    id_parts: list[IdArray] = []
+    weight_parts: list[FloatArray] = []
+    for matcher, base in _leaf_matchers(leaves, fieldname, text):
+        ids, weights = _read_matcher(matcher)
+        if len(ids):
+            id_parts.append(ids + base)
+            weight_parts.append(weights)
+    if not id_parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
 POSITION_BITS = 24
 """Positions and document numbers share one int64 key: doc << 24 | position."""
 
 
-class PositionsCache:
-    """Per-term sorted ``doc << 24 | position`` keys, for phrases (bounded like postings)."""
-
-    def __init__(self, reader: Any) -> None:
-        self._leaves = list(reader.leaf_readers())
-        self._entries: OrderedDict[tuple[str, str], IdArray] = OrderedDict()
-        self._size = 0
-
-    def get(self, fieldname: str, text: str) -> IdArray:
-        key = (fieldname, text)
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-            return entry
-        entry = self._decode(fieldname, text)
-        self._entries[key] = entry
-        self._size += len(entry)
-        while self._size > CACHE_POSTINGS and len(self._entries) > 1:
-            _, old = self._entries.popitem(last=False)
-            self._size -= len(old)
-        return entry
-
-    def _decode(self, fieldname: str, text: str) -> IdArray:
-        parts: list[IdArray] = []
-        for leaf, base in self._leaves:
-            try:
-                matcher = leaf.postings(fieldname, text)
-            except TermNotFound:
-                continue
-            parts.append(_read_positions(matcher, base))
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+def decode_positions(leaves: list[tuple[Any, int]], fieldname: str, text: str) -> IdArray:
+    """Sorted ``doc << 24 | position`` keys of a word over all segments, for phrases."""
+    parts = [_read_positions(m, base) for m, base in _leaf_matchers(leaves, fieldname, text)]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def _read_positions(matcher: Any, base: int) -> IdArray:
@@ -190,8 +181,8 @@ class Executor:
         self._live = live
         self._size = len(live)
         self._docs = max(1, int(np.count_nonzero(live)))
-        self.postings = PostingsCache(self._reader)
-        self.positions = PositionsCache(self._reader)
+        self.postings = _BoundedCache(self._reader, decode_postings)
+        self.positions = _BoundedCache(self._reader, decode_positions)
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
         self._expansions: dict[tuple[str, str, str], list[str]] = {}

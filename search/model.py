@@ -260,6 +260,9 @@ class Skip:
     id: str
     reason: str
 
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "reason": self.reason}
+
 
 @dataclass(slots=True)
 class UpdateReport:
@@ -288,8 +291,8 @@ class UpdateReport:
             "updated": self.updated,
             "removed": self.removed,
             "unchanged": self.unchanged,
-            "skipped": [{"id": s.id, "reason": s.reason} for s in self.skipped],
-            "warnings": [{"id": s.id, "reason": s.reason} for s in self.warnings],
+            "skipped": [s.to_json() for s in self.skipped],
+            "warnings": [s.to_json() for s in self.warnings],
             "ignored": self.ignored,
             "cancelled": self.cancelled,
             "rebuilt": self.rebuilt,
@@ -337,5 +340,5 @@ class ArchiveStats:
             "last_date": self.last_date.isoformat() if self.last_date else None,
             "index_bytes": self.index_bytes,
             "last_update": self.last_update,
-            "skipped": [{"id": s.id, "reason": s.reason} for s in self.skipped],
+            "skipped": [s.to_json() for s in self.skipped],
         }

@@ -127,10 +127,15 @@ class Archive:
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
         rebuild: bool = False,
+        wait_s: float = 0.0,
     ) -> UpdateReport:
-        """Index added and changed files, drop deleted ones (``rebuild``: start over)."""
+        """Index added and changed files, drop deleted ones (``rebuild``: start over).
+
+        Raises ``IndexLocked`` if another process is updating the same index and
+        does not finish within ``wait_s`` seconds.
+        """
         try:
-            report = update_index(self._paths, self.root, progress, cancel, rebuild)
+            report = update_index(self._paths, self.root, progress, cancel, rebuild, wait_s)
         finally:
             self.refresh()
         return report

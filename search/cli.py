@@ -22,7 +22,7 @@ from dateutil import parser as dateparser
 
 from search import __version__
 from search.api import Archive, country_name, default_archive_path, lookup_country
-from search.errors import ArchiveError, BadRequest
+from search.errors import ArchiveError, BadRequest, IndexLocked
 from search.model import IndexProgress, SearchRequest, Sort, UpdateReport
 
 EXIT_USER_ERROR = 2
@@ -86,7 +86,15 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
     root = Path(args.archive) if getattr(args, "archive", None) else default_archive_path()
     archive = Archive.open(root, args.index_dir)
     if not getattr(args, "no_update", False):
-        report = archive.update()
+        try:
+            report = archive.update()
+        except IndexLocked:
+            print(
+                "archive-search: note: another program is updating this index; "
+                "using the index as it is",
+                file=sys.stderr,
+            )
+            return archive
         if not quiet and report.changed:
             _print_report(report, sys.stderr)
     return archive

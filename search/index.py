@@ -189,14 +189,18 @@ def discard(paths: IndexPaths) -> None:
 
 
 @contextlib.contextmanager
-def _update_lock(paths: IndexPaths) -> Iterator[None]:
+def _update_lock(paths: IndexPaths, wait_s: float = 0.0) -> Iterator[None]:
+    """Hold the one-writer lock (an flock: a killed writer releases it)."""
     paths.root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(paths.lock))
-    if not lock.acquire(blocking=False):
-        raise IndexLocked(
-            "Another Archive Browser window or archive-search command is updating this "
-            "archive's index. Wait for it to finish, then try again."
-        )
+    deadline = time.monotonic() + wait_s
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexLocked(
+                "Another Archive Browser window or archive-search command is updating this "
+                "archive's index. Wait for it to finish, then try again."
+            )
+        time.sleep(0.1)
     try:
         yield
     finally:
@@ -281,13 +285,17 @@ def update_index(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     rebuild: bool = False,
+    wait_s: float = 0.0,
 ) -> UpdateReport:
-    """Bring the index in line with the files; see the module docstring."""
+    """Bring the index in line with the files; see the module docstring.
+
+    ``wait_s``: how long to wait for another writer to finish before giving up.
+    """
     started = time.perf_counter()
     report = UpdateReport(rebuilt=rebuild)
     emit = progress or (lambda _p: None)
     should_stop = cancel or (lambda: False)
-    with _update_lock(paths):
+    with _update_lock(paths, wait_s):
         emit(IndexProgress("scanning", 0, 0))
         scan = scan_archive(archive_root)
         report.ignored = scan.ignored

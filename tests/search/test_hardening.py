@@ -171,3 +171,91 @@ def test_disk_full_while_writing_keeps_the_previous_index(
         assert archive.search(SearchRequest(text="trade")).total == 1
         assert archive.update().added == 1
         assert archive.ids() == ["a.txt", "b.txt"]
+
+
+def test_unreadable_file_and_folder_are_reported_and_the_rest_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    root = write_articles(
+        tmp_path / "arch",
+        {
+            "ok.txt": "Chile\nChilean news.",
+            "locked.txt": "Peru\nPeruvian news.",
+            "closed/inner.txt": "Laos\nLao news.",
+        },
+    )
+    real_open = Path.open
+    real_scandir = os.scandir
+
+    def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def guarded_scandir(path: object = ".") -> object:
+        if str(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    with Archive.open(root, tmp_path / "index") as archive:
+        report = archive.update()
+        reasons = {s.id: s.reason for s in report.skipped}
+        assert reasons == {
+            "closed/": "folder cannot be read: Permission denied",
+            "locked.txt": "permission denied: the file cannot be read",
+        }
+        assert archive.ids() == ["ok.txt"]
+
+
+def test_readers_keep_working_while_another_process_writes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from search.errors import IndexLocked
+
+    root = write_articles(
+        tmp_path / "arch",
+        {
+            f"d{i % 5}/f{i}.txt": f"Report {i}\nChile and Peru met about trade, item {i}. "
+            + "news " * 200
+            for i in range(400)
+        },
+    )
+    index = tmp_path / "index"
+    with Archive.open(root, index) as reader:
+        reader.update()
+        for i in range(400, 800):
+            (root / f"new{i}.txt").write_text(
+                f"New {i}\nBrazil and Chile, item {i}.", encoding="utf-8"
+            )
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from search.api import Archive; "
+                "Archive.open(sys.argv[1], sys.argv[2]).update(wait_s=60)",
+                str(root),
+                str(index),
+            ],
+            env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
+        )
+        saw_lock = False
+        searches = 0
+        while child.poll() is None:
+            assert reader.search(SearchRequest(text="trade")).total >= 400
+            searches += 1
+            try:
+                reader.update()
+            except IndexLocked:
+                saw_lock = True
+            time.sleep(0.05)
+        assert child.wait() == 0
+        assert searches > 0 and saw_lock
+        reader.refresh()
+        assert len(reader) == 800

@@ -53,8 +53,10 @@ from search.model import (
     Skip,
     UpdateReport,
 )
-from search.query import FacetName, Marker, QueryParser, run_search
+from search.parsing import QueryParser
+from search.query import FacetName, run_search
 from search.schema import article_from_stored
+from search.snippets import Marker
 from search.stems import StemExpander
 
 __all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]

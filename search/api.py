@@ -20,7 +20,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -51,12 +51,13 @@ from search.model import (
     SearchRequest,
     SearchResult,
     Skip,
+    Snippet,
     UpdateReport,
 )
 from search.parsing import QueryParser
 from search.query import FacetName, run_search
 from search.schema import article_from_stored
-from search.snippets import Marker
+from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
 
 __all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]
@@ -189,13 +190,29 @@ class Archive:
 
     def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """(start, end) of the words in ``text`` that ``query_text`` matches, for marking."""
+        marker = self._marker(query_text)
+        return marker.spans(text) if marker else []
+
+    def snippets(self, article_ids: Sequence[str], query_text: str) -> dict[str, Snippet]:
+        """Snippets for just these hits (the rows on screen), when a page was
+        fetched with ``snippets=False``. Unknown ids are left out."""
+        marker = self._marker(query_text)
+        out: dict[str, Snippet] = {}
+        with self._lock, self._reading():
+            for article_id in article_ids:
+                docnum = self._table.docnum_by_id.get(article_id)
+                if docnum is not None:
+                    text, marks = make_snippet(self._body_of(docnum), marker)
+                    out[article_id] = Snippet(text, marks)
+        return out
+
+    def _marker(self, query_text: str) -> Marker | None:
         parsed = self._parser.parse(query_text)
         if parsed.is_every:
-            return []
-        with self._lock:
+            return None
+        with self._lock, self._reading():
             expanded = self._stems.expand(parsed.query)
-            marker = Marker.from_query(expanded, self._executor.expand)
-        return marker.spans(text)
+            return Marker.from_query(expanded, self._executor.expand)
 
     def ids(self) -> list[str]:
         with self._lock:

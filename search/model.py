@@ -156,6 +156,17 @@ class SearchRequest:
         )
 
 
+@dataclass(slots=True, frozen=True)
+class Snippet:
+    """A one-line excerpt and the (start, end) offsets of the matched words in it."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def html(self, open_tag: str = "<b>", close_tag: str = "</b>") -> str:
+        return mark_up(self.text, self.marks, open_tag, close_tag)
+
+
 @dataclass(slots=True)
 class Hit:
     """One row of a result list: enough to draw it without opening the article."""

@@ -228,10 +228,13 @@ def test_plain_words_widen_to_indexed_words_with_the_same_stem(archive: Archive)
 
 
 def test_people_facet_merges_spellings_across_articles(tmp_path: Path) -> None:
-    root = write_articles(tmp_path / "arch", {
-        "a.txt": "Talks in Hanoi\nDeputy Foreign Minister Le Thi Thu Hang met Japanese officials.",
-        "b.txt": "Talks in Astana\nDeputy Foreign Minister Lê Thị Thu Hằng met Kazakh officials.",
-    })
+    root = write_articles(
+        tmp_path / "arch",
+        {
+            "a.txt": "Talks in Hanoi\nDeputy Foreign Minister Le Thi Thu Hang met Japanese officials.",
+            "b.txt": "Talks in Astana\nDeputy Foreign Minister Lê Thị Thu Hằng met Kazakh officials.",
+        },
+    )
     with Archive.open(root, tmp_path / "index") as archive:
         archive.update()
         facets = archive.search(SearchRequest()).facets
@@ -254,3 +257,13 @@ def test_a_facet_can_leave_out_its_own_filter(archive: Archive) -> None:
 
 def test_path_of_an_article(archive: Archive) -> None:
     assert archive.path_of("hang.txt") == archive.root / "hang.txt"
+
+
+def test_snippets_for_just_the_rows_on_screen(archive: Archive) -> None:
+    page = archive.search(SearchRequest(text="officials", snippets=False))
+    assert all(hit.snippet == "" for hit in page.hits)
+    snippets = archive.snippets([h.id for h in page.hits] + ["nope.txt"], "officials")
+    assert sorted(snippets) == sorted(h.id for h in page.hits)
+    for snippet in snippets.values():
+        assert [snippet.text[s:e].lower() for s, e in snippet.marks] == ["officials"]
+        assert "<b>officials</b>" in snippet.html()

@@ -3,12 +3,18 @@
 The text is built from the sample articles' bodies, cut into ~600-word pieces at
 paragraph breaks, so it has their density of names. Figures go to bench/RESULTS.md.
 
-Usage: ``python bench/entity_speed.py [--rounds 50]``
+The first call builds the place gazetteer or reads it from the user cache folder
+(``search/entities/gazetteer.py``); ``--cold`` switches that cache off to time a build.
+The machine's load average is printed too: figures taken at a load above ~1.5 on this
+two-core machine are not comparable.
+
+Usage: ``python bench/entity_speed.py [--rounds 50] [--cold]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -41,7 +47,11 @@ def pieces() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--cold", action="store_true", help="build the gazetteer, no cache")
     args = parser.parse_args()
+    if args.cold:
+        os.environ["ARCHIVE_BROWSER_CACHE"] = "off"
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     texts = pieces()
     start = time.perf_counter()
     extract(texts[0])

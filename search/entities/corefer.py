@@ -90,6 +90,8 @@ def _clusters(body: str, persons: list[Candidate]) -> list[Cluster]:
             cl for cl in full
             if similar_word(word, cl.words[-1]) or (cl.words[0] in cjk and word == cl.words[0])
         ]
+        if not matches and len(word) >= 3:  # "Kao" for Kao Kim Hourn, "Lula" for Lula da Silva
+            matches = [cl for cl in full if word in cl.words[:-1]]
         if not matches:
             matches = [cl for cl in clusters if len(cl.words) == 1 and similar_word(word,
                                                                                   cl.words[0])]
@@ -107,24 +109,59 @@ def short_forms(body: str, tokens: list[Token], kept: list[Candidate]) -> list[C
     """Bare surnames / given names of people named in full elsewhere in the article."""
     persons = [c for c in kept if c.type == "PERSON"]
     cjk = {w.lower() for w in people.vocab().cjk}
+    particles = people.vocab().particles
+    common = words("common_words.txt")
     wanted: set[str] = set()
+    inner: set[str] = set()
     for cand in persons:
         w = name_words(body[cand.start : cand.end])
         if len(w) >= 2 and len(w[-1]) > 1:
             wanted.add(w[-1])
             if w[0] in cjk:
                 wanted.add(w[0])
-    common = words("common_words.txt")
+            inner.update(x for x in w[:-1] if len(x) >= 3 and x not in particles
+                         and x not in common)
+    inner -= wanted
+    compounds = {
+        fold(name.split()[-1]).lower()
+        for name in (" ".join(body[c.start : c.end].split()) for c in persons)
+        if len(name.split()) >= 2 and "-" in name.split()[-1]
+    }
     out = []
     for i, tok in enumerate(tokens):
-        if not tok.cap or tok.upper or tok.key not in wanted:
+        if not tok.cap or tok.upper:
             continue
-        if i + 1 < len(tokens) and body[tok.full_end : tokens[i + 1].start] == "-":
+        if compounds and i + 1 < len(tokens) and body[tok.full_end : tokens[i + 1].start] == "-":
+            nxt = tokens[i + 1]  # "Kosiniak-Kamysz" for Władysław Kosiniak-Kamysz
+            if fold(body[tok.start : nxt.end]).lower() in compounds and _standalone(
+                body, tokens, i, i + 1
+            ):
+                out.append(Candidate("PERSON", tok.start, nxt.end, body[tok.start : nxt.end],
+                                     spans.PERSON_SHORT))
+            continue
+        if tok.key not in wanted and tok.key not in inner:
             continue
         if tok.initial and tok.key in common:
             continue
+        if tok.key not in wanted and not _standalone(body, tokens, i):
+            continue
         out.append(Candidate("PERSON", tok.start, tok.end, tok.text, spans.PERSON_SHORT))
     return out
+
+
+def _standalone(body: str, tokens: list[Token], i: int, j: int | None = None) -> bool:
+    """Whether tokens ``i..j`` are a name on their own: no capitalised word joined to them
+    (a title before them is fine: ``Minister Phumtham``)."""
+    j = i if j is None else j
+    titles = people.vocab().heads | people.vocab().title_words
+    if i > 0 and tokens[i - 1].cap and tokens[i - 1].text not in titles and body[
+        tokens[i - 1].full_end : tokens[i].start
+    ] in (" ", "-"):
+        return False
+    return not (
+        j + 1 < len(tokens) and tokens[j + 1].cap
+        and body[tokens[j].full_end : tokens[j + 1].start] in (" ", "-")
+    )
 
 
 def _has_accents(text: str) -> bool:

@@ -159,7 +159,7 @@ def find(body: str, tokens: list[Token]) -> list[Candidate]:
     out: list[Candidate] = []
     i = 0
     while i < len(tokens):
-        match = lex.longest(body, tokens, i)
+        match = lex.longest(body, tokens, i) if tokens[i].cap else None
         if match is None:
             i += 1
             continue

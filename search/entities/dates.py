@@ -30,6 +30,7 @@ _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:1[89]\d\d|20\d\d)"
 _TO = r"\s*(?:-|–|—|to|and|until)\s*"
 _REL = r"(?:last|this|next|the\s+previous|the\s+following)\s+year"
+_SEASON = r"(?:summer|winter|spring|autumn|fall)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"(?<![\d-])(?P<y>{_Y})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")),
@@ -55,10 +56,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year_range", re.compile(rf"(?<![\w$.,/-])(?P<y>{_Y})\s*[-–]\s*(?P<y2>{_Y})(?![\w%,.]\d|\w)")),
     ("year", re.compile(rf"(?<![\w$£€.,/-])(?P<y>{_Y})(?![\w%/-]|[.,]\d)")),
     ("rel", re.compile(rf"\b(?P<rel>{_REL})\b", re.IGNORECASE)),
+    ("season", re.compile(rf"\b(?:[Ll]ast|[Tt]his|[Nn]ext)\s+{_SEASON}\b")),
 ]
 
 _ANY_MONTH = re.compile(_M)
-_NO_MONTH = frozenset({"iso", "dmy_num", "year_range", "year", "rel"})
+_NO_MONTH = frozenset({"iso", "dmy_num", "year_range", "year", "rel", "season"})
+_TEXT_NORM = frozenset({"rel", "season"})
+"""Kinds whose norm is their text when no reference date resolves them."""
 
 _AMOUNT_AFTER = re.compile(
     r"\s*(?:%|per\s*cent|percent|tonnes?|tons?|km|kg|ha|hectares?|people|persons|units|"
@@ -125,6 +129,8 @@ def _norm(kind: str, m: re.Match[str], ref: datetime.date | None) -> str | None:
         return f"{year:04d}"
     if kind == "year_range":
         return f"{g['y']}/{g['y2']}"
+    if kind == "season":
+        return None
     if kind == "rel":
         rel_year = _rel_year(g["rel"], ref)
         return f"{rel_year:04d}" if rel_year is not None else None
@@ -166,8 +172,9 @@ def _plausible(kind: str, m: re.Match[str], body: str) -> bool:
     return not (kind in ("md", "dm") and _AMOUNT_AFTER.match(body, m.end()))
 
 
-_TRIGGER = re.compile(rf"{_M}|(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b[Yy]ear\b")
-"""Every date mention contains a month name, a year in 1800-2099 or the word ``year``."""
+_TRIGGER = re.compile(rf"{_M}|(?<!\d)(?:1[89]|20)\d\d(?!\d)|\b[Yy]ear\b|\b{_SEASON}\b")
+"""Every date mention contains a month name, a year in 1800-2099, the word ``year`` or a
+season."""
 _BEFORE = 32
 _AFTER = 48
 """Window around a trigger searched by the patterns: no date pattern starts more than
@@ -193,11 +200,9 @@ def find(body: str, reference_date: datetime.date | None = None) -> list[Candida
     windows = _windows(body)
     if not windows:
         return out
-    has_month = _ANY_MONTH.search(body) is not None
+    month_windows = [w for w in windows if _ANY_MONTH.search(body, *w) is not None]
     for kind, pattern in _PATTERNS:
-        if not has_month and kind not in _NO_MONTH:
-            continue
-        for lo, hi in windows:
+        for lo, hi in windows if kind in _NO_MONTH else month_windows:
             for m in pattern.finditer(body, lo, hi):
                 if not _plausible(kind, m, body):
                     continue
@@ -208,7 +213,7 @@ def find(body: str, reference_date: datetime.date | None = None) -> list[Candida
                     start = m.start("m")
                 norm = _norm(kind, m, reference_date)
                 if norm is None:
-                    if kind != "rel":
+                    if kind not in _TEXT_NORM:
                         continue
                     norm = " ".join(m.group().lower().split())
                 out.append(Candidate("DATE", start, m.end(), norm, spans.DATE))

@@ -52,6 +52,9 @@ class Lexicon(Generic[V]):
             return
         letters = [c for c in surface if c.isalpha()]
         acronym = len(letters) > 1 and all(c.isupper() for c in letters) and " " not in surface
+        old = self.entries.get(k)
+        if acronym and old is not None and not old.acronym:
+            return  # "INTERPOL" after "Interpol": the case-free entry already matches it
         self.entries[k] = Entry(value, acronym, surface)
         words = k.split(" ")
         self.max_words = max(self.max_words, len(words))

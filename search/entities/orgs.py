@@ -11,16 +11,24 @@ in the same article (``KDF`` after ``Kenya Defence Forces``). Treaty and event n
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
 from search.entities import countries, spans
 from search.entities.data import json_data, table
+from search.entities.gazetteer import gazetteer
 from search.entities.lexicon import CONNECTORS, Lexicon
 from search.entities.spans import Candidate
 from search.entities.text import Token, fold, joinable
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,11})\)")
+_ALIAS = re.compile(r"\(([A-Z][^\W\d_]{2,}(?:-[A-Z][^\W\d_]+)?)\)")
+"""``(Bakamla)`` right after ``Indonesian Maritime Security Agency``: a name's alias."""
+_DATELINE = re.compile(r"^[^\n(]{0,80}\(([A-Z][\w.&'’]*(?: [A-Z][\w.&'’]*){0,3})\)\s*[-–—]")
+_NEWLINE = re.compile(r"\n")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_SHOUT_SHARE = 0.7
 _COMPLEMENT_START = frozenset({"of", "for", "on"})
 _LOOKBACK_CHARS = 160
 
@@ -47,6 +55,8 @@ def word_sets() -> dict[str, frozenset[str]]:
 def known() -> Lexicon[KnownOrg]:
     """Organisations of ``data/orgs.tsv`` by surface form."""
     lex: Lexicon[KnownOrg] = Lexicon()
+    for word in sorted(_words()["single"]):
+        lex.add(word, KnownOrg(word, None))
     for row in table("orgs.tsv"):
         surface, norm = row[0], row[1]
         country = row[2] if len(row) > 2 and row[2] else None
@@ -64,6 +74,11 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
     first = head
     while first > 0:
         prev = tokens[first - 1]
+        if prev.key in ("and", "&") and first - 1 < head - 1 and _and_inside(
+            body, tokens, first - 1
+        ):
+            first -= 1  # "Search and Rescue Agency", "Food and Drug Administration"
+            continue
         if not prev.cap or prev.text in stop or not joinable(body, prev, tokens[first]):
             break
         if prev.possessive and prev.text not in _words()["possessive_ok"]:
@@ -71,10 +86,42 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
         if prev.initial and prev.key in _COMMON_STARTERS:
             break
         first -= 1
-    # "Kazakh Ministry of Foreign Affairs": the adjective stays a COUNTRY mention.
-    while first < head and _is_demonym(tokens[first]):
+    # "Kazakh Ministry of Foreign Affairs", "Thai Defence Ministry": before a body every
+    # country has, the adjective stays a COUNTRY; "Indonesian Maritime Security Agency" is
+    # one proper name.
+    if first < head and _is_demonym(tokens[first]) and _generic_after(tokens, first + 1, head):
+        first += 1
+    while first < head and _is_demonym(tokens[first]) and tokens[first + 1].cap and (
+        _is_demonym(tokens[first + 1])
+    ):
         first += 1
     return first
+
+
+def _and_inside(body: str, tokens: list[Token], k: int) -> bool:
+    """Whether the ``and`` at ``k`` joins two words of one name: plain capitalised words
+    on both sides, none of them a head word, a country or a demonym."""
+    if k == 0 or k + 1 >= len(tokens):
+        return False
+    left, right = tokens[k - 1], tokens[k + 1]
+    if not (joinable(body, left, tokens[k]) and joinable(body, tokens[k], right)):
+        return False
+    heads, stop = _words()["heads"], _words()["left_stop"]
+    lex = countries.lexicon().entries
+    for tok in (left, right):
+        if not tok.cap or tok.upper or tok.possessive or tok.text in heads or tok.text in stop:
+            return False
+        if tok.key in lex:
+            return False
+    return True
+
+
+def _generic_after(tokens: list[Token], first: int, head: int) -> bool:
+    """Whether tokens[first..head] name a generic body (``Defence Ministry``, ``Embassy``)."""
+    words = _words()
+    if tokens[head].text not in words["generic_heads"]:
+        return False
+    return all(t.text in words["generic_between"] for t in tokens[first:head])
 
 
 _COMMON_STARTERS = frozenset({"notably", "meanwhile", "however", "earlier", "later", "today"})
@@ -128,7 +175,7 @@ def _right_edge(body: str, tokens: list[Token], head: int) -> int:
                     pending_comma = None
                 k += 2
                 last = k
-            elif nxt.key == "the" or (nxt.key == "and" and after.key == "the"):
+            elif nxt.key == "the" and cur.key != "and":
                 k += 1
             else:
                 break
@@ -145,7 +192,7 @@ def _starts_other_name(body: str, tokens: list[Token], i: int) -> bool:
     heads = _words()["heads"]
     j = i
     while j < len(tokens) and tokens[j].cap:
-        if tokens[j].possessive or tokens[j].text in heads:
+        if tokens[j].possessive or (tokens[j].text in heads and j > i):
             return True
         if j + 1 >= len(tokens) or not joinable(body, tokens[j], tokens[j + 1]):
             break
@@ -196,7 +243,7 @@ def _known(body: str, tokens: list[Token]) -> list[Candidate]:
     out = []
     i = 0
     while i < len(tokens):
-        match = lex.longest(body, tokens, i)
+        match = lex.longest(body, tokens, i) if tokens[i].cap else None
         if match is None:
             i += 1
             continue
@@ -207,25 +254,64 @@ def _known(body: str, tokens: list[Token]) -> list[Candidate]:
     return out
 
 
+_MAX_SKIPPED = 2
+
+
+def _content_words(words: list[str]) -> list[str]:
+    out = []
+    for raw in words:
+        for part in re.split(r"[-–]", raw):
+            w = fold(part).lower().strip(".,;:()")
+            if w[:2] in ("d'", "l'") and len(w) > 2:
+                w = w[2:]
+            if w and w not in CONNECTORS and w.isalnum():
+                out.append(w)
+    return out
+
+
+def _alignment_cost(acronym: str, words: list[str]) -> int | None:
+    """How well ``EAEU`` reads off ``Eurasian Economic Union``: None if it does not; else
+    2 per word that gives no letter (at most two) plus 1 per letter taken from inside a
+    word (``KazISS``), so ``Vietnam News Agency (VNA)`` beats ``Vietnam and Vietnam News
+    Agency`` and ``CICA`` still reads off ``Conference on Interaction and
+    Confidence-Building Measures in Asia``."""
+    letters = [c.lower() for c in fold(acronym) if c.isalpha()]
+    content = _content_words(words)
+    if not letters or not content or letters[0] != content[0][:1]:
+        return None
+    last = len(content) - 1
+    memo: dict[tuple[int, int, int, int], int | None] = {}
+
+    def walk(li: int, wi: int, ci: int, skipped: int) -> int | None:
+        if li == len(letters):
+            return 0 if wi == last or (wi == last - 1 and ci > 1) else None
+        state = (li, wi, ci, skipped)
+        if state in memo:
+            return memo[state]
+        letter = letters[li]
+        best: int | None = None
+        pos = content[wi].find(letter, ci)
+        if pos >= 0:
+            rest = walk(li + 1, wi, pos + 1, skipped)
+            if rest is not None:
+                best = rest + 1
+        for skip in range(_MAX_SKIPPED - skipped + 1):
+            nxt = wi + 1 + skip
+            if nxt > last:
+                break
+            if content[nxt][:1] == letter:
+                rest = walk(li + 1, nxt, 1, skipped + skip)
+                if rest is not None and (best is None or rest + 2 * skip < best):
+                    best = rest + 2 * skip
+        memo[state] = best
+        return best
+
+    return walk(1, 0, 1, 0)
+
+
 def _aligns(acronym: str, words: list[str]) -> bool:
     """Whether ``EAEU`` can be read off ``Eurasian Economic Union`` (``KazISS`` too)."""
-    letters = [c.lower() for c in fold(acronym) if c.isalpha()]
-    content = [fold(w).lower() for w in words if w.lower() not in CONNECTORS]
-    if not letters or not content or letters[0] != content[0][:1]:
-        return False
-
-    def walk(li: int, wi: int, ci: int) -> bool:
-        if li == len(letters):
-            return wi == len(content) - 1 or (wi >= len(content) - 2 and ci > 0)
-        if wi < len(content):
-            pos = content[wi].find(letters[li], ci)
-            if pos >= 0 and walk(li + 1, wi, pos + 1):
-                return True
-        return wi + 1 < len(content) and content[wi + 1][:1] == letters[li] and walk(
-            li + 1, wi + 1, 1
-        )
-
-    return walk(1, 0, 1)
+    return _alignment_cost(acronym, words) is not None
 
 
 def _initials(text: str) -> str:
@@ -256,6 +342,15 @@ def pair_acronyms(body: str, tokens: list[Token], found: list[Candidate]) -> lis
                     best = org
         if best is not None:
             by_acronym.setdefault(acronym, best)
+    taken = {(c.start, c.end) for c in found if c.type != "ORG"}
+    for m in _ALIAS.finditer(body):
+        alias = m.group(1)
+        if (m.start(1), m.end(1)) in taken or alias in by_acronym:
+            continue
+        for org in orgs:
+            if org.end <= m.start() and not body[org.end : m.start()].strip():
+                by_acronym[alias] = org
+                break
     for org in orgs:
         initials = _initials(body[org.start : org.end])
         if len(initials) >= 2:
@@ -263,7 +358,7 @@ def pair_acronyms(body: str, tokens: list[Token], found: list[Candidate]) -> lis
     out = []
     for tok in tokens:
         named = by_acronym.get(tok.text)
-        if named is None or sum(c.isupper() for c in tok.text) < 2:
+        if named is None:
             continue
         if tok.end <= named.start or tok.start >= named.end:
             out.append(Candidate("ORG", tok.start, tok.end, named.norm, spans.ORG_KNOWN,
@@ -271,6 +366,207 @@ def pair_acronyms(body: str, tokens: list[Token], found: list[Candidate]) -> lis
     return out
 
 
+def _index_by_start(tokens: list[Token]) -> dict[int, int]:
+    return {t.start: t.index for t in tokens}
+
+
+def _defined(body: str, tokens: list[Token]) -> tuple[list[Candidate], set[str]]:
+    """``Japan International Cooperation Agency (JICA)``: a capitalised name followed by an
+    acronym of its initials is an organisation, head word or not. Returns the candidates
+    and the acronyms defined for things that are no organisation (``GDP``, ``UNCLOS``)."""
+    words = _words()
+    stop, tails, blocks = words["left_stop"], words["not_org_tails"], words["block_heads"]
+    given = _given()
+    out: list[Candidate] = []
+    not_orgs: set[str] = set()
+    at: dict[int, int] | None = None
+    for m in _ACRONYM.finditer(body):
+        acronym = m.group(1)
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        at = at if at is not None else _index_by_start(tokens)
+        a = at.get(m.start(1))
+        if a is None or a == 0:
+            continue
+        last = tokens[a - 1]
+        if body[last.full_end : m.start()] not in ("", " ") or not last.cap or last.possessive:
+            continue
+        if last.text in tails or (last.text in blocks and last.text != "Conference"):
+            not_orgs.add(acronym)
+            continue
+        first = a - 1
+        while first > 0 and a - 1 - first < 12:
+            prev = tokens[first - 1]
+            if not joinable(body, prev, tokens[first]) or prev.possessive:
+                break
+            if prev.cap and prev.text in stop:
+                break
+            if not prev.cap and prev.key not in CONNECTORS:
+                break
+            first -= 1
+        best: tuple[int, int] | None = None
+        for i in range(first, a):
+            tok = tokens[i]
+            if not tok.cap or tok.text in stop or tok.text in given:
+                continue
+            if _is_demonym(tok) and i + 1 < a and _generic_after(tokens, i + 1, a - 1):
+                continue
+            span = body[tok.start : last.end].split()
+            if len(_content_words(span)) < 2:
+                continue
+            cost = _alignment_cost(acronym, span)
+            if cost is not None and (best is None or cost < best[0]):
+                best = (cost, i)
+        if best is not None:
+            i = best[1]
+            text = " ".join(body[tokens[i].start : last.end].split())
+            out.append(Candidate("ORG", tokens[i].start, last.end, text, spans.ORG_RULE,
+                                 country=_country_of(body, tokens, i, a - 1)))
+    return out, not_orgs
+
+
+@cache
+def _given() -> frozenset[str]:
+    from search.entities.data import words  # noqa: PLC0415 - avoids a wide import
+
+    return words("given_names.txt")
+
+
+def _front(body: str, tokens: list[Token]) -> list[Candidate]:
+    """``Agence Française de Développement``, ``Banco Central do Brasil``: names that put
+    their head word first, as French, Spanish and Portuguese ones do."""
+    words = _words()
+    heads, connectors = words["front_heads"], words["front_connectors"]
+    titles = _person_titles()
+    out: list[Candidate] = []
+    for h, tok in enumerate(tokens):
+        if tok.text not in heads:
+            continue
+        j = last = h
+        while j + 1 < len(tokens) and j - h < 10:
+            nxt = tokens[j + 1]
+            if not joinable(body, tokens[j], nxt) or tokens[j].possessive:
+                break
+            if nxt.cap and nxt.text not in titles:
+                j += 1
+                last = j
+            elif not nxt.cap and nxt.key in connectors:
+                j += 1
+            else:
+                break
+        if last == h:
+            continue
+        start, end = tok.start, tokens[last].end
+        out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()),
+                             spans.ORG_RULE, country=_country_of(body, tokens, h, last)))
+    return out
+
+
+@cache
+def _person_title_words() -> frozenset[str]:
+    return frozenset(json_data("people_words.json")["title_words"])
+
+
+@cache
+def _person_titles() -> frozenset[str]:
+    raw = json_data("people_words.json")
+    return frozenset(raw["title_heads"])
+
+
+def _party(body: str, tokens: list[Token]) -> list[Candidate]:
+    """``the opposition Akbayan party``: 1-3 capitalised words before a lower-case cue."""
+    words = _words()
+    cues, adjectives = words["cue_after"], words["party_adjectives"]
+    common = _common()
+    out: list[Candidate] = []
+    for c, cue in enumerate(tokens):
+        if cue.cap or cue.key not in cues or c == 0:
+            continue
+        last = c - 1
+        if body[tokens[last].full_end : cue.start] != " ":
+            continue
+        first = last
+        while first >= 0 and last - first < 3:
+            tok = tokens[first]
+            if not tok.cap or tok.upper or tok.initial or tok.text in adjectives:
+                break
+            if tok.key in common or tok.key.endswith(("ist", "ic", "ive", "ian", "ese", "ish")):
+                break
+            if first < last and not joinable(body, tok, tokens[first + 1]):
+                break
+            first -= 1
+        first += 1
+        if first > last or (first > 0 and tokens[first - 1].cap):
+            continue
+        if all(_is_demonym(t) or t.key in countries.lexicon().entries
+               for t in tokens[first : last + 1]):
+            continue
+        start, end = tokens[first].start, tokens[last].end
+        out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()),
+                             spans.ORG_CUE))
+    return out
+
+
+@cache
+def _common() -> frozenset[str]:
+    from search.entities.data import words  # noqa: PLC0415
+
+    return words("common_words.txt")
+
+
+def _dateline(body: str) -> list[Candidate]:
+    """``ABIDJAN, Nov 12 (Reuters) -``: the agency in a dateline's parentheses."""
+    m = _DATELINE.match(body)
+    if m is None:
+        return []
+    return [Candidate("ORG", m.start(1), m.end(1), m.group(1), spans.ORG_RULE)]
+
+
+def _line_starts(body: str) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(body))]
+
+
+def _shouted_lines(body: str, tokens: list[Token]) -> set[int]:
+    """Start offsets of lines written mostly in capitals (headlines)."""
+    starts = _line_starts(body)
+    lines: dict[int, list[bool]] = {}
+    for tok in tokens:
+        if tok.text.isalpha():
+            line = starts[bisect_right(starts, tok.start) - 1]
+            lines.setdefault(line, []).append(tok.upper)
+    return {line for line, flags in lines.items()
+            if len(flags) >= 3 and sum(flags) / len(flags) >= _SHOUT_SHARE}
+
+
+def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> list[Candidate]:
+    """An abbreviation in capitals used twice or more is an organisation (``AFD``, ``NLD``)
+    unless it is a country, a common abbreviation (``GDP``) or defined as no body."""
+    stop = _words()["not_org_acronyms"] | _person_titles() | _person_title_words()
+    counts: dict[str, int] = {}
+    for tok in tokens:
+        if tok.upper and 2 <= len(tok.text) <= 6 and tok.text.isalpha():
+            counts[tok.text] = counts.get(tok.text, 0) + 1
+    wanted = {
+        text for text, n in counts.items()
+        if n >= 2 and text not in stop and text not in not_orgs and not _ROMAN.match(text)
+        and text.lower() not in countries.lexicon().entries
+        and text.lower() not in gazetteer().entries
+    }
+    if not wanted:
+        return []
+    shouted = _shouted_lines(body, tokens)
+    starts = _line_starts(body)
+    out = []
+    for tok in tokens:
+        if tok.text in wanted and starts[bisect_right(starts, tok.start) - 1] not in shouted:
+            out.append(Candidate("ORG", tok.start, tok.end, tok.text, spans.ORG_ACRONYM))
+    return out
+
+
 def find(body: str, tokens: list[Token]) -> list[Candidate]:
     """ORG and BLOCK candidates (acronym pairing runs later, on the resolved ORGs)."""
-    return _known(body, tokens) + _grammar(body, tokens)
+    defined, not_orgs = _defined(body, tokens)
+    return (
+        _known(body, tokens) + _grammar(body, tokens) + defined + _front(body, tokens)
+        + _party(body, tokens) + _dateline(body) + _repeated_acronyms(body, tokens, not_orgs)
+    )

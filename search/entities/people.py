@@ -21,6 +21,7 @@ from search.entities.spans import Candidate
 from search.entities.text import Token, fold, joinable
 
 MAX_NAME_WORDS = 4
+_REGNAL = re.compile(r"^(?:I{2,3}|IV|VI{1,3}|IX|XI{0,3}|XI?V|XVI{0,3})$")
 _VN_SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
     r"[aeiouy]{1,3}(ch|nh|ng|c|m|n|p|t)?$"
@@ -40,6 +41,9 @@ class Vocab:
     speech: frozenset[str]
     suffixes: tuple[str, ...]
     cjk: frozenset[str]
+    particles: frozenset[str]
+    after_speech: frozenset[str]
+    not_name: frozenset[str]
 
 
 @cache
@@ -53,6 +57,9 @@ def vocab() -> Vocab:
         speech=frozenset(raw["speech_verbs"]),
         suffixes=tuple(sorted(raw["surname_suffixes"], key=len, reverse=True)),
         cjk=frozenset(raw["cjk_surnames"]),
+        particles=frozenset(raw["particles"]),
+        after_speech=frozenset(raw["speech_verbs_before_name"]),
+        not_name=frozenset(raw["not_name_words"]),
     )
 
 
@@ -65,6 +72,8 @@ def _not_a_name(tok: Token) -> bool:
     """Words that never belong to a person's name, whatever their capital letter."""
     v = vocab()
     if tok.text in v.heads or tok.text in v.title_words or tok.key in MONTHS:
+        return True
+    if tok.text in v.not_name:
         return True
     if tok.text.endswith("s") and tok.text[:-1] in v.heads:  # "Both PMs agreed"
         return True
@@ -84,20 +93,42 @@ def _nameable(tok: Token, lenient: bool = False) -> bool:
 
 
 def _name_end(body: str, tokens: list[Token], i: int, lenient: bool = False) -> int | None:
-    """Last token of a name starting at ``i`` (initials and hyphenated parts allowed)."""
+    """Last token of a name starting at ``i`` (initials, hyphenated parts and particles
+    such as ``da``, ``van`` or ``bin`` before a further name word allowed)."""
     if i >= len(tokens) or not _nameable(tokens[i], lenient=True):
         return None
     j = i
-    while j + 1 < len(tokens) and j - i + 1 < MAX_NAME_WORDS and not tokens[j].possessive:
+    words = 1
+    particles = vocab().particles
+    while j + 1 < len(tokens) and words < MAX_NAME_WORDS and not tokens[j].possessive:
         cur, nxt = tokens[j], tokens[j + 1]
         between = body[cur.full_end : nxt.start]
         initial = len(cur.text) == 1 and cur.dot and between == ". " and _nameable(nxt, True)
         hyphen = between == "-" and (nxt.cap or nxt.text.islower()) and len(nxt.text) > 1
+        if between == " " and nxt.key in particles and not nxt.cap:
+            k = j + 1  # "da Silva", "van der Leyen", "al-Sisi"
+            second = tokens[k + 1] if k + 1 < len(tokens) else None
+            if second is not None and second.key in particles and not second.cap and (
+                body[tokens[k].full_end : second.start] == " "
+            ):
+                k += 1
+            if k + 1 < len(tokens) and not tokens[k].possessive:
+                after = tokens[k + 1]
+                gap = body[tokens[k].full_end : after.start]
+                if gap in (" ", "-") and _nameable(after, lenient=True) and len(after.text) > 1:
+                    j = k + 1
+                    words += 1
+                    continue
         if not (initial or hyphen or (between == " " and _nameable(nxt, lenient))):
             break
         j += 1
+        words += 1
     if len(tokens[j].text) == 1:  # a name does not end in an initial
         j -= 1
+    if j >= i and j + 1 < len(tokens) and _REGNAL.match(tokens[j + 1].text) and (
+        body[tokens[j].full_end : tokens[j + 1].start] == " " and not tokens[j].possessive
+    ):
+        j += 1  # "Mohammed VI", "Charles III"
     return j if j >= i else None
 
 
@@ -121,7 +152,7 @@ def _complement_end(body: str, tokens: list[Token], head: int) -> int:
     """``Minister of Industry and Trade``: last token of the portfolio after a title."""
     v = vocab()
     j = head
-    if head + 1 < len(tokens) and tokens[head + 1].key == "of":
+    if head + 1 < len(tokens) and tokens[head + 1].key in ("of", "for"):
         k = head + 1
         while k + 1 < len(tokens) and tokens[k + 1].text in v.portfolio and joinable(
             body, tokens[k], tokens[k + 1]
@@ -225,7 +256,11 @@ def _namelike(body: str, tokens: list[Token]) -> list[Candidate]:
             or any(_has_surname_suffix(t) for t in names[1:])
         ):
             continue
-        if not all(_nameable(t) or len(t.text) == 1 for t in names[1:]):
+        particles = vocab().particles
+        if not all(
+            _nameable(t) or len(t.text) == 1 or (t.key in particles and not t.cap)
+            for t in names[1:]
+        ):
             continue
         out.append(Candidate("PERSON", tok.start, tokens[end].end,
                              _norm_text(body, tokens, i, end), spans.PERSON_NAMELIKE))
@@ -265,8 +300,36 @@ def _speakers(body: str, tokens: list[Token]) -> list[Candidate]:
     return out
 
 
+_AFTER_NAME = re.compile(r"\s*(?:[,.;:!?\"”)]|$|\s+\()")
+
+
+def _quoted_speakers(body: str, tokens: list[Token]) -> list[Candidate]:
+    """``..., said Akinwumi Adesina, the ...``: two to four name words after a speech verb,
+    closed by punctuation."""
+    v = vocab()
+    out = []
+    for k, verb in enumerate(tokens):
+        if verb.cap or verb.key not in v.after_speech or k + 2 >= len(tokens):
+            continue
+        i = k + 1
+        if verb.key == "according":
+            if tokens[i].key != "to":
+                continue
+            i += 1
+        if body[tokens[i - 1].full_end : tokens[i].start] != " " or not _nameable(tokens[i]):
+            continue
+        end = _name_end(body, tokens, i)
+        if end is None or end == i or tokens[end].possessive:
+            continue
+        if not _AFTER_NAME.match(body, tokens[end].end) or tokens[i].key in orgs.known().entries:
+            continue
+        out.append(Candidate("PERSON", tokens[i].start, tokens[end].end,
+                             _norm_text(body, tokens, i, end), spans.PERSON_AFTER_SPEECH))
+    return out
+
+
 def find(body: str, tokens: list[Token]) -> list[Candidate]:
     """PERSON candidates before merging; norms are the texts, merged later."""
     return _titled(body, tokens) + _vietnamese(body, tokens) + _namelike(body, tokens) + (
-        _speakers(body, tokens)
+        _speakers(body, tokens) + _quoted_speakers(body, tokens)
     )

@@ -15,6 +15,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
 _SENTENCE_END = frozenset(".!?:;\"“”«»—–(\n•")
 _DASHES = frozenset("-–—")
+_ELISIONS = frozenset("dlDL")
+"""``d'Ivoire``, ``l'Afrique``: an elided French article before a capital counts as capitalised."""
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
                              "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "‘": "'",
                              "’": "'", "ʻ": "'", "ʼ": "'"})
@@ -72,7 +74,7 @@ class Token:
     key: str
     """``key(text)``: folded lower case."""
     cap: bool
-    """Starts with an upper-case letter."""
+    """Starts with an upper-case letter (or an elided ``d'``/``l'`` before one)."""
     upper: bool
     """All letters upper case and at least two of them (``ASEAN``, ``HÀ``)."""
     initial: bool
@@ -107,7 +109,9 @@ def tokenize(body: str) -> list[Token]:
         if k is None:
             k = word_key(text)
         dot = full_end < size and body[full_end] == "."
-        if text[0].isupper():
+        if text[0].isupper() or (
+            text[0] in _ELISIONS and len(text) > 2 and text[1] in "'’" and text[2].isupper()
+        ):
             append(make(text, start, start + len(text), full_end, len(tokens), k, True,
                         len(text) > 1 and text.isupper(), _is_initial(body, start),
                         possessive, dot))

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,12 +72,10 @@ def rss_mb() -> dict[str, float]:
 
 def machine() -> dict[str, Any]:
     cpu = "unknown"
-    try:
+    with suppress(OSError, StopIteration):
         cpu = next(line.split(":", 1)[1].strip()
                    for line in Path("/proc/cpuinfo").read_text().splitlines()
                    if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     return {"cpus": os.cpu_count(), "cpu": cpu, "python": sys.version.split()[0],
             "load_1min": round(os.getloadavg()[0], 2)}
 
@@ -186,11 +184,14 @@ class FirstPaint(QObject):
         super().__init__()
         self.window = window
     def eventFilter(self, watched, event):
-        if (event.type() == QEvent.Type.Paint and "painted" not in marks
-                and "results" in marks and self.window.model.rowCount()):
+        if event.type() != QEvent.Type.Paint or not self.window.model.rowCount():
+            return False
+        if "painted" not in marks and "results" in marks:
             marks["painted"] = time.time()
             rss = [l for l in open("/proc/self/status") if l.startswith("VmRSS")][0]
             marks["rss_mb"] = int(rss.split()[1]) / 1024
+        elif "snippets" in marks and "snippets_painted" not in marks:
+            marks["snippets_painted"] = time.time()
             QTimer.singleShot(0, self.window.close)
         return False
 
@@ -199,6 +200,7 @@ def hook():
     window.session.opened.connect(lambda _a: marks.setdefault("opened", time.time()))
     window.search_applied.connect(
         lambda r: r.hits and marks.setdefault("results", time.time()))
+    window.model.dataChanged.connect(lambda *_a: marks.setdefault("snippets", time.time()))
     hook.filter = FirstPaint(window)
     window.list_view.viewport().installEventFilter(hook.filter)
 
@@ -210,7 +212,8 @@ sys.exit(code)
 
 
 def cold_start(corpus: Path, index_dir: Path, runs: int = 3) -> dict[str, Any]:
-    """``python -c`` start to the first paint of a list with rows, archive already indexed.
+    """``python -c`` start to the first paint of a list with rows, archive already indexed
+    (and on to the paint with the rows' snippets, which are fetched for the rows drawn).
 
     Each run is a fresh process with its own empty settings (so no saved search
     or window state), started through ``gui.app.main`` as the desktop entry does.
@@ -220,9 +223,9 @@ def cold_start(corpus: Path, index_dir: Path, runs: int = 3) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="gui-bench-") as tmp:
             env = {**os.environ, "XDG_CONFIG_HOME": tmp, "ARCHIVE_BROWSER_DATA_DIR": tmp}
             t0 = time.time()
-            done = subprocess.run([sys.executable, "-c", _COLD_CHILD, str(corpus), str(index_dir)],
-                                  cwd=ROOT, env=env, capture_output=True, text=True,
-                                  timeout=TIMEOUT_S)
+            done = subprocess.run(
+                [sys.executable, "-c", _COLD_CHILD, str(corpus), str(index_dir)],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         if done.returncode != 0 or not done.stdout.strip():
             raise RuntimeError(f"cold start child failed:\n{done.stderr[-2000:]}")
         marks = json.loads(done.stdout.strip().splitlines()[-1])
@@ -231,6 +234,7 @@ def cold_start(corpus: Path, index_dir: Path, runs: int = 3) -> dict[str, Any]:
             "archive_open_s": marks["opened"] - t0,
             "first_results_s": marks["results"] - t0,
             "first_paint_s": marks["painted"] - t0,
+            "snippets_painted_s": marks["snippets_painted"] - t0,
             "rss_mb": marks["rss_mb"],
         })
     out: dict[str, Any] = {"runs": runs}
@@ -281,7 +285,8 @@ def _search_and_settle(window: MainWindow, text: str) -> None:
 
 def keystrokes(window: MainWindow, probe: StallProbe,
                words: tuple[str, ...] = WORDS) -> dict[str, Any]:
-    """Per key: from the key event to ``search_applied`` (the list model holds the new result).
+    """Per key: from the key event to ``search_applied`` (the list model holds the new result);
+    ``to_snippets``: on to the first snippets of the rows drawn (keys with hits only).
 
     Each key waits for its result and for the window to settle (article load,
     hit marking) before the next, so every keystroke is one search. The
@@ -293,12 +298,18 @@ def keystrokes(window: MainWindow, probe: StallProbe,
     from gui.settings import S
 
     applied_at: list[float] = []
+    snippets_at: list[float] = []
 
     def on_applied(_result: object) -> None:
         applied_at.append(time.perf_counter())
 
+    def on_snippets(*_args: object) -> None:
+        snippets_at.append(time.perf_counter())
+
     latencies: list[float] = []
+    with_snippets: list[float] = []
     window.search_applied.connect(on_applied)
+    window.model.dataChanged.connect(on_snippets)
     try:
         with probe.running():
             for word in words:
@@ -311,8 +322,12 @@ def keystrokes(window: MainWindow, probe: StallProbe,
                     wait_until(lambda seen=seen: len(applied_at) > seen)
                     latencies.append(applied_at[seen] - t0)
                     wait_until(window.is_idle)
+                    filled = [t for t in snippets_at if t > applied_at[seen]]
+                    if filled:
+                        with_snippets.append(filled[0] - t0)
     finally:
         window.search_applied.disconnect(on_applied)
+        window.model.dataChanged.disconnect(on_snippets)
     debounce_s = window.settings.get(S.debounce_ms) / 1000
     return {
         "keystrokes": len(latencies),
@@ -320,6 +335,7 @@ def keystrokes(window: MainWindow, probe: StallProbe,
         "debounce_ms": _ms(debounce_s),
         **_percentiles(latencies),
         "minus_debounce": _percentiles([max(0.0, s - debounce_s) for s in latencies]),
+        "to_snippets": _percentiles(with_snippets),
         "stalls": probe.result(),
     }
 
@@ -406,12 +422,16 @@ def table(results: dict[str, Any]) -> str:
          f"{c['first_paint_ms']} (median of {c['runs']}: {c['first_paint_ms_all']})"),
         ("  of which: imports / archive open / results, ms",
          f"{c['imports_ms']} / {c['archive_open_ms']} / {c['first_results_ms']}"),
+        ("  the same with the rows' snippets, ms", f"{c['snippets_painted_ms']}"),
         ("  RSS at first paint, MiB", f"{c['rss_mb']}"),
         (f"keystroke to list updated, p50 / p95 / max ms ({k['keystrokes']} keys)",
          f"{k['p50_ms']} / {k['p95_ms']} / {k['max_ms']}"),
         (f"  the same minus the {k['debounce_ms']:.0f} ms debounce",
          f"{k['minus_debounce']['p50_ms']} / {k['minus_debounce']['p95_ms']} / "
          f"{k['minus_debounce']['max_ms']}"),
+        (f"  key to snippets filled in, p50 / p95 / max ms ({k['to_snippets']['n']} keys)",
+         f"{k['to_snippets'].get('p50_ms')} / {k['to_snippets'].get('p95_ms')} / "
+         f"{k['to_snippets'].get('max_ms')}"),
         ("UI stalls while typing: max / p99 over 5 ms, ms",
          f"{k['stalls']['max_ms']} / {k['stalls']['p99_ms']} "
          f"({k['stalls']['over_50ms']} gaps > 50 ms)"),

@@ -23,13 +23,13 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-import search.api
 from gui import errors
+from gui.compat import guard_refcount_leaks
 from gui.main_window import MainWindow
 from gui.settings import S, Settings
 from gui.state import SearchState
 from resources import resource_path
-from search.api import default_archive_path
+from search.api import __version__, default_archive_path
 
 log = logging.getLogger("archive_browser.app")
 
@@ -49,12 +49,11 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    version = getattr(search.api, "__version__", "unknown")
     parser = argparse.ArgumentParser(
         prog="archive-browser",
         description="Search and read a folder of plain-text news articles.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--archive", type=Path, help="archive folder to open (default: last one)")
     parser.add_argument("--index-dir", type=Path, help="where to keep the index")
     parser.add_argument("--query", help="search for this text")
@@ -106,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    guard_refcount_leaks()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     QGuiApplication.setApplicationDisplayName("Archive Browser")
@@ -164,9 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     wake = QTimer(window)  # lets the Python interpreter run signal handlers
     wake.start(500)
     window.show()
-    QTimer.singleShot(0, lambda: window.open_archive(root, index_dir))
+    QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
     if args.select:
-        window.archive_opened.connect(lambda _a: window.load_article(args.select))
+        window.session.opened.connect(lambda _a: window.load_article(args.select))
     code = app.exec()
     return int(code)
 
@@ -192,16 +192,19 @@ def _screenshot(app: QApplication, window: MainWindow, root: Path, index_dir: Pa
     def grab() -> None:
         if flags["grabbed"] or not window.is_idle():
             return
+        picture = window.grab()
+        if not window.is_idle():  # drawing the rows asked for their snippets: wait for them
+            return
         flags["grabbed"] = True
         out.parent.mkdir(parents=True, exist_ok=True)
-        ok = window.grab().save(str(out))
+        ok = picture.save(str(out))
         outcome["code"] = 0 if ok else 1
         if not ok:
             sys.stderr.write(f"could not write {out}\n")
         window.close()
         app.quit()
 
-    def failed(exc: object) -> None:
+    def failed(exc: object, _root: object) -> None:
         sys.stderr.write(f"archive-browser: {exc}\n")
         outcome["code"] = 2
         window.close()
@@ -213,9 +216,9 @@ def _screenshot(app: QApplication, window: MainWindow, root: Path, index_dir: Pa
         app.quit()
 
     window.idle.connect(on_idle)
-    window.open_failed.connect(failed)
+    window.session.open_failed.connect(failed)
     window.show()
-    QTimer.singleShot(0, lambda: window.open_archive(root, index_dir))
+    QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timeout)
     app.exec()
     window.shutdown()

@@ -20,9 +20,9 @@ PAGE = 1000
 
 
 class _Searchable(Protocol):
-    root: Path
-
     def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def path_of(self, article_id: str) -> Path: ...
 
 
 def all_hits(archive: _Searchable, request: SearchRequest,
@@ -30,29 +30,30 @@ def all_hits(archive: _Searchable, request: SearchRequest,
     """Every hit of ``request``, fetched page by page without snippets."""
     offset = 0
     while not cancel():
-        page = archive.search(replace(request, offset=offset, limit=PAGE, snippets=False))
+        page = archive.search(
+            replace(request, offset=offset, limit=PAGE, snippets=False, facets=False)
+        )
         yield from page.hits
         offset += len(page.hits)
         if not page.hits or offset >= page.total:
             return
 
 
-def row(hit: Hit, root: Path) -> dict[str, str]:
+def row(hit: Hit, path: Path) -> dict[str, str]:
     return {
         "id": hit.id,
         "title": hit.title,
         "date": hit.date.isoformat() if hit.date else "",
         "countries": " ".join(hit.countries),
         "source": hit.source or "",
-        # Article ids are paths relative to the archive folder.
-        "path": str(root / hit.id),
+        "path": str(path),
     }
 
 
 def export_hits(archive: _Searchable, request: SearchRequest, target: Path,
                 cancel: Callable[[], bool] = lambda: False) -> int:
     """Write the hits to ``target`` (CSV unless it ends in .json); returns how many."""
-    rows = [row(hit, archive.root) for hit in all_hits(archive, request, cancel)]
+    rows = [row(hit, archive.path_of(hit.id)) for hit in all_hits(archive, request, cancel)]
     if target.suffix.lower() == ".json":
         data = [
             {**r, "countries": r["countries"].split() if r["countries"] else [],

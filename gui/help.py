@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -39,15 +40,24 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
 ]
 
 
+def two_columns(rows: Iterable[tuple[str, str]], key_tag: str = "",
+                header: tuple[str, str] | None = None, spacing: int = 3) -> str:
+    """An HTML table of (key, what) rows, escaped; ``key_tag`` (``b``, ``code``) wraps keys."""
+    def cell(key: str) -> str:
+        return f"<{key_tag}>{html.escape(key)}</{key_tag}>" if key_tag else html.escape(key)
+
+    head = (f"<tr><th align='left'>{html.escape(header[0])}</th>"
+            f"<th align='left'>&nbsp;&nbsp;{html.escape(header[1])}</th></tr>" if header else "")
+    body = "".join(f"<tr><td>{cell(key)}</td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+                   for key, what in rows)
+    return f"<table cellspacing='{spacing}'>{head}{body}</table>"
+
+
 def query_syntax_html() -> str:
-    rows = "".join(
-        f"<tr><td><code>{html.escape(q)}</code></td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
-        for q, what in QUERY_EXAMPLES
-    )
     return (
         "<b>Search syntax</b> — accents and case do not matter; "
         "words match their other forms (talk, talks).<br/>"
-        f"<table cellspacing='2'>{rows}</table>"
+        + two_columns(QUERY_EXAMPLES, "code", spacing=2)
     )
 
 
@@ -62,12 +72,7 @@ def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
 
 
 def shortcuts_html(actions: list[QAction]) -> str:
-    rows = shortcut_rows(actions) + NAVIGATION_KEYS
-    body = "".join(
-        f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
-        for keys, what in rows
-    )
-    return f"<table cellspacing='3'>{body}</table>"
+    return two_columns(shortcut_rows(actions) + NAVIGATION_KEYS, "b")
 
 
 class TextSheet(QDialog):

@@ -2,9 +2,12 @@
 
 The model holds only the pages fetched so far. ``canFetchMore`` says whether
 the search has more hits; ``fetchMore`` emits ``more_wanted(offset)`` once, the
-window asks a worker for that page, and ``append_page`` adds it. The view
-never has one widget per row: the delegate paints every row from the ``Hit``,
-with uniform heights, so 100,000 hits scroll like 10.
+window asks a worker for that page, and ``append_page`` adds it. Pages fetched
+without snippets get them row by row: the first time a row is drawn the model
+asks for its snippet (``snippets_wanted``, batched per event-loop turn), so a
+search reads the bodies of the ten rows on screen, not of the whole page. The
+view never has one widget per row: the delegate paints every row from the
+``Hit``, with uniform heights, so 100,000 hits scroll like 10.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from gui.markup import hit_colours
 from search.api import country_name
-from search.model import Hit, SearchResult
+from search.model import Hit, SearchResult, Snippet
 
 Index = QModelIndex | QPersistentModelIndex
 HIT_BACKGROUND, HIT_FOREGROUND = hit_colours(dark=False)
@@ -69,13 +73,25 @@ class ResultsModel(QAbstractListModel):
 
     more_wanted = Signal(int)
     """Offset of the next page the view wants; the window fetches it."""
+    snippets_wanted = Signal(int, str, list)
+    """(request id, query, article ids): rows drawn before their snippet is known."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hits: list[Hit] = []
+        self._rows: dict[str, int] = {}
         self._total = 0
         self._request_id = 0
+        self._query = ""
         self._fetching = False
+        self._lazy = False
+        """Whether the hits came without snippets, to be asked for as rows are drawn."""
+        self._asked: set[str] = set()
+        self._wanted: list[str] = []
+        self._ask = QTimer(self)
+        self._ask.setSingleShot(True)
+        self._ask.setInterval(0)
+        self._ask.timeout.connect(self._ask_snippets)
 
     # -- data from searches ----------------------------------------------------------
     @property
@@ -92,20 +108,24 @@ class ResultsModel(QAbstractListModel):
 
     def set_result(self, result: SearchResult) -> None:
         """Replace the list by the first page of a new search."""
-        self.beginResetModel()
         # Never show more rows than the search says match (guards against an
         # engine page that disagrees with its own total).
-        self._hits = list(result.hits[: max(result.total, 0)])
-        self._total = result.total
+        self._reset(result.hits[: max(result.total, 0)], result.total)
         self._request_id = result.request.request_id
-        self._fetching = False
-        self.endResetModel()
+        self._query = result.request.text
+        self._lazy = not result.request.snippets
 
     def clear(self) -> None:
+        self._reset([], 0)
+
+    def _reset(self, hits: list[Hit], total: int) -> None:
         self.beginResetModel()
-        self._hits = []
-        self._total = 0
+        self._hits = list(hits)
+        self._rows = {hit.id: row for row, hit in enumerate(self._hits)}
+        self._total = total
         self._fetching = False
+        self._asked.clear()
+        self._wanted.clear()
         self.endResetModel()
 
     def append_page(self, result: SearchResult) -> None:
@@ -123,7 +143,45 @@ class ResultsModel(QAbstractListModel):
             return
         self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
         self._hits.extend(hits)
+        self._rows.update((hit.id, row) for row, hit in enumerate(hits, first))
         self.endInsertRows()
+
+    def set_snippets(self, request_id: int, snippets: dict[str, Snippet]) -> None:
+        """Fill in snippets asked for with ``snippets_wanted``; stale ones are dropped."""
+        if request_id != self._request_id:
+            return
+        for article_id, snippet in snippets.items():
+            row = self._rows.get(article_id, -1)
+            if row < 0:
+                continue
+            hit = self._hits[row]
+            hit.snippet, hit.snippet_marks = snippet.text, snippet.marks
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [Role.HIT, Role.SNIPPET])
+
+    @property
+    def asking(self) -> bool:
+        """Rows were drawn whose snippets are about to be asked for."""
+        return self._ask.isActive()
+
+    def want_snippets(self, rows: range) -> None:
+        """Ask now for the snippets of ``rows`` (those about to be drawn), not a paint later."""
+        for row in rows:
+            if 0 <= row < len(self._hits):
+                self._want_snippet(self._hits[row])
+        self._ask.stop()
+        self._ask_snippets()
+
+    def _want_snippet(self, hit: Hit) -> None:
+        if self._lazy and hit.id not in self._asked:
+            self._asked.add(hit.id)
+            self._wanted.append(hit.id)
+            self._ask.start()
+
+    def _ask_snippets(self) -> None:
+        wanted, self._wanted = self._wanted, []
+        if wanted:
+            self.snippets_wanted.emit(self._request_id, self._query, wanted)
 
     def page_failed(self) -> None:
         """A page fetch failed: stop asking for more so the view does not loop."""
@@ -134,10 +192,7 @@ class ResultsModel(QAbstractListModel):
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
     def row_of(self, article_id: str) -> int:
-        for row, hit in enumerate(self._hits):
-            if hit.id == article_id:
-                return row
-        return -1
+        return self._rows.get(article_id, -1)
 
     # -- Qt model interface ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -155,6 +210,7 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.title}. {meta_line(hit)}"
         if role == Role.HIT:
+            self._want_snippet(hit)
             return hit
         if role == Role.ID:
             return hit.id
@@ -165,6 +221,7 @@ class ResultsModel(QAbstractListModel):
         if role == Role.SOURCE:
             return hit.source or ""
         if role == Role.SNIPPET:
+            self._want_snippet(hit)
             return hit.snippet
         return None
 
@@ -244,25 +301,8 @@ class HitDelegate(QStyledItemDelegate):
         y = rect.top() + self.PAD
 
         title_font.setItalic(hit.title_derived)
-        painter.setFont(title_font)
-        painter.setPen(text_colour)
-        tm = QFontMetrics(title_font)
-        painter.drawText(
-            QRect(x, y, width, tm.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            tm.elidedText(hit.title or "(untitled)", Qt.TextElideMode.ElideRight, width),
-        )
-        y += tm.height()
-
-        painter.setFont(meta_font)
-        painter.setPen(dim)
-        mm = QFontMetrics(meta_font)
-        painter.drawText(
-            QRect(x, y, width, mm.height()),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            mm.elidedText(meta_line(hit), Qt.TextElideMode.ElideRight, width),
-        )
-        y += mm.height() + 2
+        y += _draw_line(painter, hit.title or "(untitled)", title_font, text_colour, x, y, width)
+        y += _draw_line(painter, meta_line(hit), meta_font, dim, x, y, width) + 2
 
         if hit.snippet:
             painter.setPen(text_colour)
@@ -318,3 +358,16 @@ class HitDelegate(QStyledItemDelegate):
                     ellipsis,
                 )
 
+
+def _draw_line(painter: QPainter, text: str, font: QFont, colour: QColor, x: int, y: int,
+               width: int) -> int:
+    """Draw one line of ``text`` elided to ``width``; returns the height it took."""
+    painter.setFont(font)
+    painter.setPen(colour)
+    metrics = QFontMetrics(font)
+    painter.drawText(
+        QRect(x, y, width, metrics.height()),
+        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+        metrics.elidedText(text, Qt.TextElideMode.ElideRight, width),
+    )
+    return metrics.height()

@@ -8,7 +8,6 @@ of its own beyond what it displays.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRect,
-    QRectF,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -32,15 +30,11 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QKeyEvent,
-    QMouseEvent,
     QPainter,
-    QPaintEvent,
     QPalette,
 )
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -49,17 +43,17 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.timeline import DateFilter
+from gui.widgets import heading
 from search.api import country_name
-from search.model import UNDATED
+from search.model import Facets
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -228,15 +222,6 @@ class _FacetView(QListView):
         super().keyPressEvent(event)
 
 
-def _heading(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("sidebarHeading")
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 class FacetList(QWidget):
     """A titled facet list with an optional search-within box."""
 
@@ -253,7 +238,7 @@ class FacetList(QWidget):
         self.model = FacetModel(label, self)
         self.proxy = _KeepSelectedProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.heading = _heading(title, self)
+        self.heading = heading(title, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Filter {title.lower()}…")
         self.search.setClearButtonEnabled(True)
@@ -284,302 +269,6 @@ class FacetList(QWidget):
         row_height = max(self.view.sizeHintForRow(0), FacetDelegate.row_height(self.font()))
         rows = max(1, min(n, self._rows))
         self.view.setFixedHeight(row_height * rows + 2 * self.view.frameWidth())
-
-
-# -- timeline --------------------------------------------------------------------------------
-
-
-def _month_start(key: str) -> date:
-    return date(int(key[:4]), int(key[5:7]), 1)
-
-
-def _month_end(key: str) -> date:
-    year, month = int(key[:4]), int(key[5:7])
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return out
-
-
-class Timeline(QWidget):
-    """Hits per month as bars; click a bar or drag across bars to pick a date range."""
-
-    range_selected = Signal(object, object)
-    """(first day, last day) of the months picked."""
-
-    MAX_BAR = 26
-    UNDATED_GAP = 10
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setMinimumHeight(84)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMouseTracking(True)
-        self.months: list[str] = []
-        self.counts: dict[str, int] = {}
-        self.undated = 0
-        self._range: tuple[date | None, date | None] = (None, None)
-        self._drag: tuple[int, int] | None = None
-        self.setToolTip("Hits per month: click a bar or drag across bars to filter by date")
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(220, 84)
-
-    def set_counts(self, counts: dict[str, int]) -> None:
-        dated = {k: v for k, v in counts.items() if k != UNDATED and len(k) == 7}
-        self.undated = counts.get(UNDATED, 0)
-        keys = sorted(dated)
-        self.months = _months_between(keys[0], keys[-1]) if keys else []
-        self.counts = dated
-        self.update()
-
-    def set_range(self, date_from: date | None, date_to: date | None) -> None:
-        self._range = (date_from, date_to)
-        self.update()
-
-    # -- geometry -----------------------------------------------------------------------
-    def _plot(self) -> QRect:
-        fm = QFontMetrics(self.font())
-        return self.rect().adjusted(2, 4, -2, -(fm.height() + 4))
-
-    def _bar_width(self) -> float:
-        plot = self._plot()
-        n = len(self.months)
-        room = plot.width() - (self.UNDATED_GAP + self.MAX_BAR if self.undated else 0)
-        return max(1.0, min(float(self.MAX_BAR), room / n)) if n else 0.0
-
-    def _month_at(self, x: int) -> int:
-        width = self._bar_width()
-        if not width:
-            return -1
-        i = int((x - self._plot().left()) // width)
-        return max(0, min(i, len(self.months) - 1))
-
-    # -- painting ---------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        pal = self.palette()
-        plot = self._plot()
-        fm = QFontMetrics(self.font())
-        if not self.months and not self.undated:
-            painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), "No dated hits")
-            return
-        peak = max([*self.counts.values(), self.undated, 1])
-        width = self._bar_width()
-        bar = pal.color(QPalette.ColorRole.Highlight)
-        muted = QColor(pal.color(QPalette.ColorRole.Text))
-        muted.setAlphaF(0.35)
-        lo, hi = self._selected_indices()
-        for i, key in enumerate(self.months):
-            count = self.counts.get(key, 0)
-            h = 0 if not count else max(2.0, plot.height() * count / peak)
-            x = plot.left() + i * width
-            chosen = lo is None or lo <= i <= (hi if hi is not None else i)
-            painter.fillRect(QRectF(x + (1 if width > 3 else 0), plot.bottom() - h,
-                                    max(1.0, width - (2 if width > 3 else 0)), h),
-                             bar if chosen else muted)
-        # Axis labels: first and last month, and the year where there is room.
-        painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-        y = plot.bottom() + 2
-        if self.months:
-            first, last = self.months[0], self.months[-1]
-            left_label = _short(first)
-            painter.drawText(QRect(plot.left(), y, 120, fm.height()),
-                             int(Qt.AlignmentFlag.AlignLeft), left_label)
-            if last != first:
-                right = int(plot.left() + len(self.months) * width)
-                label = _short(last)
-                lw = fm.horizontalAdvance(label)
-                if right - lw > plot.left() + fm.horizontalAdvance(left_label) + 6:
-                    painter.drawText(QRect(right - lw, y, lw, fm.height()),
-                                     int(Qt.AlignmentFlag.AlignLeft), label)
-        else:
-            painter.drawText(plot.adjusted(0, 0, -(self.MAX_BAR + self.UNDATED_GAP), 0),
-                             int(Qt.AlignmentFlag.AlignCenter), "No dated hits")
-        if self.undated:
-            x = plot.right() - self.MAX_BAR
-            h = max(2.0, plot.height() * self.undated / peak)
-            shade = QColor(muted)
-            shade.setAlphaF(0.5)
-            painter.fillRect(QRectF(x + 1, plot.bottom() - h, self.MAX_BAR - 2, h), shade)
-            painter.drawText(QRect(x - 8, y, self.MAX_BAR + 10, fm.height()),
-                             int(Qt.AlignmentFlag.AlignHCenter), "n.d.")
-        line = QColor(pal.color(QPalette.ColorRole.Mid))
-        painter.setPen(line)
-        painter.drawLine(plot.left(), plot.bottom() + 1, plot.right(), plot.bottom() + 1)
-
-    def _selected_indices(self) -> tuple[int | None, int | None]:
-        if self._drag is not None:
-            a, b = sorted(self._drag)
-            return a, b
-        date_from, date_to = self._range
-        if not (date_from or date_to) or not self.months:
-            return None, None
-        lo = 0
-        hi = len(self.months) - 1
-        for i, key in enumerate(self.months):
-            if date_from and _month_end(key) < date_from:
-                lo = i + 1
-            if date_to and _month_start(key) > date_to and hi >= i:
-                hi = i - 1
-                break
-        return lo, hi
-
-    # -- mouse ---------------------------------------------------------------------------
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton and self.months:
-            x = int(event.position().x())
-            if x <= self._plot().left() + len(self.months) * self._bar_width():
-                i = self._month_at(x)
-                self._drag = (i, i)
-                self.update()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        x = int(event.position().x())
-        if self._drag is not None:
-            self._drag = (self._drag[0], self._month_at(x))
-            self.update()
-        elif self.months and x <= self._plot().left() + len(self.months) * self._bar_width():
-            key = self.months[self._month_at(x)]
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{_long(key)}: {self.counts.get(key, 0):,} hits", self)
-        elif self.undated:
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"Undated: {self.undated:,} hits", self)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._drag is None:
-            return
-        a, b = sorted(self._drag)
-        self._drag = None
-        self.select_months(a, b)
-
-    def select_months(self, first: int, last: int) -> None:
-        """Pick months ``first``..``last`` (indices into ``months``) as the date range."""
-        date_from, date_to = _month_start(self.months[first]), _month_end(self.months[last])
-        self._range = (date_from, date_to)
-        self.update()
-        self.range_selected.emit(date_from, date_to)
-
-    def bar_center(self, i: int) -> QPoint:
-        """Where bar ``i`` is on screen, for tests that click it."""
-        width = self._bar_width()
-        plot = self._plot()
-        return QPoint(int(plot.left() + i * width + width / 2), plot.bottom() - 1)
-
-
-def _short(key: str) -> str:
-    return f"{calendar.month_abbr[int(key[5:7])]} {key[:4]}"
-
-
-def _long(key: str) -> str:
-    return f"{calendar.month_name[int(key[5:7])]} {key[:4]}"
-
-
-def parse_date_field(text: str, end: bool) -> date | None:
-    """``2025``, ``2025-03`` or ``2025-03-14``; a partial date means its first or last day.
-
-    Raises ValueError for anything else, so the field can say what is wrong.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    parts = text.replace("/", "-").replace(".", "-").split("-")
-    if not all(p.isdigit() for p in parts) or len(parts) > 3 or len(parts[0]) != 4:
-        raise ValueError(f"“{text}” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    year = int(parts[0])
-    if len(parts) == 1:
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    month = int(parts[1])
-    if len(parts) == 2:
-        if not 1 <= month <= 12:
-            raise ValueError(f"“{text}”: the month must be 01 to 12")
-        key = f"{year:04d}-{month:02d}"
-        return _month_end(key) if end else _month_start(key)
-    try:
-        return date(year, month, int(parts[2]))
-    except ValueError as exc:
-        raise ValueError(f"“{text}” is not a valid date ({exc})") from exc
-
-
-class DateFilter(QWidget):
-    """Timeline plus from/to fields and the "include undated" switch."""
-
-    changed = Signal(object, object, bool)
-    """(date_from, date_to, include_undated)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.timeline = Timeline(self)
-        self.timeline.range_selected.connect(self._on_timeline)
-        self.from_edit = QLineEdit(self)
-        self.from_edit.setPlaceholderText("From (YYYY-MM-DD)")
-        self.to_edit = QLineEdit(self)
-        self.to_edit.setPlaceholderText("To")
-        for edit in (self.from_edit, self.to_edit):
-            edit.setClearButtonEnabled(True)
-            edit.setToolTip("A year (2025), a month (2025-03) or a day (2025-03-14)")
-            edit.editingFinished.connect(self._on_fields)
-        self.undated = QCheckBox("Include undated articles", self)
-        self.undated.setChecked(True)
-        self.undated.setToolTip("Whether articles without a date pass the date range")
-        self.undated.toggled.connect(self._on_fields)
-        self.error = QLabel("", self)
-        self.error.setWordWrap(True)
-        self.error.setObjectName("fieldError")
-        self.error.hide()
-        fields = QHBoxLayout()
-        fields.setContentsMargins(0, 0, 0, 0)
-        fields.addWidget(self.from_edit)
-        dash = QLabel("–", self)
-        fields.addWidget(dash)
-        fields.addWidget(self.to_edit)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(_heading("Date", self))
-        layout.addWidget(self.timeline)
-        layout.addLayout(fields)
-        layout.addWidget(self.error)
-        layout.addWidget(self.undated)
-        self._shown: tuple[date | None, date | None, bool] = (None, None, True)
-
-    def show_range(self, date_from: date | None, date_to: date | None,
-                   include_undated: bool) -> None:
-        self._shown = (date_from, date_to, include_undated)
-        self.from_edit.setText(date_from.isoformat() if date_from else "")
-        self.to_edit.setText(date_to.isoformat() if date_to else "")
-        self.undated.blockSignals(True)
-        self.undated.setChecked(include_undated)
-        self.undated.blockSignals(False)
-        self.timeline.set_range(date_from, date_to)
-        self.error.hide()
-
-    def _on_timeline(self, date_from: date, date_to: date) -> None:
-        self.changed.emit(date_from, date_to, self.undated.isChecked())
-
-    def _on_fields(self) -> None:
-        try:
-            date_from = parse_date_field(self.from_edit.text(), end=False)
-            date_to = parse_date_field(self.to_edit.text(), end=True)
-        except ValueError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.error.hide()
-        wanted = (date_from, date_to, self.undated.isChecked())
-        if wanted != self._shown:
-            self.changed.emit(*wanted)
 
 
 class Sidebar(QScrollArea):
@@ -618,7 +307,7 @@ class Sidebar(QScrollArea):
         self.saved.itemClicked.connect(lambda it: self.saved_chosen.emit(it.text()))
         self.saved.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.saved.customContextMenuRequested.connect(self._saved_menu)
-        self.saved_heading = _heading("Saved searches", inner)
+        self.saved_heading = heading("Saved searches", inner)
         self.saved_hint = QLabel("None yet: Search → Save Search (Ctrl+S) keeps the current "
                                  "query with its filters.", inner)
         self.saved_hint.setWordWrap(True)
@@ -641,14 +330,17 @@ class Sidebar(QScrollArea):
         self.setWidget(inner)
         self.set_saved([])
 
-    def show_counts(self, countries: dict[str, int], months: dict[str, int],
-                    people: dict[str, int], orgs: dict[str, int],
+    def show_counts(self, facets: Facets,
                     selected: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> None:
-        """Show the facet counts of a search; ``selected`` = (countries, people, orgs)."""
-        self.countries.set_counts(countries, selected[0])
-        self.dates.timeline.set_counts(months)
-        self.people.set_counts(people, selected[1])
-        self.orgs.set_counts(orgs, selected[2])
+        """Show the facet counts of a search; ``selected`` = (countries, people, orgs).
+
+        The country and month counts leave out their own filter (the search
+        asks for that), so choosing one country still shows the others.
+        """
+        self.countries.set_counts(facets.country, selected[0])
+        self.dates.timeline.set_counts(facets.month)
+        self.people.set_counts(facets.person, selected[1])
+        self.orgs.set_counts(facets.org, selected[2])
 
     def show_filters(self, has_filters: bool, date_from: date | None, date_to: date | None,
                      include_undated: bool) -> None:

@@ -14,6 +14,13 @@ from datetime import date
 from search.api import country_name
 from search.model import SearchRequest, Sort
 
+SORTS: list[tuple[Sort, str]] = [
+    (Sort.RELEVANCE, "Relevance"),
+    (Sort.NEWEST, "Newest first"),
+    (Sort.OLDEST, "Oldest first"),
+]
+"""Each sort with the words the sort box and the Sort By menu show for it."""
+
 
 def _parse_date(value: object) -> date | None:
     if not isinstance(value, str) or not value:
@@ -54,7 +61,13 @@ class SearchState:
         return not self.text.strip() and not self.has_filters
 
     def to_request(
-        self, *, offset: int = 0, limit: int = 50, request_id: int = 0, snippets: bool = True
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        request_id: int = 0,
+        snippets: bool = True,
+        facets: bool = True,
     ) -> SearchRequest:
         return SearchRequest(
             text=self.text.strip(),
@@ -69,6 +82,7 @@ class SearchState:
             offset=offset,
             limit=limit,
             snippets=snippets,
+            facets=facets,
             request_id=request_id,
         )
 

@@ -26,17 +26,28 @@ from typing import Any, Literal, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from search.model import Facets, IndexProgress, SearchRequest, SearchResult
+from search.model import IndexProgress, SearchRequest, SearchResult
 
 log = logging.getLogger("archive_browser.workers")
 
 Lane = Literal["read", "write"]
 
 
+FacetName = Literal["country", "month"]
+"""The facets ``Archive.search`` can count without their own filter (``search.api``)."""
+
+SIDEBAR_FACETS: tuple[FacetName, ...] = ("country", "month")
+"""Multi-select facets are disjunctive: the country list counts hits as if no country
+were chosen (so it shows what adding another would give) and the timeline as if no
+date range were set (so the rest of the histogram stays visible)."""
+
+
 class Searchable(Protocol):
     """What ``SearchService`` needs from an archive (the real one or a test fake)."""
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
+    ) -> SearchResult: ...
 
 
 class _Signals(QObject):
@@ -158,22 +169,17 @@ class TaskManager(QObject):
         return task_id
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until both lanes are idle (shutdown and tests), then deliver results."""
-        ok = self._write.waitForDone(msecs) and self._read.waitForDone(msecs)
-        return ok
+        """Block until both lanes are idle (shutdown, tests); callbacks come on the next turn."""
+        return self._write.waitForDone(msecs) and self._read.waitForDone(msecs)
 
     # -- slots on the UI thread -----------------------------------------------------------
-    def _finish(self, task_id: int) -> _Callbacks | None:
-        callbacks = self._pending.pop(task_id, None)
-        return callbacks
-
     def _after(self) -> None:
         if not self._pending:
             self.busy_changed.emit(False)
 
     @Slot(int, object)
     def _on_done(self, task_id: int, result: object) -> None:
-        callbacks = self._finish(task_id)
+        callbacks = self._pending.pop(task_id, None)
         try:
             if callbacks and callbacks.on_done:
                 callbacks.on_done(result)
@@ -182,7 +188,7 @@ class TaskManager(QObject):
 
     @Slot(int, object)
     def _on_failed(self, task_id: int, exc: object) -> None:
-        callbacks = self._finish(task_id)
+        callbacks = self._pending.pop(task_id, None)
         try:
             assert isinstance(exc, BaseException)
             if callbacks and callbacks.on_error:
@@ -204,40 +210,6 @@ class TaskManager(QObject):
 # -- searching ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class SearchOutcome:
-    """A search result plus the facet counts the sidebar shows next to it.
-
-    Multi-select facets are disjunctive: the country list counts hits as if no
-    country were chosen (so you can see what adding another would give) and the
-    timeline counts hits as if no date range were set (so the rest of the
-    histogram stays visible). Those counts need extra, page-less searches.
-    """
-
-    result: SearchResult
-    country_counts: dict[str, int]
-    month_counts: dict[str, int]
-
-
-def run_search(archive: Searchable, request: SearchRequest) -> SearchOutcome:
-    """The search a worker runs: the page asked for, plus disjunctive facet counts."""
-    result = archive.search(request)
-    facets: Facets = result.facets
-    countries = facets.country
-    months = facets.month
-    if request.offset == 0:
-        if request.countries:
-            free = archive.search(replace(request, countries=(), offset=0, limit=1,
-                                          snippets=False))
-            countries = free.facets.country
-        if request.date_from or request.date_to or not request.include_undated:
-            free = archive.search(replace(request, date_from=None, date_to=None,
-                                          include_undated=True, offset=0, limit=1,
-                                          snippets=False))
-            months = free.facets.month
-    return SearchOutcome(result, dict(countries), dict(months))
-
-
 class SearchService(QObject):
     """Runs searches on the read lane; only the newest request's results come out.
 
@@ -247,91 +219,57 @@ class SearchService(QObject):
     """
 
     finished = Signal(object)
-    """SearchOutcome of the latest first-page request."""
+    """SearchResult of the latest first-page request (sidebar facets disjunctive)."""
     page_ready = Signal(object)
     """SearchResult of a further page of the latest request."""
     failed = Signal(object)
     """Exception of the latest request."""
-    busy_changed = Signal(bool)
 
     def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._ids = itertools.count(1)
         self._latest = 0
-        self._running = 0
         self.dropped = 0
         """How many stale results were dropped (tests read this)."""
-
-    @property
-    def latest_id(self) -> int:
-        return self._latest
-
-    @property
-    def busy(self) -> bool:
-        return self._running > 0
 
     def invalidate(self) -> None:
         """Make every request in flight stale (e.g. when the archive changes)."""
         self._latest = next(self._ids)
 
     def search(self, archive: Searchable, request: SearchRequest) -> int:
+        """Start a new search (its first page and sidebar facets); returns its id."""
         request_id = next(self._ids)
         self._latest = request_id
         request = replace(request, request_id=request_id, offset=0)
-
-        def work() -> SearchOutcome | None:
-            if request_id != self._latest:  # superseded while queued: skip the work
-                return None
-            return run_search(archive, request)
-
-        self._start(work, request_id, self._deliver_outcome)
+        self._start(request_id, lambda: archive.search(request, facets_ignoring=SIDEBAR_FACETS),
+                    self.finished.emit)
         return request_id
 
     def fetch_page(self, archive: Searchable, request: SearchRequest) -> None:
         """Fetch ``request`` (with its offset) as a further page of the current search."""
-        request_id = request.request_id
+        self._start(request.request_id, lambda: archive.search(request), self.page_ready.emit)
 
+    def _start(self, request_id: int, search: Callable[[], SearchResult],
+               deliver: Callable[[object], None]) -> None:
         def work() -> SearchResult | None:
-            if request_id != self._latest:
+            if request_id != self._latest:  # superseded while queued: skip the work
                 return None
-            return archive.search(request)
+            return search()
 
-        self._start(work, request_id, self._deliver_page)
-
-    def _start(self, work: Callable[[], object], request_id: int,
-               deliver: Callable[[int, object], None]) -> None:
-        self._running += 1
-        if self._running == 1:
-            self.busy_changed.emit(True)
         self._tasks.run(
             work,
             on_done=lambda value: self._settle(request_id, value, deliver),
-            on_error=lambda exc: self._settle(request_id, exc, self._deliver_error),
+            on_error=lambda exc: self._settle(request_id, exc, self.failed.emit),
             name=f"search #{request_id}",
         )
 
-    def _settle(self, request_id: int, value: object,
-                deliver: Callable[[int, object], None]) -> None:
-        self._running -= 1
-        try:
-            if value is None or request_id != self._latest:
-                self.dropped += 1
-                log.debug("dropped stale result of request %d", request_id)
-            else:
-                deliver(request_id, value)
-        finally:
-            if self._running == 0:
-                self.busy_changed.emit(False)
-
-    def _deliver_outcome(self, _request_id: int, value: object) -> None:
-        self.finished.emit(value)
-
-    def _deliver_page(self, _request_id: int, value: object) -> None:
-        self.page_ready.emit(value)
-
-    def _deliver_error(self, _request_id: int, value: object) -> None:
-        self.failed.emit(value)
+    def _settle(self, request_id: int, value: object, deliver: Callable[[object], None]) -> None:
+        if value is None or request_id != self._latest:
+            self.dropped += 1
+            log.debug("dropped stale result of request %d", request_id)
+        else:
+            deliver(value)
 
 
 def progress_text(progress: IndexProgress) -> str:

@@ -113,6 +113,8 @@ class DocTable:
     """Position of each document's id in sorted order: the tie-break of date sorts."""
     _rows: Any
     """The c_row column reader (decoded on demand for the page of hits)."""
+    _orders: dict[bool, IntArray]
+    """Cached full date orders, by ``oldest``."""
 
     @classmethod
     def build(cls, reader: Any) -> DocTable:
@@ -139,7 +141,23 @@ class DocTable:
             places=MultiValued.build(column("c_places")),
             id_rank=id_rank,
             _rows=reader.column_reader("c_row") if size else None,
+            _orders={},
         )
+
+    def date_order(self, oldest: bool, selected: BoolArray, offset: int, limit: int) -> list[int]:
+        """A page of the selected documents, newest (or oldest) first, undated last.
+
+        The whole archive is sorted once per reader and direction; a page then
+        costs one pass over a boolean mask instead of a sort.
+        """
+        order = self._orders.get(oldest)
+        if order is None:
+            keys = self.datekey
+            primary = keys if oldest else -keys
+            order = np.lexsort((self.id_rank, primary, keys == 0))
+            self._orders[oldest] = order
+        ranked = order[selected[order]]
+        return [int(d) for d in ranked[offset : offset + limit]]
 
     def row(self, docnum: int) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self._rows[docnum])

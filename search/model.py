@@ -141,6 +141,8 @@ class SearchRequest:
     offset: int = 0
     limit: int = 50
     snippets: bool = True
+    facets: bool = True
+    """False when only another page of hits is wanted: facet counts are skipped."""
     request_id: int = 0
 
     @property

@@ -47,7 +47,7 @@ def run_search(
         scores = dict(page)
         page_docs = [docnum for docnum, _ in page]
     else:
-        page_docs = _date_order(selected, table, request.sort)[offset : offset + limit]
+        page_docs = table.date_order(request.sort is Sort.OLDEST, selected, offset, limit)
 
     marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
     hits = [_hit(docnum, table, scores.get(docnum, 0.0), marker, body_of) for docnum in page_docs]
@@ -57,13 +57,15 @@ def run_search(
             return _combined(matches.mask, masks, leave_out=name)
         return selected
 
-    facets = Facets(
-        country=table.countries.counts(facet_base("country")),
-        month=table.month_counts(facet_base("month")),
-        person=table.people.counts(selected, TOP_NAMES),
-        org=table.orgs.counts(selected, TOP_NAMES),
-        place=table.places.counts(selected, TOP_NAMES),
-    )
+    facets = Facets()
+    if request.facets:
+        facets = Facets(
+            country=table.countries.counts(facet_base("country")),
+            month=table.month_counts(facet_base("month")),
+            person=table.people.counts(selected, TOP_NAMES),
+            org=table.orgs.counts(selected, TOP_NAMES),
+            place=table.places.counts(selected, TOP_NAMES),
+        )
     notice = parsed.notice
     if executor.truncated:
         notice = (
@@ -88,14 +90,12 @@ def _filter_masks(request: SearchRequest, table: DocTable) -> dict[str, BoolArra
     """One mask per kind of filter, so a facet can leave out its own filter."""
     size = table.size
     masks: dict[str, BoolArray] = {}
-    if request.countries or request.exclude_countries:
-        mask = np.ones(size, dtype=bool)
-        if request.countries:
-            mask &= table.countries.any_of(tuple(c.upper() for c in request.countries), size)
-        if request.exclude_countries:
-            excluded = tuple(c.upper() for c in request.exclude_countries)
-            mask &= ~table.countries.any_of(excluded, size)
-        masks["country"] = mask
+    if request.countries:
+        countries = tuple(c.upper() for c in request.countries)
+        masks["country"] = table.countries.any_of(countries, size)
+    if request.exclude_countries:
+        excluded = tuple(c.upper() for c in request.exclude_countries)
+        masks["exclude"] = ~table.countries.any_of(excluded, size)
     if request.people:
         masks["person"] = table.people.all_of(request.people, size)
     if request.orgs:
@@ -113,18 +113,6 @@ def _combined(base: BoolArray, masks: dict[str, BoolArray], leave_out: str = "")
         if name != leave_out:
             out &= mask
     return out
-
-
-def _date_order(selected: BoolArray, table: DocTable, sort: Sort) -> list[int]:
-    """Newest or oldest first, undated last; ties by id for a stable order."""
-    docnums = np.flatnonzero(selected)
-    if not len(docnums):
-        return []
-    keys = table.datekey[docnums]
-    undated = keys == 0
-    primary = -keys if sort is not Sort.OLDEST else keys
-    order = np.lexsort((table.id_rank[docnums], primary, undated))
-    return [int(d) for d in docnums[order]]
 
 
 def _hit(

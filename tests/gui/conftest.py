@@ -109,12 +109,12 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
     def make(root: Path | None = None, index_dir: Path | None = None,
              wait: bool = True) -> MainWindow:
         window = MainWindow(settings)
-        window.watcher.set_delay(50)  # tests need no long debounce
+        window.session.watcher.set_delay(50)  # tests need no long debounce
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
         if root is not None:
-            window.open_archive(root, index_dir)
+            window.session.open(root, index_dir)
             if wait:
                 qtbot.waitUntil(lambda: window.archive is not None or bool(window.dialogs()),
                                 timeout=15_000)

@@ -10,8 +10,9 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from gui.results_model import HitDelegate, ResultsModel, Role
-from gui.sidebar import FacetList, FacetModel, parse_date_field
-from search.model import Facets, Hit, SearchRequest, SearchResult
+from gui.sidebar import FacetList, FacetModel
+from gui.timeline import parse_date_field
+from search.model import Facets, Hit, SearchRequest, SearchResult, Snippet
 
 
 def page(offset: int, limit: int, total: int, request_id: int = 1) -> SearchResult:
@@ -93,3 +94,24 @@ def test_date_fields_accept_years_months_and_days() -> None:
     assert parse_date_field("2025-02", end=True) == date(2025, 2, 28)
     assert parse_date_field(" 2025-03-14 ", end=True) == date(2025, 3, 14)
     assert parse_date_field("", end=True) is None
+
+
+def test_rows_drawn_ask_once_for_their_snippets(qtbot: QtBot) -> None:
+    model = ResultsModel()
+    lazy = page(0, 50, 50)
+    for hit in lazy.hits:
+        hit.snippet, hit.snippet_marks = "", ()
+    model.set_result(SearchResult(SearchRequest(text="kazakhstan", limit=50, request_id=1,
+                                                snippets=False), 50, lazy.hits, Facets()))
+    with qtbot.waitSignal(model.snippets_wanted) as blocker:
+        model.index(0, 0).data(Role.HIT)
+        model.index(1, 0).data(Role.HIT)
+        model.index(0, 0).data(Role.HIT)  # asked already
+    assert blocker.args == [1, "kazakhstan", ["000000.txt", "000001.txt"]]
+    assert model.asking is False
+    model.set_snippets(99, {"000000.txt": Snippet("stale", ())})  # an older search: dropped
+    assert model.hit(0).snippet == ""  # type: ignore[union-attr]
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_snippets(1, {"000000.txt": Snippet("Kazakhstan and Vietnam", ((0, 10),))})
+    assert model.index(0, 0).data(Role.SNIPPET) == "Kazakhstan and Vietnam"
+    assert model.hit(0).snippet_marks == ((0, 10),)  # type: ignore[union-attr]

@@ -41,8 +41,8 @@ def test_opening_shows_all_articles_and_the_first_one(window: MainWindow) -> Non
     assert window.model.rowCount() == 4
     assert window.count_label.text() == "4 articles"
     assert window.reader.article is not None
-    assert "archive" in window.archive_label.text()
-    assert "4 articles" in window.archive_label.text()
+    assert "archive" in window.session.archive_label.text()
+    assert "4 articles" in window.session.archive_label.text()
 
 
 def test_typing_a_query_updates_the_list_and_count(qtbot: QtBot, window: MainWindow) -> None:
@@ -54,6 +54,11 @@ def test_typing_a_query_updates_the_list_and_count(qtbot: QtBot, window: MainWin
     assert window.count_label.text() == "2 of 4 articles"
     ids = {window.model.hit(r).id for r in range(window.model.rowCount())}  # type: ignore[union-attr]
     assert ids == {"kz-trade.txt", "undated.txt"}
+    # Rows come without snippets; the rows drawn get theirs, with the query marked.
+    qtbot.waitUntil(lambda: all(h.snippet for h in window.model.hits), timeout=10_000)
+    hit = window.model.hits[0]
+    assert {hit.snippet[s:e].lower() for s, e in hit.snippet_marks} == {"kazakhstan"}
+    wait_idle(qtbot, window)
 
 
 def test_typing_fast_searches_once_after_the_pause(qtbot: QtBot, window: MainWindow) -> None:
@@ -113,6 +118,9 @@ def test_timeline_click_and_date_fields_set_the_range(qtbot: QtBot, window: Main
     wait_idle(qtbot, window)
     assert (window.state.date_from, window.state.date_to) == (date(2025, 2, 1), date(2025, 2, 28))
     assert window.model.total == 2  # February plus the undated one
+    # The timeline still shows every month, so the range can be moved.
+    assert timeline.months == ["2025-01", "2025-02", "2025-03"]
+    assert timeline.counts["2025-01"] == 1 and timeline.counts["2025-03"] == 1
     assert window.sidebar.dates.from_edit.text() == "2025-02-01"
 
     undated = window.sidebar.dates.undated
@@ -247,7 +255,7 @@ def test_a_file_added_to_the_open_archive_appears(
 ) -> None:
     search(qtbot, window, "Mongolia")
     assert window.model.total == 0
-    with qtbot.waitSignal(window.index_updated, timeout=15_000):
+    with qtbot.waitSignal(window.session.updated, timeout=15_000):
         (archive_dir / "sub").mkdir()
         (archive_dir / "sub" / "mn.txt").write_text(
             "Mongolia and Vietnam\nMongolia and Vietnam signed a trade deal.\n",
@@ -256,7 +264,7 @@ def test_a_file_added_to_the_open_archive_appears(
     assert window.model.hit(0).id == "sub/mn.txt"  # type: ignore[union-attr]
     wait_idle(qtbot, window)
     # Removing it makes it disappear again.
-    with qtbot.waitSignal(window.index_updated, timeout=15_000):
+    with qtbot.waitSignal(window.session.updated, timeout=15_000):
         (archive_dir / "sub" / "mn.txt").unlink()
     qtbot.waitUntil(lambda: window.model.total == 0, timeout=10_000)
     wait_idle(qtbot, window)
@@ -266,8 +274,8 @@ def test_a_missing_folder_shows_a_message_not_a_crash(
     qtbot: QtBot, make_window: Callable[..., MainWindow], tmp_path: Path
 ) -> None:
     window = make_window()
-    with qtbot.waitSignal(window.open_failed, timeout=10_000):
-        window.open_archive(tmp_path / "no-such-folder")
+    with qtbot.waitSignal(window.session.open_failed, timeout=10_000):
+        window.session.open(tmp_path / "no-such-folder")
     dialogs = [d for d in window.dialogs() if isinstance(d, QMessageBox)]
     assert dialogs and "does not exist" in dialogs[0].text()
     assert window.archive is None
@@ -281,13 +289,13 @@ def test_a_damaged_index_offers_a_rebuild_that_works(
     (index_dir / "whoosh").mkdir(parents=True)
     (index_dir / "whoosh" / "_MAIN_1.toc").write_bytes(b"\x00garbage")
     window = make_window()
-    with qtbot.waitSignal(window.open_failed, timeout=10_000):
-        window.open_archive(archive_dir, index_dir)
+    with qtbot.waitSignal(window.session.open_failed, timeout=10_000):
+        window.session.open(archive_dir, index_dir)
     box = next(d for d in window.dialogs() if d.objectName() == "rebuildDialog")
     assert isinstance(box, QMessageBox)
     assert "cannot be read" in box.text()
     rebuild = next(b for b in box.buttons() if b.text() == "Rebuild Index")
-    with qtbot.waitSignal(window.index_updated, timeout=15_000):
+    with qtbot.waitSignal(window.session.updated, timeout=15_000):
         rebuild.click()
     qtbot.waitUntil(lambda: window.model.total == 4, timeout=10_000)
     wait_idle(qtbot, window)
@@ -303,7 +311,7 @@ def test_a_locked_index_shows_a_message(
     lock = (window.archive.index_dir / "update.lock").open("a")
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     try:
-        window.start_update()
+        window.session.start_update()
         qtbot.waitUntil(lambda: any(d.objectName() == "errorDialog" for d in window.dialogs()),
                         timeout=10_000)
     finally:
@@ -321,12 +329,12 @@ def test_skipped_files_are_listed_with_their_reason(
     root = write_archive()
     (root / "broken.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary junk \x00" * 50)
     window = make_window()
-    with qtbot.waitSignal(window.index_updated, timeout=15_000):
-        window.open_archive(root, show_report=True)
+    with qtbot.waitSignal(window.session.updated, timeout=15_000):
+        window.session.open(root, show_report=True)
     wait_idle(qtbot, window)
-    skipped = window.skipped_files()
+    skipped = window.session.skipped_files()
     assert [name for name, _reason in skipped] == ["broken.txt"]
-    assert window.skipped_button.isVisible()
+    assert window.session.skipped_button.isVisible()
     sheet = next(d for d in window.dialogs() if d.objectName() == "skippedDialog")
     text = sheet.findChild(QTextBrowser)
     assert text is not None and "broken.txt" in text.toPlainText()
@@ -424,16 +432,16 @@ def test_indexing_shows_progress_and_can_be_cancelled(
             for n in range(60)}
     root = write_archive(many)
     window = make_window()
-    window.open_archive(root)
-    qtbot.waitUntil(window.cancel_button.isVisible, timeout=10_000)
-    assert window.progress.isVisible()
+    window.session.open(root)
+    qtbot.waitUntil(window.session.cancel_button.isVisible, timeout=10_000)
+    assert window.session.progress.isVisible()
     assert window.search_field.isEnabled()  # the window stays usable
-    with qtbot.waitSignal(window.index_updated, timeout=20_000) as blocker:
-        window.cancel_button.click()
+    with qtbot.waitSignal(window.session.updated, timeout=20_000) as blocker:
+        window.session.cancel_button.click()
     report = blocker.args[0]
-    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    assert not window.session.progress.isVisible() and not window.session.cancel_button.isVisible()
     if report.cancelled:
-        assert "cancelled" in window.index_label.text()
+        assert "cancelled" in window.session.index_label.text()
     wait_idle(qtbot, window)
 
 
@@ -452,3 +460,18 @@ def test_unexpected_errors_are_logged_and_shown(
     assert isinstance(box, QMessageBox)
     assert "kaboom" in box.text() and "Traceback" not in box.text()
     box.close()
+
+
+def test_menu_commands_sort_and_list_recent_archives(
+    qtbot: QtBot, window: MainWindow, archive_dir: Path
+) -> None:
+    newest = next(a for a in window.all_actions() if a.text() == "Newest first")
+    with qtbot.waitSignal(window.search_applied, timeout=10_000):
+        newest.trigger()
+    wait_idle(qtbot, window)
+    assert window.state.sort is Sort.NEWEST
+    assert window.sort_box.currentText() == "Newest first"
+    recent = next(m for m in window.menuBar().findChildren(type(window.history_menu))
+                  if m.title() == "Recent &Archives")
+    recent.aboutToShow.emit()
+    assert [a.text() for a in recent.actions()] == [str(archive_dir)]

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from gui.settings import S, Settings, all_settings
 from gui.state import SearchState
-from gui.workers import SearchOutcome, SearchService, TaskManager, Throttle
+from gui.workers import SearchService, TaskManager, Throttle
 from search.model import Facets, IndexProgress, SearchRequest, SearchResult, Sort
 
 
@@ -20,9 +20,12 @@ class SlowArchive:
     def __init__(self) -> None:
         self.release = threading.Event()
         self.requests: list[SearchRequest] = []
+        self.facets_ignoring: list[tuple[str, ...]] = []
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, *,
+               facets_ignoring: tuple[str, ...] = ()) -> SearchResult:
         self.requests.append(request)
+        self.facets_ignoring.append(facets_ignoring)
         self.release.wait(5)
         return SearchResult(request, 1, [], Facets(country={"KZ": 1}), archive_total=1)
 
@@ -31,7 +34,7 @@ def test_only_the_newest_search_result_is_delivered(qtbot: QtBot) -> None:
     tasks = TaskManager()
     service = SearchService(tasks)
     archive = SlowArchive()
-    got: list[SearchOutcome] = []
+    got: list[SearchResult] = []
     service.finished.connect(got.append)
     first = service.search(archive, SearchRequest(text="a"))
     second = service.search(archive, SearchRequest(text="ab"))
@@ -39,8 +42,21 @@ def test_only_the_newest_search_result_is_delivered(qtbot: QtBot) -> None:
     assert first < second < third
     archive.release.set()
     qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
-    assert [o.result.request.request_id for o in got] == [third]
+    assert [r.request.request_id for r in got] == [third]
     assert service.dropped == 2
+    assert tasks.wait(1000)
+
+
+def test_a_search_is_one_engine_call_with_disjunctive_sidebar_facets(qtbot: QtBot) -> None:
+    tasks = TaskManager()
+    service = SearchService(tasks)
+    archive = SlowArchive()
+    archive.release.set()
+    request = SearchRequest(text="trade", countries=("KZ",), date_from=date(2025, 1, 1))
+    with qtbot.waitSignal(service.finished, timeout=5000):
+        service.search(archive, request)
+    assert archive.facets_ignoring == [("country", "month")]
+    assert [r.countries for r in archive.requests] == [("KZ",)]
     assert tasks.wait(1000)
 
 

@@ -267,3 +267,17 @@ def test_snippets_for_just_the_rows_on_screen(archive: Archive) -> None:
     for snippet in snippets.values():
         assert [snippet.text[s:e].lower() for s, e in snippet.marks] == ["officials"]
         assert "<b>officials</b>" in snippet.html()
+
+
+def test_ignoring_the_country_filter_keeps_excluded_countries_out(archive: Archive) -> None:
+    request = SearchRequest(countries=("JP",), exclude_countries=("FR",))
+    facets = archive.search(request, facets_ignoring=("country",)).facets
+    assert "FR" not in facets.country and "VN" not in facets.country
+    assert facets.country["KE"] == 1
+
+
+def test_a_page_without_facets_skips_the_counts(archive: Archive) -> None:
+    result = archive.search(SearchRequest(sort=Sort.NEWEST, offset=2, limit=2, facets=False))
+    assert [h.id for h in result.hits] == ["coop.txt", "phrase.txt"]
+    assert result.total == 5
+    assert result.facets.country == {} and result.facets.month == {}

@@ -1,0 +1,362 @@
+"""The open archive's life: open it, keep its index up to date, watch its folder, close it.
+
+Why apart from the window: this is the one owner of the ``Archive`` and of the
+write lane (open, update and rebuild run there, one at a time). The window
+hears what happened through signals and shows it; the status-bar widgets that
+tell how the index is doing live here, with the code that keeps them current.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QWidget,
+)
+
+from gui import errors
+from gui.help import TextSheet, two_columns
+from gui.menus import fill_choices
+from gui.settings import S, Settings
+from gui.watcher import FolderWatcher
+from gui.workers import Cancellable, TaskManager, Throttle, progress_text
+from search.api import Archive, default_archive_path
+from search.errors import IndexDamaged, IndexLocked
+from search.model import ArchiveStats, IndexProgress, UpdateReport
+
+log = logging.getLogger("archive_browser.session")
+
+
+class ArchiveSession(QObject):
+    """Owns the open ``Archive``: opening, updating, rebuilding, watching, closing."""
+
+    opening = Signal(object)
+    """The folder about to be opened (the previous archive is closed by now)."""
+    opened = Signal(object)
+    """The ``Archive`` now open and searchable (its index update follows)."""
+    open_failed = Signal(object, object)
+    """(exception, folder) when an archive could not be opened."""
+    closing = Signal()
+    """The open archive is about to go: drop the searches and rows that came from it."""
+    updated = Signal(object)
+    """``UpdateReport`` of an index update of the open archive."""
+
+    def __init__(self, tasks: TaskManager, settings: Settings, window: QWidget,
+                 keep_dialog: Callable[[QWidget], None], *, persist: bool = True) -> None:
+        super().__init__(window)
+        self._tasks = tasks
+        self._settings = settings
+        self._window = window
+        self._keep_dialog = keep_dialog
+        self._persist = persist
+        self.archive: Archive | None = None
+        self.stats: ArchiveStats | None = None
+        self._opening = 0
+        """Id of the open in flight (0: none); a superseded open's archive is closed."""
+        self._open_ids = itertools.count(1)
+        self._update: Cancellable | None = None
+        self._update_again = False
+        self._report: UpdateReport | None = None
+        self._show_report = False
+        self.watcher = FolderWatcher(self)
+        self.watcher.changed.connect(self._on_folder_changed)
+        self._build_status(window)
+
+    def _build_status(self, parent: QWidget) -> None:
+        self.archive_label = QLabel("No archive", parent)
+        self.archive_label.setObjectName("archiveLabel")
+        self.index_label = QLabel("", parent)
+        self.progress = QProgressBar(parent)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel", parent)
+        self.cancel_button.setToolTip("Stop indexing; what is indexed so far stays searchable")
+        self.cancel_button.clicked.connect(self.cancel_update)
+        self.cancel_button.hide()
+        self.skipped_button = QPushButton("", parent)
+        self.skipped_button.setFlat(True)
+        self.skipped_button.setToolTip("Files that could not be indexed, and why")
+        self.skipped_button.clicked.connect(self.show_skipped)
+        self.skipped_button.hide()
+
+    def install(self, bar: QStatusBar) -> None:
+        """Put the archive name left and the index status right in ``bar``."""
+        for widget in (self.index_label, self.progress, self.cancel_button, self.skipped_button):
+            bar.addPermanentWidget(widget)
+        bar.addWidget(self.archive_label)
+
+    @property
+    def busy(self) -> bool:
+        """Opening or updating: the window is not idle yet."""
+        return bool(self._opening) or self._update is not None
+
+    @property
+    def updating(self) -> bool:
+        return self._update is not None
+
+    # -- opening and closing -----------------------------------------------------------
+    def choose(self) -> None:
+        """Ask for a folder and open it."""
+        start = str(self.archive.root) if self.archive else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self._window, "Open Archive Folder", start)
+        if folder:
+            self.open(Path(folder), show_report=True)
+
+    def open(self, root: Path, index_dir: Path | None = None, *,
+             show_report: bool = False, rebuild: bool = False) -> None:
+        """Open (and then update) the archive in ``root``, replacing the current one."""
+        self.archive_label.setText(f"Opening {root.name}…")
+        self.index_label.setText("")
+        self._start_open(root, index_dir, show_report=show_report, rebuild=rebuild)
+
+    def rebuild_damaged(self, root: Path, index_dir: Path | None) -> None:
+        """Rebuild an index that cannot be opened, then open it."""
+        self.archive_label.setText(f"Rebuilding the index of {root.name}…")
+        self._start_open(root, index_dir, show_report=True, rebuild=True, discard_damaged=True)
+
+    def _start_open(self, root: Path, index_dir: Path | None, *, show_report: bool,
+                    rebuild: bool, discard_damaged: bool = False) -> None:
+        self.close()
+        open_id = self._opening = next(self._open_ids)
+        self._show_report = show_report
+        self.opening.emit(root)
+        self._tasks.run(
+            lambda: Archive.open(root, index_dir, discard_damaged=discard_damaged),
+            lane="write", name="rebuild index" if discard_damaged else "open archive",
+            on_done=lambda archive: self._on_opened(open_id, archive, root, index_dir, rebuild),
+            on_error=lambda exc: self._on_open_failed(open_id, exc, root, index_dir),
+        )
+
+    def close(self) -> None:
+        """Stop watching and updating, tell the window, then close the archive."""
+        self.watcher.stop()
+        if self._update is not None:
+            self._update.cancel()
+        self.closing.emit()
+        self._tasks.wait()
+        if self.archive is not None:
+            archive, self.archive = self.archive, None
+            _close_quietly(archive)
+        self.stats = None
+        self._report = None
+        self.skipped_button.hide()
+
+    def _on_opened(self, open_id: int, archive: Archive, root: Path, index_dir: Path | None,
+                   rebuild: bool) -> None:
+        if open_id != self._opening:  # another folder was asked for meanwhile
+            _close_quietly(archive)
+            return
+        self._opening = 0
+        self.archive = archive
+        self.archive_label.setText(archive.root.name)
+        self.archive_label.setToolTip(str(archive.root))
+        self._remember(root, index_dir)
+        if self._settings.get(S.watch_folder):
+            self.watcher.watch(archive.root)
+        self.opened.emit(archive)
+        self._refresh_stats()
+        self.start_update(rebuild=rebuild)
+
+    def _on_open_failed(self, open_id: int, exc: BaseException, root: Path,
+                        index_dir: Path | None) -> None:
+        if open_id != self._opening:
+            return
+        self._opening = 0
+        self.archive_label.setText("No archive open")
+        self.open_failed.emit(exc, root)
+        self._show_problem(exc, root, index_dir, "Cannot open archive")
+
+    def _show_problem(self, exc: BaseException, root: Path, index_dir: Path | None,
+                      title: str) -> None:
+        """One way to tell about a failed open or update: offer a rebuild where it helps."""
+        if isinstance(exc, IndexDamaged):
+            self._offer_rebuild(exc, root, index_dir)
+        else:
+            title = "Archive in use" if isinstance(exc, IndexLocked) else title
+            self._keep_dialog(errors.show_error(self._window, title, exc))
+
+    def _offer_rebuild(self, exc: BaseException, root: Path, index_dir: Path | None) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Index damaged",
+                          f"{errors.message_for(exc)}\n\nRebuild the index from the article "
+                          "files? This reads every file again.",
+                          QMessageBox.StandardButton.Cancel, self._window)
+        box.setObjectName("rebuildDialog")
+        rebuild = box.addButton("Rebuild Index", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(rebuild)
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is rebuild:
+                self.rebuild_damaged(root, index_dir)
+
+        box.finished.connect(done)
+        box.open()
+        self._keep_dialog(box)
+
+    def _remember(self, root: Path, index_dir: Path | None) -> None:
+        if not self._persist:
+            return
+        try:
+            is_sample = root.resolve() == default_archive_path().resolve()
+        except OSError:
+            is_sample = False
+        settings = self._settings
+        settings.set(S.last_archive, "" if is_sample else str(root))
+        settings.set(S.last_index_dir, str(index_dir) if index_dir else "")
+        recent = [str(root), *[r for r in settings.get(S.recent_archives) if r != str(root)]]
+        settings.set(S.recent_archives, recent[: settings.get(S.recent_size)])
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        fill_choices(menu, [(folder, partial(self.open, Path(folder), show_report=True))
+                            for folder in self._settings.get(S.recent_archives)], "(none)")
+
+    def _refresh_stats(self) -> None:
+        archive = self.archive
+        if archive is None:
+            return
+        self._tasks.run(archive.stats, name="stats", on_done=self._on_stats,
+                        on_error=lambda exc: log.warning("stats failed: %s", exc))
+
+    def _on_stats(self, stats: ArchiveStats) -> None:
+        if self.archive is None or stats.root != str(self.archive.root):
+            return
+        self.stats = stats
+        self.archive_label.setText(f"{Path(stats.root).name}  ·  {stats.articles:,} articles")
+        if stats.skipped and (self._report is None or not self._report.skipped):
+            self._set_skipped(len(stats.skipped))
+
+    # -- indexing --------------------------------------------------------------------------
+    def start_update(self, rebuild: bool = False) -> None:
+        """Update the index in the background (one at a time; a second request queues)."""
+        archive = self.archive
+        if archive is None:
+            return
+        if self._update is not None:
+            self._update_again = True
+            return
+        cancel = Cancellable()
+        self._update = cancel
+        self.watcher.paused = True
+        self.index_label.setText("Rebuilding index…" if rebuild else "Checking for changes…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+
+        def work(report: Callable[[object], None]) -> UpdateReport:
+            return archive.update(progress=Throttle(report), cancel=cancel.cancelled,
+                                  rebuild=rebuild)
+
+        self._tasks.run_with_progress(
+            work, lane="write", name="update index", on_progress=self._on_progress,
+            on_done=lambda rep: self._on_updated(rep, archive),
+            on_error=lambda exc: self._on_update_failed(exc, archive),
+        )
+
+    def reindex(self) -> None:
+        self._show_report = True
+        self.start_update(rebuild=True)
+
+    def cancel_update(self) -> None:
+        if self._update is not None:
+            self._update.cancel()
+            self.cancel_button.setEnabled(False)
+            self.index_label.setText("Cancelling…")
+
+    def _on_progress(self, progress: IndexProgress) -> None:
+        if progress.total:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(progress.done)
+        else:
+            self.progress.setRange(0, 0)
+        self.index_label.setText(progress_text(progress))
+        if progress.current:
+            self.progress.setToolTip(progress.current)
+
+    def _end_update(self) -> None:
+        self._update = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.watcher.resume()
+
+    def _on_updated(self, report: UpdateReport, archive: Archive) -> None:
+        self._end_update()
+        if archive is not self.archive:
+            return
+        self._report = report
+        self.index_label.setText(report_text(report))
+        self._set_skipped(len(report.skipped))
+        if report.changed or report.rebuilt:
+            self._refresh_stats()
+        if report.skipped and self._show_report:
+            self.show_skipped()
+        self._show_report = False
+        self.updated.emit(report)
+        if self._update_again:
+            self._update_again = False
+            self.start_update()
+
+    def _on_update_failed(self, exc: BaseException, archive: Archive) -> None:
+        self._end_update()
+        self._update_again = False
+        if archive is not self.archive:
+            return
+        self.index_label.setText("Index not updated")
+        self._show_problem(exc, archive.root, archive.index_dir, "Indexing failed")
+
+    def _on_folder_changed(self) -> None:
+        log.info("archive folder changed: updating the index")
+        self.start_update()
+
+    # -- skipped files ---------------------------------------------------------------------
+    def _set_skipped(self, n: int) -> None:
+        self.skipped_button.setText(f"{n:,} file{'s' if n != 1 else ''} skipped…")
+        self.skipped_button.setVisible(n > 0)
+
+    def skipped_files(self) -> list[tuple[str, str]]:
+        skips = (self._report.skipped if self._report and self._report.skipped
+                 else self.stats.skipped if self.stats else [])
+        return [(s.id, s.reason) for s in skips]
+
+    def show_skipped(self) -> None:
+        rows = self.skipped_files()
+        if not rows:
+            return
+        sheet = TextSheet(
+            "Files not indexed",
+            f"<p>{len(rows):,} file(s) in the archive folder could not be indexed:</p>"
+            + two_columns(rows, header=("File", "Reason")),
+            self._window,
+        )
+        sheet.setObjectName("skippedDialog")
+        sheet.show()
+        self._keep_dialog(sheet)
+
+
+def report_text(report: UpdateReport) -> str:
+    """The status-bar line after an update: ``Index up to date (3 added, 1 removed)``."""
+    if report.cancelled:
+        return "Indexing cancelled: index partly updated"
+    counts = [(report.added, "added"), (report.updated, "changed"), (report.removed, "removed")]
+    parts = [f"{n:,} {what}" for n, what in counts if n]
+    head = "Index rebuilt" if report.rebuilt else "Index up to date"
+    return head + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _close_quietly(archive: Archive) -> None:
+    try:
+        archive.close()
+    except Exception:
+        log.exception("closing %s failed", archive.root)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bench import targets
 from bench.queries import KINDS
 
 Row = tuple[str, Callable[[dict[str, Any]], Any]]
@@ -194,6 +195,7 @@ def render(results: dict[str, dict[str, Any]], quick: bool = False) -> str:
         cells = [m.get(k, "–") for k in ("date", "cpus", "cpu", "memory", "platform", "python")]
         cells += [m.get(k, "–") for k in ("whoosh", "recoll", "xapian")]
         lines.append(f"| {int(n):,} | " + " | ".join(str(c) for c in cells) + " |")
+    lines += ["", "## Targets", "", *targets.section(runs)]
     lines += ["", "## Corpus", ""]
     lines += _table(
         "corpus",

@@ -1,0 +1,152 @@
+"""The speed targets of the benchmark issue, checked against the largest run.
+
+Each target names where its figure lives in results.json, the bound, and, for
+a target not met, what the profile showed and what would close the gap (kept
+here beside the check so the explanation is regenerated with the figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _at(run: dict[str, Any], *path: str) -> Any:
+    value: Any = run
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    figure: Callable[[dict[str, Any]], float | None]
+    bound: Callable[[dict[str, Any]], float | None]
+    unit: str
+    at_most: bool = True
+    if_missed: str = ""
+
+
+def _recoll_rate(run: dict[str, Any]) -> float | None:
+    rate = _at(run, "recoll", "build", "articles_per_s")
+    return float(rate) if rate is not None else None
+
+
+def _stall(run: dict[str, Any]) -> float | None:
+    stalls = [_at(run, "gui", k) for k in ("UI stall while typing, max ms",
+                                           "UI stall while scrolling, max ms")]
+    found = [float(s) for s in stalls if s is not None]
+    return max(found) if found else None
+
+
+def _reopen(run: dict[str, Any]) -> float | None:
+    value = _at(run, "reopen", "process_s")
+    return float(value) if value is not None else None
+
+
+def _p95(*path: str) -> Callable[[dict[str, Any]], float | None]:
+    def get(run: dict[str, Any]) -> float | None:
+        value = _at(run, *path, "p95_ms")
+        return float(value) if value is not None else None
+
+    return get
+
+
+def _plain(*path: str) -> Callable[[dict[str, Any]], float | None]:
+    def get(run: dict[str, Any]) -> float | None:
+        value = _at(run, *path)
+        return float(value) if value is not None else None
+
+    return get
+
+
+def _const(value: float) -> Callable[[dict[str, Any]], float]:
+    return lambda _run: value
+
+
+TARGETS = [
+    Target("Query, warm: first page of 50 + exact total + 4 facets, p95",
+           _p95("queries_warm", "no_snippets"), _const(15), "ms",
+           if_missed="Profile: phrase and common-word queries spend their time in numpy over "
+           "dense per-document arrays (mask, scores, facet bincounts) plus the Python per-hit "
+           "row decode; at 10^5 documents each dense pass is ~0.1 ms and a query makes dozens. "
+           "To close: sparse (sorted-id) intersections for selective terms and block-max "
+           "top-k instead of dense score arrays."),
+    Target("Query, words seen for the first time since opening, p95",
+           _p95("queries_cold", "first_terms"), _const(50), "ms",
+           if_missed="Profile: decoding a word's postings from Whoosh (~0.5-0.75 µs per "
+           "posting in Python) dominates the first query with a common word. To close: write "
+           "per-term arrays at index time and memory-map them at open (per segment)."),
+    Target("Query with a country filter, p95", _p95("queries_warm", "country"), _const(15), "ms"),
+    Target("Query with a date range, p95", _p95("queries_warm", "dates"), _const(15), "ms"),
+    Target("Snippet per hit (rows on screen), p95",
+           _p95("queries_warm", "snippet_per_hit"), _const(2), "ms"),
+    Target("Opening an article, p95", _p95("queries_warm", "article_open"), _const(20), "ms"),
+    Target("Keystroke to updated list, p95 (includes the 150 ms typing debounce)",
+           _plain("gui", "keystroke to list updated, p95 ms"), _const(50), "ms",
+           if_missed="The list waits 150 ms after the last key (the debounce the issue asks "
+           "for) before it searches; from the search to the updated list is the figure in the "
+           "GUI table (minus the debounce). To close: a shorter debounce once queries are "
+           "reliably under 15 ms, since a newer request already supersedes an older one."),
+    Target("UI thread blocked while typing or scrolling, max", _stall, _const(50), "ms"),
+    Target("Cold start to first results painted",
+           _plain("gui", "cold start to first results painted, ms"), _const(2000), "ms"),
+    Target("Reopening an unchanged archive (whole process: open + check)", _reopen,
+           _const(5), "s"),
+    Target("Index build throughput, at least Recoll's on the same files",
+           _plain("build", "articles_per_s"), _recoll_rate, "articles/s", at_most=False,
+           if_missed="Profile (cProfile, 1,000 articles in one process): per article ~5 ms "
+           "Whoosh analysis and posting encoding in add_document, ~4 ms posting writes at "
+           "commit, ~4 ms entity extraction, ~1 ms reading and cleaning; with the two cores "
+           "busy (one writer, two readers) that bounds the build near 130 articles/s. "
+           "Recoll does the same work in C++. To close: write segments in the worker "
+           "processes (Whoosh's per-process SegmentWriter, merged by the parent) and replace "
+           "Whoosh's Python analysis/posting path for the body with a compiled tokenizer; "
+           "or index positions only for the title and check phrases on stored text."),
+    Target("Index build peak RSS (builder and its workers)",
+           _plain("build", "peak_rss_tree_mib"), _const(1536), "MiB"),
+    Target("Entity extraction per article, p95",
+           _p95("entities", "corpus", "extract"), _const(5), "ms"),
+]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def section(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """The targets table for the largest N with figures, and notes for those missed."""
+    if not runs:
+        return []
+    n = max(runs, key=int)
+    run = runs[n]
+    lines = [
+        f"Checked at N = {int(n):,} (the largest run); \"–\" where a step was not run.",
+        "",
+        "| target | bound | measured | met |",
+        "|---|---|---|---|",
+    ]
+    missed: list[Target] = []
+    for target in TARGETS:
+        figure, bound = target.figure(run), target.bound(run)
+        if figure is None or bound is None:
+            verdict = "not measured"
+        else:
+            ok = figure <= bound if target.at_most else figure >= bound
+            verdict = "yes" if ok else "**no**"
+            if not ok:
+                missed.append(target)
+        sign = "≤" if target.at_most else "≥"
+        measured = "–" if figure is None else f"{_fmt(figure)} {target.unit}"
+        limit = "–" if bound is None else f"{sign} {_fmt(bound)} {target.unit}"
+        lines.append(f"| {target.what} | {limit} | {measured} | {verdict} |")
+    for target in missed:
+        if target.if_missed:
+            lines += ["", f"- **{target.what}**: {target.if_missed}"]
+    return lines

@@ -37,6 +37,8 @@ class MultiValued:
     """Folded value -> position in ``vocab``."""
     docs: IntArray
     values: IntArray
+    name_rank: IntArray
+    """Alphabetical rank of each value: the tie-break of facet order, without Python sorts."""
 
     @classmethod
     def build(cls, raw_values: list[bytes]) -> MultiValued:
@@ -57,11 +59,14 @@ class MultiValued:
                 docs.append(docnum)
                 values.append(position)
         vocab = [max(forms, key=lambda f: (_accents(f), forms[f], f)) for forms in spellings]
+        name_rank = np.empty(len(vocab), dtype=np.int64)
+        name_rank[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
         return cls(
             vocab=vocab,
             index=index,
             docs=np.asarray(docs, dtype=np.int64),
             values=np.asarray(values, dtype=np.int64),
+            name_rank=name_rank,
         )
 
     def any_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
@@ -88,10 +93,10 @@ class MultiValued:
             # Keep every value tied with the last one, then sort only those few.
             threshold = np.partition(counts[nonzero], len(nonzero) - top)[len(nonzero) - top]
             nonzero = nonzero[counts[nonzero] >= threshold]
-        order = sorted(nonzero.tolist(), key=lambda v: (-int(counts[v]), self.vocab[v]))
+        order = nonzero[np.lexsort((self.name_rank[nonzero], -counts[nonzero]))]
         if top is not None:
             order = order[:top]
-        return {self.vocab[v]: int(counts[v]) for v in order}
+        return {self.vocab[v]: int(counts[v]) for v in order.tolist()}
 
 
 def _accents(text: str) -> int:
@@ -115,6 +120,7 @@ class DocTable:
     """The c_row column reader (decoded on demand for the page of hits)."""
     _orders: dict[bool, IntArray]
     """Cached full date orders, by ``oldest``."""
+    _decoded: dict[int, dict[str, Any]]
 
     @classmethod
     def build(cls, reader: Any) -> DocTable:
@@ -142,6 +148,7 @@ class DocTable:
             id_rank=id_rank,
             _rows=reader.column_reader("c_row") if size else None,
             _orders={},
+            _decoded={},
         )
 
     def date_order(self, oldest: bool, selected: BoolArray, offset: int, limit: int) -> list[int]:
@@ -160,7 +167,11 @@ class DocTable:
         return [int(d) for d in ranked[offset : offset + limit]]
 
     def row(self, docnum: int) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self._rows[docnum])
+        """A result row's summary (decoded once, then kept: rows are small)."""
+        data = self._decoded.get(docnum)
+        if data is None:
+            data = json.loads(self._rows[docnum])
+            self._decoded[docnum] = data
         return data
 
     def month_counts(self, selected: BoolArray) -> dict[str, int]:

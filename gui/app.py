@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -98,6 +99,7 @@ def load_stylesheet(dark: bool) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # indexing workers in a frozen (PyInstaller) build
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.screenshot:
         # Must be set before the QApplication exists to take effect.
@@ -109,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     QGuiApplication.setApplicationDisplayName("Archive Browser")
+    # Lets desktops (Wayland, GNOME) match the window to its menu entry and icon.
+    QGuiApplication.setDesktopFileName("archive-browser")
     log_path = errors.setup_logging()
     errors.install_excepthook()
     log.info("starting; log file %s", log_path)

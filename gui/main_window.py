@@ -730,4 +730,10 @@ def hits_in(archive: Archive, body: str, query: str) -> list[tuple[int, int]] | 
 
 
 def _app_icon() -> QIcon:
-    return QIcon(str(resource_path("icons/archive-browser.svg")))
+    """The SVG plus the rendered PNG sizes, which stay sharp where small icons are drawn."""
+    icon = QIcon(str(resource_path("icons/archive-browser.svg")))
+    for size in (16, 32, 48, 64, 128, 256):
+        png = resource_path(f"icons/archive-browser-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon

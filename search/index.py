@@ -47,8 +47,15 @@ log = logging.getLogger("archive.index")
 APP_NAME = "ArchiveBrowser"
 DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
 ARTICLE_SUFFIX = ".txt"
-COMMIT_EVERY = 2000
-"""Documents per commit: bounds the work lost to a crash and the writer's memory."""
+COMMIT_EVERY = 10_000
+"""Documents per commit: bounds the work lost to a crash (about a minute's worth).
+
+Batch commits never merge segments: Whoosh's small-segment policy would merge
+the batches written so far in this one process (at 40,000 articles, three
+minutes during which the reading workers stand idle). Segments of this size
+are never "small", so a big build leaves one segment per batch; the executor
+reads all segments alike. Only an update's last commit may merge, which
+gathers the tiny segments that many small updates (the folder watcher) leave."""
 PARALLEL_MIN = 300
 """Below this many files, worker processes cost more to start than they save."""
 CHUNK = 32
@@ -433,7 +440,7 @@ def _write(
             )
             if pending >= COMMIT_EVERY:
                 emit(IndexProgress("writing", done, total))
-                _commit(writer, paths)
+                _commit(writer, paths, merge=False)
                 meta.save(paths.meta)
                 writer = _open_writer(ix)
                 pending = 0
@@ -462,9 +469,9 @@ def _open_writer(ix: whoosh_index.Index) -> Any:
         ) from exc
 
 
-def _commit(writer: Any, paths: IndexPaths) -> None:
+def _commit(writer: Any, paths: IndexPaths, merge: bool = True) -> None:
     try:
-        writer.commit()
+        writer.commit(merge=merge)
     except OSError as exc:
         with contextlib.suppress(Exception):
             writer.cancel()

@@ -39,9 +39,13 @@ class MultiValued:
     values: IntArray
     name_rank: IntArray
     """Alphabetical rank of each value: the tie-break of facet order, without Python sorts."""
+    indptr: IntArray
+    """Document d's pairs are ``docs/values[indptr[d]:indptr[d + 1]]`` (pairs are in doc order)."""
+    live: BoolArray
+    _live_counts: IntArray | None = None
 
     @classmethod
-    def build(cls, raw_values: list[bytes]) -> MultiValued:
+    def build(cls, raw_values: list[bytes], live: BoolArray) -> MultiValued:
         index: dict[str, int] = {}
         spellings: list[Counter[str]] = []
         docs: list[int] = []
@@ -61,12 +65,15 @@ class MultiValued:
         vocab = [max(forms, key=lambda f: (_accents(f), forms[f], f)) for forms in spellings]
         name_rank = np.empty(len(vocab), dtype=np.int64)
         name_rank[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
+        doc_array = np.asarray(docs, dtype=np.int64)
         return cls(
             vocab=vocab,
             index=index,
-            docs=np.asarray(docs, dtype=np.int64),
+            docs=doc_array,
             values=np.asarray(values, dtype=np.int64),
             name_rank=name_rank,
+            indptr=np.searchsorted(doc_array, np.arange(len(live) + 1)),
+            live=live,
         )
 
     def any_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
@@ -84,11 +91,28 @@ class MultiValued:
         return mask
 
     def counts(self, selected: BoolArray, top: int | None = None) -> dict[str, int]:
-        """Value -> number of selected documents having it, most frequent first."""
+        """Value -> number of selected (live) documents having it, most frequent first.
+
+        Counts only the pairs of the selected documents, or, when more than half
+        are selected, subtracts the unselected ones from the cached counts of all
+        documents: the work is bounded by the smaller side of the selection.
+        """
         if not len(self.docs):
             return {}
-        counts = np.bincount(self.values[selected[self.docs]], minlength=len(self.vocab))
-        nonzero = np.flatnonzero(counts)
+        chosen = int(np.count_nonzero(selected))
+        if chosen * 2 <= len(selected):
+            found = self._pairs(np.flatnonzero(selected))
+            if len(found) * 8 < len(self.vocab):  # few values: count them sparsely
+                nonzero, sparse = np.unique(found, return_counts=True)
+                counts = np.zeros(len(self.vocab), dtype=np.int64)
+                counts[nonzero] = sparse
+            else:
+                counts = np.bincount(found, minlength=len(self.vocab))
+                nonzero = np.flatnonzero(counts)
+        else:
+            unselected = self._pairs(np.flatnonzero(self.live & ~selected))
+            counts = self._all_live() - np.bincount(unselected, minlength=len(self.vocab))
+            nonzero = np.flatnonzero(counts)
         if top is not None and len(nonzero) > top:
             # Keep every value tied with the last one, then sort only those few.
             threshold = np.partition(counts[nonzero], len(nonzero) - top)[len(nonzero) - top]
@@ -97,6 +121,23 @@ class MultiValued:
         if top is not None:
             order = order[:top]
         return {self.vocab[v]: int(counts[v]) for v in order.tolist()}
+
+    def _pairs(self, docnums: IntArray) -> IntArray:
+        """The values of these documents, all pairs, without a Python loop."""
+        starts = self.indptr[docnums]
+        lengths = self.indptr[docnums + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.empty(0, dtype=np.int64)
+        pair_index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        found: IntArray = self.values[pair_index]
+        return found
+
+    def _all_live(self) -> IntArray:
+        if self._live_counts is None:
+            values = self._pairs(np.flatnonzero(self.live))
+            self._live_counts = np.bincount(values, minlength=len(self.vocab))
+        return self._live_counts
 
 
 def _accents(text: str) -> int:
@@ -116,6 +157,9 @@ class DocTable:
     places: MultiValued
     id_rank: IntArray
     """Position of each document's id in sorted order: the tie-break of date sorts."""
+    month_id: IntArray
+    """0 for undated, else 1 + the position of the document's month in ``month_labels``."""
+    month_labels: list[str]
     _rows: Any
     """The c_row column reader (decoded on demand for the page of hits)."""
     _orders: dict[bool, IntArray]
@@ -133,6 +177,10 @@ class DocTable:
             return list(reader.column_reader(name)) if size else []
 
         ids = [raw.decode() for raw in column("c_id")]
+        datekey = np.asarray(column("c_date"), dtype=np.int64).reshape(-1)
+        months, month_index = np.unique(datekey // 100, return_inverse=True)
+        dated_months = months[months > 0]
+        month_id = month_index.reshape(-1) + (1 if len(months) and months[0] > 0 else 0)
         id_rank = np.empty(len(ids), dtype=np.int64)
         id_rank[np.argsort(np.asarray(ids, dtype=object))] = np.arange(len(ids))
         return cls(
@@ -140,11 +188,13 @@ class DocTable:
             live=live,
             ids=ids,
             docnum_by_id={article_id: d for d, article_id in enumerate(ids) if live[d]},
-            datekey=np.asarray(column("c_date"), dtype=np.int64).reshape(-1),
-            countries=MultiValued.build(column("c_countries")),
-            people=MultiValued.build(column("c_people")),
-            orgs=MultiValued.build(column("c_orgs")),
-            places=MultiValued.build(column("c_places")),
+            datekey=datekey,
+            month_id=month_id.astype(np.int64),
+            month_labels=[f"{m // 100:04d}-{m % 100:02d}" for m in dated_months.tolist()],
+            countries=MultiValued.build(column("c_countries"), live),
+            people=MultiValued.build(column("c_people"), live),
+            orgs=MultiValued.build(column("c_orgs"), live),
+            places=MultiValued.build(column("c_places"), live),
             id_rank=id_rank,
             _rows=reader.column_reader("c_row") if size else None,
             _orders={},
@@ -175,13 +225,15 @@ class DocTable:
         return data
 
     def month_counts(self, selected: BoolArray) -> dict[str, int]:
-        keys = self.datekey[selected]
-        dated = keys[keys > 0] // 100
-        months, counts = np.unique(dated, return_counts=True)
-        out = {f"{m // 100:04d}-{m % 100:02d}": int(c) for m, c in zip(months, counts, strict=True)}
-        undated = int(np.count_nonzero(keys == 0))
-        if undated:
-            out["undated"] = undated
+        """``YYYY-MM`` -> count in date order, then ``undated``; a bincount, no sort."""
+        counts = np.bincount(self.month_id[selected], minlength=len(self.month_labels) + 1)
+        out = {
+            label: int(counts[i])
+            for i, label in enumerate(self.month_labels, start=1)
+            if counts[i]
+        }
+        if counts[0]:
+            out["undated"] = int(counts[0])
         return out
 
     def date_mask(self, start: date | None, end: date | None, include_undated: bool) -> BoolArray:

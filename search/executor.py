@@ -153,23 +153,40 @@ def _read_positions(matcher: Any, base: int) -> IdArray:
 
 
 def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
-    """All postings of a leaf matcher; whole blocks at a time where possible."""
+    """All postings of a leaf matcher, a whole block at a time.
+
+    Whoosh's codec keeps a block as a pickled (id deltas, weights, values)
+    tuple; the deltas are summed here with numpy instead of the codec's
+    per-posting generator, which was most of a first query's time.
+    """
     leaf = getattr(matcher, "child", matcher)  # deleted docs are masked later
-    ids: list[Any] = []
-    weights: list[Any] = []
-    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_atend"):
-        while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(leaf._ids)
-            weights.extend(leaf._weights)
-            leaf._next_block()
-    else:  # another codec: the slow, public way
-        while matcher.is_active():
+    if not (hasattr(leaf, "_read_data") and hasattr(leaf, "_atend")):
+        ids: list[Any] = []
+        weights: list[Any] = []
+        while matcher.is_active():  # another codec: the slow, public way
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+    id_blocks: list[IdArray] = []
+    weight_blocks: list[FloatArray] = []
+    while leaf.is_active():
+        if leaf._data is None:
+            leaf._read_data()
+        raw_ids, raw_weights = leaf._data[0], leaf._data[1]
+        count = leaf._blocklength
+        block_ids = np.asarray(raw_ids, dtype=np.int64)
+        id_blocks.append(block_ids if leaf._byteids else np.cumsum(block_ids))
+        if raw_weights is None:
+            weight_blocks.append(np.ones(count, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weight_blocks.append(np.full(count, raw_weights, dtype=np.float32))
+        else:
+            weight_blocks.append(np.asarray(raw_weights, dtype=np.float32))
+        leaf._next_block()
+    if not id_blocks:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 class Executor:
@@ -309,7 +326,7 @@ class Executor:
             if not len(keys):
                 break
             following = self.positions.get(q.fieldname, word)
-            keys = keys[np.isin(keys + offset, following, assume_unique=True)]
+            keys = keys[_contains(following, keys + offset)]
         mask = np.zeros(self._size, dtype=bool)
         mask[keys >> POSITION_BITS] = True
         scores = self._zeros()
@@ -339,6 +356,15 @@ class Executor:
 
     def _none(self) -> Matches:
         return Matches(np.zeros(self._size, dtype=bool), self._zeros())
+
+
+def _contains(sorted_keys: IdArray, probes: IdArray) -> BoolArray:
+    """Which probes occur in ``sorted_keys`` (binary search; both are position keys)."""
+    if not len(sorted_keys):
+        return np.zeros(len(probes), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, probes), len(sorted_keys) - 1)
+    found: BoolArray = sorted_keys[at] == probes
+    return found
 
 
 def _scored_terms(q: Any) -> list[tuple[str, Any]]:

@@ -240,21 +240,26 @@ def scan_archive(root: Path) -> Scan:
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            rel = prefix + name
             if not name.lower().endswith(ARTICLE_SUFFIX):
                 result.ignored += 1
                 continue
             try:
-                st = os.stat(full)
+                st = os.lstat(full)  # one system call for a plain file, two for a link
+                is_link = stat.S_ISLNK(st.st_mode)
+                if is_link:
+                    st = os.stat(full)
             except OSError as exc:
                 reason = "broken link" if os.path.islink(full) else f"cannot read: {exc.strerror}"
                 result.problems.append(Skip(rel, reason))
                 continue
-            if os.path.islink(full):
+            if is_link:
                 target = os.path.realpath(full)
                 if os.path.commonpath([real_root, target]) != real_root:
                     result.problems.append(Skip(rel, "link to a file outside the archive"))
@@ -445,7 +450,10 @@ def _write(
                 writer = _open_writer(ix)
                 pending = 0
         emit(IndexProgress("writing", total, total))
-        _commit(writer, paths)
+        if pending:
+            _commit(writer, paths)
+        else:
+            writer.cancel()  # nothing changed: keep the generation, so readers need no reload
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()

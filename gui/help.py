@@ -93,9 +93,15 @@ class TextSheet(QDialog):
         layout.addWidget(buttons)
 
 
-def about_text(version: str, log_file: str) -> str:
+def about_text(version: str, log_file: str, archive: str = "", index: str = "") -> str:
+    """Version and the three places a user may need: archive, index and log file."""
+    rows = [("Archive folder", archive or "(none open)"), ("Index folder", index or "(none)"),
+            ("Log file", log_file)]
+    places = "".join(
+        f"<p>{html.escape(label)}:<br/><code>{html.escape(path)}</code></p>"
+        for label, path in rows
+    )
     return (
         f"<h3>Archive Browser {html.escape(version)}</h3>"
-        "<p>Search and read a folder of plain-text news articles, offline.</p>"
-        f"<p>Log file:<br/><code>{html.escape(log_file)}</code></p>"
+        "<p>Search and read a folder of plain-text news articles, offline.</p>" + places
     )

@@ -651,8 +651,14 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         log_file = errors.log_file()
-        box = QMessageBox(QMessageBox.Icon.Information, "About Archive Browser",
-                          about_text(__version__, str(log_file) if log_file else "(none)"),
+        archive = self.archive
+        text = about_text(
+            __version__,
+            str(log_file) if log_file else "(none)",
+            str(archive.root) if archive else "",
+            str(archive.index_dir) if archive else "",
+        )
+        box = QMessageBox(QMessageBox.Icon.Information, "About Archive Browser", text,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("aboutDialog")
         box.open()

@@ -475,3 +475,18 @@ def test_menu_commands_sort_and_list_recent_archives(
                   if m.title() == "Recent &Archives")
     recent.aboutToShow.emit()
     assert [a.text() for a in recent.actions()] == [str(archive_dir)]
+
+
+def test_about_names_version_archive_index_and_log(window: MainWindow) -> None:
+    from search.api import __version__
+
+    window.show_about()
+    box = next(d for d in window.dialogs() if d.objectName() == "aboutDialog")
+    assert isinstance(box, QMessageBox)
+    text = box.text()
+    assert __version__ in text
+    assert window.archive is not None
+    assert str(window.archive.root) in text
+    assert str(window.archive.index_dir) in text
+    assert "Log file" in text
+    box.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import pickle
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,8 +41,11 @@ FIELD_BOOST = {"title": 2.0, "body": 1.0}
 SCORED_FIELDS = frozenset(FIELD_BOOST)
 CACHE_POSTINGS = 40_000_000
 """Upper bound of cached postings (12 bytes each): ~480 MB at the very most."""
-MAX_EXPANSION = 2000
+MAX_EXPANSION = 300
 """Words one wildcard or fuzzy term may stand for; more is cut (and said)."""
+EXPANSION_SECONDS = 0.7
+"""Time a query's patterns may spend reading their words' postings for the first time,
+so a search as wide as ``*a*`` still answers within a second (and says it was cut)."""
 
 
 V = TypeVar("V")
@@ -204,9 +208,11 @@ class Executor:
         self._avg: dict[str, float] = {}
         self._expansions: dict[tuple[str, str, str], list[str]] = {}
         self.truncated = False
+        self._deadline = 0.0
 
     def evaluate(self, q: Any) -> Matches:
         self.truncated = False
+        self._deadline = time.perf_counter() + EXPANSION_SECONDS
         result = self._eval(q)
         result.mask &= self._live
         return result
@@ -311,10 +317,29 @@ class Executor:
         return words
 
     def _multi_term(self, q: Any) -> Matches:
-        words = self.expand(q)
-        if not words:
+        """All the words a pattern stands for, summed in one pass (not one array per word)."""
+        fieldname = q.field()
+        id_parts: list[IdArray] = []
+        score_parts: list[FloatArray] = []
+        for word in self.expand(q):
+            if time.perf_counter() > self._deadline:
+                self.truncated = True  # a pattern as wide as *a*: answer now, say so
+                break
+            ids, tf = self.postings.get(fieldname, word)
+            if not len(ids):
+                continue
+            id_parts.append(ids)
+            if fieldname in SCORED_FIELDS:
+                score_parts.append(self._bm25(fieldname, ids, tf) * np.float32(q.boost))
+            else:
+                score_parts.append(np.full(len(ids), 0.1 * q.boost, dtype=np.float32))
+        if not id_parts:
             return self._none()
-        return self._or([self._term(q.field(), w, q.boost) for w in words])
+        ids = np.concatenate(id_parts)
+        mask = np.zeros(self._size, dtype=bool)
+        mask[ids] = True
+        scores = np.bincount(ids, weights=np.concatenate(score_parts), minlength=self._size)
+        return Matches(mask, scores.astype(np.float32))
 
     def _phrase(self, q: Any) -> Matches:
         """Adjacent words: keys of word i shifted by i must all exist."""

@@ -69,8 +69,8 @@ def run_search(
     notice = parsed.notice
     if executor.truncated:
         notice = (
-            "A wildcard or fuzzy word matched too many different words; only the first "
-            f"{MAX_EXPANSION} were searched. Make it more specific."
+            "A wildcard or fuzzy word matched too many different words; only some of them "
+            f"(at most {MAX_EXPANSION}) were searched. Make it more specific."
         )
     return SearchResult(
         request=request,

@@ -290,3 +290,16 @@ def test_damaged_index_files_are_detected_and_a_rebuild_fixes_them(
     assert main(["index", str(root), "--index-dir", str(tmp_path / "index"), "--rebuild"]) == 0
     with Archive.open(root, tmp_path / "index") as fixed:
         assert fixed.search(SearchRequest(text="trade")).total == 5
+
+
+def test_a_pattern_matching_too_many_words_is_cut_with_a_notice(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.executor
+
+    monkeypatch.setattr(search.executor, "MAX_EXPANSION", 3)
+    archive._executor._expansions.clear()
+    result = archive.search(SearchRequest(text="item*"))
+    archive._executor._expansions.clear()  # the cut expansion must not outlive this test
+    assert result.notice and "too many different words" in result.notice
+    assert 0 < result.total < 30

@@ -94,8 +94,9 @@ TARGETS = [
            "cProfile of 12 searches applied one at a time at 10^5 found ~50 ms per search "
            "end to end (reader setHtml ~4.5 ms, model resets, painting); the slower keystroke "
            "p95 most likely comes from searches started while the previous one still runs in "
-           "its worker (both take the GIL in turn), not yet confirmed by a profile. To close: cancel a superseded search inside the "
-           "engine between query words, then a shorter debounce."),
+           "its worker (both take the GIL in turn), not yet confirmed by a profile. "
+           "To close: cancel a superseded search inside the engine between query words, "
+           "then a shorter debounce."),
     Target("UI thread blocked while typing or scrolling, max", _stall, _const(50), "ms",
            if_missed="Scrolling is what blocks: the list grows page by page, and on every "
            "appended page QListView lays out all rows loaded so far (the helper's profile: "

@@ -83,7 +83,12 @@ class Archive:
         self._ix = ix
         self._lock = threading.RLock()
         self._parser = QueryParser(ix.schema, lookup_country)
-        self._searcher = ix.searcher()
+        with self._reading():
+            self._load_reader()
+
+    def _load_reader(self) -> None:
+        """Searcher and everything cached per reader: columns, stems, postings."""
+        self._searcher = self._ix.searcher()
         self._table = DocTable.build(self._searcher.reader())
         self._stems = StemExpander(self._searcher.reader())
         self._executor = Executor(self._searcher, self._table.live)
@@ -151,10 +156,7 @@ class Archive:
             self._searcher.close()
             self._ix.close()
             self._ix = whoosh_index.open_dir(str(self._paths.live))
-            self._searcher = self._ix.searcher()
-            self._table = DocTable.build(self._searcher.reader())
-            self._stems = StemExpander(self._searcher.reader())
-            self._executor = Executor(self._searcher, self._table.live)
+            self._load_reader()
 
     # --- reading -------------------------------------------------------------
 

@@ -325,7 +325,7 @@ def update_index(
 
         todo, removed = _diff(archive_root, scan, indexed, meta, report)
         try:
-            _write(ix, paths, meta, archive_root, todo, removed, indexed, report, emit, should_stop)
+            _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
         except _Cancelled:
             report.cancelled = True
             if rebuild:
@@ -399,7 +399,6 @@ def _write(
     root: Path,
     todo: list[tuple[str, bool]],
     removed: list[str],
-    indexed: dict[str, tuple[int, int, str]],
     report: UpdateReport,
     emit: ProgressCallback,
     should_stop: CancelCheck,

@@ -227,9 +227,9 @@ class Executor:
         if type(q) is query.Term:
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, query.And):
-            return self._and([self._eval(child) for child in q.subqueries])
+            return self._combine([self._eval(child) for child in q.subqueries], all_of=True)
         if isinstance(q, query.Or):
-            return self._or([self._eval(child) for child in q.subqueries])
+            return self._combine([self._eval(child) for child in q.subqueries], all_of=False)
         if isinstance(q, query.Not):
             inner = self._eval(q.query)
             return Matches(~inner.mask, self._zeros())
@@ -281,23 +281,15 @@ class Executor:
             self._lengths[fieldname] = lengths
         return lengths
 
-    def _and(self, parts: list[Matches]) -> Matches:
+    def _combine(self, parts: list[Matches], all_of: bool) -> Matches:
+        """AND (``all_of``) or OR of the parts' masks; scores add up either way."""
         if not parts:
             return self._none()
+        join = np.logical_and if all_of else np.logical_or
         mask = parts[0].mask.copy()
         scores = parts[0].scores.copy()
         for part in parts[1:]:
-            mask &= part.mask
-            scores += part.scores
-        return Matches(mask, scores)
-
-    def _or(self, parts: list[Matches]) -> Matches:
-        if not parts:
-            return self._none()
-        mask = parts[0].mask.copy()
-        scores = parts[0].scores.copy()
-        for part in parts[1:]:
-            mask |= part.mask
+            join(mask, part.mask, out=mask)
             scores += part.scores
         return Matches(mask, scores)
 

@@ -381,9 +381,14 @@ def count_words(text: str) -> int:
 
 def read_article(path: Path, article_id: str) -> Article:
     """Read and parse one file; raises ``SkipFile`` with a reason for the report."""
+    return article_from_bytes(read_head(path), article_id, path)
+
+
+def read_head(path: Path) -> bytes:
+    """The file's bytes, at most ``MAX_READ_BYTES + 1`` (more means it was cut)."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_READ_BYTES + 1)
+            return handle.read(MAX_READ_BYTES + 1)
     except PermissionError as exc:
         raise SkipFile("permission denied: the file cannot be read") from exc
     except FileNotFoundError as exc:
@@ -392,6 +397,10 @@ def read_article(path: Path, article_id: str) -> Article:
         raise SkipFile("not a file") from exc
     except OSError as exc:
         raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def article_from_bytes(raw: bytes, article_id: str, path: Path) -> Article:
+    """Parse what `read_head` returned; a read past the limit is cut with a note."""
     truncated = len(raw) > MAX_READ_BYTES
     if truncated:
         raw = _whole_characters(raw[:MAX_READ_BYTES])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.entities import extract
-from search.ingest import SkipFile, read_article
+from search.ingest import MAX_READ_BYTES, SkipFile, article_from_bytes, read_head
 from search.model import Article, Skip
 
 
@@ -56,8 +56,13 @@ def prepare_file(root: str, article_id: str) -> Prepared | Skip:
     path = Path(root, *article_id.split("/"))
     try:
         stat = path.stat()
-        article = read_article(path, article_id)
-        sha1 = file_sha1(path)
+        raw = read_head(path)
+        # The whole file was read unless it is over the limit: hash it once, not twice.
+        if len(raw) <= MAX_READ_BYTES:
+            sha1 = hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+        else:
+            sha1 = file_sha1(path)
+        article = article_from_bytes(raw, article_id, path)
     except SkipFile as exc:
         return Skip(article_id, str(exc))
     except FileNotFoundError:

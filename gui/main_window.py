@@ -26,14 +26,12 @@ from PySide6.QtGui import (
     QKeyEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -51,6 +49,7 @@ from gui.history import SavedSearches, SearchHistory
 from gui.menus import build_menus, fill_choices
 from gui.reader import Reader
 from gui.results_model import HitDelegate, ResultsModel
+from gui.results_view import ResultsView
 from gui.session import ArchiveSession
 from gui.settings import S, Settings
 from gui.sidebar import Sidebar
@@ -182,14 +181,11 @@ class MainWindow(QMainWindow):
         self.model = ResultsModel(self)
         self.model.more_wanted.connect(self._fetch_more)
         self.model.snippets_wanted.connect(self._fetch_snippets)
-        self.list_view = QListView(self)
+        self.list_view = ResultsView(self)
         self.list_view.setObjectName("results")
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(HitDelegate(self.list_view))
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.update_row_height()
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._list_menu)
         self.list_view.activated.connect(lambda _i: self.focus_reader())
@@ -334,8 +330,7 @@ class MainWindow(QMainWindow):
         self.search_applied.emit(result)
 
     def _rows_on_screen(self) -> int:
-        row = self.list_view.sizeHintForRow(0)
-        return self.list_view.viewport().height() // row + 1 if row > 0 else 0
+        return self.list_view.rows_on_screen()
 
     def _on_page(self, result: SearchResult) -> None:
         self.model.append_page(result)

@@ -29,7 +29,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from resources import resource_path
-from search import __version__
+from search import __version__, mapped_files, tablecache
 from search.doctable import DocTable
 from search.entities import country_name, lookup_country
 from search.errors import ArchiveError, ArchiveNotFound, ArticleNotFound, IndexDamaged
@@ -68,6 +68,9 @@ _READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingEr
 """What a truncated or overwritten index file raises while it is read."""
 
 
+mapped_files.read_segments_in_place()
+
+
 def default_archive_path() -> Path:
     """The sample archive bundled with the app, opened on first start."""
     return resource_path("sample-archive")
@@ -87,10 +90,19 @@ class Archive:
             self._load_reader()
 
     def _load_reader(self) -> None:
-        """Searcher and everything cached per reader: columns, stems, postings."""
+        """Searcher and everything cached per reader: columns, stems, postings.
+
+        The per-document table is mapped from its cache file when one matches
+        this generation; otherwise it is built from Whoosh and saved (the next
+        open, or the first after an update commits, then maps it)."""
         self._searcher = self._ix.searcher()
-        self._table = DocTable.build(self._searcher.reader())
-        self._stems = StemExpander(self._searcher.reader())
+        reader = self._searcher.reader()
+        table = tablecache.load(self._paths.root, reader)
+        if table is None:
+            table = DocTable.build(reader)
+            tablecache.save(self._paths.root, reader, table)
+        self._table = table
+        self._stems = StemExpander(reader)
         self._executor = Executor(self._searcher, self._table.live)
 
     # --- lifecycle -----------------------------------------------------------

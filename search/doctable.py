@@ -7,6 +7,7 @@ which rebuilds its categorisers on every search (see field-notes.md).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -133,11 +134,20 @@ class MultiValued:
         found: IntArray = self.values[pair_index]
         return found
 
+    def all_live_counts(self) -> IntArray:
+        """Per value, the number of live documents having it (cached)."""
+        return self._all_live()
+
     def _all_live(self) -> IntArray:
         if self._live_counts is None:
             values = self._pairs(np.flatnonzero(self.live))
             self._live_counts = np.bincount(values, minlength=len(self.vocab))
         return self._live_counts
+
+
+def rows_reader(reader: Any, size: int) -> Any:
+    """The c_row column reader of an index reader (None for an empty index)."""
+    return reader.column_reader("c_row") if size else None
 
 
 def _accents(text: str) -> int:
@@ -146,10 +156,16 @@ def _accents(text: str) -> int:
 
 @dataclass(slots=True)
 class DocTable:
+    """Per-document columns of one index reader.
+
+    `search.tablecache` saves and maps these arrays per index generation: when
+    what ``build`` computes changes, bump ``tablecache.FORMAT`` so old files are
+    rebuilt rather than trusted.
+    """
+
     size: int
     live: BoolArray
     ids: list[str]
-    docnum_by_id: dict[str, int]
     datekey: IntArray
     countries: MultiValued
     people: MultiValued
@@ -165,6 +181,15 @@ class DocTable:
     _orders: dict[bool, IntArray]
     """Cached full date orders, by ``oldest``."""
     _decoded: dict[int, dict[str, Any]]
+    _by_id: dict[str, int] | None = None
+
+    @property
+    def docnum_by_id(self) -> dict[str, int]:
+        """Article id -> docnum of the live documents (built on first use)."""
+        if self._by_id is None:
+            live_ids = itertools.compress(self.ids, self.live.tolist())
+            self._by_id = dict(zip(live_ids, np.flatnonzero(self.live).tolist(), strict=False))
+        return self._by_id
 
     @classmethod
     def build(cls, reader: Any) -> DocTable:
@@ -187,7 +212,6 @@ class DocTable:
             size=size,
             live=live,
             ids=ids,
-            docnum_by_id={article_id: d for d, article_id in enumerate(ids) if live[d]},
             datekey=datekey,
             month_id=month_id.astype(np.int64),
             month_labels=[f"{m // 100:04d}-{m % 100:02d}" for m in dated_months.tolist()],
@@ -196,7 +220,7 @@ class DocTable:
             orgs=MultiValued.build(column("c_orgs"), live),
             places=MultiValued.build(column("c_places"), live),
             id_rank=id_rank,
-            _rows=reader.column_reader("c_row") if size else None,
+            _rows=rows_reader(reader, size),
             _orders={},
             _decoded={},
         )
@@ -207,14 +231,19 @@ class DocTable:
         The whole archive is sorted once per reader and direction; a page then
         costs one pass over a boolean mask instead of a sort.
         """
+        order = self.full_order(oldest)
+        ranked = order[selected[order]]
+        return [int(d) for d in ranked[offset : offset + limit]]
+
+    def full_order(self, oldest: bool) -> IntArray:
+        """Every document, newest (or oldest) first, undated last, ties by id (cached)."""
         order = self._orders.get(oldest)
         if order is None:
             keys = self.datekey
             primary = keys if oldest else -keys
             order = np.lexsort((self.id_rank, primary, keys == 0))
             self._orders[oldest] = order
-        ranked = order[selected[order]]
-        return [int(d) for d in ranked[offset : offset + limit]]
+        return order
 
     def row(self, docnum: int) -> dict[str, Any]:
         """A result row's summary (decoded once, then kept: rows are small)."""

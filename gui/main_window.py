@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import errors
+from gui.collector import Collector
 from gui.compat import guard_refcount_leaks
 from gui.export import export_hits
 from gui.help import TextSheet, about_text, query_syntax_html, shortcuts_html
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.tasks.task_failed.connect(
             lambda name, exc: self._dialog(errors.show_error(self, name, exc)))
         self.searcher = SearchService(self.tasks, self)
+        self.collector = Collector(self)
         self.searcher.finished.connect(self._on_search_done)
         self.searcher.page_ready.connect(self._on_page)
         self.searcher.failed.connect(self._on_search_failed)
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         self.searcher.invalidate()
         self._wanted_article = None
         self.model.clear()
+        self.collector.release()
         self._visited, self._visit_pos = [], -1
 
     def _on_opened(self, archive: Archive) -> None:
@@ -327,6 +330,7 @@ class MainWindow(QMainWindow):
             self._select_row(row, load=False)
         elif self.reader.article is None and self.model.rowCount() and self._wanted_article is None:
             self._select_row(0)
+        self.collector.settle()
         self.search_applied.emit(result)
 
     def _rows_on_screen(self) -> int:
@@ -334,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _on_page(self, result: SearchResult) -> None:
         self.model.append_page(result)
+        self.collector.settle()
 
     def _on_search_failed(self, exc: BaseException) -> None:
         self.model.page_failed()

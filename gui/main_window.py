@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         self.searcher.finished.connect(self._on_search_done)
         self.searcher.page_ready.connect(self._on_page)
         self.searcher.failed.connect(self._on_search_failed)
+        self.searcher.settled.connect(self._on_search_settled)
+        self._search_when_settled = False
+        """Keys were typed while a search ran: search the newest text when it ends."""
         self.session: ArchiveSession = ArchiveSession(
             self.tasks, settings, self, self._dialog, persist=persist)
         self.session.opening.connect(self._on_opening)
@@ -271,8 +274,19 @@ class MainWindow(QMainWindow):
 
     # -- searching ------------------------------------------------------------------------
     def _on_text_edited(self, text: str) -> None:
+        # One search at a time while typing: the first key searches at once (after
+        # the debounce setting, 0 by default), keys typed during a search are
+        # merged into the one that starts when it ends.
         self.state = self.state.with_text(text)
-        self._debounce.start()
+        if self.searcher.searching:
+            self._debounce.stop()
+            self._search_when_settled = True
+        else:
+            self._debounce.start()
+
+    def _on_search_settled(self) -> None:
+        if self._search_when_settled:
+            self._search_now()
 
     def _on_return(self) -> None:
         self._search_now()
@@ -280,6 +294,7 @@ class MainWindow(QMainWindow):
 
     def _search_now(self) -> None:
         self._debounce.stop()
+        self._search_when_settled = False
         if self.archive is None:
             return
         # Pages come without snippets: the list asks for those of the rows it draws.
@@ -680,6 +695,7 @@ class MainWindow(QMainWindow):
     # -- idle, settings, closing ---------------------------------------------------------
     def is_idle(self) -> bool:
         return (not self.tasks.busy and not self._debounce.isActive() and not self.session.busy
+                and not self._search_when_settled
                 and self._wanted_article is None and not self.model.asking)
 
     def _on_busy(self, busy: bool) -> None:

@@ -215,7 +215,9 @@ class SearchService(QObject):
 
     ``search`` starts a new request (a new id); ``fetch_page`` asks for a further
     page of the current one and keeps its id, so a page that arrives after the
-    user typed something else is dropped like any stale result.
+    user typed something else is dropped like any stale result. ``searching``
+    and ``settled`` let the window keep one first-page search in flight and
+    merge the keys typed meanwhile into the next one.
     """
 
     finished = Signal(object)
@@ -224,14 +226,22 @@ class SearchService(QObject):
     """SearchResult of a further page of the latest request."""
     failed = Signal(object)
     """Exception of the latest request."""
+    settled = Signal()
+    """A first-page search ended (delivered, failed or dropped as stale)."""
 
     def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._ids = itertools.count(1)
         self._latest = 0
+        self._running = 0
         self.dropped = 0
         """How many stale results were dropped (tests read this)."""
+
+    @property
+    def searching(self) -> bool:
+        """A first-page search is queued or running."""
+        return self._running > 0
 
     def invalidate(self) -> None:
         """Make every request in flight stale (e.g. when the archive changes)."""
@@ -242,25 +252,38 @@ class SearchService(QObject):
         request_id = next(self._ids)
         self._latest = request_id
         request = replace(request, request_id=request_id, offset=0)
+        self._running += 1
         self._start(request_id, lambda: archive.search(request, facets_ignoring=SIDEBAR_FACETS),
-                    self.finished.emit)
+                    self.finished.emit, on_end=self._search_ended)
         return request_id
 
     def fetch_page(self, archive: Searchable, request: SearchRequest) -> None:
         """Fetch ``request`` (with its offset) as a further page of the current search."""
         self._start(request.request_id, lambda: archive.search(request), self.page_ready.emit)
 
+    def _search_ended(self) -> None:
+        self._running -= 1
+        self.settled.emit()
+
     def _start(self, request_id: int, search: Callable[[], SearchResult],
-               deliver: Callable[[object], None]) -> None:
+               deliver: Callable[[object], None],
+               on_end: Callable[[], None] | None = None) -> None:
         def work() -> SearchResult | None:
             if request_id != self._latest:  # superseded while queued: skip the work
                 return None
             return search()
 
+        def settle(value: object, sink: Callable[[object], None]) -> None:
+            try:
+                self._settle(request_id, value, sink)
+            finally:
+                if on_end is not None:
+                    on_end()
+
         self._tasks.run(
             work,
-            on_done=lambda value: self._settle(request_id, value, deliver),
-            on_error=lambda exc: self._settle(request_id, exc, self.failed.emit),
+            on_done=lambda value: settle(value, deliver),
+            on_error=lambda exc: settle(exc, self.failed.emit),
             name=f"search #{request_id}",
         )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -16,7 +18,7 @@ from gui.main_window import MainWindow
 from gui.markup import entity_colour
 from gui.sidebar import FacetRole
 from gui.state import SearchState
-from search.model import Sort
+from search.model import SearchRequest, SearchResult, Sort
 
 from .conftest import wait_idle
 
@@ -61,13 +63,31 @@ def test_typing_a_query_updates_the_list_and_count(qtbot: QtBot, window: MainWin
     wait_idle(qtbot, window)
 
 
-def test_typing_fast_searches_once_after_the_pause(qtbot: QtBot, window: MainWindow) -> None:
-    received: list[object] = []
+def test_keys_typed_during_a_search_are_merged_into_the_next(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = window.archive
+    assert archive is not None
+    gate = threading.Event()
+    search = archive.search
+
+    def slow_search(request: SearchRequest, **kwargs: Any) -> SearchResult:
+        gate.wait(5)
+        return search(request, **kwargs)
+
+    monkeypatch.setattr(archive, "search", slow_search)
+    received: list[SearchResult] = []
     window.search_applied.connect(received.append)
-    qtbot.keyClicks(window.search_field, "Hanoi")
-    qtbot.waitUntil(lambda: bool(received), timeout=5000)
+    qtbot.keyClick(window.search_field, "H")
+    qtbot.waitUntil(lambda: window.searcher.searching, timeout=5000)
+    qtbot.keyClicks(window.search_field, "anoi")  # typed while "H" is searched
+    assert not window.is_idle()
+    gate.set()
+    qtbot.waitUntil(lambda: len(received) == 2, timeout=10_000)
     wait_idle(qtbot, window)
-    assert len(received) == 1  # the 150 ms debounce merged the keystrokes
+    # The first key's result shows, then one search for everything typed since.
+    assert [r.request.text for r in received] == ["H", "Hanoi"]
+    assert window.model.total == search(SearchRequest(text="Hanoi")).total > 0
 
 
 def test_country_filter_and_date_range_narrow_the_list(qtbot: QtBot, window: MainWindow) -> None:

@@ -47,6 +47,22 @@ def test_only_the_newest_search_result_is_delivered(qtbot: QtBot) -> None:
     assert tasks.wait(1000)
 
 
+def test_the_service_says_while_a_first_page_search_runs(qtbot: QtBot) -> None:
+    tasks = TaskManager()
+    service = SearchService(tasks)
+    archive = SlowArchive()
+    settled: list[bool] = []
+    service.settled.connect(lambda: settled.append(service.searching))
+    assert not service.searching
+    service.search(archive, SearchRequest(text="a"))
+    service.search(archive, SearchRequest(text="ab"))  # the first becomes stale
+    assert service.searching
+    archive.release.set()
+    qtbot.waitUntil(lambda: len(settled) == 2, timeout=5000)
+    assert settled == [True, False]  # still searching after the stale one ended
+    assert tasks.wait(1000)
+
+
 def test_a_search_is_one_engine_call_with_disjunctive_sidebar_facets(qtbot: QtBot) -> None:
     tasks = TaskManager()
     service = SearchService(tasks)
@@ -84,7 +100,7 @@ def test_progress_is_throttled_but_keeps_phase_changes() -> None:
 def test_settings_are_typed_and_fall_back_to_defaults(tmp_path: object) -> None:
     store = QSettings(str(tmp_path) + "/s.ini", QSettings.Format.IniFormat)
     settings = Settings(store)
-    assert settings.get(S.debounce_ms) == 150
+    assert settings.get(S.debounce_ms) == 0
     settings.set(S.recent_archives, ["/a", "/b"])
     assert settings.get(S.recent_archives) == ["/a", "/b"]
     store.setValue(S.page_size.key, '"not a number"')

@@ -3,9 +3,10 @@
 Whoosh parses the query and stores the postings; matching and BM25 scoring are
 done here on dense per-document arrays, because Whoosh's pure-Python matchers
 cost tens to hundreds of milliseconds per common word at archive sizes of
-10^4–10^5 articles (field-notes.md). A term's postings are decoded once per
-index reader, block by block, and kept in a size-bounded cache; later queries
-with the same word cost microseconds.
+10^4–10^5 articles (field-notes.md). A term's postings are read once per index
+reader, from the segments' memory-mapped term arrays (search.termarrays) or,
+for a segment without them, decoded from Whoosh's blocks, and kept in a
+size-bounded cache; later queries with the same word cost microseconds.
 
 Node types without an array form here (phrases, date ranges, anything unusual)
 fall back to Whoosh's own matcher for *which* documents match; their scores
@@ -19,16 +20,18 @@ import math
 import pickle
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query
+from whoosh import formats, query
 from whoosh.reading import TermNotFound
 
+from search import termarrays
 from search.doctable import BoolArray
+from search.schema import ArrayPositions
 
 log = logging.getLogger("archive.executor")
 
@@ -85,24 +88,57 @@ def _length(entry: Any) -> int:
     return len(entry[0]) if isinstance(entry, tuple) else len(entry)
 
 
-def _leaf_matchers(
-    leaves: list[tuple[Any, int]], fieldname: str, text: str
-) -> Iterator[tuple[Any, int]]:
-    for leaf, base in leaves:
-        try:
-            yield leaf.postings(fieldname, text), base
-        except TermNotFound:
-            continue
+USE_TERM_ARRAYS = True
+"""Read words from the segments' term arrays where they have them (tests turn it off)."""
+
+
+def _leaf_matcher(leaf: Any, fieldname: str, text: str) -> Any:
+    """A segment's postings of a word, deleted documents included (``live`` masks them).
+
+    Not ``leaf.postings``: its deletion filter moves the matcher past leading deleted
+    documents, so a word's postings would depend on which of its documents were deleted.
+    """
+    try:
+        terms = getattr(leaf, "_terms", None)
+        if terms is not None and fieldname in leaf.schema:
+            field = leaf.schema[fieldname]
+            return terms.matcher(fieldname, field.to_bytes(text), field.format)
+        return leaf.postings(fieldname, text)
+    except TermNotFound:
+        return None
+
+
+def _term_arrays(leaf: Any, fieldname: str, use: bool | None) -> termarrays.TermArrays | None:
+    if not (USE_TERM_ARRAYS if use is None else use) or fieldname not in termarrays.FIELDS:
+        return None
+    arrays = termarrays.for_leaf(leaf)
+    return arrays if arrays is not None and arrays.has_field(fieldname) else None
 
 
 def decode_postings(
-    leaves: list[tuple[Any, int]], fieldname: str, text: str
+    leaves: list[tuple[Any, int]], fieldname: str, text: str, term_arrays: bool | None = None
 ) -> tuple[IdArray, FloatArray]:
-    """(docnums, term frequencies) of a word over all segments."""
+    """(docnums, term frequencies) of a word over all segments.
+
+    From each segment's term arrays when it has them, else decoded from
+    Whoosh's postings (``term_arrays=False`` forces that).
+    """
     id_parts: list[IdArray] = []
     weight_parts: list[FloatArray] = []
-    for matcher, base in _leaf_matchers(leaves, fieldname, text):
-        ids, weights = _read_matcher(matcher)
+    for leaf, base in leaves:
+        ids: IdArray | None = None
+        arrays = _term_arrays(leaf, fieldname, term_arrays)
+        if arrays is not None:
+            try:
+                docs, found = arrays.postings(fieldname, leaf.schema[fieldname].to_bytes(text))
+                ids, weights = docs.astype(np.int64), found.astype(np.float32)
+            except (ValueError, IndexError, OverflowError) as exc:  # a damaged file
+                termarrays.discard(leaf, str(exc))
+        if ids is None:
+            matcher = _leaf_matcher(leaf, fieldname, text)
+            if matcher is None:
+                continue
+            ids, weights = _read_matcher(matcher)
         if len(ids):
             id_parts.append(ids + base)
             weight_parts.append(weights)
@@ -115,45 +151,84 @@ POSITION_BITS = 24
 """Positions and document numbers share one int64 key: doc << 24 | position."""
 
 
-def decode_positions(leaves: list[tuple[Any, int]], fieldname: str, text: str) -> IdArray:
+def decode_positions(
+    leaves: list[tuple[Any, int]], fieldname: str, text: str, term_arrays: bool | None = None
+) -> IdArray:
     """Sorted ``doc << 24 | position`` keys of a word over all segments, for phrases."""
-    parts = [_read_positions(m, base) for m, base in _leaf_matchers(leaves, fieldname, text)]
+    parts: list[IdArray] = []
+    for leaf, base in leaves:
+        keys: IdArray | None = None
+        arrays = _term_arrays(leaf, fieldname, term_arrays)
+        if arrays is not None:
+            try:
+                docs, counts, positions = arrays.positions(
+                    fieldname, leaf.schema[fieldname].to_bytes(text)
+                )
+                keys = _keys(docs, counts, positions, base)
+            except (ValueError, IndexError, OverflowError) as exc:  # a damaged file
+                termarrays.discard(leaf, str(exc))
+        if keys is None:
+            matcher = _leaf_matcher(leaf, fieldname, text)
+            if matcher is None:
+                continue
+            keys = _read_positions(matcher, base)
+        parts.append(keys)
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def _keys(docs: Any, counts: Any, positions: Any, base: int) -> IdArray:
+    starts: IdArray = (np.asarray(docs, dtype=np.int64) + base) << POSITION_BITS
+    keys: IdArray = np.repeat(starts, counts) | np.asarray(positions, dtype=np.int64)
+    return keys
 
 
 def _read_positions(matcher: Any, base: int) -> IdArray:
     """All (doc, position) keys of a leaf matcher, sorted."""
     leaf = getattr(matcher, "child", matcher)
-    docs: list[int] = []
-    counts: list[int] = []
+    fmt = getattr(leaf, "format", None)
+    if not (hasattr(leaf, "_read_values") and hasattr(leaf, "_atend")):
+        fmt = None  # not a W3 block matcher: the public, slower way
+    docs: list[Any] = []
+    counts: list[Any] = []
+    if isinstance(fmt, ArrayPositions):
+        found: list[Any] = []
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_values()
+            block_counts, block_positions = termarrays.split_values(leaf._values)
+            docs.append(np.asarray(leaf._ids, dtype=np.int64))
+            counts.append(block_counts)
+            found.append(block_positions)
+            leaf._next_block()
+        if not docs:
+            return np.empty(0, dtype=np.int64)
+        return _keys(np.concatenate(docs), np.concatenate(counts), np.concatenate(found), base)
     gaps: list[int] = []
-    if hasattr(leaf, "_read_values") and hasattr(leaf, "_atend"):
+    if type(fmt) is formats.Positions:  # an index written before ArrayPositions
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_values()
             for docnum, value in zip(leaf._ids, leaf._values, strict=True):
                 # Whoosh's Positions value: 4-byte count, then pickled position gaps.
-                found = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                gap_list = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
                 docs.append(docnum)
-                counts.append(len(found))
-                gaps.extend(found)
+                counts.append(len(gap_list))
+                gaps.extend(gap_list)
             leaf._next_block()
         running = np.cumsum(np.asarray(gaps, dtype=np.int64))
         ends = np.cumsum(np.asarray(counts, dtype=np.int64))
         before = np.concatenate(([0], running[ends[:-1] - 1])) if len(ends) else ends
-        positions = running - np.repeat(before, counts)
-    else:  # another codec: the public, slower way
+        positions: Any = running - np.repeat(before, counts)
+    else:  # deleted documents included, like the other ways (``live`` masks them)
         absolute: list[int] = []
-        while matcher.is_active():
-            found = matcher.value_as("positions")
-            docs.append(matcher.id())
-            counts.append(len(found))
-            absolute.extend(found)
-            matcher.next()
+        while leaf.is_active():
+            value = leaf.value_as("positions")
+            docs.append(leaf.id())
+            counts.append(len(value))
+            absolute.extend(value)
+            leaf.next()
         positions = np.asarray(absolute, dtype=np.int64)
-    doc_keys = np.repeat((np.asarray(docs, dtype=np.int64) + base) << POSITION_BITS, counts)
-    keys: IdArray = doc_keys | positions
-    return keys
+    return _keys(docs, np.asarray(counts, dtype=np.int64), positions, base)
 
 
 def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
@@ -167,10 +242,10 @@ def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
     if not (hasattr(leaf, "_read_data") and hasattr(leaf, "_atend")):
         ids: list[Any] = []
         weights: list[Any] = []
-        while matcher.is_active():  # another codec: the slow, public way
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
+        while leaf.is_active():  # another codec: the slow, public way
+            ids.append(leaf.id())
+            weights.append(leaf.weight())
+            leaf.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
     id_blocks: list[IdArray] = []
     weight_blocks: list[FloatArray] = []

@@ -41,6 +41,7 @@ from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked, IndexWrite
 from search.model import CancelCheck, IndexProgress, ProgressCallback, Skip, UpdateReport
 from search.prepare import Prepared, file_sha1, prepare_many
 from search.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
+from search.termarrays import TermArraysCodec
 
 log = logging.getLogger("archive.index")
 
@@ -469,7 +470,8 @@ def _add(writer: Any, prepared: Prepared, is_update: bool) -> None:
 
 def _open_writer(ix: whoosh_index.Index) -> Any:
     try:
-        return ix.writer(timeout=10.0)
+        # The codec also writes each new segment's term arrays (merged segments too).
+        return ix.writer(timeout=10.0, codec=TermArraysCodec())
     except whoosh_index.LockError as exc:
         raise IndexLocked(
             "The index is locked by another program writing to it. Try again when it is done."

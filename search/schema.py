@@ -11,19 +11,53 @@ spans) is one stored JSON value, so the reader never re-parses the file.
 from __future__ import annotations
 
 import json
+import struct
 from datetime import date, datetime
 from typing import Any
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
 
 from search.analysis import exact_analyzer, name_analyzer
 from search.model import Article, Entity
 
-SCHEMA_VERSION = 2
-"""Bump whenever fields, analysis or extraction change: the index is rebuilt."""
+SCHEMA_VERSION = 3
+"""Bump whenever fields, analysis or extraction change: the index is rebuilt.
+
+3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment."""
 
 SEP = "\x1f"
 """Separator of multi-valued column values (never appears in names)."""
+
+
+_COUNT = struct.Struct("<I")
+
+
+class ArrayPositions(formats.Positions):  # type: ignore[misc]
+    """Whoosh's Positions format with a value numpy reads without unpickling.
+
+    A posting's value is a little-endian uint32 count followed by that many
+    uint32 positions (absolute, ascending), so a whole block or a term arrays
+    file decodes with ``np.frombuffer``; Whoosh's own matchers and phrase
+    queries read it through the ``decode_*`` methods as before.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        count = len(poslist)
+        return struct.pack(f"<{count + 1}I", count, *poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        count = _COUNT.unpack_from(valuestring)[0]
+        return list(struct.unpack_from(f"<{count}I", valuestring, _COUNT.size))
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        count: int = _COUNT.unpack_from(valuestring)[0]
+        return count
+
+
+def _phrase_text(analyzer: Any, field_boost: float = 1.0) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, phrase=True, field_boost=field_boost)
+    field.format = ArrayPositions(field_boost=field_boost)
+    return field
 
 
 def build_schema() -> fields.Schema:
@@ -31,13 +65,13 @@ def build_schema() -> fields.Schema:
     names = name_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=exact, phrase=True, field_boost=2.0),
-        body=fields.TEXT(analyzer=exact, phrase=True),
+        title=_phrase_text(exact, field_boost=2.0),
+        body=_phrase_text(exact),
         date=fields.DATETIME(),
         country=fields.KEYWORD(lowercase=True),
-        person=fields.TEXT(analyzer=names, phrase=True),
-        org=fields.TEXT(analyzer=names, phrase=True),
-        place=fields.TEXT(analyzer=names, phrase=True),
+        person=_phrase_text(names),
+        org=_phrase_text(names),
+        place=_phrase_text(names),
         source=fields.KEYWORD(lowercase=True),
         doc=fields.STORED(),
         c_id=fields.COLUMN(columns.VarBytesColumn()),

@@ -22,7 +22,7 @@ import search.executor
 import search.index
 from search import termarrays
 from search.api import Archive
-from search.executor import Executor, decode_positions, decode_postings
+from search.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
 from search.index import _open_writer
 from search.model import SearchRequest
 from search.schema import ArrayPositions, build_schema
@@ -380,3 +380,13 @@ def test_a_failure_while_writing_term_arrays_only_costs_the_segment_its_file(
         assert np.array_equal(weights, bad_weights)
     good.close()
     bad.close()
+
+
+def test_field_lengths_read_whole_equal_whooshs_per_document_lengths(built: Archive) -> None:
+    for leaf, _base in _leaves(built):
+        for fieldname in ("body", "title", "person"):
+            expected = [leaf.doc_field_length(d, fieldname, 0) or 0
+                        for d in range(leaf.doc_count_all())]
+            got = leaf_field_lengths(leaf, fieldname)
+            assert got.tolist() == expected, fieldname
+            assert got.dtype == np.float32

@@ -67,6 +67,29 @@ def word_keys(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), key
 
 
+def word_positions(text: str) -> dict[str, list[int]]:
+    """``exact_analyzer``'s words of ``text`` with their positions, without its token objects.
+
+    The same words and positions as Whoosh's tokenizer -> `FoldFilter` -> stop
+    filter chain (tests compare them), at about half its cost: indexing
+    analyses every body in the one writer process, so this is build time.
+    """
+    positions: dict[str, list[int]] = {}
+    position = -1
+    for index, token in enumerate(TOKEN_PATTERN.findall(text)):
+        key = fold(token)
+        if key in _DROP:
+            continue
+        # Whoosh's stop filter renumbers from the first kept word's own position.
+        position = index if position < 0 else position + 1
+        found = positions.get(key)
+        if found is None:
+            positions[key] = [position]
+        else:
+            found.append(position)
+    return positions
+
+
 def _same_length_fold_table() -> dict[int, str]:
     """Latin letters -> their folded single letter (``Ằ`` -> ``a``), ASCII upper -> lower."""
     table: dict[int, str] = {}

@@ -4,12 +4,12 @@ A full collection walks every tracked object. With 100,000 hits loaded (one
 ``Hit`` each, plus the engine's decoded rows) that took 85-170 ms on the UI
 thread, several times while scrolling (bench/gui_bench.py caught each one).
 The objects that pile up (hits, rows, caches) live long and hold no cycles,
-so once the window settles after a search or a page, young garbage is
-collected (cheap) and everything older is frozen: ``gc.freeze`` moves it out
-of the collector's sight. Frozen objects are still freed by reference
-counting; only cyclic garbage among them would stay, so when an archive is
-closed (its readers and caches may hold cycles) everything is thawed, and the
-next freeze first runs one full collection.
+so shortly after a search or a page arrives (and every 300 ms while pages
+keep coming), young garbage is collected (cheap) and everything older is
+frozen: ``gc.freeze`` moves it out of the collector's sight. Frozen objects
+are still freed by reference counting; only cyclic garbage among them would
+stay, so when an archive is closed (its readers and caches may hold cycles)
+everything is thawed, and the next freeze first runs one full collection.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer
 log = logging.getLogger("archive_browser.collector")
 
 SETTLE_MS = 300
-"""Quiet time after the last result before freezing (one freeze per burst of pages)."""
+"""Delay from a result to the freeze; a burst of pages is frozen every 300 ms."""
 
 
 class Collector(QObject):
@@ -38,8 +38,9 @@ class Collector(QObject):
         self._thawed = False
 
     def settle(self) -> None:
-        """Results arrived: freeze when no more arrive for a moment."""
-        self._timer.start()
+        """Results arrived: freeze a moment later (while pages keep coming, every moment)."""
+        if not self._timer.isActive():
+            self._timer.start()
 
     def freeze_now(self) -> None:
         self._timer.stop()

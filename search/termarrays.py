@@ -49,6 +49,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
+from search.lengths import ColumnLengths
 from search.schema import ArrayPositions
 
 log = logging.getLogger("archive.termarrays")
@@ -357,6 +358,10 @@ class TermArraysFieldWriter(W3FieldWriter):  # type: ignore[misc]
             self._arrays = _FieldArrays(self._builder.folder, fieldobj.format.field_boost)
             arrays = self._arrays
             self._collect = (arrays.docs.append, arrays.weights.append, arrays.values.append)
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        # Each posting asks for its document's length: read the columns whole first.
+        super().add_postings(schema, ColumnLengths(lengths) if lengths else lengths, items)
 
     def start_term(self, btext: bytes) -> None:
         super().start_term(btext)

@@ -24,6 +24,7 @@ from search import termarrays
 from search.api import Archive
 from search.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
 from search.index import _open_writer
+from search.lengths import ColumnLengths
 from search.model import SearchRequest
 from search.schema import ArrayPositions, build_schema
 
@@ -390,3 +391,15 @@ def test_field_lengths_read_whole_equal_whooshs_per_document_lengths(built: Arch
             got = leaf_field_lengths(leaf, fieldname)
             assert got.tolist() == expected, fieldname
             assert got.dtype == np.float32
+
+
+def test_column_lengths_answer_like_the_segment_writers_length_reader(built: Archive) -> None:
+    for leaf, _base in _leaves(built):
+        fast = ColumnLengths(leaf)
+        count = leaf.doc_count_all()
+        for fieldname in ("body", "title", "person", "no_such_field"):
+            for docnum in range(count):
+                assert fast.doc_field_length(docnum, fieldname) == leaf.doc_field_length(
+                    docnum, fieldname), (fieldname, docnum)
+        with pytest.raises(IndexError):
+            fast.doc_field_length(count + 1, "body")

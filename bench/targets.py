@@ -59,17 +59,19 @@ def _const(value: float) -> Callable[[dict[str, Any]], float]:
 TARGETS = [
     Target("Query, warm: first page of 50 + exact total + 4 facets, p95",
            _p95("queries_warm", "no_snippets"), _const(15), "ms",
-           if_missed="On the line at 10^5 (p50 4.6 ms). Profile (cProfile over the mix): the "
-           "top-50 selection of the person/org/place facets over vocabularies of ~10^5 names "
-           "(np.partition, ~0.4 ms each), the phrase position look-ups, and dense 10^5-long "
-           "mask and score arrays per query word. To close: keep the facet counts of the "
-           "previous query and update them by difference while typing, and sparse sorted-id "
-           "intersections for selective words instead of dense arrays."),
+           if_missed="Profile (cProfile over the mix): the top-50 selection of the person/org/"
+           "place facets over vocabularies of ~10^5 names (np.partition, ~0.4 ms each), the "
+           "phrase position look-ups, and dense 10^5-long mask and score arrays per query word. "
+           "To close: keep the facet counts of the previous query and update them by "
+           "difference while typing, and sparse sorted-id intersections for selective words "
+           "instead of dense arrays."),
     Target("Query, words seen for the first time since opening, p95",
            _p95("queries_cold", "first_terms"), _const(50), "ms",
-           if_missed="Profile: decoding a word's postings from Whoosh (~0.5-0.75 µs per "
-           "posting in Python) dominates the first query with a common word. To close: write "
-           "per-term arrays at index time and memory-map them at open (per segment)."),
+           if_missed="Each segment's words are read from its term arrays (search/termarrays.py, "
+           "memory-mapped); what remains for a new word is the binary search per segment, "
+           "page faults on a cold file cache and query-time stem expansion over the term "
+           "lists. To close: fewer, larger segments (a background merge) and a cached stem "
+           "map per segment."),
     Target("Query with a country filter, p95", _p95("queries_warm", "country"), _const(15), "ms"),
     Target("Query with a date range, p95", _p95("queries_warm", "dates"), _const(15), "ms"),
     Target("Snippet per hit (rows on screen), p95",
@@ -77,43 +79,38 @@ TARGETS = [
     Target("Opening an article, p95", _p95("queries_warm", "article_open"), _const(20), "ms"),
     Target("Keystroke to updated list, p95 (includes the typing debounce)",
            _plain("gui", "keystroke to list updated, p95 ms"), _const(50), "ms",
-           if_missed="The list waits 150 ms after the last key (the debounce the issue asks "
-           "for) before it searches; beyond that, p95 is 118 ms at 10^5 (32 ms at 10^4). A "
-           "cProfile of 12 searches applied one at a time at 10^5 found ~50 ms per search "
-           "end to end (reader setHtml ~4.5 ms, model resets, painting); the slower keystroke "
-           "p95 most likely comes from searches started while the previous one still runs in "
-           "its worker (both take the GIL in turn), not yet confirmed by a profile. "
-           "To close: cancel a superseded search inside the engine between query words, "
-           "then a shorter debounce."),
+           if_missed="The list searches on the first key (no fixed debounce; keys typed while a "
+           "search runs are merged into the next one), so this is the engine's query plus the "
+           "UI's apply (model reset, sidebar counts, reader marks). To close: profile the "
+           "apply step (bench/gui_bench.py with cProfile) and the slowest first-time words."),
     Target("UI thread blocked while typing or scrolling, max", _stall, _const(50), "ms",
-           if_missed="Scrolling is what blocks: the list grows page by page, and on every "
-           "appended page QListView lays out all rows loaded so far (the helper's profile: "
-           "the model's rowCount called twice per loaded row), so the cost per page grows "
-           "with the rows already loaded. To close: a model that reports the whole total at "
-           "once and fetches the pages of the rows being painted (no row insertions), or a "
-           "view whose layout is incremental (QTreeView with uniform row heights)."),
+           if_missed="What blocks is Qt work on the UI thread and the GIL shared with the "
+           "search workers (a watchdog sampling the UI thread during stalls finds it inside "
+           "Qt's event loop, painting or waiting for the GIL). Full garbage collections are "
+           "kept away by gui/collector.py, and QTableView lays out only the rows it paints. "
+           "To close: run searches in a separate process so the UI never waits for the GIL."),
     Target("Cold start to first results painted",
            _plain("gui", "cold start to first results painted, ms"), _const(2000), "ms",
-           if_missed="Profile at 10^5 articles: Python and Qt imports ~0.6 s; Archive.open "
-           "~2.2 s, of which building the per-document table from Whoosh columns ~1.3 s and "
-           "opening the segment readers ~0.6 s. To close: save the table's numpy arrays "
-           "beside the index per generation and memory-map them at open."),
+           if_missed="Profile: Python and Qt imports ~0.6 s; Archive.open maps the saved "
+           "per-document table (search/tablecache.py) and the segment files in place; the "
+           "first query and first paint follow. To close: import less before the window "
+           "shows (lazy imports of the entity data and numpy-heavy modules)."),
     Target("Reopening an unchanged archive (whole process: open + check)",
            _plain("reopen", "process_s"), _const(5), "s",
-           if_missed="Open ~2.2 s (see cold start) and the unchanged check ~1.2 s (walking "
-           "and stat-ing 10^5 files, reading the signature column); the rest is starting "
-           "Python. The same cache of the per-document table would close it."),
+           if_missed="Open maps the saved table (see cold start); the unchanged check walks and "
+           "stat-s every file and reads the signature column. To close: skip the walk when "
+           "the folder watcher has seen no change since the last update."),
     Target("Index build throughput, at least Recoll's on the same files",
            _plain("build", "articles_per_s"), _plain("recoll", "build", "articles_per_s"),
            "articles/s", at_most=False,
-           if_missed="Profile (cProfile, 1,000 articles in one process): per article ~5 ms "
-           "Whoosh analysis and posting encoding in add_document, ~4 ms posting writes at "
-           "commit, ~4 ms entity extraction, ~1 ms reading and cleaning; with the two cores "
-           "busy (one writer, two readers) that bounds the build near 130 articles/s. "
-           "Recoll does the same work in C++. To close: write segments in the worker "
-           "processes (Whoosh's per-process SegmentWriter, merged by the parent) and replace "
-           "Whoosh's Python analysis/posting path for the body with a compiled tokenizer; "
-           "or index positions only for the title and check phrases on stored text."),
+           if_missed="Profile (cProfile of 2,000- and 10,000-article builds, writer process): "
+           "~3.1 ms of CPU per article in the writer (Whoosh's posting pool, W3 posting "
+           "blocks with zlib, term arrays, stored fields) and ~5 ms in the reading processes "
+           "(entity extraction ~4 ms, reading and cleaning ~1 ms): ~8 ms per article on two "
+           "cores bounds the build near 240 articles/s, and the three processes never share "
+           "the cores perfectly. Recoll does the same work in C++. To close: cut the entity "
+           "tokenizer's per-word objects, or a compiled tokenizer for both analysis and "
+           "extraction."),
     Target("Index build peak RSS (builder and its workers)",
            _plain("build", "peak_rss_tree_mib"), _const(1536), "MiB"),
     Target("Entity extraction per article, p95",

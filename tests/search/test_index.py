@@ -8,7 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
+import search.index
 from search.api import Archive
 from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked
 from search.index import IndexPaths, _update_lock, default_index_dir
@@ -204,3 +206,29 @@ def test_update_without_worker_processes_matches_parallel_update(
             request = SearchRequest(text="item", limit=100)
             assert [h.id for h in parallel.search(request).hits] == [h.id for h in serial.search(request).hits]
             assert parallel.article("d1/f12.txt") == serial.article("d1/f12.txt")
+
+
+def _segment_sizes(index_dir: Path) -> list[int]:
+    ix = whoosh_index.open_dir(str(index_dir / "whoosh"))
+    try:
+        return sorted(s.doc_count_all() for s in ix._segments())
+    finally:
+        ix.close()
+
+
+def test_updates_merge_only_small_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search.index, "COMMIT_EVERY", 10)
+    monkeypatch.setattr(search.index, "SMALL_SEGMENT", 5)
+    root = write_articles(tmp_path / "arch", {
+        f"a{i:02d}.txt": f"Article {i}\n\nVietnam and Kazakhstan, number {i}." for i in range(40)})
+    index_dir = tmp_path / "index"
+    with Archive.open(root, index_dir) as archive:
+        archive.update()
+        assert _segment_sizes(index_dir) == [10, 10, 10, 10]  # batches stay as they are
+        write_articles(root, {"new1.txt": "One more\n\nLaos."})
+        archive.update()
+        assert _segment_sizes(index_dir) == [1, 10, 10, 10, 10]
+        write_articles(root, {"new2.txt": "Another\n\nCambodia."})
+        archive.update()
+        assert _segment_sizes(index_dir) == [2, 10, 10, 10, 10]  # the two small ones merged
+        assert archive.search(SearchRequest(text="Laos OR Cambodia")).total == 2

@@ -92,6 +92,7 @@ def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     rng = random.Random(7)
     root = write_articles(tmp_path / "arch", {f"a{i:03d}.txt": _article(rng) for i in range(120)})
     monkeypatch.setattr(search.index, "COMMIT_EVERY", 25)
+    monkeypatch.setattr(search.index, "SMALL_SEGMENT", 0)  # keep segments and deletions
     with Archive.open(root, tmp_path / "index") as archive:
         archive.update()
         write_articles(root, {f"a{i:03d}.txt": _article(rng) for i in range(10)})

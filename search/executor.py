@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import math
-import pickle
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import formats, query
+from whoosh import query
 from whoosh.reading import TermNotFound
 
 from search import termarrays
@@ -186,12 +185,10 @@ def _keys(docs: Any, counts: Any, positions: Any, base: int) -> IdArray:
 def _read_positions(matcher: Any, base: int) -> IdArray:
     """All (doc, position) keys of a leaf matcher, sorted."""
     leaf = getattr(matcher, "child", matcher)
-    fmt = getattr(leaf, "format", None)
-    if not (hasattr(leaf, "_read_values") and hasattr(leaf, "_atend")):
-        fmt = None  # not a W3 block matcher: the public, slower way
     docs: list[Any] = []
     counts: list[Any] = []
-    if isinstance(fmt, ArrayPositions):
+    w3_blocks = hasattr(leaf, "_read_values") and hasattr(leaf, "_atend")
+    if w3_blocks and isinstance(getattr(leaf, "format", None), ArrayPositions):
         found: list[Any] = []
         while leaf.is_active():
             leaf._read_ids()
@@ -204,31 +201,16 @@ def _read_positions(matcher: Any, base: int) -> IdArray:
         if not docs:
             return np.empty(0, dtype=np.int64)
         return _keys(np.concatenate(docs), np.concatenate(counts), np.concatenate(found), base)
-    gaps: list[int] = []
-    if type(fmt) is formats.Positions:  # an index written before ArrayPositions
-        while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_values()
-            for docnum, value in zip(leaf._ids, leaf._values, strict=True):
-                # Whoosh's Positions value: 4-byte count, then pickled position gaps.
-                gap_list = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-                docs.append(docnum)
-                counts.append(len(gap_list))
-                gaps.extend(gap_list)
-            leaf._next_block()
-        running = np.cumsum(np.asarray(gaps, dtype=np.int64))
-        ends = np.cumsum(np.asarray(counts, dtype=np.int64))
-        before = np.concatenate(([0], running[ends[:-1] - 1])) if len(ends) else ends
-        positions: Any = running - np.repeat(before, counts)
-    else:  # deleted documents included, like the other ways (``live`` masks them)
-        absolute: list[int] = []
-        while leaf.is_active():
-            value = leaf.value_as("positions")
-            docs.append(leaf.id())
-            counts.append(len(value))
-            absolute.extend(value)
-            leaf.next()
-        positions = np.asarray(absolute, dtype=np.int64)
+    # Another format or codec: the public, slower way (deleted documents included,
+    # like the other ways; ``live`` masks them).
+    absolute: list[int] = []
+    while leaf.is_active():
+        value = leaf.value_as("positions")
+        docs.append(leaf.id())
+        counts.append(len(value))
+        absolute.extend(value)
+        leaf.next()
+    positions = np.asarray(absolute, dtype=np.int64)
     return _keys(docs, np.asarray(counts, dtype=np.int64), positions, base)
 
 

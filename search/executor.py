@@ -19,7 +19,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -115,30 +115,52 @@ def _term_arrays(leaf: Any, fieldname: str, use: bool | None) -> termarrays.Term
     return arrays if arrays is not None and arrays.has_field(fieldname) else None
 
 
-def decode_postings(
-    leaves: list[tuple[Any, int]], fieldname: str, text: str, term_arrays: bool | None = None
-) -> tuple[IdArray, FloatArray]:
-    """(docnums, term frequencies) of a word over all segments.
+def _per_segment(
+    leaves: list[tuple[Any, int]],
+    fieldname: str,
+    text: str,
+    term_arrays: bool | None,
+    from_arrays: Callable[[termarrays.TermArrays, str, bytes], V],
+    from_matcher: Callable[[Any], V],
+) -> Iterator[tuple[V, int]]:
+    """(a word's data, docnum base) per segment that has the word.
 
-    From each segment's term arrays when it has them, else decoded from
-    Whoosh's postings (``term_arrays=False`` forces that).
+    From the segment's term arrays when it has them (a damaged file is
+    dropped with a warning), else decoded from Whoosh's postings
+    (``term_arrays=False`` forces that).
     """
-    id_parts: list[IdArray] = []
-    weight_parts: list[FloatArray] = []
     for leaf, base in leaves:
-        ids: IdArray | None = None
+        found: V | None = None
         arrays = _term_arrays(leaf, fieldname, term_arrays)
         if arrays is not None:
             try:
-                docs, found = arrays.postings(fieldname, leaf.schema[fieldname].to_bytes(text))
-                ids, weights = docs.astype(np.int64), found.astype(np.float32)
+                found = from_arrays(arrays, fieldname, leaf.schema[fieldname].to_bytes(text))
             except (ValueError, IndexError, OverflowError) as exc:  # a damaged file
                 termarrays.discard(leaf, str(exc))
-        if ids is None:
+        if found is None:
             matcher = _leaf_matcher(leaf, fieldname, text)
             if matcher is None:
                 continue
-            ids, weights = _read_matcher(matcher)
+            found = from_matcher(matcher)
+        yield found, base
+
+
+def _array_postings(
+    arrays: termarrays.TermArrays, fieldname: str, key: bytes
+) -> tuple[IdArray, FloatArray]:
+    docs, weights = arrays.postings(fieldname, key)
+    return docs.astype(np.int64), weights.astype(np.float32)
+
+
+def decode_postings(
+    leaves: list[tuple[Any, int]], fieldname: str, text: str, term_arrays: bool | None = None
+) -> tuple[IdArray, FloatArray]:
+    """(docnums, term frequencies) of a word over all segments."""
+    id_parts: list[IdArray] = []
+    weight_parts: list[FloatArray] = []
+    for (ids, weights), base in _per_segment(
+        leaves, fieldname, text, term_arrays, _array_postings, _read_matcher
+    ):
         if len(ids):
             id_parts.append(ids + base)
             weight_parts.append(weights)
@@ -155,34 +177,27 @@ def decode_positions(
     leaves: list[tuple[Any, int]], fieldname: str, text: str, term_arrays: bool | None = None
 ) -> IdArray:
     """Sorted ``doc << 24 | position`` keys of a word over all segments, for phrases."""
-    parts: list[IdArray] = []
-    for leaf, base in leaves:
-        keys: IdArray | None = None
-        arrays = _term_arrays(leaf, fieldname, term_arrays)
-        if arrays is not None:
-            try:
-                docs, counts, positions = arrays.positions(
-                    fieldname, leaf.schema[fieldname].to_bytes(text)
-                )
-                keys = _keys(docs, counts, positions, base)
-            except (ValueError, IndexError, OverflowError) as exc:  # a damaged file
-                termarrays.discard(leaf, str(exc))
-        if keys is None:
-            matcher = _leaf_matcher(leaf, fieldname, text)
-            if matcher is None:
-                continue
-            keys = _read_positions(matcher, base)
-        parts.append(keys)
+    parts = [
+        keys + (base << POSITION_BITS)
+        for keys, base in _per_segment(
+            leaves, fieldname, text, term_arrays, _array_keys, _read_positions
+        )
+    ]
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
-def _keys(docs: Any, counts: Any, positions: Any, base: int) -> IdArray:
-    starts: IdArray = (np.asarray(docs, dtype=np.int64) + base) << POSITION_BITS
+def _array_keys(arrays: termarrays.TermArrays, fieldname: str, key: bytes) -> IdArray:
+    return _keys(*arrays.positions(fieldname, key))
+
+
+def _keys(docs: Any, counts: Any, positions: Any) -> IdArray:
+    """``doc << 24 | position`` keys of one segment's postings (segment-local docnums)."""
+    starts: IdArray = np.asarray(docs, dtype=np.int64) << POSITION_BITS
     keys: IdArray = np.repeat(starts, counts) | np.asarray(positions, dtype=np.int64)
     return keys
 
 
-def _read_positions(matcher: Any, base: int) -> IdArray:
+def _read_positions(matcher: Any) -> IdArray:
     """All (doc, position) keys of a leaf matcher, sorted."""
     leaf = getattr(matcher, "child", matcher)
     docs: list[Any] = []
@@ -200,7 +215,7 @@ def _read_positions(matcher: Any, base: int) -> IdArray:
             leaf._next_block()
         if not docs:
             return np.empty(0, dtype=np.int64)
-        return _keys(np.concatenate(docs), np.concatenate(counts), np.concatenate(found), base)
+        return _keys(np.concatenate(docs), np.concatenate(counts), np.concatenate(found))
     # Another format or codec: the public, slower way (deleted documents included,
     # like the other ways; ``live`` masks them).
     absolute: list[int] = []
@@ -211,7 +226,7 @@ def _read_positions(matcher: Any, base: int) -> IdArray:
         absolute.extend(value)
         leaf.next()
     positions = np.asarray(absolute, dtype=np.int64)
-    return _keys(docs, np.asarray(counts, dtype=np.int64), positions, base)
+    return _keys(docs, np.asarray(counts, dtype=np.int64), positions)
 
 
 def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:

@@ -71,6 +71,12 @@ POOL_MB = 512
 PARALLEL_MIN = 300
 """Below this many files, worker processes cost more to start than they save."""
 CHUNK = 32
+AHEAD = 4_096
+"""Articles the reading processes may prepare ahead of the writer (~50 KB each in memory).
+
+While the writer commits a batch (several seconds at 5,000 articles) the
+readers keep going; with only a few chunks ahead they sat idle for most of
+each commit, and the second core with them."""
 
 
 def data_dir() -> Path:
@@ -580,7 +586,7 @@ def _pooled(
     try:
         for chunk in queue:
             window.append(pool.submit(prepare_many, root, chunk))
-            if len(window) >= workers * 3:
+            if len(window) >= max(workers * 3, AHEAD // CHUNK):
                 break
         while window:
             if should_stop():

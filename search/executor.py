@@ -409,12 +409,17 @@ class Executor:
         words = [w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in q.words]
         if not words:
             return self._none()
-        keys = self.positions.get(q.fieldname, words[0])
-        for offset, word in enumerate(words[1:], start=1):
+        # Start from the rarest word's keys (fewest probes), shifted back to where the
+        # phrase would start; each other word must sit at its offset from there. A key
+        # shifted below its document's first position borrows from the docnum bits and
+        # then matches nothing, so it drops out.
+        found = [self.positions.get(q.fieldname, word) for word in words]
+        order = sorted(range(len(words)), key=lambda i: len(found[i]))
+        keys = found[order[0]] - order[0]
+        for offset in order[1:]:
             if not len(keys):
                 break
-            following = self.positions.get(q.fieldname, word)
-            keys = keys[_contains(following, keys + offset)]
+            keys = keys[_contains(found[offset], keys + offset)]
         mask = np.zeros(self._size, dtype=bool)
         mask[keys >> POSITION_BITS] = True
         scores = self._zeros()

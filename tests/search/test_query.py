@@ -281,3 +281,25 @@ def test_a_page_without_facets_skips_the_counts(archive: Archive) -> None:
     assert [h.id for h in result.hits] == ["coop.txt", "phrase.txt"]
     assert result.total == 5
     assert result.facets.country == {} and result.facets.month == {}
+
+
+def test_phrases_match_whatever_word_is_rarest(tmp_path: Path) -> None:
+    articles = {
+        # Titles are indexed too: keep them out of the way with a neutral headline.
+        "a.txt": "Report one\n\nPeople to people exchange grew. Zebra crossing rules.",
+        "b.txt": "Report two\n\nExchange people to people. To people to.",
+        "c.txt": "Report three\n\nThe people went to the zebra.",
+        "d.txt": "Report four\n\nIt ends with people",
+        "e.txt": "Report five\n\nto people exchange at the start.",
+    }
+    root = write_articles(tmp_path / "arch", articles)
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+        assert found(archive, '"people to people exchange"') == ["a.txt"]
+        assert found(archive, '"people to people"') == ["a.txt", "b.txt"]
+        assert found(archive, '"to people exchange"') == ["a.txt", "e.txt"]  # at position 0
+        assert found(archive, '"zebra crossing"') == ["a.txt"]  # the rare word first
+        assert found(archive, '"the zebra"') == ["c.txt"]  # the rare word last
+        assert found(archive, '"people to"') == ["a.txt", "b.txt"]
+        # No phrase across the end of one article and the start of the next.
+        assert found(archive, '"people to people exchange at"') == []

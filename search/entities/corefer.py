@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from search.entities import people, spans
+from search.entities import people_words, spans
 from search.entities.data import words
 from search.entities.spans import Candidate
 from search.entities.text import Token, fold
@@ -67,7 +67,7 @@ class Cluster:
 
 
 def _clusters(body: str, persons: list[Candidate]) -> list[Cluster]:
-    cjk = {w.lower() for w in people.vocab().cjk}
+    cjk = {w.lower() for w in people_words.vocab().cjk}
     clusters: list[Cluster] = []
     singles = []
     for cand in persons:
@@ -108,8 +108,8 @@ def _clusters(body: str, persons: list[Candidate]) -> list[Cluster]:
 def short_forms(body: str, tokens: list[Token], kept: list[Candidate]) -> list[Candidate]:
     """Bare surnames / given names of people named in full elsewhere in the article."""
     persons = [c for c in kept if c.type == "PERSON"]
-    cjk = {w.lower() for w in people.vocab().cjk}
-    particles = people.vocab().particles
+    cjk = {w.lower() for w in people_words.vocab().cjk}
+    particles = people_words.vocab().particles
     common = words("common_words.txt")
     wanted: set[str] = set()
     inner: set[str] = set()
@@ -153,7 +153,7 @@ def _standalone(body: str, tokens: list[Token], i: int, j: int | None = None) ->
     """Whether tokens ``i..j`` are a name on their own: no capitalised word joined to them
     (a title before them is fine: ``Minister Phumtham``)."""
     j = i if j is None else j
-    titles = people.vocab().heads | people.vocab().title_words
+    titles = people_words.vocab().heads | people_words.vocab().title_words
     if i > 0 and tokens[i - 1].cap and tokens[i - 1].text not in titles and body[
         tokens[i - 1].full_end : tokens[i].start
     ] in (" ", "-"):

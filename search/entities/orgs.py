@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from search.entities import countries, spans
+from search.entities import countries, people_words, spans
 from search.entities.data import json_data, table
 from search.entities.gazetteer import gazetteer
 from search.entities.lexicon import CONNECTORS, Lexicon
@@ -437,7 +437,7 @@ def _front(body: str, tokens: list[Token]) -> list[Candidate]:
     their head word first, as French, Spanish and Portuguese ones do."""
     words = _words()
     heads, connectors = words["front_heads"], words["front_connectors"]
-    titles = _person_titles()
+    titles = people_words.vocab().heads
     out: list[Candidate] = []
     for h, tok in enumerate(tokens):
         if tok.text not in heads:
@@ -460,17 +460,6 @@ def _front(body: str, tokens: list[Token]) -> list[Candidate]:
         out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()),
                              spans.ORG_RULE, country=_country_of(body, tokens, h, last)))
     return out
-
-
-@cache
-def _person_title_words() -> frozenset[str]:
-    return frozenset(json_data("people_words.json")["title_words"])
-
-
-@cache
-def _person_titles() -> frozenset[str]:
-    raw = json_data("people_words.json")
-    return frozenset(raw["title_heads"])
 
 
 def _party(body: str, tokens: list[Token]) -> list[Candidate]:
@@ -541,7 +530,8 @@ def _shouted_lines(body: str, tokens: list[Token]) -> set[int]:
 def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> list[Candidate]:
     """An abbreviation in capitals used twice or more is an organisation (``AFD``, ``NLD``)
     unless it is a country, a common abbreviation (``GDP``) or defined as no body."""
-    stop = _words()["not_org_acronyms"] | _person_titles() | _person_title_words()
+    titles = people_words.vocab()
+    stop = _words()["not_org_acronyms"] | titles.heads | titles.title_words
     counts: dict[str, int] = {}
     for tok in tokens:
         if tok.upper and 2 <= len(tok.text) <= 6 and tok.text.isalpha():

@@ -11,12 +11,11 @@ variants are merged with full names in ``corefer``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
 
 from search.entities import countries, orgs, spans
-from search.entities.data import json_data, words
+from search.entities.data import words
 from search.entities.dates import MONTHS
+from search.entities.people_words import vocab
 from search.entities.spans import Candidate
 from search.entities.text import Token, fold, joinable
 
@@ -30,37 +29,6 @@ _ENGLISH_SHORT = frozenset(
     {"the", "to", "do", "in", "on", "at", "an", "and", "that", "this", "then", "than", "hit",
      "hot", "not", "can", "ban", "man", "bay", "pay", "may", "say", "day", "way", "so", "no"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Vocab:
-    heads: frozenset[str]
-    honorifics: frozenset[str]
-    title_words: frozenset[str]
-    portfolio: frozenset[str]
-    speech: frozenset[str]
-    suffixes: tuple[str, ...]
-    cjk: frozenset[str]
-    particles: frozenset[str]
-    after_speech: frozenset[str]
-    not_name: frozenset[str]
-
-
-@cache
-def vocab() -> Vocab:
-    raw = json_data("people_words.json")
-    return Vocab(
-        heads=frozenset(raw["title_heads"]),
-        honorifics=frozenset(raw["honorifics"]),
-        title_words=frozenset(raw["title_words"]),
-        portfolio=frozenset(raw["portfolio"]),
-        speech=frozenset(raw["speech_verbs"]),
-        suffixes=tuple(sorted(raw["surname_suffixes"], key=len, reverse=True)),
-        cjk=frozenset(raw["cjk_surnames"]),
-        particles=frozenset(raw["particles"]),
-        after_speech=frozenset(raw["speech_verbs_before_name"]),
-        not_name=frozenset(raw["not_name_words"]),
-    )
 
 
 def is_vn_syllable(word: str) -> bool:

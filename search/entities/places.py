@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from search.entities import countries, orgs, spans
+from search.entities import countries, orgs, people_words, spans
 from search.entities.data import json_data, words
 from search.entities.gazetteer import ALTERNATE, LISTED, PlaceRow, gazetteer
 from search.entities.lexicon import CONNECTORS
@@ -297,10 +297,8 @@ def _plain(tok: Token, compound: bool = False) -> bool:
 
 @cache
 def _person_words() -> frozenset[str]:
-    raw = json_data("people_words.json")
-    return frozenset(raw["title_heads"]) | frozenset(raw["title_words"]) | frozenset(
-        raw["portfolio"]
-    )
+    vocabulary = people_words.vocab()
+    return vocabulary.heads | vocabulary.title_words | vocabulary.portfolio
 
 
 def _run_before(body: str, tokens: list[Token], end: int) -> int | None:

@@ -1,0 +1,175 @@
+"""The statistical recogniser: fallback without spaCy or a model, exact offsets, batching.
+
+The model tests run spaCy's small English pipeline (a dependency in pyproject.toml); they
+are skipped only where spaCy itself is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from collections.abc import Iterator
+
+import pytest
+
+from search.entities import statistical
+from search.entities.statistical import Span
+
+needs_spacy = pytest.mark.skipif(
+    importlib.util.find_spec("spacy") is None, reason="spaCy is not installed"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pipeline() -> Iterator[None]:
+    """Each test sees the loader's real first call; the pipeline is loaded again after."""
+    statistical.reset()
+    yield
+    statistical.reset()
+
+
+def _mentions(text: str) -> list[tuple[str, str]]:
+    found = statistical.recognise(text)
+    assert found is not None, statistical.status().reason
+    return [(text[s.start : s.end], s.label) for s in found]
+
+
+# --- fallback --------------------------------------------------------------------------
+
+
+def test_without_spacy_it_is_unavailable_with_one_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # makes `import spacy` raise
+    state = statistical.status()
+    assert not state.available
+    assert "spaCy" in state.reason and "\n" not in state.reason
+    assert statistical.recognise_many(["Ada Lovelace met Charles Babbage."]) is None
+    assert statistical.recognise("Ada Lovelace met Charles Babbage.") is None
+
+
+def _fake_spacy(monkeypatch: pytest.MonkeyPatch, error: Exception) -> list[str]:
+    asked: list[str] = []
+
+    def load(name: str, **_: object) -> object:
+        asked.append(name)
+        raise error
+
+    fake = types.ModuleType("spacy")
+    fake.load = load  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "spacy", fake)
+    return asked
+
+
+def test_without_a_model_package_it_names_the_packages_it_looked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = _fake_spacy(monkeypatch, OSError("[E050] Can't find model"))
+    state = statistical.status()
+    assert not state.available
+    assert asked == list(statistical.PACKAGES)
+    assert all(name in state.reason for name in statistical.PACKAGES)
+    assert statistical.recognise_many(["text"]) is None
+
+
+def test_a_model_that_fails_to_load_gives_the_error_as_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fake_spacy(monkeypatch, ValueError("incompatible spaCy version"))
+    state = statistical.status()
+    assert not state.available
+    assert "incompatible spaCy version" in state.reason
+
+
+def test_the_outcome_of_loading_is_kept_for_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _fake_spacy(monkeypatch, OSError("missing"))
+    statistical.status()
+    statistical.recognise_many(["one"])
+    statistical.recognise("two")
+    assert len(asked) == len(statistical.PACKAGES)  # tried once, not per call
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+@needs_spacy
+def test_it_loads_from_the_installed_package_with_only_ner() -> None:
+    state = statistical.status()
+    assert state.available, state.reason
+    assert state.package in statistical.PACKAGES
+    _, nlp = statistical._pipeline()
+    assert nlp.pipe_names == ["ner"]
+
+
+@needs_spacy
+def test_a_person_span_indexes_the_original_text() -> None:
+    text = "Yesterday the committee heard from Margaret Thatcher about the budget."
+    assert ("Margaret Thatcher", "PERSON") in _mentions(text)
+
+
+@needs_spacy
+def test_offsets_count_characters_after_accents_and_curly_quotes() -> None:
+    text = "“Ça va,” the café owner said. Later, Barack Obama flew to Chicago."
+    found = _mentions(text)
+    assert ("Barack Obama", "PERSON") in found
+    assert ("Chicago", "PLACE") in found
+
+
+@needs_spacy
+def test_a_leading_the_is_left_out_of_the_span() -> None:
+    text = "Kenya joined the United Nations in 1963, a year after independence."
+    assert ("United Nations", "ORG") in _mentions(text)
+
+
+@needs_spacy
+def test_a_possessive_is_left_out_of_the_span() -> None:
+    text = "Shares of several companies fell on Monday after Microsoft's report."
+    assert ("Microsoft", "ORG") in _mentions(text)
+
+
+@needs_spacy
+def test_nationality_words_are_not_places() -> None:
+    text = "Kenyan farmers and Brazilian traders met in Nairobi on Tuesday."
+    found = _mentions(text)
+    assert ("Nairobi", "PLACE") in found
+    assert all(mention not in {"Kenyan", "Brazilian"} for mention, _ in found)
+
+
+@needs_spacy
+def test_long_texts_are_cut_at_line_breaks_without_moving_offsets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = [
+        "Nelson Mandela spoke in Johannesburg on Monday.",
+        "The World Bank lent money to Ghana.",
+        "Angela Merkel later visited Paris.",
+    ]
+    text = "\n".join(lines)
+    whole = statistical.recognise(text)
+    monkeypatch.setattr(statistical, "MAX_CHARS", 60)
+    pieces = statistical.recognise(text)
+    assert pieces is not None and whole is not None
+    assert [(text[s.start : s.end], s.label) for s in pieces] == [
+        (text[s.start : s.end], s.label) for s in whole
+    ]
+    assert ("Angela Merkel", "PERSON") in [(text[s.start : s.end], s.label) for s in pieces]
+
+
+@needs_spacy
+def test_a_batch_gives_what_one_at_a_time_gives() -> None:
+    texts = [
+        "Nelson Mandela spoke in Johannesburg on Monday.",
+        "",
+        "The International Monetary Fund's mission left Lagos.",
+        "No names here at all, only words.",
+        "Toyota and Honda said exports to Canada rose.\nSales in Ohio fell.",
+    ]
+    batched = statistical.recognise_many(texts)
+    small_batches = statistical.recognise_many(texts, batch_size=2)
+    one_by_one = [statistical.recognise(t) for t in texts]
+    assert batched == small_batches == one_by_one
+    assert batched is not None and batched[1] == [] and batched[0]
+    for text, spans in zip(texts, batched, strict=True):
+        for span in spans:
+            assert isinstance(span, Span)
+            assert 0 <= span.start < span.end <= len(text)
+            assert text[span.start : span.end].strip() == text[span.start : span.end]

@@ -16,7 +16,8 @@ Text
     the source a paragraph starts where a line starts with a tab; every other run of
     whitespace (the wire's line wrapping) becomes one space. ``<ANNOTATION>`` blocks (the
     editors' "STORY CAN END HERE") are dropped, as are documents without a ``<TEXT>``
-    body. Nothing else is changed: AP's ``\\`\\``/``''`` quotes, `` _ `` dashes and ALL-CAPS
+    body. The wire's ``&AMP;`` becomes ``&``; its layout codes ``&UR;`` and ``&LR;`` are
+    dropped. Nothing else is changed: AP's ``\\`\\``/``''`` quotes, `` _ `` dashes and ALL-CAPS
     headlines stay as the wire sent them.
 
 Type mapping (decided before any system was scored)
@@ -79,6 +80,7 @@ _TAG = re.compile(r"<(b|e)_(enamex|timex|numex)([^>]*)>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+")
+_LAYOUT = re.compile(r"&(?:UR|LR);")
 
 
 @dataclass
@@ -151,6 +153,7 @@ class _Builder:
             self.names.append((opened.start, self.length, gold_type, opened.attrs))
 
     def markup(self, raw: str) -> None:
+        raw = _LAYOUT.sub("", raw).replace("&AMP;", "&")
         pos = 0
         for m in _TAG.finditer(raw):
             self.text(raw[pos : m.start()])

@@ -1,31 +1,119 @@
 """``archive-search``: index, query, show and stats from the command line.
 
-User mistakes (missing folder, unknown id, bad date) print one line to stderr
-and exit 2; they never show a traceback.
+Every failure is one line on stderr, never a traceback: user mistakes (missing
+folder, unknown id, bad date or argument, a file the system refuses) exit 2;
+output that cannot be written (disk full) and bugs exit 1, a bug's traceback
+going to the log file. Article text and file names are untrusted, so human
+output shows their control characters as visible escapes (search.terminal).
 """
 
 from __future__ import annotations
 
 import argparse
 import calendar
+import codecs
+import contextlib
+import io
 import json
 import logging
+import logging.handlers
 import multiprocessing
+import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import IO, NoReturn
 
 from dateutil import parser as dateparser
+from platformdirs import user_log_dir
 
 from search import __version__
 from search.api import Archive, country_name, default_archive_path, lookup_country
-from search.errors import ArchiveError, BadRequest, IndexLocked
-from search.model import IndexProgress, SearchRequest, Sort, UpdateReport
+from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked
+from search.model import Article, Hit, IndexProgress, SearchRequest, Sort, UpdateReport
+from search.terminal import escape_line, escape_text, json_safe, unescape
 
+PROG = "archive-search"
+EXIT_FAILED = 1
+"""The output could not be written, or a bug."""
 EXIT_USER_ERROR = 2
+LOG_NAME = "archive-search.log"
+ENGINE_LOGGERS = ("archive", "archive_browser")
+
+log = logging.getLogger("archive_browser.cli")
+
+
+class OutputFailed(Exception):
+    """Writing stdout failed (disk full, I/O error, closed pipe): not the engine's OSError."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+_devnull: IO[str] | None = None
+
+
+def _silence(name: str) -> None:
+    """Point a stdout/stderr that failed at devnull, so the flush at exit cannot complain."""
+    global _devnull  # noqa: PLW0603 - one devnull for the process
+    stream = getattr(sys, name)
+    try:
+        target = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(target, stream.fileno())
+        finally:
+            os.close(target)
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured in a test)
+        if _devnull is None:
+            _devnull = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
+        setattr(sys, name, _devnull)
+
+
+def write_out(text: str) -> None:
+    """Write to stdout; a failure becomes :class:`OutputFailed`."""
+    try:
+        sys.stdout.write(text)
+    except OSError as exc:
+        raise OutputFailed(exc) from exc
+
+
+def out(line: str = "") -> None:
+    """One line of human output, its control characters made visible."""
+    write_out(escape_text(line) + "\n")
+
+
+def out_json(data: object) -> None:
+    """JSON with the exact text; what a terminal would act on is ``\\u``-escaped."""
+    text = json.dumps(data, ensure_ascii=not _is_unicode(sys.stdout), indent=2)
+    write_out(json_safe(text) + "\n")
+
+
+def write_err(text: str) -> None:
+    """Write to stderr; if stderr itself fails there is nobody left to tell."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except OSError:
+        _silence("stderr")
+
+
+def err(line: str) -> None:
+    """One line on stderr, never more (newlines in it are shown as ``\\n``)."""
+    write_err(escape_line(line) + "\n")
+
+
+def fail(message: str) -> None:
+    err(f"{PROG}: {message}")
+
+
+def _is_unicode(stream: object) -> bool:
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name.startswith("utf")
+    except LookupError:
+        return False
 
 
 def parse_date(text: str, *, end: bool = False) -> date:
@@ -53,66 +141,116 @@ def country_code(text: str) -> str:
     return code
 
 
-def _progress_printer(stream: TextIO) -> tuple[list[int], object]:
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+
+
+def offset_type(text: str) -> int:
+    """``--offset``: how many hits to skip; a negative one would count from the end."""
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def limit_type(text: str) -> int:
+    """``--limit``: hits to print; 0 prints only the counts."""
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (counts only) or more, not {value}")
+    return value
+
+
+def folder_type(text: str) -> str:
+    """A folder option: empty would silently mean the default (e.g. the bundled sample)."""
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line, like every other error (argparse adds the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        err(f"{self.prog}: error: {message} (see {self.prog} --help)")
+        self.exit(EXIT_USER_ERROR)
+
+
+def _progress_printer() -> Callable[[IndexProgress], None]:
     last = [-1]
 
     def show(p: IndexProgress) -> None:
         if p.phase != "reading" or not p.total:
             return
         percent = p.done * 100 // p.total
-        if percent != last[0] and (percent % 10 == 0 or stream.isatty()):
+        tty = sys.stderr.isatty()
+        if percent != last[0] and (percent % 10 == 0 or tty):
             last[0] = percent
-            end = "\r" if stream.isatty() else "\n"
-            stream.write(f"indexing: {p.done}/{p.total} files ({percent}%){end}")
-            stream.flush()
+            write_err(f"indexing: {p.done}/{p.total} files ({percent}%){chr(13) if tty else ''}")
+            if not tty:
+                write_err("\n")
 
-    return last, show
+    return show
 
 
-def _print_report(report: UpdateReport, out: TextIO) -> None:
-    out.write(
+def _print_report(report: UpdateReport, line: Callable[[str], None]) -> None:
+    line(
         f"added {report.added}, updated {report.updated}, removed {report.removed}, "
         f"unchanged {report.unchanged}, skipped {len(report.skipped)}, "
         f"ignored (not .txt) {report.ignored}"
-        f"{', cancelled' if report.cancelled else ''} in {report.elapsed_s:.1f} s\n"
+        f"{', cancelled' if report.cancelled else ''} in {report.elapsed_s:.1f} s"
     )
     for skip in report.skipped:
-        out.write(f"  skipped {skip.id}: {skip.reason}\n")
+        line(f"  skipped {escape_line(skip.id)}: {escape_line(skip.reason)}")
     for warning in report.warnings:
-        out.write(f"  note {warning.id}: {warning.reason}\n")
+        line(f"  note {escape_line(warning.id)}: {escape_line(warning.reason)}")
 
 
 def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
-    root = Path(args.archive) if getattr(args, "archive", None) else default_archive_path()
+    archive_arg = getattr(args, "archive", None)
+    root = Path(archive_arg) if archive_arg is not None else default_archive_path()
     archive = Archive.open(root, args.index_dir)
     if not getattr(args, "no_update", False):
         try:
             report = archive.update()
         except IndexLocked:
-            print(
-                "archive-search: note: another program is updating this index; "
-                "using the index as it is",
-                file=sys.stderr,
-            )
+            err(f"{PROG}: note: another program is updating this index; using the index as it is")
             return archive
         if not quiet and report.changed:
-            _print_report(report, sys.stderr)
+            _print_report(report, err)
     return archive
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    root = Path(args.path) if args.path else default_archive_path()
+    root = Path(args.path) if args.path is not None else default_archive_path()
     archive = Archive.open(root, args.index_dir, discard_damaged=args.rebuild)
     with archive:
-        _, show = _progress_printer(sys.stderr)
-        report = archive.update(progress=None if args.json else show, rebuild=args.rebuild)  # type: ignore[arg-type]
+        report = archive.update(
+            progress=None if args.json else _progress_printer(), rebuild=args.rebuild
+        )
         if args.json:
-            print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+            out_json(report.to_json())
         else:
-            sys.stderr.write("\n" if sys.stderr.isatty() else "")
-            _print_report(report, sys.stdout)
-            print(f"{len(archive)} articles indexed in {archive.index_dir}")
+            write_err("\n" if sys.stderr.isatty() else "")
+            _print_report(report, out)
+            out(f"{len(archive)} articles indexed in {escape_line(str(archive.index_dir))}")
     return 0
+
+
+def _snippet(hit: Hit) -> str:
+    """The snippet as plain text, matched words in [brackets] (no HTML entities)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(hit.snippet_marks):
+        if start < pos:
+            continue
+        parts += [hit.snippet[pos:start], "[", hit.snippet[start:end], "]"]
+        pos = end
+    parts.append(hit.snippet[pos:])
+    return escape_line("".join(parts))
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -132,47 +270,62 @@ def cmd_query(args: argparse.Namespace) -> int:
     with _open(args) as archive:
         result = archive.search(request)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        out_json(result.to_json())
         return 0
     if result.notice:
-        print(f"note: {result.notice}", file=sys.stderr)
-    print(f"{result.total} of {result.archive_total} articles")
-    for rank, hit in enumerate(result.hits, start=request.offset + 1):
+        err(f"note: {result.notice}")
+    out(f"{result.total} of {result.archive_total} articles")
+    for rank, hit in enumerate(result.hits[: args.limit], start=request.offset + 1):
         when = hit.date.isoformat() if hit.date else "undated   "
-        countries = " ".join(hit.countries)
-        print(f"{rank:3}. {when}  {hit.title}  [{countries}]  ({hit.id})")
+        countries = escape_line(" ".join(hit.countries))
+        out(f"{rank:3}. {when}  {escape_line(hit.title)}  [{countries}]  ({escape_line(hit.id)})")
         if hit.snippet:
-            print(f"     {hit.snippet_html('[', ']')}")
+            out(f"     {_snippet(hit)}")
     facets = result.facets
     if facets.country:
-        print("countries: " + ", ".join(f"{k} {v}" for k, v in facets.country.items()))
+        out("countries: " + ", ".join(f"{k} {v}" for k, v in facets.country.items()))
     if facets.month:
-        print("months: " + ", ".join(f"{k} {v}" for k, v in facets.month.items()))
+        out("months: " + ", ".join(f"{k} {v}" for k, v in facets.month.items()))
     return 0
+
+
+def find_article(archive: Archive, typed: str) -> Article:
+    """The article ``typed`` names, also when typed as shown (``bad\\xff.txt``)."""
+    try:
+        return archive.article(typed)
+    except ArticleNotFound as first:
+        shown = unescape(typed)
+        if shown == typed:
+            raise
+        try:
+            return archive.article(shown)
+        except ArticleNotFound:
+            raise first from None
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _open(args) as archive:
-        article = archive.article(args.id)
+        article = find_article(archive, args.id)
     if args.json:
-        print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+        out_json(article.to_json())
         return 0
-    print(article.title + (" (title derived from the text)" if article.title_derived else ""))
-    print(
+    derived = " (title derived from the text)" if article.title_derived else ""
+    out(escape_line(article.title) + derived)
+    out(
         f"date: {article.date.isoformat() if article.date else 'undated'} ({article.date_source})"
-        f"  source: {article.source or '-'}  words: {article.words}"
+        f"  source: {escape_line(article.source or '-')}  words: {article.words}"
     )
-    print("countries: " + ", ".join(f"{c} ({country_name(c)})" for c in article.countries))
-    print()
-    print(article.body)
+    out("countries: " + ", ".join(f"{c} ({country_name(c)})" for c in article.countries))
+    out()
+    out(article.body)
     if article.trailing:
-        print("\n--- text after the end of the article ---")
-        print(article.trailing)
+        out("\n--- text after the end of the article ---")
+        out(article.trailing)
     if article.entities:
-        print("\n--- entities ---")
+        out("\n--- entities ---")
         for entity in article.entities:
-            extra = f" ({entity.role})" if entity.role else ""
-            print(f"{entity.type:8} {entity.text!r} -> {entity.norm}{extra}")
+            extra = f" ({escape_line(entity.role)})" if entity.role else ""
+            out(f"{entity.type:8} {entity.text!r} -> {escape_line(entity.norm)}{extra}")
     return 0
 
 
@@ -180,40 +333,48 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with _open(args) as archive:
         stats = archive.stats()
     if args.json:
-        print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        out_json(stats.to_json())
         return 0
-    print(f"archive: {stats.root}")
-    print(f"index:   {stats.index_dir} ({stats.index_bytes / 1e6:.1f} MB)")
-    print(f"articles: {stats.articles} ({stats.dated} dated, {stats.undated} undated)")
+    out(f"archive: {escape_line(stats.root)}")
+    out(f"index:   {escape_line(stats.index_dir)} ({stats.index_bytes / 1e6:.1f} MB)")
+    out(f"articles: {stats.articles} ({stats.dated} dated, {stats.undated} undated)")
     if stats.first_date and stats.last_date:
-        print(f"dates: {stats.first_date} to {stats.last_date}")
-    print("countries: " + ", ".join(f"{k} {v}" for k, v in stats.countries.items()))
+        out(f"dates: {stats.first_date} to {stats.last_date}")
+    out("countries: " + ", ".join(f"{k} {v}" for k, v in stats.countries.items()))
     for skip in stats.skipped:
-        print(f"skipped {skip.id}: {skip.reason}")
+        out(f"skipped {escape_line(skip.id)}: {escape_line(skip.reason)}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="archive-search", description="Search an archive of news articles."
-    )
+    parser = _Parser(prog=PROG, description="Search an archive of news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log details (and tracebacks) to stderr"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, with_archive: bool = True) -> None:
         if with_archive:
-            p.add_argument("--archive", help="archive folder (default: the bundled sample)")
+            p.add_argument(
+                "--archive", type=folder_type, help="archive folder (default: the bundled sample)"
+            )
             p.add_argument(
                 "--no-update",
                 action="store_true",
                 help="do not check the folder for changed files first",
             )
-        p.add_argument("--index-dir", help="where the index lives (default: per-user data folder)")
+        p.add_argument(
+            "--index-dir",
+            type=folder_type,
+            help="where the index lives (default: per-user data folder)",
+        )
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p_index = sub.add_parser("index", help="build or update the index of a folder")
-    p_index.add_argument("path", nargs="?", help="archive folder (default: the bundled sample)")
+    p_index.add_argument(
+        "path", nargs="?", type=folder_type, help="archive folder (default: the bundled sample)"
+    )
     p_index.add_argument("--rebuild", action="store_true", help="discard the index and rebuild it")
     common(p_index, with_archive=False)
     p_index.set_defaults(run=cmd_index)
@@ -229,8 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_query.add_argument("--to", dest="date_to", help="to date, inclusive (YYYY-MM-DD)")
     p_query.add_argument("--no-undated", action="store_true", help="leave out undated articles")
     p_query.add_argument("--sort", choices=[s.value for s in Sort], default="relevance")
-    p_query.add_argument("--limit", type=int, default=20)
-    p_query.add_argument("--offset", type=int, default=0)
+    p_query.add_argument(
+        "--limit", type=limit_type, default=20, help="hits to print (0: only the counts)"
+    )
+    p_query.add_argument("--offset", type=offset_type, default=0, help="hits to skip first")
     p_query.set_defaults(run=cmd_query)
 
     p_show = sub.add_parser("show", help="print one article")
@@ -244,25 +407,136 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    multiprocessing.freeze_support()  # indexing workers in a frozen (PyInstaller) build
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+def log_dir() -> Path:
+    """The per-user log folder the GUI uses too (gui/errors.py; the engine cannot import it)."""
+    override = os.environ.get("ARCHIVE_BROWSER_DATA_DIR")
+    if override:
+        return Path(override) / "logs"
+    return Path(user_log_dir("ArchiveBrowser", appauthor=False))
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """Warnings and tracebacks for later; the file is made only when there is one."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.failed = False
+
+    def _open(self) -> io.TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.failed = True  # a log that cannot be written must not print a traceback
+
+
+class TerminalLog(logging.Handler):
+    """Engine log records on stderr: one line each, tracebacks only with ``-v``.
+
+    An ERROR with a traceback is the detail of the error the command reports
+    in its own one line, so without ``-v`` it goes only to the log file.
+    """
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__(logging.INFO if verbose else logging.WARNING)
+        self.verbose = verbose
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.verbose:
+                write_err(escape_text(self.format(record)) + "\n")
+            elif not (record.exc_info and record.levelno >= logging.ERROR):
+                err(f"{PROG}: {record.levelname.lower()}: {record.getMessage()}")
+        except Exception:  # a bad log call must not print logging's own traceback
+            return
+
+
+@contextlib.contextmanager
+def _logging(verbose: bool) -> Iterator[LogFile]:
+    """Engine logs to the log file and (without tracebacks) stderr, for one ``main``."""
+    log_file = LogFile(log_dir() / LOG_NAME)
+    log_file.setLevel(logging.WARNING)
+    terminal = TerminalLog(verbose)
+    loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO if verbose else logging.WARNING)
+        logger.addHandler(log_file)
+        logger.addHandler(terminal)
+    try:
+        yield log_file
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(log_file)
+            logger.removeHandler(terminal)
+            logger.setLevel(level)
+        log_file.close()
+
+
+def _os_error(exc: OSError) -> str:
+    """``Permission denied: /path``: what the system refused, and on which file."""
+    names = [
+        os.fsdecode(name) if isinstance(name, str | bytes) else str(name)
+        for name in (exc.filename, exc.filename2)
+        if name is not None
+    ]
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{what}: {' -> '.join(names)}" if names else what
+
+
+def _run(args: argparse.Namespace, log_file: LogFile) -> int:
     try:
         code: int = args.run(args)
         return code
+    except OutputFailed:
+        raise
     except ArchiveError as exc:
-        print(f"archive-search: {exc}", file=sys.stderr)
+        fail(str(exc) or type(exc).__name__)
         return EXIT_USER_ERROR
+    except OSError as exc:  # a folder or file the system refuses: the user can fix it
+        log.error("%s failed", args.command, exc_info=exc)
+        fail(_os_error(exc))
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        log.error("internal error in %s", args.command, exc_info=exc)
+        where = (
+            "run with -v for details"
+            if log_file.failed
+            else f"details in the log file {log_file.baseFilename}"
+        )
+        fail(f"internal error: {type(exc).__name__}: {exc} ({where})")
+        return EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # indexing workers in a frozen (PyInstaller) build
+    for stream in (sys.stdout, sys.stderr):  # an encoding without é must not end the command
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help, --version, argument errors
+            code = exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+        else:
+            with _logging(args.verbose) as log_file:
+                code = _run(args, log_file)
+        try:
+            sys.stdout.flush()  # here, not at exit, where a failure could not be reported
+        except OSError as exc:
+            raise OutputFailed(exc) from exc
+        return code
+    except OutputFailed as exc:
+        _silence("stdout")
+        if isinstance(exc.error, BrokenPipeError):  # the reader has all it wanted (| head)
+            return 0
+        fail(f"cannot write the output: {_os_error(exc.error)}")
+        return EXIT_FAILED
     except KeyboardInterrupt:
-        print("archive-search: interrupted", file=sys.stderr)
+        fail("interrupted")
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

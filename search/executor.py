@@ -15,18 +15,22 @@ are the sum of their words' scores, so ranking stays sensible.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from whoosh import query
 from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import distance
 
 from search import termarrays
 from search.doctable import BoolArray
@@ -46,9 +50,18 @@ CACHE_POSTINGS = 40_000_000
 """Upper bound of cached postings (12 bytes each): ~480 MB at the very most."""
 MAX_EXPANSION = 300
 """Words one wildcard or fuzzy term may stand for; more is cut (and said)."""
+MAX_QUERY_WORDS = 1000
+"""Words all the patterns of one query may stand for together: a hundred patterns must
+not cost a hundred times one (each still gets at least one word)."""
 EXPANSION_SECONDS = 0.7
-"""Time a query's patterns may spend reading their words' postings for the first time,
-so a search as wide as ``*a*`` still answers within a second (and says it was cut)."""
+"""Time all of a query's patterns may spend finding their words and reading their
+postings, so ``*a*`` or a hundred patterns still answer within a second (said as cut)."""
+CHECK_EVERY = 512
+"""Words a walk over the vocabulary looks at between two looks at the clock."""
+LEXICON_CHUNK = 4096
+"""Words of a field read from the index between two looks at the clock."""
+MAX_CACHED_EXPANSIONS = 20_000
+"""Patterns whose words are remembered per reader (random queries must not grow it forever)."""
 
 
 V = TypeVar("V")
@@ -58,6 +71,55 @@ V = TypeVar("V")
 class Matches:
     mask: BoolArray
     scores: FloatArray
+
+
+_UNLIMITED = 1 << 62
+
+
+def _clock() -> float:
+    return time.perf_counter()
+
+
+def _text(raw: Any) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+
+class _Lexicon:
+    """A field's words, sorted, read from the index once per reader and a slice at a time,
+    so patterns without a literal prefix scan a list instead of Whoosh's merged term
+    cursors (~15 times slower), and a first, huge read never blows a query's deadline."""
+
+    def __init__(self, reader: Any, fieldname: str) -> None:
+        self._reader = reader
+        self._fieldname = fieldname
+        self.words: list[str] = []
+        self.complete = False
+
+    def fill(self, deadline: float) -> None:
+        """Read on until the whole field is in or the deadline has passed (at least one slice)."""
+        field = self._reader.schema[self._fieldname]
+        first = True
+        while not self.complete and (first or _clock() <= deadline):
+            first = False
+            last = self.words[-1] if self.words else None
+            start = field.to_bytes(last) if last is not None else b""
+            chunk: list[str] = []
+            for fieldname, raw in self._reader.terms_from(self._fieldname, start):
+                if fieldname != self._fieldname:
+                    break
+                word = field.from_bytes(raw)
+                if word != last:
+                    chunk.append(word)
+                if len(chunk) >= LEXICON_CHUNK:
+                    break
+            self.words.extend(chunk)
+            self.complete = len(chunk) < LEXICON_CHUNK
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """The words starting with ``prefix`` (only when the whole field is in)."""
+        lo = bisect.bisect_left(self.words, prefix)
+        hi = bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)
+        return self.words[lo:hi]
 
 
 class _BoundedCache(Generic[V]):
@@ -279,13 +341,13 @@ class Executor:
         self.positions = _BoundedCache(self._reader, decode_positions)
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
-        self._expansions: dict[tuple[str, str, str], list[str]] = {}
+        self._expansions: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
+        self._lexicons: dict[str, _Lexicon] = {}
         self.truncated = False
-        self._deadline = 0.0
+        self.begin()
 
     def evaluate(self, q: Any) -> Matches:
-        self.truncated = False
-        self._deadline = time.perf_counter() + EXPANSION_SECONDS
+        self.begin()
         result = self._eval(q)
         result.mask &= self._live
         return result
@@ -364,29 +426,124 @@ class Executor:
             scores += part.scores
         return Matches(mask, scores)
 
+    def begin(self, seconds: float | None = None) -> None:
+        """Start one query: its patterns share one deadline and one budget of words."""
+        self.truncated = False
+        self._deadline = _clock() + (EXPANSION_SECONDS if seconds is None else seconds)
+        self._budget = MAX_QUERY_WORDS
+        self._this_query: dict[tuple[str, str, str], list[str]] = {}
+
     def expand(self, q: Any) -> list[str]:
-        """The indexed words a wildcard, prefix or fuzzy term stands for (cached)."""
-        key = (type(q).__name__, q.field(), repr(q))
-        words = self._expansions.get(key)
-        if words is None:
-            words = []
-            for raw in q._btexts(self._reader):
-                words.append(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
-                if len(words) >= MAX_EXPANSION:
-                    break
-            self._expansions[key] = words
-        if len(words) >= MAX_EXPANSION:
+        """The indexed words a wildcard, prefix or fuzzy term stands for in this query.
+
+        Complete lookups (and those cut at MAX_EXPANSION) are cached per reader; one
+        cut by the deadline is kept for this query only, so marks match the search."""
+        key = (type(q).__name__, q.field() or "", repr(q))
+        words = self._this_query.get(key)
+        if words is not None:
+            return words
+        cached = self._expansions.get(key)
+        if cached is None:
+            found, cut_at_limit, complete = self._lookup(q)
+            if complete:
+                if len(self._expansions) >= MAX_CACHED_EXPANSIONS:
+                    self._expansions.clear()
+                self._expansions[key] = (found, cut_at_limit)
+            else:
+                self.truncated = True
+            cached = (found, cut_at_limit)
+        words, cut_at_limit = cached
+        if cut_at_limit:
             self.truncated = True
+        if len(words) > self._budget:
+            words = words[: max(1, self._budget)]
+            self.truncated = True
+        self._budget -= len(words)
+        self._this_query[key] = words
         return words
+
+    def _lookup(self, q: Any) -> tuple[list[str], bool, bool]:
+        """(words, cut at MAX_EXPANSION, every candidate looked at) of a pattern."""
+        fieldname = q.field()
+        if not fieldname or fieldname not in self._reader.schema:
+            return [], False, True
+        keep: Callable[[str], Any] | None = None
+        if isinstance(q, query.FuzzyTerm):
+            return self._fuzzy(q)
+        if isinstance(q, query.Prefix):
+            candidates, whole = self._candidates(fieldname, str(q.text))
+        elif isinstance(q, query.PatternQuery):
+            try:
+                keep = re.compile(q._get_pattern()).match
+            except (re.error, TypeError, ValueError):  # a bad regular expression: no words
+                return [], False, True
+            candidates, whole = self._candidates(fieldname, str(q._find_prefix(q.text)))
+        else:  # another kind of pattern: Whoosh's own words, still under the deadline
+            candidates = (_text(raw) for raw in q._btexts(self._reader))
+            whole = True
+        found, complete = self._walk(candidates, keep, MAX_EXPANSION)
+        return found[:MAX_EXPANSION], len(found) > MAX_EXPANSION, complete and whole
+
+    def _candidates(self, fieldname: str, prefix: str) -> tuple[Iterable[str], bool]:
+        """The field's words starting with ``prefix`` and whether they are all of them
+        (the cached word list may not be read to its end yet)."""
+        lexicon = self._lexicons.get(fieldname)
+        if lexicon is None:
+            lexicon = self._lexicons[fieldname] = _Lexicon(self._reader, fieldname)
+        if not prefix:
+            lexicon.fill(self._deadline)
+            return lexicon.words, lexicon.complete
+        if lexicon.complete:
+            return lexicon.with_prefix(prefix), True
+        from_bytes = self._reader.schema[fieldname].from_bytes
+        return map(from_bytes, self._reader.expand_prefix(fieldname, prefix)), True
+
+    def _walk(
+        self, candidates: Iterable[str], keep: Callable[[str], Any] | None, limit: int
+    ) -> tuple[list[str], bool]:
+        """(the candidates ``keep`` accepts, stopping past ``limit`` of them; whether
+        every candidate was looked at). The clock is looked at between slices; the
+        first slice is always looked at, so a late pattern still finds some words."""
+        found: list[str] = []
+        source = iter(candidates)
+        while True:
+            chunk = list(islice(source, CHECK_EVERY))
+            found.extend(chunk if keep is None else filter(keep, chunk))
+            if len(found) > limit or len(chunk) < CHECK_EVERY:
+                return found, True
+            if _clock() > self._deadline:
+                return found, False
+
+    def _fuzzy(self, q: Any) -> tuple[list[str], bool, bool]:
+        """Words within ``maxdist`` Damerau-Levenshtein edits that share the first
+        ``prefixlength`` letters (as Whoosh's ``terms_within``), nearest first.
+
+        Not Whoosh's automaton: for large distances it took minutes to build,
+        before any deadline could be looked at."""
+        text = str(q.text)
+        maxdist = max(0, int(q.maxdist))
+        length = len(text)
+
+        def near(word: str) -> bool:
+            if abs(len(word) - length) > maxdist:  # cheap, and most words fail it
+                return False
+            return bool(distance(word, text, maxdist) <= maxdist)
+
+        candidates, whole = self._candidates(q.field(), text[: max(0, int(q.prefixlength))])
+        found, complete = self._walk(candidates, near, _UNLIMITED)
+        found.sort(key=lambda word: (distance(word, text), word))
+        return found[:MAX_EXPANSION], len(found) > MAX_EXPANSION, complete and whole
 
     def _multi_term(self, q: Any) -> Matches:
         """All the words a pattern stands for, summed in one pass (not one array per word)."""
         fieldname = q.field()
         id_parts: list[IdArray] = []
         score_parts: list[FloatArray] = []
-        for word in self.expand(q):
-            if time.perf_counter() > self._deadline:
-                self.truncated = True  # a pattern as wide as *a*: answer now, say so
+        for i, word in enumerate(self.expand(q)):
+            if i and _clock() > self._deadline:
+                # A pattern as wide as *a*: answer now and say so, but with at least
+                # one of its words, so a cut pattern never matches nothing.
+                self.truncated = True
                 break
             ids, tf = self.postings.get(fieldname, word)
             if not len(ids):

@@ -29,6 +29,9 @@ FIELD_ALIASES = {
     "country": ["countries"],
 }
 TEXT_FIELDS = {"title", "body"}
+MAX_EDITS = 2
+"""Largest edit distance of a fuzzy word (``trade~2``), as in Lucene: ``~9`` stands for
+most words of the vocabulary, and the search for them took minutes."""
 
 
 _VIETNAM = re.compile(r"\bvi[eêệ]t[ \t\u00a0-]+nam\b", re.IGNORECASE)
@@ -105,6 +108,15 @@ class QueryParser:
         self._plain = plain
 
     def parse(self, text: str) -> ParsedQuery:
+        # Undecodable bytes of a terminal or argv arrive as lone surrogates, which
+        # nothing can encode; they become U+FFFD here, before anything else sees them.
+        text = _SURROGATES.sub("\ufffd", text)
+        parsed = self._parse(text)
+        if _cap_edits(parsed.query):
+            parsed.notice = _joined(parsed.notice, _EDITS_CAPPED)
+        return parsed
+
+    def _parse(self, text: str) -> ParsedQuery:
         notice = None
         if len(text) > MAX_QUERY_CHARS:
             cut = text[: MAX_QUERY_CHARS + 1]
@@ -131,6 +143,7 @@ class QueryParser:
         return ParsedQuery(self._plain.parse(words), _AS_WORDS, False)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 """``-word`` excludes a word, as in web search engines."""
 _PART_IGNORED = (
@@ -138,6 +151,25 @@ _PART_IGNORED = (
     "(dates are written date:2025-03-06 or date:[2025-01-01 to 2025-03-31])."
 )
 _AS_WORDS = "The query syntax could not be understood; searched for its words instead."
+_EDITS_CAPPED = (
+    f"A fuzzy word allows at most {MAX_EDITS} edits (word~{MAX_EDITS}); "
+    f"larger distances were searched as {MAX_EDITS}."
+)
+
+
+def _joined(*notices: str | None) -> str | None:
+    return " ".join(n for n in notices if n) or None
+
+
+def _cap_edits(q: Any) -> bool:
+    """Lower every fuzzy word's edit distance to MAX_EDITS; True when one was larger."""
+    capped = False
+    if isinstance(q, query.FuzzyTerm) and q.maxdist > MAX_EDITS:
+        q.maxdist = MAX_EDITS
+        capped = True
+    for child in q.children():
+        capped = _cap_edits(child) or capped
+    return capped
 
 
 def _has_error(q: Any) -> bool:

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from search.doctable import BoolArray, DocTable
-from search.executor import MAX_EXPANSION, Executor, top_documents
+from search.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
 from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
 from search.parsing import ParsedQuery
 from search.snippets import Marker, make_snippet
@@ -68,10 +68,13 @@ def run_search(
         )
     notice = parsed.notice
     if executor.truncated:
-        notice = (
-            "A wildcard or fuzzy word matched too many different words; only some of them "
-            f"(at most {MAX_EXPANSION}) were searched. Make it more specific."
+        cut = (
+            "A wildcard or fuzzy word matched too many different words, or the query has "
+            "too many of them, so the search was cut to some of the words (at most "
+            f"{MAX_EXPANSION} per word, {MAX_QUERY_WORDS} in all, or what a second allows). "
+            "Make it more specific."
         )
+        notice = f"{notice} {cut}" if notice else cut
     return SearchResult(
         request=request,
         total=total,

@@ -226,6 +226,7 @@ class Archive:
             return None
         with self._lock, self._reading():
             expanded = self._stems.expand(parsed.query)
+            self._executor.begin()  # the marks' patterns share one query's time and words
             return Marker.from_query(expanded, self._executor.expand)
 
     def ids(self) -> list[str]:

@@ -178,6 +178,11 @@ class _Parser(argparse.ArgumentParser):
         err(f"{self.prog}: error: {message} (see {self.prog} --help)")
         self.exit(EXIT_USER_ERROR)
 
+    def _print_message(self, message: str, file: object = None) -> None:
+        """--help and --version on a full disk fail like any output (argparse ignores it)."""
+        if message:
+            write_out(message) if file is sys.stdout else write_err(message)
+
 
 def _progress_printer() -> Callable[[IndexProgress], None]:
     last = [-1]

@@ -37,9 +37,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def run_module(
-    args: list[str | bytes], tmp_path: Path, **kwargs: object
+    args: list[str | bytes], tmp_path: Path, *, unbuffered: bool = False, **kwargs: object
 ) -> subprocess.CompletedProcess[bytes]:
     env = {"ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    if unbuffered:  # writes fail at once instead of at the flush
+        env["PYTHONUNBUFFERED"] = "1"
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "search", *args],
         check=False,
@@ -65,14 +67,19 @@ def hostile(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["query", "", "--json"], ["query", ""], ["--help"]])
+@pytest.mark.parametrize("unbuffered", [False, True])
+@pytest.mark.parametrize(
+    "args", [["query", "", "--json"], ["query", ""], ["--help"], ["--version"]]
+)
 def test_stdout_on_a_full_disk_is_one_line_and_exit_1(
-    tmp_path: Path, hostile: Path, args: list[str]
+    tmp_path: Path, hostile: Path, args: list[str], unbuffered: bool
 ) -> None:
     if args[0] == "query":
         args = [*args, "--archive", str(hostile)]
     with open("/dev/full", "wb") as full:
-        proc = run_module(args, tmp_path, stdout=full, stderr=subprocess.PIPE)
+        proc = run_module(
+            args, tmp_path, unbuffered=unbuffered, stdout=full, stderr=subprocess.PIPE
+        )
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert one_line(err), err

@@ -258,6 +258,9 @@ def test_limit_0_counts_only(capsys: pytest.CaptureFixture[str], hostile: Path) 
     code, out, _ = run(capsys, "query", "", "--archive", str(hostile), "--limit", "0")
     assert code == 0
     assert out.startswith("1 of 1 articles\n") and "evil.txt" not in out
+    code, out, err = run(capsys, "query", "", "--archive", str(hostile), "--offset", "1")
+    assert code == 0 and "evil.txt" not in out
+    assert err == "note: --offset 1 skips all 1 hits\n"
 
 
 # 16: errors from the engine

@@ -1,10 +1,11 @@
 """The facade the GUI, the CLI and scripts use: ``Archive.open(path)``.
 
-    archive = Archive.open(root)                 # opens or creates the index; no file scan
-    report = archive.update(progress=cb)         # incremental; -> UpdateReport
-    result = archive.search(SearchRequest(text="kazakh", countries=("KZ",)))
-    article = archive.article("sub/file.txt")    # stored fields, no file read
-    archive.close()
+    if __name__ == "__main__":     # an update starts worker processes that import this file
+        archive = Archive.open(root)                 # opens or creates the index; no file scan
+        report = archive.update(progress=cb)         # incremental; -> UpdateReport
+        result = archive.search(SearchRequest(text="kazakh", countries=("KZ",)))
+        article = archive.article("sub/file.txt")    # stored fields, no file read
+        archive.close()
 
 ``search``/``article``/``stats``/``hit_spans`` may be called from any thread,
 also while ``update`` runs in another (they see the previous index until each
@@ -16,10 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import pickle
-import struct
+import os
 import threading
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -34,6 +33,7 @@ from search.doctable import DocTable
 from search.entities import country_name, lookup_country
 from search.errors import ArchiveError, ArchiveNotFound, ArticleNotFound, IndexDamaged
 from search.executor import Executor
+from search.ids import file_of, id_from_os
 from search.index import (
     IndexPaths,
     Meta,
@@ -64,10 +64,6 @@ __all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lo
 
 log = logging.getLogger("archive.api")
 
-_READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
-"""What a truncated or overwritten index file raises while it is read."""
-
-
 mapped_files.read_segments_in_place()
 
 
@@ -85,6 +81,7 @@ class Archive:
         self._paths = paths
         self._ix = ix
         self._lock = threading.RLock()
+        self._live_id = _identity(paths.live)
         self._parser = QueryParser(ix.schema, lookup_country)
         with self._reading():
             self._load_reader()
@@ -109,26 +106,36 @@ class Archive:
 
     @classmethod
     def open(
-        cls, root: Path | str, index_dir: Path | str | None = None, *, discard_damaged: bool = False
+        cls,
+        root: Path | str,
+        index_dir: Path | str | None = None,
+        *,
+        discard_damaged: bool = False,
+        take_over: bool = False,
     ) -> Archive:
-        """Open an archive folder; raises ``ArchiveNotFound``, ``IndexDamaged``, ``IndexLocked``.
+        """Open an archive folder; raises ``ArchiveNotFound``, ``IndexDamaged``,
+        ``IndexLocked``, ``IndexInUse`` (``index_dir`` holds another archive's
+        index) or ``IndexFolderUnusable``.
 
         With ``discard_damaged``, an unreadable index is deleted and replaced by
-        an empty one (the next ``update`` fills it).
+        an empty one (the next ``update`` fills it); with ``take_over``, so is
+        another archive's index in ``index_dir``.
         """
+        if not str(root).strip():
+            raise ArchiveNotFound("No archive folder given (the path is empty).")
         root = Path(root).expanduser()
         if not root.is_dir():
             raise ArchiveNotFound(f"The archive folder {root} does not exist or is not a folder.")
         root = root.resolve()
         paths = IndexPaths(Path(index_dir).expanduser() if index_dir else default_index_dir(root))
         try:
-            ix = open_or_create(paths, root)
+            ix = open_or_create(paths, root, take_over=take_over)
         except IndexDamaged:
             if not discard_damaged:
                 raise
             log.warning("discarding damaged index %s", paths.root)
             discard(paths)
-            ix = open_or_create(paths, root)
+            ix = open_or_create(paths, root, take_over=take_over)
         return cls(root, paths, ix)
 
     def close(self) -> None:
@@ -148,26 +155,36 @@ class Archive:
         cancel: CancelCheck | None = None,
         rebuild: bool = False,
         wait_s: float = 0.0,
+        verify: bool = False,
     ) -> UpdateReport:
-        """Index added and changed files, drop deleted ones (``rebuild``: start over).
+        """Index added and changed files, drop deleted ones (``rebuild``: start over;
+        ``verify``: hash every file, to catch changes that kept size and times).
 
         Raises ``IndexLocked`` if another process is updating the same index and
-        does not finish within ``wait_s`` seconds.
+        does not finish within ``wait_s`` seconds, ``IndexWriteFailed`` if the
+        index cannot be written (the index as it is stays searchable).
         """
         try:
-            report = update_index(self._paths, self.root, progress, cancel, rebuild, wait_s)
+            report = update_index(
+                self._paths, self.root, progress, cancel, rebuild, wait_s, verify=verify
+            )
         finally:
             self.refresh()
         return report
 
     def refresh(self) -> None:
-        """Pick up what another writer (or our own update) committed."""
+        """Pick up what another writer (or our own update) committed.
+
+        A rebuild swaps in a new folder whose generations start again at 1, so
+        the live folder's identity is compared too, not only the generation."""
         with self._lock, self._reading():
-            if self._searcher.up_to_date() and self._ix.storage.folder == str(self._paths.live):
+            live_id = _identity(self._paths.live)
+            if live_id == self._live_id and self._searcher.up_to_date():
                 return
             self._searcher.close()
             self._ix.close()
             self._ix = whoosh_index.open_dir(str(self._paths.live))
+            self._live_id = live_id
             self._load_reader()
 
     # --- reading -------------------------------------------------------------
@@ -191,6 +208,8 @@ class Archive:
             )
 
     def article(self, article_id: str) -> Article:
+        """The stored article; ``article_id`` may also be a file name as the OS gives it."""
+        article_id = id_from_os(article_id)
         with self._lock, self._reading():
             docnum = self._table.docnum_by_id.get(article_id)
             if docnum is None:
@@ -200,7 +219,7 @@ class Archive:
 
     def path_of(self, article_id: str) -> Path:
         """The file of an article (ids are ``/``-separated paths under the root)."""
-        return self.root.joinpath(*article_id.split("/"))
+        return file_of(self.root, article_id)
 
     def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """(start, end) of the words in ``text`` that ``query_text`` matches, for marking."""
@@ -243,9 +262,12 @@ class Archive:
             keys = table.datekey[table.live]
             dated = keys[keys > 0]
             countries = table.countries.counts(table.live)
-        meta = Meta.load(self._paths.meta)
+        loaded = Meta.load(self._paths.meta)
+        meta = loaded if isinstance(loaded, Meta) else None
         skipped = [Skip(k, str(v[2])) for k, v in sorted((meta.skipped if meta else {}).items())]
-        size = sum(f.stat().st_size for f in self._paths.live.glob("*") if f.is_file())
+        size = 0
+        with contextlib.suppress(OSError):
+            size = sum(e.stat().st_size for e in os.scandir(self._paths.live) if e.is_file())
         return ArchiveStats(
             root=str(self.root),
             index_dir=str(self.index_dir),
@@ -267,7 +289,9 @@ class Archive:
             yield
         except ArchiveError:
             raise
-        except _READ_ERRORS as exc:
+        except Exception as exc:
+            # Whoosh raises anything on damaged files (flipped bits: "Block tag
+            # error", struct and zlib errors, IndexError): all of it is damage.
             log.exception("index read failed")
             raise IndexDamaged(
                 damaged_message(self._paths, str(exc) or type(exc).__name__)
@@ -276,6 +300,15 @@ class Archive:
     def _body_of(self, docnum: int) -> str:
         body: str = json.loads(self._searcher.stored_fields(docnum)["doc"])["body"]
         return body
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    """Which folder is at this path now (a rebuild swaps in another)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return (0, 0)
+    return (st.st_dev, st.st_ino)
 
 
 def _from_key(key: int) -> date:

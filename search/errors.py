@@ -33,3 +33,11 @@ class IndexDamaged(ArchiveError):
 
 class IndexWriteFailed(ArchiveError):
     """Writing the index failed (disk full, permissions); the previous index is kept."""
+
+
+class IndexFolderUnusable(ArchiveError):
+    """The index folder cannot be created or used (a file in its place, no permission)."""
+
+
+class IndexInUse(ArchiveError):
+    """The index folder already holds the index of another archive folder."""

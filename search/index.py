@@ -1,35 +1,33 @@
 """Build and incrementally update the Whoosh index of one archive folder.
 
-Layout of an index folder (per user, never inside the archive)::
+The folder's layout and its repairs are in `search.store.folder`, its
+metadata in `search.store.meta`, the walk of the archive in
+`search.update.scan`.
 
-    archive.json   schema version, archive root, skipped files, last update
-    update.lock    held (flock) by the one process that writes
-    whoosh/        the live Whoosh index
-    whoosh.new/    a full rebuild in progress; swapped in only when complete
-
-Updates compare each file's size and mtime with the signature column; a file
-whose size or mtime changed is hashed, and only a different hash reindexes it.
-Work is committed in batches, so a crash or cancel keeps everything committed
-before it and the next update carries on from there.
+Updates compare each file's size, mtime, inode and ctime with the signature
+column; a file whose signature changed is hashed, and only a different hash
+reindexes it (``verify`` hashes every file). Work is committed in batches, so a
+crash or cancel keeps everything committed before it and the next update
+carries on from there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
 import re
-import shutil
-import stat
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +37,29 @@ from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FileLock
 from whoosh.writing import NO_MERGE
 
-from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked, IndexWriteFailed
-from search.model import CancelCheck, IndexProgress, ProgressCallback, Skip, UpdateReport
-from search.prepare import Prepared, file_sha1, prepare_many
+from search.errors import (
+    IndexDamaged,
+    IndexInUse,
+    IndexLocked,
+    IndexWriteFailed,
+)
+from search.ids import file_of
+from search.ingest import SkipFile
+from search.model import CancelCheck, FileSig, IndexProgress, ProgressCallback, Skip, UpdateReport
+from search.prepare import Prepared, file_hash, prepare_many
 from search.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
+from search.store import folder
+from search.store.folder import IndexPaths, damaged_message
+from search.store.meta import INVALID, Meta
 from search.termarrays import TermArraysCodec
+from search.update.scan import Scan, scan_archive
+
+__all__ = ["IndexPaths", "Meta", "damaged_message", "discard", "open_or_create", "update_index"]
 
 log = logging.getLogger("archive.index")
 
 APP_NAME = "ArchiveBrowser"
 DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
-ARTICLE_SUFFIX = ".txt"
 COMMIT_EVERY = 5_000
 """Documents per commit: bounds the work lost to a crash (about half a minute's worth).
 
@@ -86,92 +96,46 @@ def data_dir() -> Path:
 
 def default_index_dir(root: Path) -> Path:
     """One index folder per archive, named after the folder and its full path."""
-    resolved = str(root.resolve())
-    digest = hashlib.sha1(resolved.encode(), usedforsecurity=False).hexdigest()[:12]
+    resolved = os.fsencode(root.resolve())  # a folder name need not be valid UTF-8
+    digest = hashlib.sha1(resolved, usedforsecurity=False).hexdigest()[:12]
     name = re.sub(r"[^\w.-]+", "_", root.resolve().name)[:40] or "archive"
     return data_dir() / "indexes" / f"{name}-{digest}"
-
-
-@dataclass(slots=True)
-class IndexPaths:
-    root: Path
-    """The index folder."""
-
-    @property
-    def live(self) -> Path:
-        return self.root / "whoosh"
-
-    @property
-    def staging(self) -> Path:
-        return self.root / "whoosh.new"
-
-    @property
-    def meta(self) -> Path:
-        return self.root / "archive.json"
-
-    @property
-    def lock(self) -> Path:
-        return self.root / "update.lock"
-
-
-# --- meta --------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Meta:
-    schema_version: int = SCHEMA_VERSION
-    archive_root: str = ""
-    last_update: str | None = None
-    skipped: dict[str, list[Any]] = field(default_factory=dict)
-    """id -> [size, mtime_ns, reason]: not retried until the file changes."""
-    touched: dict[str, list[int]] = field(default_factory=dict)
-    """id -> [size, mtime_ns] of files whose mtime changed but content did not."""
-
-    @classmethod
-    def load(cls, path: Path) -> Meta | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("unreadable %s: %s", path, exc)
-            return None
-        return cls(
-            schema_version=int(data.get("schema_version", 0)),
-            archive_root=str(data.get("archive_root", "")),
-            last_update=data.get("last_update"),
-            skipped=dict(data.get("skipped", {})),
-            touched=dict(data.get("touched", {})),
-        )
-
-    def save(self, path: Path) -> None:
-        data = {
-            "schema_version": self.schema_version,
-            "archive_root": self.archive_root,
-            "last_update": self.last_update,
-            "skipped": self.skipped,
-            "touched": self.touched,
-        }
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
 
 
 # --- opening -----------------------------------------------------------------
 
 
-def open_or_create(paths: IndexPaths, archive_root: Path) -> whoosh_index.Index:
+def open_or_create(
+    paths: IndexPaths, archive_root: Path, *, take_over: bool = False
+) -> whoosh_index.Index:
     """Open the live index, creating an empty one if there is none.
 
-    A schema from an older version is set aside and replaced by an empty index
-    (the next update rebuilds it). Unreadable files raise ``IndexDamaged``.
+    An index of an older schema, or whose metadata is missing or does not
+    validate, is replaced by an empty one (the next update rebuilds it). An
+    index folder that holds another archive's index raises ``IndexInUse``
+    unless ``take_over``. Unreadable files raise ``IndexDamaged``.
     """
-    paths.root.mkdir(parents=True, exist_ok=True)
+    folder.make_folder(paths)
+    if folder.needs_tidying(paths):
+        # If another writer is at work, the leftovers are its business.
+        with contextlib.suppress(IndexLocked), _update_lock(paths):
+            folder.finish_swap(paths)
+    folder.repair_side_files(paths)
+    folder.check_live(paths)
     meta = Meta.load(paths.meta)
-    if meta is not None and meta.schema_version != SCHEMA_VERSION:
-        log.info("index format %s -> %s: rebuilding", meta.schema_version, SCHEMA_VERSION)
+    owner = meta.archive_root if isinstance(meta, Meta) else ""
+    foreign = bool(owner) and owner != str(archive_root)
+    if foreign and not take_over:
+        raise IndexInUse(
+            f"The index folder {paths.root} holds the index of another archive "
+            f"({owner}). Give this archive its own index folder, or rebuild "
+            "to take this one over ('archive-search index --rebuild', or Reindex in the app)."
+        )
+    stale = isinstance(meta, Meta) and meta.schema_version != SCHEMA_VERSION
+    if foreign or stale or meta is INVALID or (meta is None and _has_index(paths.live)):
+        log.info("index in %s starts over (metadata %r)", paths.root, meta)
         with _update_lock(paths):
-            shutil.rmtree(paths.live, ignore_errors=True)
+            folder.remove(paths.live)
             meta = None
     if meta is None or not _has_index(paths.live):
         with _update_lock(paths):
@@ -191,35 +155,33 @@ def open_or_create(paths: IndexPaths, archive_root: Path) -> whoosh_index.Index:
     return ix
 
 
-def _has_index(folder: Path) -> bool:
+def _has_index(folder_path: Path) -> bool:
     """Whether a Whoosh table of contents is there (readable or not)."""
-    return folder.is_dir() and any(folder.glob("_MAIN_*.toc"))
-
-
-def damaged_message(paths: IndexPaths, detail: str) -> str:
-    return (
-        f"The search index in {paths.root} cannot be read ({detail}). "
-        "Rebuild it: choose File → Reindex in the app, or run "
-        "'archive-search index --rebuild PATH'. Your article files are not affected."
-    )
+    return folder_path.is_dir() and any(folder_path.glob("_MAIN_*.toc"))
 
 
 def discard(paths: IndexPaths) -> None:
     """Delete a damaged index so it can be rebuilt (holding the update lock)."""
+    folder.make_folder(paths)
+    folder.repair_side_files(paths)
     with _update_lock(paths):
-        shutil.rmtree(paths.live, ignore_errors=True)
-        shutil.rmtree(paths.staging, ignore_errors=True)
-        with contextlib.suppress(FileNotFoundError):
-            paths.meta.unlink()
+        folder.remove(paths.live)
+        folder.remove(paths.staging)
+        folder.remove(paths.old)
+        folder.remove(paths.swap_marker)
+        folder.remove(paths.meta)
 
 
 @contextlib.contextmanager
 def _update_lock(paths: IndexPaths, wait_s: float = 0.0) -> Iterator[None]:
-    """Hold the one-writer lock (an flock: a killed writer releases it)."""
-    paths.root.mkdir(parents=True, exist_ok=True)
+    """Hold the one-writer lock (an flock: a killed writer releases it).
+
+    A folder that cannot be written (read-only file system, permissions)
+    raises ``IndexWriteFailed``: readers then use the index as it is."""
+    folder.make_folder(paths)
     lock = FileLock(str(paths.lock))
     deadline = time.monotonic() + wait_s
-    while not lock.acquire(blocking=False):
+    while not _try_lock(lock, paths):
         if time.monotonic() >= deadline:
             raise IndexLocked(
                 "Another Archive Browser window or archive-search command is updating this "
@@ -232,66 +194,22 @@ def _update_lock(paths: IndexPaths, wait_s: float = 0.0) -> Iterator[None]:
         lock.release()
 
 
+def _try_lock(lock: Any, paths: IndexPaths) -> bool:
+    try:
+        return bool(lock.acquire(blocking=False))
+    except OSError as exc:
+        raise IndexWriteFailed(
+            f"The index in {paths.root} cannot be updated: {exc.strerror or exc}. "
+            "Searching uses the index as it is."
+        ) from exc
+
+
 # --- scanning ----------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Scan:
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """id -> (size, mtime_ns) of every article file found."""
-    ignored: int = 0
-    problems: list[Skip] = field(default_factory=list)
-
-
-def scan_archive(root: Path) -> Scan:
-    """Walk the archive for ``.txt`` files without following links out of it."""
-    if not root.is_dir():
-        raise ArchiveNotFound(f"The archive folder {root} does not exist or is not a folder.")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise ArchiveNotFound(f"The archive folder {root} cannot be read (permission denied).")
-    result = Scan()
-    real_root = os.path.realpath(root)
-
-    def on_error(exc: OSError) -> None:
-        rel = os.path.relpath(exc.filename or str(root), root).replace(os.sep, "/")
-        result.problems.append(Skip(rel + "/", f"folder cannot be read: {exc.strerror or exc}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if folder == "." else folder + "/"
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            full = os.path.join(dirpath, name)
-            rel = prefix + name
-            if not name.lower().endswith(ARTICLE_SUFFIX):
-                result.ignored += 1
-                continue
-            try:
-                st = os.lstat(full)  # one system call for a plain file, two for a link
-                is_link = stat.S_ISLNK(st.st_mode)
-                if is_link:
-                    st = os.stat(full)
-            except OSError as exc:
-                reason = "broken link" if os.path.islink(full) else f"cannot read: {exc.strerror}"
-                result.problems.append(Skip(rel, reason))
-                continue
-            if is_link:
-                target = os.path.realpath(full)
-                if os.path.commonpath([real_root, target]) != real_root:
-                    result.problems.append(Skip(rel, "link to a file outside the archive"))
-                    continue
-            if not stat.S_ISREG(st.st_mode):
-                result.problems.append(Skip(rel, "not a regular file"))
-                continue
-            result.files[rel] = (st.st_size, st.st_mtime_ns)
-    return result
-
-
-def read_signatures(ix: whoosh_index.Index) -> dict[str, tuple[int, int, str]]:
-    """id -> (size, mtime_ns, sha1) of every live document, from columns only."""
-    out: dict[str, tuple[int, int, str]] = {}
+def read_signatures(ix: whoosh_index.Index) -> dict[str, tuple[FileSig, str]]:
+    """id -> (file signature, content hash) of every live document, from columns only."""
+    out: dict[str, tuple[FileSig, str]] = {}
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
             return out
@@ -316,10 +234,12 @@ def update_index(
     cancel: CancelCheck | None = None,
     rebuild: bool = False,
     wait_s: float = 0.0,
+    verify: bool = False,
 ) -> UpdateReport:
     """Bring the index in line with the files; see the module docstring.
 
     ``wait_s``: how long to wait for another writer to finish before giving up.
+    ``verify``: hash every file, also those whose signature did not change.
     """
     started = time.perf_counter()
     report = UpdateReport(rebuilt=rebuild)
@@ -330,33 +250,39 @@ def update_index(
         scan = scan_archive(archive_root)
         report.ignored = scan.ignored
         report.skipped.extend(scan.problems)
-        meta = Meta.load(paths.meta) or Meta(archive_root=str(archive_root))
-        if rebuild:
-            shutil.rmtree(paths.staging, ignore_errors=True)
-            paths.staging.mkdir(parents=True)
-            ix = whoosh_index.create_in(str(paths.staging), build_schema())
-            meta = Meta(archive_root=str(archive_root))
-            indexed: dict[str, tuple[int, int, str]] = {}
-        else:
-            ix = whoosh_index.open_dir(str(paths.live))
-            indexed = read_signatures(ix)
-
-        todo, removed = _diff(archive_root, scan, indexed, meta, report)
+        loaded = Meta.load(paths.meta)
+        meta = loaded if isinstance(loaded, Meta) else Meta(archive_root=str(archive_root))
+        try:
+            if rebuild:
+                folder.remove(paths.staging)
+                paths.staging.mkdir(parents=True)
+                ix = whoosh_index.create_in(str(paths.staging), build_schema())
+                meta = Meta(archive_root=str(archive_root))
+                indexed: dict[str, tuple[FileSig, str]] = {}
+            else:
+                ix = whoosh_index.open_dir(str(paths.live))
+                indexed = read_signatures(ix)
+        except OSError as exc:
+            _clean_failed_write(paths, rebuild)
+            raise _write_failed(paths, exc) from exc
+        todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
         try:
             _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
         except _Cancelled:
             report.cancelled = True
             if rebuild:
-                shutil.rmtree(paths.staging, ignore_errors=True)
-        except OSError as exc:
-            if rebuild:
-                shutil.rmtree(paths.staging, ignore_errors=True)
+                folder.remove(paths.staging)
+        except (OSError, IndexWriteFailed) as exc:
+            _clean_failed_write(paths, rebuild)
+            if isinstance(exc, IndexWriteFailed):
+                raise
             raise _write_failed(paths, exc) from exc
         finally:
             ix.close()
         try:
             if rebuild and not report.cancelled:
-                _swap_in(paths)
+                folder.mark_swap(paths)
+                folder.swap_in(paths)
             meta.last_update = time.strftime("%Y-%m-%dT%H:%M:%S")
             meta.archive_root = str(archive_root)
             meta.save(paths.meta)
@@ -369,34 +295,59 @@ def update_index(
     return report
 
 
+def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:
+    """Remove what a failed write left (a rebuild's folder, segment files of no
+    generation), so a full disk is not kept full by our own leftovers."""
+    if rebuild:
+        folder.remove(paths.staging)
+        return
+    try:
+        ix = whoosh_index.open_dir(str(paths.live))
+        try:
+            toc = ix._read_toc()
+            whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        finally:
+            ix.close()
+        for leftover in paths.live.glob("*.ctmp"):
+            leftover.unlink()
+    except Exception:  # tidying must never hide the write error itself
+        log.warning("could not tidy %s after a failed write", paths.live, exc_info=True)
+
+
 def _diff(
     root: Path,
     scan: Scan,
-    indexed: dict[str, tuple[int, int, str]],
+    indexed: dict[str, tuple[FileSig, str]],
     meta: Meta,
     report: UpdateReport,
+    verify: bool = False,
 ) -> tuple[list[tuple[str, bool]], list[str]]:
-    """Which files to (re)index, as (id, is_update), and which ids to remove."""
+    """Which files to (re)index, as (id, is_update), and which ids to remove.
+
+    A file's signature is size, mtime, inode and ctime: a file rewritten in
+    place with its size and mtime restored (``touch -r``, a restore from a
+    backup) still gets a new ctime or inode, so it is hashed and compared."""
     todo: list[tuple[str, bool]] = []
-    for article_id, (size, mtime) in scan.files.items():
+    for article_id, sig in scan.files.items():
         skipped = meta.skipped.get(article_id)
-        if skipped and skipped[0] == size and skipped[1] == mtime:
+        if skipped and skipped[0] == sig.size and skipped[1] == sig.mtime_ns:
             report.skipped.append(Skip(article_id, str(skipped[2])))
             continue
         old = indexed.get(article_id)
         if old is None:
             todo.append((article_id, False))
             continue
-        touched = meta.touched.get(article_id)
-        if (old[0], old[1]) == (size, mtime) or touched == [size, mtime]:
+        old_sig, old_hash = old
+        if not verify and (_same_file(old_sig, sig) or meta.touched.get(article_id) == sig.key):
             report.unchanged += 1
             continue
         try:
-            same = size == old[0] and file_sha1(root / article_id) == old[2]
-        except OSError:
+            same = sig.size == old_sig.size and file_hash(file_of(root, article_id)) == old_hash
+        except (OSError, SkipFile):
             same = False
         if same:
-            meta.touched[article_id] = [size, mtime]
+            if old_sig != sig:
+                meta.touched[article_id] = sig.key
             report.unchanged += 1
         else:
             todo.append((article_id, True))
@@ -408,6 +359,15 @@ def _diff(
         if article_id not in scan.files:
             del meta.touched[article_id]
     return todo, removed
+
+
+def _same_file(old: FileSig, new: FileSig) -> bool:
+    """Unchanged by its signature; an old index's unknown inode and ctime (0) are trusted."""
+    if (old.size, old.mtime_ns) != (new.size, new.mtime_ns):
+        return False
+    if old.ino == 0 and old.ctime_ns == 0:
+        return True
+    return (old.ino, old.ctime_ns) == (new.ino, new.ctime_ns)
 
 
 def _write(
@@ -434,7 +394,7 @@ def _write(
         for done, result in enumerate(_prepared(str(root), [i for i, _ in todo], should_stop), 1):
             if isinstance(result, Skip):
                 report.skipped.append(result)
-                size, mtime = _stat_or_zero(root / result.id)
+                size, mtime = _stat_or_zero(file_of(root, result.id))
                 meta.skipped[result.id] = [size, mtime, result.reason]
                 if is_update.get(result.id):
                     writer.delete_by_term("id", result.id)
@@ -478,7 +438,7 @@ def _write(
 
 
 def _add(writer: Any, prepared: Prepared, is_update: bool) -> None:
-    values = document_fields(prepared.article, prepared.size, prepared.mtime_ns, prepared.sha1)
+    values = document_fields(prepared.article, prepared.sig, prepared.sha1)
     if is_update:
         writer.update_document(**values)
     else:
@@ -534,14 +494,27 @@ def _stat_or_zero(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _swap_in(paths: IndexPaths) -> None:
-    """Replace the live index with the finished rebuild (two renames)."""
-    old = paths.root / "whoosh.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if paths.live.exists():
-        os.replace(paths.live, old)
-    os.replace(paths.staging, paths.live)
-    shutil.rmtree(old, ignore_errors=True)
+def exit_with_parent(parent_pid: int) -> None:
+    """In a worker process: exit as soon as the indexing process is gone.
+
+    A killed parent (OOM, SIGKILL, a crash) never tells its pool to stop, and
+    the workers would wait for work forever. Linux kills them with it
+    (``PR_SET_PDEATHSIG``); elsewhere, and as a second guard, a thread checks
+    the parent's pid every second."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before the guard was set
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _prepared(
@@ -559,7 +532,12 @@ def _prepared(
     context = multiprocessing.get_context("spawn")
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             for results in _pooled(pool, root, chunks, workers, should_stop):
                 yield from results
                 done += 1

@@ -266,6 +266,20 @@ class SearchResult:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class FileSig:
+    """What tells, without reading a file, that it may have changed."""
+
+    size: int
+    mtime_ns: int
+    ino: int = 0
+    ctime_ns: int = 0
+
+    @property
+    def key(self) -> list[int]:
+        return [self.size, self.mtime_ns, self.ino, self.ctime_ns]
+
+
 @dataclass(slots=True, frozen=True)
 class Skip:
     """A file that was not indexed, and why, in words a user understands."""

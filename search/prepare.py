@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.entities import extract
-from search.ingest import MAX_READ_BYTES, SkipFile, article_from_bytes, read_head
-from search.model import Article, Skip
+from search.ids import file_of
+from search.ingest import SkipFile, article_from_bytes, read_head
+from search.model import Article, FileSig, Skip
 
 
 @dataclass(slots=True)
@@ -21,17 +22,22 @@ class Prepared:
     """An analysed article with the file signature it was read from."""
 
     article: Article
-    size: int
-    mtime_ns: int
+    sig: FileSig
     sha1: str
 
 
-def file_sha1(path: Path) -> str:
-    digest = hashlib.sha1(usedforsecurity=False)
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def content_hash(raw: bytes) -> str:
+    """The hash of what indexing reads of a file (its first ``MAX_READ_BYTES``, plus one).
+
+    Never the whole file: a 20 GB file was hashed in full on every update
+    before being skipped, and what lies past the read limit is not indexed, so
+    a change there changes nothing we show (the size differs anyway)."""
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """`content_hash` of a file on disk; raises ``SkipFile`` as `read_head` does."""
+    return content_hash(read_head(path))
 
 
 ENTITY_CHARS = 200_000
@@ -53,15 +59,11 @@ def analyse(article: Article) -> Article:
 
 def prepare_file(root: str, article_id: str) -> Prepared | Skip:
     """Read, clean and analyse one file. Never raises for a bad file."""
-    path = Path(root, *article_id.split("/"))
+    path = file_of(root, article_id)
     try:
-        stat = path.stat()
+        st = path.stat()
         raw = read_head(path)
-        # The whole file was read unless it is over the limit: hash it once, not twice.
-        if len(raw) <= MAX_READ_BYTES:
-            sha1 = hashlib.sha1(raw, usedforsecurity=False).hexdigest()
-        else:
-            sha1 = file_sha1(path)
+        sha1 = content_hash(raw)
         article = article_from_bytes(raw, article_id, path)
     except SkipFile as exc:
         return Skip(article_id, str(exc))
@@ -69,7 +71,8 @@ def prepare_file(root: str, article_id: str) -> Prepared | Skip:
         return Skip(article_id, "file disappeared while indexing")
     except OSError as exc:
         return Skip(article_id, f"cannot read file: {exc.strerror or exc}")
-    return Prepared(analyse(article), stat.st_size, stat.st_mtime_ns, sha1)
+    sig = FileSig(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return Prepared(analyse(article), sig, sha1)
 
 
 def prepare_many(root: str, article_ids: list[str]) -> list[Prepared | Skip]:

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import columns, fields, formats
 
 from search.analysis import exact_analyzer, name_analyzer, word_positions
-from search.model import Article, Entity
+from search.model import Article, Entity, FileSig
 
 SCHEMA_VERSION = 3
 """Bump whenever fields, analysis or extraction change: the index is rebuilt.
@@ -124,13 +124,19 @@ def _surface_forms(entities: list[Entity], kind: str) -> str:
     return "\n".join(forms)
 
 
-def encode_signature(size: int, mtime_ns: int, sha1: str) -> bytes:
-    return f"{size}:{mtime_ns}:{sha1}".encode()
+def encode_signature(sig: FileSig, sha1: str) -> bytes:
+    return f"{sig.size}:{sig.mtime_ns}:{sha1}:{sig.ino}:{sig.ctime_ns}".encode()
 
 
-def decode_signature(raw: bytes) -> tuple[int, int, str]:
-    size, mtime, sha1 = raw.decode().split(":")
-    return int(size), int(mtime), sha1
+def decode_signature(raw: bytes) -> tuple[FileSig, str]:
+    """The file signature and content hash a document was indexed from.
+
+    Indexes written before inodes and ctimes were kept have three fields; their
+    0 for both means "unknown", which the update treats as unchanged."""
+    parts = raw.decode().split(":")
+    size, mtime, sha1 = int(parts[0]), int(parts[1]), parts[2]
+    ino, ctime = (int(parts[3]), int(parts[4])) if len(parts) >= 5 else (0, 0)
+    return FileSig(size, mtime, ino, ctime), sha1
 
 
 def row_summary(article: Article) -> dict[str, Any]:
@@ -144,7 +150,7 @@ def row_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def document_fields(article: Article, size: int, mtime_ns: int, sha1: str) -> dict[str, Any]:
+def document_fields(article: Article, sig: FileSig, sha1: str) -> dict[str, Any]:
     entities = article.entities
     people = _unique_norms(entities, "PERSON")
     orgs = _unique_norms(entities, "ORG")
@@ -174,7 +180,7 @@ def document_fields(article: Article, size: int, mtime_ns: int, sha1: str) -> di
         "source": (article.source or "").replace(" ", "_"),
         "doc": json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
         "c_id": article.id.encode(),
-        "c_sig": encode_signature(size, mtime_ns, sha1),
+        "c_sig": encode_signature(sig, sha1),
         "c_date": date_key(article.date),
         "c_countries": SEP.join(article.countries).encode(),
         "c_people": SEP.join(people).encode(),

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from search.doctable import DocTable, MultiValued, rows_reader
+from search.store.folder import open_regular
 
 log = logging.getLogger("archive.tablecache")
 
@@ -84,7 +85,7 @@ def load(folder: Path, reader: Any) -> DocTable | None:
     generation, key = keyed
     path = cache_path(folder, generation)
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:  # a FIFO put here must not hang every open
             if os.fstat(f.fileno()).st_size < PREFIX.size:
                 raise ValueError("shorter than its header")
             mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)

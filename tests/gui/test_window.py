@@ -305,9 +305,15 @@ def test_a_missing_folder_shows_a_message_not_a_crash(
 def test_a_damaged_index_offers_a_rebuild_that_works(
     qtbot: QtBot, make_window: Callable[..., MainWindow], archive_dir: Path, tmp_path: Path
 ) -> None:
+    import json
+
+    from search.schema import SCHEMA_VERSION
+
     index_dir = tmp_path / "index"
     (index_dir / "whoosh").mkdir(parents=True)
     (index_dir / "whoosh" / "_MAIN_1.toc").write_bytes(b"\x00garbage")
+    meta = {"schema_version": SCHEMA_VERSION, "archive_root": str(archive_dir.resolve())}
+    (index_dir / "archive.json").write_text(json.dumps(meta))  # intact metadata, damaged index
     window = make_window()
     with qtbot.waitSignal(window.session.open_failed, timeout=10_000):
         window.session.open(archive_dir, index_dir)

@@ -1,0 +1,1 @@
+"""The write path: scan the archive folder, diff it against the index, write what changed."""

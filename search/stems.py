@@ -4,11 +4,14 @@ The index keeps words as written (folded), so phrases, wildcards and fuzzy
 terms see real words; plain words are widened here to every indexed variant
 with the same Porter2 stem (``cooperate`` -> cooperate, cooperation,
 cooperative, ...). Variants are looked up by prefix in the term dictionary,
-which is sorted, so this costs a few dozen term reads per query word.
+which is sorted, so this costs a few dozen term reads per query word; the words
+of a prefix and their stems are kept, so a query of hundreds of words sharing
+a few prefixes reads each prefix once, and a time budget bounds the rest.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from whoosh import query
@@ -18,19 +21,30 @@ from search.analysis import stem
 STEMMED_FIELDS = frozenset({"title", "body"})
 MIN_STEM = 3
 """Shorter stems (``us``, ``un``) would widen to unrelated words: keep them exact."""
+STEM_SECONDS = 0.3
+"""Time one query's plain words may spend finding their variants; words not looked
+up by then are searched as written."""
+MAX_PREFIX_WORDS = 500_000
+"""Words (with their stems) kept from prefix walks; more and the store starts over."""
 
 
 class StemExpander:
-    """Expands plain terms for one index reader; cached per word."""
+    """Expands plain terms for one index reader; cached per word and per prefix."""
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._prefixes: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        self._prefix_words = 0
 
-    def variants(self, fieldname: str, word: str) -> tuple[str, ...]:
+    def variants(self, fieldname: str, word: str, deadline: float | None = None) -> tuple[str, ...]:
+        """The indexed words sharing ``word``'s stem; past ``deadline`` a word not
+        looked up yet is kept as written (and not remembered)."""
         key = (fieldname, word)
         found = self._cache.get(key)
         if found is None:
+            if deadline is not None and time.perf_counter() > deadline:
+                return (word,)
             found = self._lookup(fieldname, word)
             if len(self._cache) > 50_000:
                 self._cache.clear()
@@ -44,17 +58,36 @@ class StemExpander:
         # Stems may end in a letter the words do not have (country -> countri).
         prefix = root[:-1] if len(root) > MIN_STEM else root
         words = {word}
-        for raw in self._reader.expand_prefix(fieldname, prefix):
-            text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if stem(text) == root:
-                words.add(text)
+        words.update(
+            text for text, text_root in self._stemmed(fieldname, prefix) if text_root == root
+        )
         return tuple(sorted(words))
+
+    def _stemmed(self, fieldname: str, prefix: str) -> tuple[tuple[str, str], ...]:
+        """(word, stem) of every indexed word starting with ``prefix``."""
+        key = (fieldname, prefix)
+        found = self._prefixes.get(key)
+        if found is None:
+            texts = (
+                raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                for raw in self._reader.expand_prefix(fieldname, prefix)
+            )
+            found = tuple((text, stem(text)) for text in texts)
+            if self._prefix_words + len(found) > MAX_PREFIX_WORDS:
+                self._prefixes.clear()
+                self._prefix_words = 0
+            self._prefixes[key] = found
+            self._prefix_words += len(found)
+        return found
 
     def expand(self, q: Any) -> Any:
         """The query with each plain title/body term replaced by its variants."""
+        return self._expand(q, time.perf_counter() + STEM_SECONDS)
+
+    def _expand(self, q: Any, deadline: float) -> Any:
         if type(q) is query.Term and q.fieldname in STEMMED_FIELDS:
-            words = self.variants(q.fieldname, q.text)
+            words = self.variants(q.fieldname, q.text, deadline)
             if len(words) == 1:
                 return q
             return query.Or([query.Term(q.fieldname, w, boost=q.boost) for w in words])
-        return q.apply(self.expand)
+        return q.apply(lambda child: self._expand(child, deadline))

@@ -20,10 +20,12 @@ from whoosh import query
 from whoosh.reading import IndexReader
 
 import search.executor
+import search.stems
 from search.api import Archive
 from search.cli import main
 from search.executor import Executor
 from search.model import SearchRequest, SearchResult
+from search.stems import StemExpander
 
 from .conftest import write_articles
 
@@ -163,6 +165,38 @@ def test_normal_patterns_find_what_they_did(fresh: Archive) -> None:
     result = fresh.search(SearchRequest(text="z00*"))
     assert result.total == 1 and result.notice is None
     assert len(fresh._executor.expand(query.Prefix("body", "z00"))) == 100
+
+
+class _CountingReader:
+    """A reader that records the prefixes looked up in it."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.prefixes: list[str] = []
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[bytes]:
+        self.prefixes.append(prefix)
+        yield from self.reader.expand_prefix(fieldname, prefix)
+
+
+def test_plain_words_sharing_a_prefix_read_it_once(fresh: Archive) -> None:
+    """Hundreds of plain words on a few common prefixes each walked the prefix again."""
+    reader = _CountingReader(fresh._searcher.reader())
+    stems = StemExpander(reader)
+    words = [f"gov{a}" for a in "abcdfghijklmnpqrstuvwxyz"] + ["governments", "government"]
+    expanded = stems.expand(fresh._parser.parse(" OR ".join(words)).query)
+    assert len(reader.prefixes) <= 2 * 4  # title and body, "gov" and "govern"
+    assert "governments" in {t for _, t in expanded.iter_all_terms()}
+
+
+def test_stem_lookups_stop_at_their_deadline(
+    fresh: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search.stems, "STEM_SECONDS", -1.0)
+    stems = StemExpander(fresh._searcher.reader())
+    assert stems.expand(query.Term("body", "governments")) == query.Term("body", "governments")
+    monkeypatch.setattr(search.stems, "STEM_SECONDS", 10.0)
+    assert stems.variants("body", "governments") == ("government", "governments")
 
 
 # --- 15: lone surrogates and other odd text ------------------------------------

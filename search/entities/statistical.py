@@ -20,9 +20,10 @@ When spaCy or the model package is missing, or loading fails, ``status()`` says 
 reason string and ``recognise_many`` returns None, so a caller can fall back to the rules
 and say why once.
 
-Spans index the text they came from: ``text[s.start:s.end]`` is the mention. A leading
-``the`` and a trailing possessive (``'s``, ``'``) are trimmed off, as names are written
-without them elsewhere in the app. Labels map to our types: PERSON -> PERSON, ORG -> ORG,
+Spans index the text they came from: ``text[s.start:s.end]`` is the mention. Quote marks
+at either end (spaCy sometimes keeps one on the next word), a leading ``the`` and a trailing
+possessive (``'s``, ``'``) are trimmed off, as names are written without them elsewhere in
+the app. Labels map to our types: PERSON -> PERSON, ORG -> ORG,
 GPE / LOC / FAC -> PLACE (the rules layer will tell countries from other places); spaCy's
 other labels (NORP, dates, numbers, works, events, laws, products, languages) are dropped.
 """
@@ -57,7 +58,8 @@ MAX_CHARS: Final = 200_000
 is a million characters, and memory grows with the length of one text)."""
 
 _LEADING_THE = re.compile(r"(?i)the\s+")
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_QUOTES = frozenset("`'\"“”‘’")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,10 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _QUOTES:
+        start += 1
+    while end > start and text[end - 1] in _QUOTES:
+        end -= 1
     mention = text[start:end]
     lead = _LEADING_THE.match(mention)
     if lead and lead.end() < len(mention):

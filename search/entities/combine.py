@@ -1,0 +1,155 @@
+"""Rules layered over the statistical recogniser's spans (issue #12; not wired in yet).
+
+spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
+(``extract``) then settle what they know better:
+
+- A rules mention with exactly a spaCy span's offsets decides its type, norm, role and
+  country when the rules call it PERSON, ORG or COUNTRY, or agree that it is a PLACE:
+  spaCy's ORG for a bare surname becomes a PERSON, ``Kenya`` gets its ISO code.
+- Where the rules' span differs from an overlapping spaCy span, spaCy's boundaries win
+  (on IE-ER dev its boundaries were right more often).
+- Rules mentions that overlap no spaCy span are kept: DATE, demonyms as COUNTRY, and the
+  people and organisations spaCy missed.
+- spaCy's FAC spans are dropped (its own OntoNotes F1 for FAC is 0.35).
+- Bare surnames of people named in full somewhere in the article become PERSON mentions
+  (the rules' short-form pass, run over the combined people), and every mention of one
+  person gets the same norm.
+
+Without spaCy or its model, ``extract_many`` is the rules alone (``statistical.status()``
+tells why).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from search.entities import corefer, countries, extract, statistical
+from search.entities.resolve import non_overlapping
+from search.entities.spans import Candidate, CandidateType
+from search.entities.text import key, tokenize
+from search.model import Entity
+
+CONFIRMED = 90
+"""Priority of a span both systems propose: kept against any later proposal."""
+STATISTICAL = 50
+"""Priority of a spaCy-only span: a short form of a named person (58) wins at equal length."""
+RULES_ONLY = 40
+
+DROPPED_LABELS = frozenset({"FAC"})
+
+_VOTABLE: dict[str, CandidateType] = {t: t for t in ("PERSON", "ORG", "PLACE", "COUNTRY")}
+_WORDS = re.compile(r"\S+")
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?=, [A-Z][a-z]| \((?:AP|Reuters|AFP)\))",
+    re.MULTILINE,
+)
+
+
+def _country_of(text: str) -> str | None:
+    """ISO code when ``text`` names a country (not a demonym)."""
+    if key(text) in countries.demonym_keys():
+        return None
+    return countries.lookup_country(text)
+
+
+def _without_demonym(body: str, span: statistical.Span) -> statistical.Span | None:
+    """None for a span that is only a nationality word; a PERSON span that starts with one
+    (``Swiss Thomas Gurtner``) without it."""
+    text = body[span.start : span.end]
+    demonyms = countries.demonym_keys()
+    if key(text) in demonyms:
+        return None
+    if span.label != "PERSON":
+        return span
+    words = list(_WORDS.finditer(text))
+    for n in (2, 1):
+        if len(words) > n and key(text[: words[n - 1].end()]) in demonyms:
+            start = span.start + words[n].start()
+            return statistical.Span(start, span.end, span.label, span.source_label)
+    return span
+
+
+def _datelines(body: str) -> list[Candidate]:
+    """The place of a wire dateline (``HEERENVEEN, Netherlands (AP) _``): capitals at the
+    start of a line, then a comma and a name, or the agency in brackets."""
+    out: list[Candidate] = []
+    for m in _DATELINE.finditer(body):
+        text = m.group(1)
+        code = _country_of(text)
+        if code:
+            out.append(Candidate("COUNTRY", m.start(1), m.end(1), code, CONFIRMED))
+        else:
+            out.append(Candidate("PLACE", m.start(1), m.end(1), " ".join(text.split()), CONFIRMED))
+    return out
+
+
+def _vote(body: str, cands: list[Candidate]) -> None:
+    """One type for one name within an article: spaCy-only spans take the type most
+    mentions of the same text have (ties keep their own)."""
+    votes: dict[str, Counter[str]] = {}
+    for c in cands:
+        votes.setdefault(key(body[c.start : c.end]), Counter())[c.type] += 1
+    for c in cands:
+        if c.priority != STATISTICAL:
+            continue
+        ranked = [*votes[key(body[c.start : c.end])].most_common(2), ("", 0)]
+        (best, n), (_, runner_up) = ranked[0], ranked[1]
+        new = _VOTABLE.get(best)
+        if new is not None and new != c.type and n > runner_up:
+            c.type = new
+
+
+def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
+    """One article's entities from its rules mentions and its spaCy spans."""
+    by_offsets = {(e.start, e.end): e for e in rules}
+    kept_spans = [
+        t
+        for t in (_without_demonym(body, s) for s in spans if s.source_label not in DROPPED_LABELS)
+        if t is not None
+    ]
+    cands: list[Candidate] = [*_datelines(body)]
+    for s in kept_spans:
+        r = by_offsets.get((s.start, s.end))
+        if r is not None and r.type in ("PERSON", "ORG", "COUNTRY", s.label):
+            cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
+            continue
+        text = body[s.start : s.end]
+        typ: CandidateType = "PERSON" if s.label == "PERSON" else "ORG"
+        norm = " ".join(text.split())
+        if s.label == "PLACE":
+            code = _country_of(text)
+            typ, norm = ("COUNTRY", code) if code else ("PLACE", norm)
+        cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
+    size = max((e.end for e in rules), default=0)
+    covered = bytearray(max(size, max((s.end for s in kept_spans), default=0)))
+    for s in kept_spans:
+        covered[s.start : s.end] = b"\x01" * (s.end - s.start)
+    for r in rules:
+        if not any(covered[r.start : r.end]):
+            cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
+    _vote(body, cands)
+    kept = non_overlapping(cands)
+    extra = corefer.short_forms(body, tokenize(body), kept)
+    if extra:
+        kept = non_overlapping(kept + extra)
+    corefer.assign_norms(body, kept)
+    return [
+        Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
+        for c in kept
+        if c.type != "BLOCK"
+    ]
+
+
+def extract_many(
+    bodies: Sequence[str], dates: Sequence[datetime.date | None] | None = None
+) -> list[list[Entity]]:
+    """Entities of each body: rules over spaCy, or the rules alone without spaCy."""
+    when = list(dates) if dates is not None else [None] * len(bodies)
+    rules = [extract(body, date) for body, date in zip(bodies, when, strict=True)]
+    found = statistical.recognise_many(bodies)
+    if found is None:
+        return rules
+    return [combine(body, r, spans) for body, r, spans in zip(bodies, rules, found, strict=True)]

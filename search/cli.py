@@ -281,7 +281,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         err(f"note: {result.notice}")
     out(f"{result.total} of {result.archive_total} articles")
     if args.limit and result.total and args.offset >= result.total:
-        err(f"note: --offset {args.offset} skips all {result.total} hits")
+        hits = "the hit" if result.total == 1 else f"all {result.total} hits"
+        err(f"note: --offset {args.offset} skips {hits}")
     for rank, hit in enumerate(result.hits[: args.limit], start=request.offset + 1):
         when = hit.date.isoformat() if hit.date else "undated   "
         countries = escape_line(" ".join(hit.countries))

@@ -11,12 +11,14 @@ import logging
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from search.api import Archive
 from search.cli import main
+from search.model import Article, Entity, SearchRequest, SearchResult
 from search.terminal import escape_line, escape_text, json_safe, unescape
 
 from .conftest import write_articles
@@ -145,29 +147,87 @@ def test_a_broken_pipe_in_process_is_quiet(
 # 20: control characters from articles never reach the terminal raw
 
 
-def test_query_and_show_escape_control_characters(
+@pytest.fixture
+def hostile_engine(monkeypatch: pytest.MonkeyPatch, hostile: Path) -> Path:
+    """The engine hands the CLI hostile text, whatever ingest would clean out of a file."""
+    real_search, real_article = Archive.search, Archive.article
+    hostile_id = "evil\x1b[2J\u202e.txt"
+
+    def search(self: Archive, request: SearchRequest) -> SearchResult:
+        result = real_search(self, request)
+        result.hits = [
+            replace(
+                h,
+                id=hostile_id,
+                title=HOSTILE_TITLE,
+                snippet=HOSTILE_BODY,
+                snippet_marks=((0, 10),),
+            )
+            for h in result.hits
+        ]
+        return result
+
+    def article(self: Archive, article_id: str) -> Article:
+        found = real_article(self, "evil.txt")
+        entity = Entity("PERSON", "Mr \x1b[5mX", 0, 4, "mr \x9bx", role="\u202erole")
+        return replace(
+            found,
+            id=hostile_id,
+            title=HOSTILE_TITLE,
+            body=HOSTILE_BODY,
+            trailing="\x1b]0;t\x07",
+            source="\x1b[1mwire",
+            entities=[entity],
+        )
+
+    monkeypatch.setattr(Archive, "search", search)
+    monkeypatch.setattr(Archive, "article", article)
+    return hostile
+
+
+def test_query_and_show_escape_control_characters_from_files(
     capsys: pytest.CaptureFixture[str], hostile: Path
 ) -> None:
-    code, out, _ = run(capsys, "query", "kazakhstan", "--archive", str(hostile))
+    for args in (["query", "kazakhstan"], ["show", "evil.txt"], ["show", "evil.txt", "--json"]):
+        code, out, _ = run(capsys, *args, "--archive", str(hostile))
+        assert code == 0
+        assert not any(c in out for c in RAW_BYTES), repr(out)
+
+
+def test_query_and_show_escape_control_characters(
+    capsys: pytest.CaptureFixture[str], hostile_engine: Path
+) -> None:
+    code, out, _ = run(capsys, "query", "kazakhstan", "--archive", str(hostile_engine))
     assert code == 0
     assert not any(c in out for c in RAW_BYTES), repr(out)
-    assert "\\x1b]0;pwned\\x07" in out and "\\x1b[31m" in out
-    code, out, _ = run(capsys, "show", "evil.txt", "--archive", str(hostile))
+    assert "Hostile \\x1b]0;pwned\\x07 news \\x1b[31mred" in out
+    assert "[Kazakhstan] \\x1b[31m trade" in out and "(evil\\x1b[2J\\u202e.txt)" in out
+    code, out, _ = run(capsys, "show", "evil.txt", "--archive", str(hostile_engine))
     assert code == 0
     assert not any(c in out for c in RAW_BYTES), repr(out)
-    assert "\\x1b]0;pwned\\x07" in out and "\\u202eevil\\u202c" in out and "\\u009b31m" in out
+    for shown in (
+        "\\x1b]0;pwned\\x07",
+        "\\u202eevil\\u202c",
+        "\\u009b31m",
+        "\\x7f more",
+        "source: \\x1b[1mwire",
+        "\\x1b]0;t\\x07",
+        "'Mr \\x1b[5mX' -> mr \\u009bx (\\u202erole)",
+    ):
+        assert shown in out
 
 
 def test_json_keeps_the_exact_text_but_no_raw_controls(
-    capsys: pytest.CaptureFixture[str], hostile: Path
+    capsys: pytest.CaptureFixture[str], hostile_engine: Path
 ) -> None:
-    code, out, _ = run(capsys, "show", "evil.txt", "--archive", str(hostile), "--json")
+    code, out, _ = run(capsys, "show", "x", "--archive", str(hostile_engine), "--json")
     assert code == 0
     assert not any(c in out for c in RAW_BYTES), repr(out)
     data = json.loads(out)
-    assert data["title"] == HOSTILE_TITLE
-    assert HOSTILE_BODY in data["body"]
-    code, out, _ = run(capsys, "query", "", "--archive", str(hostile), "--json")
+    assert (data["title"], data["body"]) == (HOSTILE_TITLE, HOSTILE_BODY)
+    assert data["entities"][0]["text"] == "Mr \x1b[5mX"
+    code, out, _ = run(capsys, "query", "", "--archive", str(hostile_engine), "--json")
+    assert not any(c in out for c in RAW_BYTES), repr(out)
     assert json.loads(out)["hits"][0]["title"] == HOSTILE_TITLE
 
 
@@ -260,7 +320,7 @@ def test_limit_0_counts_only(capsys: pytest.CaptureFixture[str], hostile: Path) 
     assert out.startswith("1 of 1 articles\n") and "evil.txt" not in out
     code, out, err = run(capsys, "query", "", "--archive", str(hostile), "--offset", "1")
     assert code == 0 and "evil.txt" not in out
-    assert err == "note: --offset 1 skips all 1 hits\n"
+    assert err == "note: --offset 1 skips the hit\n"
 
 
 # 16: errors from the engine

@@ -8,15 +8,19 @@ knows any particular article.
 
 from __future__ import annotations
 
+import codecs
 import logging
+import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from dateutil import parser as dateparser
 
+from search.analysis import fold_confusables
 from search.model import Article, DateSource
 
 log = logging.getLogger("archive.ingest")
@@ -39,45 +43,180 @@ class SkipFile(Exception):
 @dataclass(slots=True)
 class Decoded:
     text: str
-    warning: str | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def warning(self) -> str | None:
+        """All notes about the decoding as one line, or None."""
+        return "; ".join(self.warnings) or None
 
 
 # --- decoding -----------------------------------------------------------------
 
+_BINARY_SIGNATURES = (
+    b"%PDF-",
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",  # JPEG
+    b"PK\x03\x04",  # ZIP, and so DOCX/ODT/EPUB
+    b"PK\x05\x06",
+    b"\x1f\x8b",  # gzip
+    b"\x7fELF",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # old Office documents
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+)
+"""Formats whose first kilobytes can look like text (a PDF's are mostly ASCII)."""
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+"""C0 controls but tab, line feed, vertical tab, form feed and carriage return; and DEL."""
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+BINARY_CONTROL_SHARE = 0.05
+"""A sample with more control bytes than this share is binary. Random and compressed
+bytes have ~11 %, executables far more; a text damaged by a few stray bytes well under 1 %."""
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+"""Bytes that are not UTF-8, as ``surrogateescape`` decoding leaves them."""
+
 
 def decode(raw: bytes) -> Decoded:
-    """Bytes -> NFC text. UTF-8 (BOM or not) and UTF-16 with BOM; else cp1252/latin-1.
+    """Bytes -> NFC text: UTF-8 (BOM or not, a few bad bytes replaced), UTF-16 with BOM,
+    else cp1252/latin-1. Stray control bytes (NULs) are dropped.
 
     Never raises for text; raises ``SkipFile`` for empty or binary content.
     """
+    warnings: list[str] = []
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SkipFile("damaged UTF-16 text") from exc
-        return Decoded(_check_text(text), None)
-    if b"\x00" in raw[:8192]:
-        raise SkipFile("binary file (contains NUL bytes), not a text article")
-    warning = None
+        utf16 = _utf16(raw, warnings)
+        if utf16 is not None:
+            return Decoded(_check_text(utf16, warnings), warnings)
+        raw = raw[2:]  # a UTF-8 text behind two stray bytes that look like a BOM
+        warnings.append("2 stray bytes at the start (not a UTF-16 mark) were left out")
+    _check_binary(raw)
+    stripped = raw.translate(None, _CONTROL_BYTES)
+    if len(stripped) != len(raw):
+        warnings.append(_dropped_controls(len(raw) - len(stripped)))
+        raw = stripped
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-            warning = "not valid UTF-8; read as Windows-1252"
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-            warning = "not valid UTF-8; read as Latin-1"
-    return Decoded(_check_text(text), warning)
+        text = _damaged_utf8(raw, warnings) or _legacy(raw, warnings)
+    return Decoded(_check_text(text, warnings), warnings)
 
 
-def _check_text(text: str) -> str:
+def _utf16(raw: bytes, warnings: list[str]) -> str | None:
+    """The UTF-16 text behind a BOM, or None when the bytes after it are plainly UTF-8.
+
+    UTF-16 of Latin text is half NUL bytes and of other scripts full of bytes that
+    are not UTF-8; a UTF-8 article with two stray bytes in front is neither.
+    """
+    rest = raw[2:]
+    counts = _utf8_counts(rest)
+    if rest.count(0) * 100 < len(rest) and counts.multibyte >= 8 * max(len(counts.runs), 1):
+        return None
+    try:
+        return raw.decode("utf-16")
+    except UnicodeDecodeError:
+        warnings.append("damaged UTF-16 text: unreadable bytes replaced with \ufffd")
+        return raw.decode("utf-16", errors="replace")
+
+
+def _check_binary(raw: bytes) -> None:
+    """Binary by the share of control bytes (one NUL is not enough), or by a binary
+    format's signature unless what follows is plainly UTF-8 text."""
+    sample = raw[:8192]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > max(2, len(sample) * BINARY_CONTROL_SHARE):
+        raise SkipFile("binary file (contains NUL or control bytes), not a text article")
+    if raw.startswith(_BINARY_SIGNATURES) and (
+        controls * 100 > len(sample) or not _mostly_utf8(_utf8_counts(sample), len(sample))
+    ):
+        raise SkipFile("binary file (a known binary format), not a text article")
+
+
+def _dropped_controls(count: int) -> str:
+    noun = "control byte" if count == 1 else "control bytes"
+    return f"{count} stray {noun} (NUL and the like) left out"
+
+
+@dataclass(slots=True)
+class _Utf8Counts:
+    text: str
+    """The text, each byte that is not UTF-8 as a lone surrogate (``surrogateescape``)."""
+    runs: list[str]
+    """The runs of bytes that are not UTF-8."""
+    multibyte: int
+    """Valid UTF-8 letters of two or more bytes."""
+    cut: int
+    """Bytes of a letter cut in half at the very end (a partial copy or read)."""
+
+
+def _utf8_counts(raw: bytes) -> _Utf8Counts:
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    text = decoder.decode(raw, final=False)
+    cut = len(decoder.getstate()[0])
+    runs = _ESCAPED.findall(text)
+    bad = sum(map(len, runs))
+    multibyte = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return _Utf8Counts(text, runs, multibyte, cut)
+
+
+def _mostly_utf8(counts: _Utf8Counts, size: int) -> bool:
+    if counts.multibyte == 0:
+        return False
+    bad = sum(map(len, counts.runs))
+    return len(counts.runs) * 2 <= counts.multibyte or bad * 200 <= size
+
+
+def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
+    """UTF-8 with its few bad bytes replaced by U+FFFD (and a note), or None if it is not.
+
+    Reading a UTF-8 text as cp1252 garbles every accented letter; reading it as
+    UTF-8 loses only the bad bytes. It counts as UTF-8 when it has valid
+    multi-byte letters and they outnumber the runs of bad bytes 2:1, or the bad
+    bytes are under 0.5 % of it. A cp1252 text has almost no valid multi-byte
+    sequences (it takes an accented capital followed by a symbol byte), so it
+    stays cp1252, as does one with no multi-byte letter at all.
+    """
+    counts = _utf8_counts(raw)
+    if not _mostly_utf8(counts, len(raw)):
+        return None
+    bad = sum(map(len, counts.runs))
+    if bad:
+        noun = "byte" if bad == 1 else "bytes"
+        warnings.append(f"{bad} {noun} not valid UTF-8, replaced with \ufffd")
+    if counts.cut:
+        warnings.append("the file ends in the middle of a letter; its last bytes were left out")
+    return _ESCAPED.sub("\ufffd", counts.text)
+
+
+def _legacy(raw: bytes, warnings: list[str]) -> str:
+    try:
+        text = raw.decode("cp1252")
+        warnings.append("not valid UTF-8; read as Windows-1252")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+        warnings.append("not valid UTF-8; read as Latin-1")
+    return text
+
+
+def _check_text(text: str, warnings: list[str]) -> str:
+    """Decoded text: empty or binary is a skip, a few control characters are dropped."""
     if not text.strip():
         raise SkipFile("empty file")
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL_CHARS.findall(sample))
     if controls > max(8, len(sample) // 50):
         raise SkipFile("binary file (control characters), not a text article")
+    text, dropped = _CONTROL_CHARS.subn("", text)
+    if dropped:
+        warnings.append(_dropped_controls(dropped))
+        if not text.strip():
+            raise SkipFile("empty file")
     return unicodedata.normalize("NFC", text)
 
 
@@ -86,7 +225,10 @@ def _check_text(text: str) -> str:
 _LATIN_LETTER = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF"
 _WORD_INTERIOR = re.compile(rf"(?<=[{_LATIN_LETTER}])([^\s{_LATIN_LETTER}]+)(?=[{_LATIN_LETTER}])")
 _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200A\u202F\u205F\u3000]+")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+"""Zero-width characters, soft hyphens, and bidi embedding/override/isolate controls:
+an override pasted into a title would show it reversed, and a stray one reorders
+the text around it."""
 
 
 def _is_stray(ch: str) -> bool:
@@ -114,8 +256,10 @@ def _remove_stray(match: re.Match[str]) -> str:
 
 
 def clean_line(line: str) -> str:
-    """Drop invisible and stray in-word characters, fold runs of spaces."""
+    """Drop invisible and stray in-word characters, fold look-alike letters inside
+    Latin words to Latin (``Kаzakhstan`` with a Cyrillic ``а``), fold runs of spaces."""
     line = _INVISIBLE.sub("", line)
+    line = fold_confusables(line)
     line = _WORD_INTERIOR.sub(_remove_stray, line)
     return _SPACES.sub(" ", line).strip()
 
@@ -384,19 +528,54 @@ def read_article(path: Path, article_id: str) -> Article:
     return article_from_bytes(read_head(path), article_id, path)
 
 
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
+    | getattr(os, "O_NOCTTY", 0)  # a terminal device never becomes ours
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+)
+
+
 def read_head(path: Path) -> bytes:
-    """The file's bytes, at most ``MAX_READ_BYTES + 1`` (more means it was cut)."""
+    """The file's bytes, at most ``MAX_READ_BYTES + 1`` (more means it was cut).
+
+    A file can be swapped for a FIFO or a device between the scan and this read:
+    a blocking ``open`` of a FIFO would stall an indexing process for good, out
+    of Cancel's reach. So the open does not block, and the type is checked on
+    the open descriptor (no second look-up that could be swapped again).
+    """
     try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_READ_BYTES + 1)
+        fd = os.open(path, _OPEN_FLAGS)
     except PermissionError as exc:
         raise SkipFile("permission denied: the file cannot be read") from exc
     except FileNotFoundError as exc:
         raise SkipFile("file disappeared while indexing") from exc
     except IsADirectoryError as exc:
-        raise SkipFile("not a file") from exc
+        raise SkipFile("not a file (a folder)") from exc
     except OSError as exc:
         raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SkipFile(f"not a regular file ({_file_kind(mode)}), not an article")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_READ_BYTES + 1)
+    except OSError as exc:
+        raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
 
 
 def article_from_bytes(raw: bytes, article_id: str, path: Path) -> Article:
@@ -406,8 +585,7 @@ def article_from_bytes(raw: bytes, article_id: str, path: Path) -> Article:
         raw = _whole_characters(raw[:MAX_READ_BYTES])
     decoded = decode(raw)
     article = parse_article(decoded.text, article_id)
-    if decoded.warning:
-        article.warnings.insert(0, decoded.warning)
+    article.warnings[:0] = decoded.warnings
     if truncated:
         article.warnings.append(
             f"very long file: only its first {MAX_READ_BYTES // (1024 * 1024)} MB were read"

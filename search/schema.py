@@ -21,10 +21,12 @@ from whoosh import columns, fields, formats
 from search.analysis import exact_analyzer, name_analyzer, word_positions
 from search.model import Article, Entity, FileSig
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump whenever fields, analysis or extraction change: the index is rebuilt.
 
-3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment."""
+3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment.
+4: words keep their combining marks; Cyrillic/Greek look-alikes in Latin words fold to
+Latin; damaged UTF-8, stray NULs and bidi controls read differently at ingest."""
 
 SEP = "\x1f"
 """Separator of multi-valued column values (never appears in names)."""

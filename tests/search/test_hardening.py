@@ -187,6 +187,7 @@ def test_unreadable_file_and_folder_are_reported_and_the_rest_indexed(
         },
     )
     real_open = Path.open
+    real_os_open = os.open
     real_scandir = os.scandir
 
     def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
@@ -194,12 +195,19 @@ def test_unreadable_file_and_folder_are_reported_and_the_rest_indexed(
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    def guarded_os_open(path: object, *args: object, **kwargs: object) -> int:
+        # `read_head` opens with os.open (non-blocking, for FIFOs).
+        if Path(str(path)).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_os_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
     def guarded_scandir(path: object = ".") -> object:
         if str(path).endswith("closed"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     with Archive.open(root, tmp_path / "index") as archive:
         report = archive.update()

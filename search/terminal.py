@@ -15,8 +15,10 @@ import re
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _SURROGATES = "\ud800-\udfff"
-_UNSAFE_TEXT = re.compile(f"[{_CONTROL}{_BIDI}{_SURROGATES}]")
-_UNSAFE_LINE = re.compile(f"[\t\n{_CONTROL}{_BIDI}{_SURROGATES}]")
+_ID_BYTES = "\U0010ff80-\U0010ffff"
+"""How an article id keeps a file-name byte that is not UTF-8 (search/ids.py): U+10FF00 + byte."""
+_UNSAFE_TEXT = re.compile(f"[{_CONTROL}{_BIDI}{_SURROGATES}{_ID_BYTES}]")
+_UNSAFE_LINE = re.compile(f"[\t\n{_CONTROL}{_BIDI}{_SURROGATES}{_ID_BYTES}]")
 _UNSAFE_JSON = re.compile(f"[\x7f-\x9f{_BIDI}{_SURROGATES}]")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([tnr]))")
@@ -31,6 +33,8 @@ def _visible(match: re.Match[str]) -> str:
         return f"\\x{code:02x}"
     if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
+    if code >= 0x10FF80:  # the same byte as an article id keeps it
+        return f"\\x{code - 0x10FF00:02x}"
     return f"\\u{code:04x}"
 
 
@@ -47,7 +51,8 @@ def escape_line(text: str) -> str:
 def unescape(text: str) -> str:
     """Undo :func:`escape_line`, so an id can be typed back as it was shown.
 
-    ``\\xHH`` of 0x80 and above is a raw file-name byte, as ``os.fsdecode`` reads it.
+    ``\\xHH`` of 0x80 and above is a raw file-name byte, as ``os.fsdecode`` reads it
+    (and as ``Archive.article`` accepts it).
     """
 
     def char(match: re.Match[str]) -> str:

@@ -72,17 +72,23 @@ def _without_demonym(body: str, span: statistical.Span) -> statistical.Span | No
     return span
 
 
-def _datelines(body: str) -> list[Candidate]:
+def _datelines(body: str, rules: dict[tuple[int, int], Entity]) -> list[Candidate]:
     """The place of a wire dateline (``HEERENVEEN, Netherlands (AP) _``): capitals at the
-    start of a line, then a comma and a name, or the agency in brackets."""
+    start of a line, then a comma and a name, or the agency in brackets. The rules' norm and
+    country are kept where they found the same place."""
     out: list[Candidate] = []
     for m in _DATELINE.finditer(body):
-        text = m.group(1)
+        start, end = m.span(1)
+        r = rules.get((start, end))
+        if r is not None and r.type in ("PLACE", "COUNTRY"):
+            out.append(Candidate(r.type, start, end, r.norm, CONFIRMED, r.role, r.country))
+            continue
+        text = " ".join(m.group(1).split())
         code = _country_of(text)
         if code:
-            out.append(Candidate("COUNTRY", m.start(1), m.end(1), code, CONFIRMED))
+            out.append(Candidate("COUNTRY", start, end, code, CONFIRMED))
         else:
-            out.append(Candidate("PLACE", m.start(1), m.end(1), " ".join(text.split()), CONFIRMED))
+            out.append(Candidate("PLACE", start, end, text.title(), CONFIRMED))
     return out
 
 
@@ -110,7 +116,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         for t in (_without_demonym(body, s) for s in spans if s.source_label not in DROPPED_LABELS)
         if t is not None
     ]
-    cands: list[Candidate] = [*_datelines(body)]
+    cands: list[Candidate] = _datelines(body, by_offsets)
     for s in kept_spans:
         r = by_offsets.get((s.start, s.end))
         if r is not None and r.type in ("PERSON", "ORG", "COUNTRY", s.label):

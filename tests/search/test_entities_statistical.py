@@ -173,3 +173,55 @@ def test_a_batch_gives_what_one_at_a_time_gives() -> None:
             assert isinstance(span, Span)
             assert 0 <= span.start < span.end <= len(text)
             assert text[span.start : span.end].strip() == text[span.start : span.end]
+
+
+# --- rules layered over the spans (combine.py); spans written by hand, no model -----------
+
+
+def _combined(text: str, spans: list[Span]) -> list[tuple[str, str, str]]:
+    from search.entities import combine, extract
+
+    return [(e.type, e.text, e.norm) for e in combine.combine(text, extract(text), spans)]
+
+
+def test_a_span_both_propose_takes_the_rules_type_and_country_code() -> None:
+    text = "Kenya's president spoke on Monday."
+    assert ("COUNTRY", "Kenya", "KE") in _combined(text, [Span(0, 5, "PLACE", "GPE")])
+
+
+def test_a_surname_spacy_calls_an_org_is_the_person_named_in_full() -> None:
+    text = "Bakili Muluzi won the vote. Later Muluzi left the hall."
+    found = _combined(text, [Span(0, 13, "PERSON", "PERSON"), Span(34, 40, "ORG", "ORG")])
+    assert ("PERSON", "Muluzi", "Bakili Muluzi") in found
+    assert all(typ != "ORG" for typ, _, _ in found)
+
+
+def test_the_place_of_a_wire_dateline_is_a_place() -> None:
+    text = "BLANTYRE, Malawi (AP) _ A judge said the case was closed."
+    found = _combined(text, [Span(0, 8, "ORG", "ORG"), Span(10, 16, "PLACE", "GPE")])
+    assert found[:2] == [("PLACE", "BLANTYRE", "Blantyre"), ("COUNTRY", "Malawi", "MW")]
+
+
+def test_a_nationality_word_is_cut_off_the_front_of_a_person() -> None:
+    text = "Two pilots, Kenyan Steve Riungu and another man, were freed."
+    found = _combined(text, [Span(12, 31, "PERSON", "PERSON")])
+    assert ("PERSON", "Steve Riungu", "Steve Riungu") in found
+    assert ("COUNTRY", "Kenyan", "KE") in found
+
+
+def test_a_spacy_facility_span_leaves_the_rules_mention_as_it_is() -> None:
+    from search.entities import extract
+
+    text = "They met at Heathrow Airport on Sunday."
+    rules = [(e.type, e.text, e.norm) for e in extract(text)]
+    assert _combined(text, [Span(12, 28, "PLACE", "FAC")]) == rules
+
+
+def test_without_spacy_the_combination_is_the_rules_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from search.entities import combine, extract
+
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    texts = ["President William Ruto met Vietnam's leaders in Hanoi.", "Nothing here."]
+    assert combine.extract_many(texts) == [extract(t) for t in texts]

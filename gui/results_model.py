@@ -12,6 +12,7 @@ view never has one widget per row: the delegate paints every row from the
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from typing import cast
 
@@ -301,7 +302,8 @@ class HitDelegate(QStyledItemDelegate):
         y = rect.top() + self.PAD
 
         title_font.setItalic(hit.title_derived)
-        y += _draw_line(painter, hit.title or "(untitled)", title_font, text_colour, x, y, width)
+        title = hit.title or "(untitled)"
+        y += _draw_line(painter, title, title_font, text_colour, x, y, width, isolate=True)
         y += _draw_line(painter, meta_line(hit), meta_font, dim, x, y, width) + 2
 
         if hit.snippet:
@@ -359,15 +361,35 @@ class HitDelegate(QStyledItemDelegate):
                 )
 
 
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embedding, override and isolate controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI)."""
+
+
+def bidi_isolated(text: str) -> str:
+    """``text`` as one isolated run (FSI ... PDI), without bidi controls of its own.
+
+    A title is data from a file: an RLO (U+202E) in it would draw it reversed and
+    an RTL title could reorder what follows. The engine strips the controls at
+    ingest; this guards rows from indexes built before, and any other source.
+    """
+    return "\u2068" + _BIDI_CONTROLS.sub("", text) + "\u2069"
+
+
 def _draw_line(painter: QPainter, text: str, font: QFont, colour: QColor, x: int, y: int,
-               width: int) -> int:
-    """Draw one line of ``text`` elided to ``width``; returns the height it took."""
+               width: int, *, isolate: bool = False) -> int:
+    """Draw one line of ``text`` elided to ``width``; returns the height it took.
+
+    ``isolate`` draws it as a bidi isolate (`bidi_isolated`), elided first so the
+    closing PDI is never cut off."""
     painter.setFont(font)
     painter.setPen(colour)
     metrics = QFontMetrics(font)
+    if isolate:
+        text = _BIDI_CONTROLS.sub("", text)
+    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
     painter.drawText(
         QRect(x, y, width, metrics.height()),
         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-        metrics.elidedText(text, Qt.TextElideMode.ElideRight, width),
+        bidi_isolated(shown) if isolate else shown,
     )
     return metrics.height()

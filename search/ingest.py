@@ -133,7 +133,7 @@ def _check_binary(raw: bytes) -> None:
     if controls > max(2, len(sample) * BINARY_CONTROL_SHARE):
         raise SkipFile("binary file (contains NUL or control bytes), not a text article")
     if raw.startswith(_BINARY_SIGNATURES) and (
-        controls * 100 > len(sample) or not _mostly_utf8(_utf8_counts(sample), len(sample))
+        controls * 100 > len(sample) or not _mostly_utf8(_utf8_counts(sample))
     ):
         raise SkipFile("binary file (a known binary format), not a text article")
 
@@ -165,25 +165,24 @@ def _utf8_counts(raw: bytes) -> _Utf8Counts:
     return _Utf8Counts(text, runs, multibyte, cut)
 
 
-def _mostly_utf8(counts: _Utf8Counts, size: int) -> bool:
-    if counts.multibyte == 0:
-        return False
-    bad = sum(map(len, counts.runs))
-    return len(counts.runs) * 2 <= counts.multibyte or bad * 200 <= size
+def _mostly_utf8(counts: _Utf8Counts) -> bool:
+    return counts.multibyte > 0 and len(counts.runs) * 2 <= counts.multibyte
 
 
 def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
     """UTF-8 with its few bad bytes replaced by U+FFFD (and a note), or None if it is not.
 
     Reading a UTF-8 text as cp1252 garbles every accented letter; reading it as
-    UTF-8 loses only the bad bytes. It counts as UTF-8 when it has valid
-    multi-byte letters and they outnumber the runs of bad bytes 2:1, or the bad
-    bytes are under 0.5 % of it. A cp1252 text has almost no valid multi-byte
-    sequences (it takes an accented capital followed by a symbol byte), so it
-    stays cp1252, as does one with no multi-byte letter at all.
+    UTF-8 loses only the bad bytes. It counts as UTF-8 when its valid multi-byte
+    letters outnumber the runs of bad bytes 2:1. A cp1252 text has almost no
+    valid multi-byte sequences (it takes an accented capital just before a
+    symbol byte, ``JOSÉ’S``) and a bad byte for nearly every accented letter, so
+    it stays cp1252, as does any text without one multi-byte letter. When in
+    doubt cp1252 wins: misread as cp1252 a UTF-8 text keeps its ASCII words,
+    misread as UTF-8 a cp1252 text loses its accented ones.
     """
     counts = _utf8_counts(raw)
-    if not _mostly_utf8(counts, len(raw)):
+    if not _mostly_utf8(counts):
         return None
     bad = sum(map(len, counts.runs))
     if bad:

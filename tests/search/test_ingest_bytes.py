@@ -149,6 +149,28 @@ def test_cp1252_files_still_read_as_cp1252(text: str) -> None:
     assert decoded.warning is not None and "Windows-1252" in decoded.warning
 
 
+def test_a_cp1252_text_with_an_accidental_utf8_pair_stays_cp1252() -> None:
+    # É (0xC9) then ’ (0x92) happens to be valid UTF-8 (U+0252); the é is not.
+    text = "JOSÉ’S CAFÉ\n" + "The minister said the talks went well. " * 10 + "Café au lait."
+    decoded = decode(text.encode("cp1252"))
+    assert decoded.text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京和河内签署合作协议。两国部长会见。",
+        "서울과 하노이가 협력 협정을 체결했다.",
+        "Москва и Ханой",
+        "Hà Nội và Huế",
+    ],
+)
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_bom_in_any_script_stays_utf16(text: str, codec: str) -> None:
+    raw = text.encode(codec) if codec == "utf-16" else b"\xfe\xff" + text.encode(codec)
+    assert decode(raw).text == text
+
+
 def test_cp1252_smart_quote_bytes_are_quotes() -> None:
     assert decode(b"\x93Caf\xe9\x94 talks.").text == "\u201cCafé\u201d talks."
 

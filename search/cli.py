@@ -180,8 +180,10 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: object = None) -> None:
         """--help and --version on a full disk fail like any output (argparse ignores it)."""
-        if message:
-            write_out(message) if file is sys.stdout else write_err(message)
+        if message and file is sys.stdout:
+            write_out(message)
+        elif message:
+            write_err(message)
 
 
 def _progress_printer() -> Callable[[IndexProgress], None]:
@@ -194,9 +196,7 @@ def _progress_printer() -> Callable[[IndexProgress], None]:
         tty = sys.stderr.isatty()
         if percent != last[0] and (percent % 10 == 0 or tty):
             last[0] = percent
-            write_err(f"indexing: {p.done}/{p.total} files ({percent}%){chr(13) if tty else ''}")
-            if not tty:
-                write_err("\n")
+            write_err(f"indexing: {p.done}/{p.total} files ({percent}%)" + ("\r" if tty else "\n"))
 
     return show
 

@@ -129,14 +129,23 @@ class Archive:
         root = root.resolve()
         paths = IndexPaths(Path(index_dir).expanduser() if index_dir else default_index_dir(root))
         try:
-            ix = open_or_create(paths, root, take_over=take_over)
+            return cls._opened(root, paths, take_over)
         except IndexDamaged:
             if not discard_damaged:
                 raise
             log.warning("discarding damaged index %s", paths.root)
             discard(paths)
-            ix = open_or_create(paths, root, take_over=take_over)
-        return cls(root, paths, ix)
+            return cls._opened(root, paths, take_over)
+
+    @classmethod
+    def _opened(cls, root: Path, paths: IndexPaths, take_over: bool) -> Archive:
+        """The index opened and its first reader loaded (where most damage shows)."""
+        ix = open_or_create(paths, root, take_over=take_over)
+        try:
+            return cls(root, paths, ix)
+        except BaseException:
+            ix.close()
+            raise
 
     def close(self) -> None:
         with self._lock:

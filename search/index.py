@@ -38,6 +38,7 @@ from whoosh.util.filelock import FileLock
 from whoosh.writing import NO_MERGE
 
 from search.errors import (
+    ArchiveError,
     IndexDamaged,
     IndexInUse,
     IndexLocked,
@@ -265,6 +266,8 @@ def update_index(
         except OSError as exc:
             _clean_failed_write(paths, rebuild)
             raise _write_failed(paths, exc) from exc
+        except Exception as exc:  # what Whoosh raises on damaged files is of any kind
+            raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
         todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
         try:
             _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
@@ -277,6 +280,11 @@ def update_index(
             if isinstance(exc, IndexWriteFailed):
                 raise
             raise _write_failed(paths, exc) from exc
+        except ArchiveError:
+            raise
+        except Exception as exc:  # reading the live index's terms met damaged files
+            _clean_failed_write(paths, rebuild)
+            raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
         finally:
             ix.close()
         try:

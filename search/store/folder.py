@@ -125,8 +125,8 @@ def repair_side_files(paths: IndexPaths) -> None:
 
 
 def check_live(paths: IndexPaths) -> None:
-    """Raise ``IndexDamaged`` unless ``whoosh/`` is a folder of files and folders only
-    (Whoosh keeps a writer's temporary postings in a ``*.tmp`` folder)."""
+    """Raise ``IndexDamaged`` unless ``whoosh/`` holds regular files only, and the
+    ``*.tmp`` folders where Whoosh keeps a writer's temporary postings."""
     live = paths.live
     kind = is_kind(live, want_dir=True)
     if kind is None:
@@ -142,7 +142,7 @@ def check_live(paths: IndexPaths) -> None:
             mode = entry.stat(follow_symlinks=False).st_mode
         except OSError:
             mode = 0
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if not (stat.S_ISREG(mode) or (stat.S_ISDIR(mode) and entry.name.endswith(".tmp"))):
             raise IndexDamaged(damaged_message(paths, f"{entry.name} is not a regular file"))
 
 

@@ -450,7 +450,10 @@ def test_flipped_bits_in_a_segment_are_damage_not_a_raw_exception(tmp_path: Path
     words = ["economy", "market", "trade", "summit", "budget", "energy", "police", "health"]
     root = write_articles(
         tmp_path / "arch",
-        {f"f{i}.txt": f"T{i}\n" + " ".join(words[(i + j) % 8] for j in range(60)) for i in range(40)},
+        {
+            f"f{i}.txt": f"T{i}\n" + " ".join(words[(i + j) % 8] for j in range(60))
+            for i in range(40)
+        },
     )
     index = tmp_path / "index"
     with Archive.open(root, index) as archive:

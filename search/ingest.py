@@ -91,7 +91,7 @@ def decode(raw: bytes) -> Decoded:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         utf16 = _utf16(raw, warnings)
         if utf16 is not None:
-            return Decoded(_check_text(utf16, warnings), warnings)
+            return Decoded(_check_text(_drop_controls(utf16, warnings), warnings), warnings)
         raw = raw[2:]  # a UTF-8 text behind two stray bytes that look like a BOM
         warnings.append("2 stray bytes at the start (not a UTF-16 mark) were left out")
     _check_binary(raw)
@@ -203,19 +203,23 @@ def _legacy(raw: bytes, warnings: list[str]) -> str:
     return text
 
 
-def _check_text(text: str, warnings: list[str]) -> str:
-    """Decoded text: empty or binary is a skip, a few control characters are dropped."""
-    if not text.strip():
-        raise SkipFile("empty file")
+def _drop_controls(text: str, warnings: list[str]) -> str:
+    """UTF-16 text: binary by its share of control characters, else drop the few there are.
+
+    (Byte-oriented text has its control bytes dropped before decoding.)"""
     sample = text[:8192]
-    controls = len(_CONTROL_CHARS.findall(sample))
-    if controls > max(8, len(sample) // 50):
+    if len(_CONTROL_CHARS.findall(sample)) > max(8, len(sample) // 50):
         raise SkipFile("binary file (control characters), not a text article")
     text, dropped = _CONTROL_CHARS.subn("", text)
     if dropped:
         warnings.append(_dropped_controls(dropped))
-        if not text.strip():
-            raise SkipFile("empty file")
+    return text
+
+
+def _check_text(text: str, warnings: list[str]) -> str:
+    """Decoded text without control characters -> NFC; empty is a skip."""
+    if not text.strip():
+        raise SkipFile("empty file")
     return unicodedata.normalize("NFC", text)
 
 

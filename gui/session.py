@@ -313,7 +313,11 @@ class ArchiveSession(QObject):
         self._update_again = False
         if archive is not self.archive:
             return
-        self.index_label.setText("Index not updated")
+        # The reason stays in the status bar (its first sentence; all of it on hover).
+        reason = errors.message_for(exc)
+        first = reason.split(". ")[0].rstrip(".")
+        self.index_label.setText(f"Index not updated: {first[:90]}{'…' if len(first) > 90 else ''}")
+        self.index_label.setToolTip(reason)
         self._show_problem(exc, archive.root, archive.index_dir, "Indexing failed")
 
     def _on_folder_changed(self) -> None:

@@ -346,6 +346,8 @@ def test_a_locked_index_shows_a_message(
     box = next(d for d in window.dialogs() if d.objectName() == "errorDialog")
     assert isinstance(box, QMessageBox)
     assert box.windowTitle() == "Archive in use"
+    # the reason stays in the status bar once the dialog is closed
+    assert window.session.index_label.text().startswith("Index not updated: Another")
     wait_idle(qtbot, window)
 
 

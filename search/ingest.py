@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from dateutil import parser as dateparser
 
@@ -540,9 +541,18 @@ _OPEN_FLAGS = (
 
 
 def read_head(path: Path) -> bytes:
-    """The file's bytes, at most ``MAX_READ_BYTES + 1`` (more means it was cut).
+    """The file's bytes, at most ``MAX_READ_BYTES + 1`` (more means it was cut)."""
+    with open_regular_file(path) as handle:
+        try:
+            return handle.read(MAX_READ_BYTES + 1)
+        except OSError as exc:
+            raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
 
-    A file can be swapped for a FIFO or a device between the scan and this read:
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes if it is a regular file, else ``SkipFile``.
+
+    A file can be swapped for a FIFO or a device between the scan and the read:
     a blocking ``open`` of a FIFO would stall an indexing process for good, out
     of Cancel's reach. So the open does not block, and the type is checked on
     the open descriptor (no second look-up that could be swapped again).
@@ -559,14 +569,13 @@ def read_head(path: Path) -> bytes:
         raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
     try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise SkipFile(f"not a regular file ({_file_kind(mode)}), not an article")
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_READ_BYTES + 1)
+        if stat.S_ISREG(mode):
+            return open(fd, "rb")  # the caller closes it, and so the descriptor
     except OSError as exc:
-        raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
-    finally:
         os.close(fd)
+        raise SkipFile(f"cannot read file: {exc.strerror or exc}") from exc
+    os.close(fd)
+    raise SkipFile(f"not a regular file ({_file_kind(mode)}), not an article")
 
 
 def _file_kind(mode: int) -> str:

@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 
 from search.analysis import fold, fold_confusables, word_keys, word_positions
 from search.api import Archive
-from search.ingest import SkipFile, article_from_bytes, clean_line, decode, parse_article, read_head
+from search.ingest import (
+    SkipFile,
+    article_from_bytes,
+    clean_line,
+    decode,
+    open_regular_file,
+    parse_article,
+    read_head,
+)
 from search.model import Article, SearchRequest, Skip
 from search.prepare import prepare_file
 
@@ -79,6 +87,7 @@ def test_a_fifo_swapped_in_for_a_file_is_skipped_at_once(tmp_path: Path) -> None
         outcome = run_with_timeout(lambda: read_head(fifo))
         assert isinstance(outcome, SkipFile), outcome
         assert "not a regular file" in str(outcome)
+        assert isinstance(run_with_timeout(lambda: open_regular_file(fifo)), SkipFile)
         result = run_with_timeout(lambda: prepare_file(str(tmp_path), "swapped.txt"))
         assert isinstance(result, Skip), result
         assert "not a regular file" in result.reason

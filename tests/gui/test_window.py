@@ -518,3 +518,22 @@ def test_about_names_version_archive_index_and_log(window: MainWindow) -> None:
     assert str(window.archive.index_dir) in text
     assert "Log file" in text
     box.close()
+
+
+def test_after_reindex_the_window_shows_the_rebuilt_index(
+    qtbot: QtBot, window: MainWindow, archive_dir: Path
+) -> None:
+    removed = window.model.hit(0)
+    assert removed is not None
+    (archive_dir / removed.id).unlink()
+    (archive_dir / "zanzibar.txt").write_text("Zanzibar\nCloves from Zanzibar.", encoding="utf-8")
+    with qtbot.waitSignal(
+        window.session.updated, timeout=15_000, check_params_cb=lambda r: r.rebuilt
+    ):
+        window.session.reindex()
+    wait_idle(qtbot, window)
+    search(qtbot, window, "zanzibar")
+    assert window.model.total == 1
+    search(qtbot, window, "")
+    assert window.model.total == 4
+    assert window.model.row_of(removed.id) < 0

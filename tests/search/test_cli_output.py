@@ -270,7 +270,6 @@ def test_surrogate_ids_print_in_human_and_json_output(
     out.encode("utf-8")
 
 
-@pytest.mark.xfail(reason="needs the indexer to store non-UTF-8 file names", strict=False)
 def test_a_file_name_that_is_not_utf8_end_to_end(tmp_path: Path) -> None:
     root = tmp_path / "arch"
     root.mkdir()

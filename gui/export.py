@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from search.api import printable
 from search.model import Hit, SearchRequest, SearchResult
 
 FIELDS = ("id", "title", "date", "countries", "source", "path")
@@ -46,7 +47,7 @@ def row(hit: Hit, path: Path) -> dict[str, str]:
         "date": hit.date.isoformat() if hit.date else "",
         "countries": " ".join(hit.countries),
         "source": hit.source or "",
-        "path": str(path),
+        "path": printable(str(path)),  # a CSV or JSON file holds text, not raw name bytes
     }
 
 

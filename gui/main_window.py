@@ -16,11 +16,10 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QGuiApplication,
     QIcon,
     QKeyEvent,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import errors
+from gui import errors, files
 from gui.collector import Collector
 from gui.compat import guard_refcount_leaks
 from gui.export import export_hits
@@ -594,19 +593,19 @@ class MainWindow(QMainWindow):
 
     def open_in_editor(self, row: int | None = None) -> None:
         path = self._article_path(row)
-        if path is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.statusBar().showMessage(f"No program to open {path}", 6000)
+        if path is not None and not files.open_with_desktop(path):
+            self.statusBar().showMessage(f"No program to open {files.shown(path)}", 6000)
 
     def show_in_folder(self, row: int | None = None) -> None:
         path = self._article_path(row)
         if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            files.open_with_desktop(path.parent)
 
     def copy_path(self, row: int | None = None) -> None:
         path = self._article_path(row)
         if path is not None:
-            QGuiApplication.clipboard().setText(str(path))
-            self.statusBar().showMessage(f"Copied {path}", 4000)
+            QGuiApplication.clipboard().setText(files.shown(path))
+            self.statusBar().showMessage(f"Copied {files.shown(path)}", 4000)
 
     def _list_menu(self, pos: QPoint) -> None:
         index = self.list_view.indexAt(pos)

@@ -32,7 +32,7 @@ from gui.menus import fill_choices
 from gui.settings import S, Settings
 from gui.watcher import FolderWatcher
 from gui.workers import Cancellable, TaskManager, Throttle, progress_text
-from search.api import Archive, default_archive_path
+from search.api import Archive, default_archive_path, printable
 from search.errors import IndexDamaged, IndexLocked
 from search.model import ArchiveStats, IndexProgress, UpdateReport
 
@@ -332,7 +332,7 @@ class ArchiveSession(QObject):
     def skipped_files(self) -> list[tuple[str, str]]:
         skips = (self._report.skipped if self._report and self._report.skipped
                  else self.stats.skipped if self.stats else [])
-        return [(s.id, s.reason) for s in skips]
+        return [(printable(s.id), s.reason) for s in skips]
 
     def show_skipped(self) -> None:
         rows = self.skipped_files()

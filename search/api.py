@@ -33,7 +33,7 @@ from search.doctable import DocTable
 from search.entities import country_name, lookup_country
 from search.errors import ArchiveError, ArchiveNotFound, ArticleNotFound, IndexDamaged
 from search.executor import Executor
-from search.ids import file_of, id_from_os
+from search.ids import file_of, id_from_os, printable
 from search.index import (
     IndexPaths,
     Meta,
@@ -60,7 +60,14 @@ from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
 
-__all__ = ["Archive", "__version__", "country_name", "default_archive_path", "lookup_country"]
+__all__ = [
+    "Archive",
+    "__version__",
+    "country_name",
+    "default_archive_path",
+    "lookup_country",
+    "printable",
+]
 
 log = logging.getLogger("archive.api")
 

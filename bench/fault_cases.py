@@ -1,12 +1,15 @@
-"""Random fault cases: file names, folder shapes and damage to the index folder.
+"""Random fault cases: file names, folder shapes, bytes in articles, queries from
+bytes, and damage to the index folder.
 
-    python -m bench.fault_cases [--cases 1000] [--seed 1]
+    python -m bench.fault_cases [--cases 1000] [--seed 1] [--record]
 
 Each case is built from a seed, run with a time limit, and ends as one of:
-handled (indexed, found, or damage detected and a rebuild restored every
-article), lost (an article missing or wrong), hung, or error (an exception
-that is not a typed user-facing error). tests/search/test_fault_properties.py
-runs the same cases under hypothesis, bounded for CI.
+handled (indexed, found, answered, or damage detected and a rebuild restored
+every article), lost (an article or word missing, or a query slower than a
+second), hung, or error (an exception that is not a typed user-facing error).
+``--record`` puts the counts into bench/faults.json and bench/RESULTS.md.
+tests/search/test_fault_properties.py runs the same cases under hypothesis,
+bounded for CI.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -24,9 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from bench.fault_record import record
 from search.api import Archive
 from search.errors import IndexDamaged
 from search.ids import id_from_os
+from search.ingest import article_from_bytes
 from search.model import SearchRequest
 from search.update.scan import MAX_DEPTH
 
@@ -155,7 +161,7 @@ DAMAGE_ARTICLES = 60
 def build_template(work: Path) -> tuple[Path, Path]:
     """An archive and its index, copied before each damage."""
     root = work / "arch"
-    root.mkdir()
+    root.mkdir(parents=True)
     for i in range(DAMAGE_ARTICLES):
         body = " ".join(WORDS[(i * 7 + j) % 8] for j in range(80))
         (root / f"f{i}.txt").write_text(f"Title {i}\nChilean news {i}. {body}", encoding="utf-8")
@@ -222,20 +228,91 @@ def damage_case(root: Path, template: Path, work: Path, rng: random.Random) -> s
             return "detected, rebuilt" if ok and found else "lost"
 
 
+# --- bytes in articles ------------------------------------------------------------
+
+ARTICLE = (
+    "Hà Nội hosts talks\n\nHÀ NỘI — Thủ tướng Phạm Minh Chính met the Kazakh minister "
+    "in Hà Nội on Tuesday. Việt Nam and Kazakhstan agreed to expand trade, said Nguyễn Văn "
+    "Thành of the Bộ Công Thương. Đà Nẵng and Hải Phòng will host the next round.\n"
+)
+ACCENTED = sorted({w for w in re.findall(r"\w+", ARTICLE) if not w.isascii()})
+
+
+def bytes_case(rng: random.Random) -> str:
+    """A few random bytes written into a valid UTF-8 article: it is still an article,
+    and every accented word away from the damage is still there, unmangled."""
+    raw = bytearray(ARTICLE.encode())
+    touched: list[tuple[int, int]] = []
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(raw))
+        junk = rng.randbytes(rng.randint(1, 3))
+        if rng.random() < 0.5:  # inserted: what lies after moves along
+            raw[at:at] = junk
+            touched = [_shifted(span, at, len(junk)) for span in touched]
+        else:  # overwritten in place
+            raw[at : at + len(junk)] = junk
+        touched.append((at, at + len(junk)))
+    article = article_from_bytes(bytes(raw), "vn.txt", Path("vn.txt"))
+    text = f"{article.title}\n{article.body}"
+    intact = _intact(bytes(raw), touched)
+    return "handled" if all(word in text for word in intact) else "lost"
+
+
+def _shifted(span: tuple[int, int], at: int, by: int) -> tuple[int, int]:
+    start, end = span
+    return (start + by if start >= at else start, end + by if end >= at else end)
+
+
+def _intact(raw: bytes, touched: list[tuple[int, int]]) -> list[str]:
+    """Accented words whose UTF-8 bytes sit, whole and undamaged, outside every edit."""
+    words = []
+    for word in ACCENTED:
+        encoded = word.encode()
+        start = raw.find(encoded)
+        while start >= 0:
+            end = start + len(encoded)
+            if all(e < start - 1 or s > end for s, e in touched):
+                words.append(word)
+                break
+            start = raw.find(encoded, end)
+    return words
+
+
+# --- queries from bytes --------------------------------------------------------------
+
+QUERY_LIMIT_S = 1.0
+
+
+def query_case(archive: Archive, rng: random.Random) -> str:
+    """Random bytes as a query (as a Latin-1 terminal or random argv would give them):
+    a result, its snippets and marks, within a second."""
+    raw = rng.randbytes(rng.randint(1, 60))
+    alphabet = b'*?~"():[]-+ aeiou'
+    raw = bytes(b if rng.random() < 0.6 else rng.choice(alphabet) for b in raw)
+    text = raw.decode("utf-8", "surrogateescape") if rng.random() < 0.5 else raw.decode("latin-1")
+    started = time.perf_counter()
+    result = archive.search(SearchRequest(text=text, limit=10))
+    archive.snippets([h.id for h in result.hits], text)
+    slow = time.perf_counter() - started > QUERY_LIMIT_S
+    return "lost" if slow or result.total < 0 else "handled"
+
+
 # --- the runner -----------------------------------------------------------------------
 
 
 def run(cases: int, seed: int) -> dict[str, Counter[str]]:
     rng = random.Random(seed)
-    outcomes: dict[str, Counter[str]] = {"names": Counter(), "shapes": Counter()}
-    outcomes["index damage"] = Counter()
+    outcomes: dict[str, Counter[str]] = {name: Counter() for name in FAMILIES}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         root, template = build_template(base / "template")
+        searched = Archive.open(root, template)
         for i in range(cases):
             families: list[tuple[str, Callable[[Path], str]]] = [
-                ("names", lambda w: names_case(w, [random_name(rng) for _ in range(4)])),
-                ("shapes", lambda w: shape_case(w, random_shape(rng))),
+                ("file names", lambda w: names_case(w, [random_name(rng) for _ in range(4)])),
+                ("folder shapes", lambda w: shape_case(w, random_shape(rng))),
+                ("bytes in articles", lambda _w: bytes_case(rng)),
+                ("queries from bytes", lambda _w: query_case(searched, rng)),
                 ("index damage", lambda w: damage_case(root, template, w, rng)),
             ]
             for family, case in families:
@@ -243,7 +320,17 @@ def run(cases: int, seed: int) -> dict[str, Counter[str]]:
                 work.mkdir()
                 outcomes[family][_outcome(case, work)] += 1
                 shutil.rmtree(work, ignore_errors=True)
+        searched.close()
     return outcomes
+
+
+FAMILIES = (
+    "file names",
+    "folder shapes",
+    "bytes in articles",
+    "queries from bytes",
+    "index damage",
+)
 
 
 def _outcome(case: Callable[[Path], str], work: Path) -> str:
@@ -259,18 +346,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Random names, folder shapes, index damage.")
     parser.add_argument("--cases", type=int, default=1000, help="cases per family")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--record", action="store_true", help="write bench/faults.json")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load = os.getloadavg()[0]
     outcomes = run(args.cases, args.seed)
-    bad = 0
+    rows = {}
     for family, counts in outcomes.items():
         tried = sum(counts.values())
         lost = sum(n for k, n in counts.items() if k == "lost" or k.startswith(("hung", "error")))
-        bad += lost
+        rows[family] = {"tried": tried, "handled": tried - lost, "lost": lost, **counts}
         detail = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
         print(f"{family}: tried {tried}, handled {tried - lost}, lost {lost} ({detail})")
-    print(f"{time.perf_counter() - started:.0f} s, {os.cpu_count()} cores")
-    return 1 if bad else 0
+    elapsed = time.perf_counter() - started
+    print(f"{elapsed:.0f} s, {os.cpu_count()} cores, load {load:.1f}")
+    if args.record:
+        how = f"python -m bench.fault_cases --cases {args.cases} --seed {args.seed}"
+        record("random cases", rows, how, elapsed)
+    return 1 if any(r["lost"] for r in rows.values()) else 0
 
 
 if __name__ == "__main__":

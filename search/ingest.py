@@ -166,8 +166,13 @@ def _utf8_counts(raw: bytes) -> _Utf8Counts:
     return _Utf8Counts(text, runs, multibyte, cut)
 
 
+UTF8_MAJORITY = 4
+"""A text with bad bytes is UTF-8 when its valid multi-byte letters are this many
+times its runs of bad bytes (a damaged Vietnamese article: hundreds to one)."""
+
+
 def _mostly_utf8(counts: _Utf8Counts) -> bool:
-    return counts.multibyte > 0 and len(counts.runs) * 2 <= counts.multibyte
+    return counts.multibyte > 0 and len(counts.runs) * UTF8_MAJORITY <= counts.multibyte
 
 
 def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
@@ -175,7 +180,7 @@ def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
 
     Reading a UTF-8 text as cp1252 garbles every accented letter; reading it as
     UTF-8 loses only the bad bytes. It counts as UTF-8 when its valid multi-byte
-    letters outnumber the runs of bad bytes 2:1. A cp1252 text has almost no
+    letters outnumber the runs of bad bytes 4:1. A cp1252 text has almost no
     valid multi-byte sequences (it takes an accented capital just before a
     symbol byte, ``JOSÉ’S``) and a bad byte for nearly every accented letter, so
     it stays cp1252, as does any text without one multi-byte letter. When in

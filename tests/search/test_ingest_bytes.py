@@ -299,6 +299,8 @@ def test_look_alike_letters_do_not_hide_an_article(tmp_path: Path) -> None:
         assert found == {"kz.txt", "plain.txt"}
         typed = {h.id for h in archive.search(SearchRequest(text="K\u0430zakhstan")).hits}
         assert typed == {"kz.txt", "plain.txt"}
+        prefix = {h.id for h in archive.search(SearchRequest(text="K\u0430zakh*")).hits}
+        assert prefix == {"kz.txt", "plain.txt"}
         assert "Kazakhstan delegation" in archive.article("kz.txt").body
 
 

@@ -92,7 +92,7 @@ def decode(raw: bytes) -> Decoded:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         utf16 = _utf16(raw, warnings)
         if utf16 is not None:
-            return Decoded(_check_text(_drop_controls(utf16, warnings), warnings), warnings)
+            return Decoded(_check_text(_drop_controls(utf16, warnings)), warnings)
         raw = raw[2:]  # a UTF-8 text behind two stray bytes that look like a BOM
         warnings.append("2 stray bytes at the start (not a UTF-16 mark) were left out")
     _check_binary(raw)
@@ -106,7 +106,7 @@ def decode(raw: bytes) -> Decoded:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = _damaged_utf8(raw, warnings) or _legacy(raw, warnings)
-    return Decoded(_check_text(text, warnings), warnings)
+    return Decoded(_check_text(text), warnings)
 
 
 def _utf16(raw: bytes, warnings: list[str]) -> str | None:
@@ -222,7 +222,7 @@ def _drop_controls(text: str, warnings: list[str]) -> str:
     return text
 
 
-def _check_text(text: str, warnings: list[str]) -> str:
+def _check_text(text: str) -> str:
     """Decoded text without control characters -> NFC; empty is a skip."""
     if not text.strip():
         raise SkipFile("empty file")

@@ -1,11 +1,13 @@
 """The facade the GUI, the CLI and scripts use: ``Archive.open(path)``.
 
-    if __name__ == "__main__":     # an update starts worker processes that import this file
-        archive = Archive.open(root)                 # opens or creates the index; no file scan
-        report = archive.update(progress=cb)         # incremental; -> UpdateReport
-        result = archive.search(SearchRequest(text="kazakh", countries=("KZ",)))
-        article = archive.article("sub/file.txt")    # stored fields, no file read
-        archive.close()
+    from search.api import Archive
+    from search.model import SearchRequest
+
+    if __name__ == "__main__":                   # update() reads files in worker processes,
+        with Archive.open(root) as archive:      # which import the calling script again
+            report = archive.update(progress=cb)             # incremental; -> UpdateReport
+            result = archive.search(SearchRequest(text="kazakh", countries=("KZ",)))
+            article = archive.article("sub/file.txt")        # stored fields, no file read
 
 ``search``/``article``/``stats``/``hit_spans`` may be called from any thread,
 also while ``update`` runs in another (they see the previous index until each

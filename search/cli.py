@@ -31,7 +31,7 @@ from platformdirs import user_log_dir
 
 from search import __version__
 from search.api import Archive, country_name, default_archive_path, lookup_country
-from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked
+from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked, IndexWriteFailed
 from search.model import Article, Hit, IndexProgress, SearchRequest, Sort, UpdateReport
 from search.terminal import escape_line, escape_text, json_safe, unescape
 
@@ -224,6 +224,9 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
         except IndexLocked:
             err(f"{PROG}: note: another program is updating this index; using the index as it is")
             return archive
+        except IndexWriteFailed as exc:  # a full disk or a read-only index folder
+            err(f"{PROG}: note: {exc} Using the index as it is.")
+            return archive
         if not quiet and report.changed:
             _print_report(report, err)
     return archive
@@ -231,10 +234,14 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
 
 def cmd_index(args: argparse.Namespace) -> int:
     root = Path(args.path) if args.path is not None else default_archive_path()
-    archive = Archive.open(root, args.index_dir, discard_damaged=args.rebuild)
+    archive = Archive.open(
+        root, args.index_dir, discard_damaged=args.rebuild, take_over=args.rebuild
+    )
     with archive:
         report = archive.update(
-            progress=None if args.json else _progress_printer(), rebuild=args.rebuild
+            progress=None if args.json else _progress_printer(),
+            rebuild=args.rebuild,
+            verify=args.verify,
         )
         if args.json:
             out_json(report.to_json())
@@ -384,6 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
         "path", nargs="?", type=folder_type, help="archive folder (default: the bundled sample)"
     )
     p_index.add_argument("--rebuild", action="store_true", help="discard the index and rebuild it")
+    p_index.add_argument(
+        "--verify",
+        action="store_true",
+        help="read every file again to find changes that kept its size and times",
+    )
     common(p_index, with_archive=False)
     p_index.set_defaults(run=cmd_index)
 

@@ -469,3 +469,75 @@ def test_flipped_bits_in_a_segment_are_damage_not_a_raw_exception(tmp_path: Path
                 damaged.search(SearchRequest(text=query))
         except IndexDamaged:
             pass
+
+
+# --- the command line over these faults ----------------------------------------------
+
+
+def test_cli_rebuild_takes_over_an_index_folder_and_refuses_without(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from search.cli import main
+
+    first = write_articles(tmp_path / "one", {"a.txt": "A\nChilean news."})
+    second = write_articles(tmp_path / "two", {"b.txt": "B\nLao news."})
+    index = str(tmp_path / "index")
+    assert main(["index", str(first), "--index-dir", index]) == 0
+    capsys.readouterr()
+    assert main(["index", str(second), "--index-dir", index]) == 2
+    err = capsys.readouterr().err
+    assert "another archive" in err and "Traceback" not in err and len(err.splitlines()) == 1
+    assert main(["index", str(second), "--index-dir", index, "--rebuild"]) == 0
+    capsys.readouterr()
+    assert main(["query", "lao", "--archive", str(second), "--index-dir", index, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+def test_cli_verify_finds_a_change_that_kept_size_and_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import search.index
+    from search.cli import main
+
+    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
+    index = str(tmp_path / "index")
+    assert main(["index", str(root), "--index-dir", index]) == 0
+    (root / "a.txt").write_text("A\nLaotian news.", encoding="utf-8")
+    # a change no signature shows (a file system that keeps no ctime or inode)
+    monkeypatch.setattr(search.index, "_same_file", lambda _old, _new: True)
+    assert main(["index", str(root), "--index-dir", index]) == 0
+    assert main(["index", str(root), "--index-dir", index, "--verify", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["query", "laotian", "--archive", str(root), "--index-dir", index, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+@pytest.mark.parametrize("fault", ["read-only index folder", "disk full"])
+def test_cli_reads_answer_from_the_index_as_it_is_when_it_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fault: str
+) -> None:
+    from whoosh.util.filelock import FileLock
+    from whoosh.writing import SegmentWriter
+
+    from search.cli import main
+
+    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
+    index = str(tmp_path / "index")
+    assert main(["index", str(root), "--index-dir", index]) == 0
+    (root / "b.txt").write_text("B\nChilean trade.", encoding="utf-8")
+    code = errno.EROFS if fault == "read-only index folder" else errno.ENOSPC
+
+    def fail(*_a: object, **_k: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    if fault == "disk full":
+        monkeypatch.setattr(SegmentWriter, "commit", fail)
+    else:
+        monkeypatch.setattr(FileLock, "acquire", fail)
+    capsys.readouterr()
+    assert main(["query", "chilean", "--archive", str(root), "--index-dir", index, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["total"] == 1  # the index as it is
+    assert os.strerror(code) in captured.err and "as it is" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["stats", "--archive", str(root), "--index-dir", index]) == 0

@@ -61,6 +61,8 @@ MENUS: tuple[Menu, ...] = (
         None,
         Command("&Update Index", lambda w: w.session.start_update(), "F5",
                 "Index added, changed and removed files"),
+        Command("&Verify Index", lambda w: w.session.start_update(verify=True), None,
+                "Read every file again, also those whose size and times did not change"),
         Command("&Reindex", lambda w: w.session.reindex(), "Ctrl+Shift+R",
                 "Build the index again from scratch"),
         None,

@@ -238,8 +238,10 @@ class ArchiveSession(QObject):
             self._set_skipped(len(stats.skipped))
 
     # -- indexing --------------------------------------------------------------------------
-    def start_update(self, rebuild: bool = False) -> None:
-        """Update the index in the background (one at a time; a second request queues)."""
+    def start_update(self, rebuild: bool = False, verify: bool = False) -> None:
+        """Update the index in the background (one at a time; a second request queues).
+
+        ``verify`` rereads every file, for changes that kept size and times."""
         archive = self.archive
         if archive is None:
             return
@@ -249,15 +251,22 @@ class ArchiveSession(QObject):
         cancel = Cancellable()
         self._update = cancel
         self.watcher.paused = True
-        self.index_label.setText("Rebuilding index…" if rebuild else "Checking for changes…")
+        self.index_label.setText(
+            "Rebuilding index…"
+            if rebuild
+            else "Rereading every file…"
+            if verify
+            else "Checking for changes…"
+        )
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
 
         def work(report: Callable[[object], None]) -> UpdateReport:
-            return archive.update(progress=Throttle(report), cancel=cancel.cancelled,
-                                  rebuild=rebuild)
+            return archive.update(
+                progress=Throttle(report), cancel=cancel.cancelled, rebuild=rebuild, verify=verify
+            )
 
         self._tasks.run_with_progress(
             work, lane="write", name="update index", on_progress=self._on_progress,

@@ -537,3 +537,23 @@ def test_after_reindex_the_window_shows_the_rebuilt_index(
     search(qtbot, window, "")
     assert window.model.total == 4
     assert window.model.row_of(removed.id) < 0
+
+
+def test_verify_index_rereads_files_whose_signature_did_not_change(
+    qtbot: QtBot, window: MainWindow, archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import index as engine_index
+
+    monkeypatch.setattr(engine_index, "_same_file", lambda _old, _new: True)  # no sign of change
+    hit = window.model.hit(0)
+    assert hit is not None
+    (archive_dir / hit.id).write_text("Quokka\nA quokka census.", encoding="utf-8")
+    with qtbot.waitSignal(window.session.updated, timeout=15_000) as signal:
+        window.session.start_update()
+    assert signal.args is not None and signal.args[0].updated == 0
+    with qtbot.waitSignal(window.session.updated, timeout=15_000) as signal:
+        window.session.start_update(verify=True)
+    assert signal.args is not None and signal.args[0].updated == 1
+    wait_idle(qtbot, window)
+    search(qtbot, window, "quokka")
+    assert window.model.total == 1

@@ -103,6 +103,7 @@ def test_the_word_walk_looks_at_the_clock(fresh: Archive, monkeypatch: pytest.Mo
     """With no time left, a pattern over 3,000 words stops early, and says it was cut."""
     monkeypatch.setattr(search.executor, "EXPANSION_SECONDS", -1.0)
     monkeypatch.setattr(search.executor, "MAX_EXPANSION", 1_000_000)
+    monkeypatch.setattr(search.executor, "MAX_QUERY_WORDS", 1_000_000)
     result = fresh.search(SearchRequest(text="*a"))
     executor = fresh._executor
     assert 0 < len(executor.expand(query.Wildcard("body", "*a"))) < len(CODES)

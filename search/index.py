@@ -200,8 +200,8 @@ def _try_lock(lock: Any, paths: IndexPaths) -> bool:
         return bool(lock.acquire(blocking=False))
     except OSError as exc:
         raise IndexWriteFailed(
-            f"The index in {paths.root} cannot be updated: {exc.strerror or exc}. "
-            "Searching uses the index as it is."
+            f"The index in {paths.root} cannot be updated: {exc.strerror or exc} "
+            "(its folder cannot be written)."
         ) from exc
 
 
@@ -248,6 +248,7 @@ def update_index(
     should_stop = cancel or (lambda: False)
     with _update_lock(paths, wait_s):
         emit(IndexProgress("scanning", 0, 0))
+        folder.remove_writer_leftovers(paths)  # of a writer killed before us
         scan = scan_archive(archive_root)
         report.ignored = scan.ignored
         report.skipped.extend(scan.problems)
@@ -309,6 +310,7 @@ def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:
     if rebuild:
         folder.remove(paths.staging)
         return
+    folder.remove_writer_leftovers(paths)
     try:
         ix = whoosh_index.open_dir(str(paths.live))
         try:
@@ -316,8 +318,6 @@ def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:
             whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
         finally:
             ix.close()
-        for leftover in paths.live.glob("*.ctmp"):
-            leftover.unlink()
     except Exception:  # tidying must never hide the write error itself
         log.warning("could not tidy %s after a failed write", paths.live, exc_info=True)
 

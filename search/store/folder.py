@@ -182,6 +182,15 @@ def swap_in(paths: IndexPaths) -> None:
     remove(paths.old)
 
 
+def remove_writer_leftovers(paths: IndexPaths) -> None:
+    """Remove what a writer that failed or was killed left in ``whoosh/`` (holding the
+    update lock, so no writer is at work): its ``*.tmp`` posting folder and ``*.ctmp`` files."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(paths.live):
+            if entry.name.endswith((".tmp", ".ctmp")):
+                remove(Path(entry.path))
+
+
 def needs_tidying(paths: IndexPaths) -> bool:
     return any(p.exists() for p in (paths.swap_marker, paths.old, paths.staging))
 

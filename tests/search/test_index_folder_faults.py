@@ -443,6 +443,19 @@ def test_a_failed_rebuild_and_a_failed_update_leave_nothing_behind(
         assert archive.update().added == 1
 
 
+def test_what_a_killed_writer_left_is_removed_by_the_next_update(tmp_path: Path) -> None:
+    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
+    index = tmp_path / "index"
+    with Archive.open(root, index) as archive:
+        archive.update()
+        (index / "whoosh" / "MAIN.tmp").mkdir()  # Whoosh's posting pool of a dead writer
+        (index / "whoosh" / "MAIN.tmp" / "run0").write_bytes(b"x" * 1000)
+        (index / "whoosh" / "abc.ctmp").write_bytes(b"x" * 1000)
+        archive.update()
+        assert not list((index / "whoosh").glob("*tmp"))
+        assert archive.ids() == ["a.txt"]
+
+
 # --- 21. damage read at query time --------------------------------------------------
 
 

@@ -21,11 +21,13 @@ reason string and ``recognise_many`` returns None, so a caller can fall back to 
 and say why once.
 
 Spans index the text they came from: ``text[s.start:s.end]`` is the mention. Quote marks
-at either end (spaCy sometimes keeps one on the next word), a leading ``the`` and a trailing
-possessive (``'s``, ``'``) are trimmed off, as names are written without them elsewhere in
-the app. Labels map to our types: PERSON -> PERSON, ORG -> ORG,
-GPE / LOC / FAC -> PLACE (the rules layer will tell countries from other places); spaCy's
-other labels (NORP, dates, numbers, works, events, laws, products, languages) are dropped.
+and stray punctuation at either end (spaCy sometimes keeps them), a leading ``the``/``a``,
+a trailing ``and``/``of`` or unclosed bracket (``Oddar Meanchey and``, ``Shanghai
+Cooperation Organisation (SCO``) and a trailing possessive (``'s``) are trimmed off, as
+names are written without them elsewhere in the app. Labels map to our types: PERSON ->
+PERSON, ORG -> ORG, GPE / LOC / FAC -> PLACE (the rules layer will tell countries from
+other places); spaCy's other labels (NORP, dates, numbers, works, events, laws, products,
+languages) are dropped.
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ MAX_CHARS: Final = 200_000
 """Texts longer than this are recognised in pieces cut at line breaks (spaCy's own limit
 is a million characters, and memory grows with the length of one text)."""
 
-_LEADING_THE = re.compile(r"(?i)the\s+")
-_QUOTES = frozenset("`'\"“”‘’")
+_LEADING_ARTICLE = re.compile(r"(?:[Tt]he|THE|an?)\s+")
+_TRAILING_WORD = re.compile(r"\s+(?:and|of|the|or|in|for)$")
+_EDGE = frozenset("`'\"“”‘’,;:(-–—")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -146,16 +149,26 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _QUOTES:
-        start += 1
-    while end > start and text[end - 1] in _QUOTES:
-        end -= 1
-    mention = text[start:end]
-    lead = _LEADING_THE.match(mention)
-    if lead and lead.end() < len(mention):
-        start += lead.end()
-        mention = mention[lead.end() :]
-    poss = _POSSESSIVE.search(mention)
+    """The name inside a spaCy span: no quote marks or stray punctuation at its ends, no
+    leading article, no trailing ``and``/``of`` or unclosed bracket, no possessive."""
+    previous = None
+    while previous != (start, end):
+        previous = (start, end)
+        while start < end and (text[start] in _EDGE or text[start].isspace()):
+            start += 1
+        while end > start and (text[end - 1] in _EDGE or text[end - 1].isspace()):
+            end -= 1
+        mention = text[start:end]
+        lead = _LEADING_ARTICLE.match(mention)
+        if lead and lead.end() < len(mention):
+            start += lead.end()
+        tail = _TRAILING_WORD.search(text, start, end)
+        if tail and tail.start() > start:
+            end = tail.start()
+        bracket = text.rfind("(", start, end)
+        if bracket > start and ")" not in text[bracket:end]:
+            end = bracket
+    poss = _POSSESSIVE.search(text[start:end])
     if poss and poss.start() > 0:
         end -= len(poss.group())
     return start, end

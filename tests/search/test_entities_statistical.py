@@ -175,6 +175,24 @@ def test_a_batch_gives_what_one_at_a_time_gives() -> None:
             assert text[span.start : span.end].strip() == text[span.start : span.end]
 
 
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        ("``Douglas Cardinal", "Douglas Cardinal"),
+        ("the Southern Common Market (", "Southern Common Market"),
+        ("Shanghai Cooperation Organisation (SCO", "Shanghai Cooperation Organisation"),
+        ("Oddar Meanchey and", "Oddar Meanchey"),
+        ("Microsoft's", "Microsoft"),
+        ("U.S.", "U.S."),
+        ("Organisation of American States (OAS)", "Organisation of American States (OAS)"),
+    ],
+)
+def test_span_edges_are_trimmed_to_the_name(span: str, name: str) -> None:
+    text = f"Before {span} after."
+    start, end = statistical._trim(text, 7, 7 + len(span))
+    assert text[start:end] == name
+
+
 # --- rules layered over the spans (combine.py); spans written by hand, no model -----------
 
 
@@ -225,3 +243,24 @@ def test_without_spacy_the_combination_is_the_rules_alone(
     monkeypatch.setitem(sys.modules, "spacy", None)
     texts = ["President William Ruto met Vietnam's leaders in Hanoi.", "Nothing here."]
     assert combine.extract_many(texts) == [extract(t) for t in texts]
+
+
+def test_a_place_the_rules_know_stays_a_place_whatever_spacy_calls_it() -> None:
+    text = "The brigade would be based near Vilnius in 2027."
+    assert ("PLACE", "Vilnius", "Vilnius") in _combined(text, [Span(32, 39, "ORG", "ORG")])
+
+
+def test_titles_in_front_of_a_rules_person_are_left_out() -> None:
+    text = "Ms Marsudi said Japan would help."
+    found = _combined(text, [Span(0, 10, "ORG", "ORG")])
+    assert ("PERSON", "Marsudi", "Marsudi") in found
+    assert all(typ != "ORG" for typ, _, _ in found)
+
+
+def test_a_nationality_word_is_cut_off_the_front_of_an_organisation() -> None:
+    text = "She thanked the Kazakh Ministry of Foreign Affairs for the visit."
+    found = _combined(text, [Span(16, 50, "ORG", "ORG")])
+    assert found[:2] == [
+        ("COUNTRY", "Kazakh", "KZ"),
+        ("ORG", "Ministry of Foreign Affairs", "Ministry of Foreign Affairs"),
+    ]

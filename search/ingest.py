@@ -105,7 +105,8 @@ def decode(raw: bytes) -> Decoded:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = _damaged_utf8(raw, warnings) or _legacy(raw, warnings)
+        counts = _utf8_counts(raw)
+        text = _damaged_utf8(counts, warnings) or _legacy(raw, counts, warnings)
     return Decoded(_check_text(text), warnings)
 
 
@@ -171,11 +172,13 @@ UTF8_MAJORITY = 4
 times its runs of bad bytes (a damaged Vietnamese article: hundreds to one)."""
 
 
-def _mostly_utf8(counts: _Utf8Counts) -> bool:
-    return counts.multibyte > 0 and len(counts.runs) * UTF8_MAJORITY <= counts.multibyte
+def _mostly_utf8(counts: _Utf8Counts, majority: int = UTF8_MAJORITY) -> bool:
+    return counts.multibyte > 0 and len(counts.runs) * majority <= counts.multibyte
 
 
-def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
+def _damaged_utf8(
+    counts: _Utf8Counts, warnings: list[str], majority: int = UTF8_MAJORITY
+) -> str | None:
     """UTF-8 with its few bad bytes replaced by U+FFFD (and a note), or None if it is not.
 
     Reading a UTF-8 text as cp1252 garbles every accented letter; reading it as
@@ -187,8 +190,7 @@ def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
     doubt cp1252 wins: misread as cp1252 a UTF-8 text keeps its ASCII words,
     misread as UTF-8 a cp1252 text loses its accented ones.
     """
-    counts = _utf8_counts(raw)
-    if not _mostly_utf8(counts):
+    if not _mostly_utf8(counts, majority):
         return None
     bad = sum(map(len, counts.runs))
     if bad:
@@ -199,11 +201,17 @@ def _damaged_utf8(raw: bytes, warnings: list[str]) -> str | None:
     return _ESCAPED.sub("\ufffd", counts.text)
 
 
-def _legacy(raw: bytes, warnings: list[str]) -> str:
+def _legacy(raw: bytes, counts: _Utf8Counts, warnings: list[str]) -> str:
+    """cp1252; when bytes cp1252 leaves undefined rule it out, UTF-8 with replacements
+    if its multi-byte letters at least match the bad runs (Latin-1 text next to never
+    holds those C1 bytes either), else Latin-1."""
     try:
         text = raw.decode("cp1252")
         warnings.append("not valid UTF-8; read as Windows-1252")
     except UnicodeDecodeError:
+        utf8 = _damaged_utf8(counts, warnings, majority=1)
+        if utf8 is not None:
+            return utf8
         text = raw.decode("latin-1")
         warnings.append("not valid UTF-8; read as Latin-1")
     return text

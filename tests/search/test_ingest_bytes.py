@@ -435,3 +435,11 @@ def test_random_damage_to_a_utf8_article_loses_only_the_damaged_words() -> None:
     assert STATS["tried"] >= 1000
     assert STATS["kept"] == STATS["tried"]
     assert STATS["mojibake"] == 0
+
+
+def test_bytes_that_rule_out_cp1252_keep_a_short_utf8_text_utf8() -> None:
+    """0x81 and 0x8D are undefined in cp1252 and next to never in Latin-1 text."""
+    raw = "Hà Nội talks\n\nThe envoy of Việt Nam spoke.".encode() + b" \x81\x8d x\n"
+    decoded = decode(raw)
+    assert "Hà Nội" in decoded.text and "Việt Nam" in decoded.text
+    assert not any("Latin-1" in w for w in decoded.warnings)

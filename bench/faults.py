@@ -1,10 +1,11 @@
 """Kill the indexer at random moments and check that nothing is lost or duplicated.
 
-    python -m bench.faults [--runs 50] [--n 400] [--seed 1] [--keep DIR]
+    python -m bench.faults [--runs 50] [--n 400] [--seed 1] [--keep DIR] [--record]
 
 Each run starts a build (or an update after adding, changing and deleting
-files) in a child process, sends it SIGKILL after a random delay, then opens
-the archive in this process, lets the next update finish the work, and checks:
+files, or a rebuild after those) in a child process, sends it SIGKILL after a
+random delay, then opens the archive in this process, lets the next update
+finish the work, and checks:
 the index opens, every file is indexed exactly once, and a changed file shows
 its new text. Prints one line per run and a summary; exits 1 if any run lost
 or duplicated an article.
@@ -78,14 +79,14 @@ import search.index
 from search.api import Archive
 search.index.COMMIT_EVERY = 60  # many commit points to be killed between and during
 archive = Archive.open(sys.argv[1], sys.argv[2])
-archive.update()
+archive.update(rebuild=sys.argv[3] == "rebuild")
 """
 
 
-def run_child_and_kill(root: Path, index: Path, delay: float) -> None:
+def run_child_and_kill(root: Path, index: Path, delay: float, how: str = "update") -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(root), str(index)],
+        [sys.executable, "-c", _CHILD, str(root), str(index), how],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -166,6 +167,11 @@ def full_build_seconds(root: Path, work: Path) -> float:
     return elapsed
 
 
+SCENARIOS = ("build", "update", "rebuild")
+"""Killed while building from nothing, while updating after edits, adds and deletes,
+and while rebuilding (up to and through the swap of the new index)."""
+
+
 def run_scenarios(runs: int, n: int, seed: int, work: Path, log: bool = True) -> list[Outcome]:
     rng = random.Random(seed)
     os.environ.setdefault("ARCHIVE_BROWSER_DATA_DIR", str(work / "data"))
@@ -180,16 +186,17 @@ def run_scenarios(runs: int, n: int, seed: int, work: Path, log: bool = True) ->
         index = work / f"index{run}"
         shutil.copytree(template, root)
         delay = rng.uniform(0.05, build_s)
-        if run % 2 == 0:
-            scenario = "build"
+        scenario = SCENARIOS[run % len(SCENARIOS)]
+        if scenario == "build":
             run_child_and_kill(root, index, delay)
             outcome = check(root, index, scenario, delay, {})
         else:
-            scenario = "update"
             run_child_and_kill(root, index, delay=3600)  # a complete index first
             changed = change_files(root, rng, max(3, n // 20))
-            run_child_and_kill(root, index, delay * 0.5)
-            outcome = check(root, index, scenario, delay * 0.5, changed)
+            # an update reads only the changes; a rebuild everything, swap included
+            delay = delay * 0.5 if scenario == "update" else delay * 1.1
+            run_child_and_kill(root, index, delay, how=scenario)
+            outcome = check(root, index, scenario, delay, changed)
         outcomes.append(outcome)
         if log:
             state = "ok" if outcome.survived else "FAILED"
@@ -209,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=400, help="files in the corpus")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temp one)")
+    parser.add_argument("--record", action="store_true", help="write bench/faults.json")
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     work = args.keep or Path(tempfile.mkdtemp(prefix="faults-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -225,6 +234,22 @@ def main(argv: list[str] | None = None) -> int:
         f"scenarios tried: {len(outcomes)}, survived: {survived}, "
         f"articles lost: {lost}, duplicated: {duplicated}, stale: {stale}"
     )
+    if args.record:
+        from bench.fault_record import record
+
+        rows = {}
+        for scenario in SCENARIOS:
+            mine = [o for o in outcomes if o.scenario == scenario]
+            rows[f"SIGKILL during a {scenario} ({args.n} files)"] = {
+                "tried": len(mine),
+                "handled": sum(o.survived for o in mine),
+                "lost": sum(not o.survived for o in mine),
+                "articles missing": sum(o.missing for o in mine),
+                "duplicated": sum(o.duplicated for o in mine),
+                "stale": sum(o.stale for o in mine),
+            }
+        how = f"python -m bench.faults --runs {args.runs} --n {args.n} --seed {args.seed}"
+        record("kill -9", rows, how, time.perf_counter() - started)
     return 0 if survived == len(outcomes) else 1
 
 

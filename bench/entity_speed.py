@@ -65,8 +65,10 @@ def main() -> None:
     times.sort()
     words = statistics.mean(len(t.split()) for t in texts)
     p95 = times[int(len(times) * 0.95)]
-    print(f"{len(texts)} texts of ~{words:.0f} words, {len(times)} runs: "
-          f"p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms")
+    print(
+        f"{len(texts)} texts of ~{words:.0f} words, {len(times)} runs: "
+        f"p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,12 @@ def _percentiles(samples_s: list[float]) -> dict[str, float | int]:
     def rank(p: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
-    return {"n": len(ordered), "p50_ms": _ms(statistics.median(ordered)),
-            "p95_ms": _ms(rank(95)), "max_ms": _ms(ordered[-1])}
+    return {
+        "n": len(ordered),
+        "p50_ms": _ms(statistics.median(ordered)),
+        "p95_ms": _ms(rank(95)),
+        "max_ms": _ms(ordered[-1]),
+    }
 
 
 def rss_mb() -> dict[str, float]:
@@ -73,11 +77,17 @@ def rss_mb() -> dict[str, float]:
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     with suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip()
-                   for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    return {"cpus": os.cpu_count(), "cpu": cpu, "python": sys.version.split()[0],
-            "load_1min": round(os.getloadavg()[0], 2)}
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": sys.version.split()[0],
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = TIMEOUT_S) -> None:
@@ -129,13 +139,19 @@ class StallProbe:
 
     def result(self) -> dict[str, float | int]:
         """Max and p99 of (gap − 5 ms), in ms, over the last ``running`` block."""
-        late = sorted(max(0.0, b - a - self.interval_ms / 1000)
-                      for a, b in zip(self._ticks, self._ticks[1:], strict=False))
+        late = sorted(
+            max(0.0, b - a - self.interval_ms / 1000)
+            for a, b in zip(self._ticks, self._ticks[1:], strict=False)
+        )
         if not late:
             return {"ticks": 0}
         p99 = late[min(len(late) - 1, int(0.99 * len(late)))]
-        return {"ticks": len(late), "max_ms": _ms(late[-1]), "p99_ms": _ms(p99),
-                "over_50ms": sum(1 for g in late if g > 0.05)}
+        return {
+            "ticks": len(late),
+            "max_ms": _ms(late[-1]),
+            "p99_ms": _ms(p99),
+            "over_50ms": sum(1 for g in late if g > 0.05),
+        }
 
 
 # -- setup --------------------------------------------------------------------------------
@@ -148,22 +164,44 @@ def setup(n: int, corpus: Path | None, index_dir: Path | None) -> dict[str, Any]
     generated_s = None
     if not corpus.is_dir():
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(corpus),
-                        str(n)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(corpus), str(n)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         generated_s = round(time.perf_counter() - t0, 2)
     index_dir = index_dir or OUT / f"gui-index-{n}"
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "search", "index", str(corpus),
-                           "--index-dir", str(index_dir), "--json"],
-                          check=True, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "search",
+            "index",
+            str(corpus),
+            "--index-dir",
+            str(index_dir),
+            "--json",
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - t0
     try:
         report = json.loads(done.stdout)
     except ValueError:
         report = {}
-    return {"corpus": str(corpus), "index_dir": str(index_dir), "corpus_generated_s": generated_s,
-            "index_s": round(elapsed, 2), "added": report.get("added"),
-            "unchanged": report.get("unchanged")}
+    return {
+        "corpus": str(corpus),
+        "index_dir": str(index_dir),
+        "corpus_generated_s": generated_s,
+        "index_s": round(elapsed, 2),
+        "added": report.get("added"),
+        "unchanged": report.get("unchanged"),
+    }
 
 
 # -- cold start ---------------------------------------------------------------------------
@@ -225,18 +263,26 @@ def cold_start(corpus: Path, index_dir: Path, runs: int = 3) -> dict[str, Any]:
             t0 = time.time()
             done = subprocess.run(
                 [sys.executable, "-c", _COLD_CHILD, str(corpus), str(index_dir)],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                check=False,
+            )
         if done.returncode != 0 or not done.stdout.strip():
             raise RuntimeError(f"cold start child failed:\n{done.stderr[-2000:]}")
         marks = json.loads(done.stdout.strip().splitlines()[-1])
-        samples.append({
-            "imports_s": marks["imported"] - t0,
-            "archive_open_s": marks["opened"] - t0,
-            "first_results_s": marks["results"] - t0,
-            "first_paint_s": marks["painted"] - t0,
-            "snippets_painted_s": marks["snippets_painted"] - t0,
-            "rss_mb": marks["rss_mb"],
-        })
+        samples.append(
+            {
+                "imports_s": marks["imported"] - t0,
+                "archive_open_s": marks["opened"] - t0,
+                "first_results_s": marks["results"] - t0,
+                "first_paint_s": marks["painted"] - t0,
+                "snippets_painted_s": marks["snippets_painted"] - t0,
+                "rss_mb": marks["rss_mb"],
+            }
+        )
     out: dict[str, Any] = {"runs": runs}
     for key in samples[0]:
         values = [s[key] for s in samples]
@@ -251,8 +297,9 @@ def cold_start(corpus: Path, index_dir: Path, runs: int = 3) -> dict[str, Any]:
 # -- in-process measurements ------------------------------------------------------------------
 
 
-def open_window(corpus: Path, index_dir: Path, settings_dir: Path) -> tuple[QApplication,
-                                                                          MainWindow]:
+def open_window(
+    corpus: Path, index_dir: Path, settings_dir: Path
+) -> tuple[QApplication, MainWindow]:
     """The real window with throwaway settings, shown, the archive open and idle."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -283,8 +330,9 @@ def _search_and_settle(window: MainWindow, text: str) -> None:
         window.search_applied.disconnect(applied.append)
 
 
-def keystrokes(window: MainWindow, probe: StallProbe,
-               words: tuple[str, ...] = WORDS) -> dict[str, Any]:
+def keystrokes(
+    window: MainWindow, probe: StallProbe, words: tuple[str, ...] = WORDS
+) -> dict[str, Any]:
     """Per key: from the key event to ``search_applied`` (the list model holds the new result);
     ``to_snippets``: on to the first snippets of the rows drawn (keys with hits only).
 
@@ -387,8 +435,7 @@ def scrolling(window: MainWindow, probe: StallProbe) -> dict[str, Any]:
 # -- running and reporting -----------------------------------------------------------------
 
 
-def run(n: int, corpus: Path | None, index_dir: Path | None,
-        cold_runs: int) -> dict[str, Any]:
+def run(n: int, corpus: Path | None, index_dir: Path | None, cold_runs: int) -> dict[str, Any]:
     results: dict[str, Any] = {"n": n, "machine": machine()}
     results["setup"] = set_up = setup(n, corpus, index_dir)
     corpus_path, index_path = Path(set_up["corpus"]), Path(set_up["index_dir"])
@@ -408,54 +455,85 @@ def run(n: int, corpus: Path | None, index_dir: Path | None,
 
 def table(results: dict[str, Any]) -> str:
     """The figures as a readable two-column table."""
-    s, c, k, sc = (results["setup"], results["cold_start"], results["keystrokes"],
-                   results["scrolling"])
+    s, c, k, sc = (
+        results["setup"],
+        results["cold_start"],
+        results["keystrokes"],
+        results["scrolling"],
+    )
     m = results["machine"]
     mo, ms = results["memory_open"], results["memory_scrolled"]
     rows = [
         ("articles (N)", f"{results['n']:,}"),
-        ("machine", f"{m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, "
-                    f"load {m['load_1min']} at start"),
-        ("setup: index build/update, s", f"{s['index_s']} (added {s['added']}, "
-                                         f"unchanged {s['unchanged']})"),
-        ("cold start to first results painted, ms",
-         f"{c['first_paint_ms']} (median of {c['runs']}: {c['first_paint_ms_all']})"),
-        ("  of which: imports / archive open / results, ms",
-         f"{c['imports_ms']} / {c['archive_open_ms']} / {c['first_results_ms']}"),
+        (
+            "machine",
+            f"{m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, load {m['load_1min']} at start",
+        ),
+        (
+            "setup: index build/update, s",
+            f"{s['index_s']} (added {s['added']}, unchanged {s['unchanged']})",
+        ),
+        (
+            "cold start to first results painted, ms",
+            f"{c['first_paint_ms']} (median of {c['runs']}: {c['first_paint_ms_all']})",
+        ),
+        (
+            "  of which: imports / archive open / results, ms",
+            f"{c['imports_ms']} / {c['archive_open_ms']} / {c['first_results_ms']}",
+        ),
         ("  the same with the rows' snippets, ms", f"{c['snippets_painted_ms']}"),
         ("  RSS at first paint, MiB", f"{c['rss_mb']}"),
-        (f"keystroke to list updated, p50 / p95 / max ms ({k['keystrokes']} keys)",
-         f"{k['p50_ms']} / {k['p95_ms']} / {k['max_ms']}"),
-        (f"  the same minus the {k['debounce_ms']:.0f} ms debounce",
-         f"{k['minus_debounce']['p50_ms']} / {k['minus_debounce']['p95_ms']} / "
-         f"{k['minus_debounce']['max_ms']}"),
-        (f"  key to snippets filled in, p50 / p95 / max ms ({k['to_snippets']['n']} keys)",
-         f"{k['to_snippets'].get('p50_ms')} / {k['to_snippets'].get('p95_ms')} / "
-         f"{k['to_snippets'].get('max_ms')}"),
-        ("UI stalls while typing: max / p99 over 5 ms, ms",
-         f"{k['stalls']['max_ms']} / {k['stalls']['p99_ms']} "
-         f"({k['stalls']['over_50ms']} gaps > 50 ms)"),
+        (
+            f"keystroke to list updated, p50 / p95 / max ms ({k['keystrokes']} keys)",
+            f"{k['p50_ms']} / {k['p95_ms']} / {k['max_ms']}",
+        ),
+        (
+            f"  the same minus the {k['debounce_ms']:.0f} ms debounce",
+            f"{k['minus_debounce']['p50_ms']} / {k['minus_debounce']['p95_ms']} / "
+            f"{k['minus_debounce']['max_ms']}",
+        ),
+        (
+            f"  key to snippets filled in, p50 / p95 / max ms ({k['to_snippets']['n']} keys)",
+            f"{k['to_snippets'].get('p50_ms')} / {k['to_snippets'].get('p95_ms')} / "
+            f"{k['to_snippets'].get('max_ms')}",
+        ),
+        (
+            "UI stalls while typing: max / p99 over 5 ms, ms",
+            f"{k['stalls']['max_ms']} / {k['stalls']['p99_ms']} "
+            f"({k['stalls']['over_50ms']} gaps > 50 ms)",
+        ),
         (f"scroll all {sc['hits']:,} hits: pages, total ms", f"{sc['pages']}, {sc['total_ms']}"),
-        ("  per page (End → rows inserted), p50 / p95 / max ms",
-         f"{sc.get('p50_ms', '–')} / {sc.get('p95_ms', '–')} / {sc.get('max_ms', '–')}"),
-        ("UI stalls while scrolling: max / p99 over 5 ms, ms",
-         f"{sc['stalls']['max_ms']} / {sc['stalls']['p99_ms']} "
-         f"({sc['stalls']['over_50ms']} gaps > 50 ms)"),
-        ("RSS with the archive open / after scrolling all, MiB",
-         f"{mo['rss_mb']} / {ms['rss_mb']} (peak {ms['peak_rss_mb']})"),
+        (
+            "  per page (End → rows inserted), p50 / p95 / max ms",
+            f"{sc.get('p50_ms', '–')} / {sc.get('p95_ms', '–')} / {sc.get('max_ms', '–')}",
+        ),
+        (
+            "UI stalls while scrolling: max / p99 over 5 ms, ms",
+            f"{sc['stalls']['max_ms']} / {sc['stalls']['p99_ms']} "
+            f"({sc['stalls']['over_50ms']} gaps > 50 ms)",
+        ),
+        (
+            "RSS with the archive open / after scrolling all, MiB",
+            f"{mo['rss_mb']} / {ms['rss_mb']} (peak {ms['peak_rss_mb']})",
+        ),
     ]
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.gui_bench",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.gui_bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--n", type=int, default=1000, help="articles (default 1000)")
-    parser.add_argument("--corpus", type=Path, help="archive folder (default bench/out/corpus-N, "
-                                                    "generated when missing)")
-    parser.add_argument("--index-dir", type=Path, help="index folder (default "
-                                                       "bench/out/gui-index-N)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="archive folder (default bench/out/corpus-N, generated when missing)",
+    )
+    parser.add_argument(
+        "--index-dir", type=Path, help="index folder (default bench/out/gui-index-N)"
+    )
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts to time")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)

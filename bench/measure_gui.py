@@ -25,9 +25,26 @@ def measure(ctx: Context) -> dict[str, Any]:
         raise Skipped(f"PySide6 is not installed: {exc}") from exc
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.gui_bench", "--n", str(ctx.n), "--corpus", str(ctx.corpus),
-         "--index-dir", str(ctx.index_dir), "--cold-runs", "1" if ctx.quick else "3", "--json"],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=3600,
+        [
+            sys.executable,
+            "-m",
+            "bench.gui_bench",
+            "--n",
+            str(ctx.n),
+            "--corpus",
+            str(ctx.corpus),
+            "--index-dir",
+            str(ctx.index_dir),
+            "--cold-runs",
+            "1" if ctx.quick else "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        timeout=3600,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"gui_bench failed: {proc.stderr.strip()[-500:]}")

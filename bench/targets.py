@@ -32,8 +32,10 @@ class Target:
 
 
 def _stall(run: dict[str, Any]) -> float | None:
-    stalls = [_at(run, "gui", k) for k in ("UI stall while typing, max ms",
-                                           "UI stall while scrolling, max ms")]
+    stalls = [
+        _at(run, "gui", k)
+        for k in ("UI stall while typing, max ms", "UI stall while scrolling, max ms")
+    ]
     found = [float(s) for s in stalls if s is not None]
     return max(found) if found else None
 
@@ -57,67 +59,105 @@ def _const(value: float) -> Callable[[dict[str, Any]], float]:
 
 
 TARGETS = [
-    Target("Query, warm: first page of 50 + exact total + 4 facets, p95",
-           _p95("queries_warm", "no_snippets"), _const(15), "ms",
-           if_missed="Profile (cProfile over the mix): the top-50 selection of the person/org/"
-           "place facets over vocabularies of ~10^5 names (np.partition, ~0.4 ms each), the "
-           "phrase position look-ups, and dense 10^5-long mask and score arrays per query word. "
-           "To close: keep the facet counts of the previous query and update them by "
-           "difference while typing, and sparse sorted-id intersections for selective words "
-           "instead of dense arrays."),
-    Target("Query, words seen for the first time since opening, p95",
-           _p95("queries_cold", "first_terms"), _const(50), "ms",
-           if_missed="Each segment's words are read from its term arrays (search/termarrays.py, "
-           "memory-mapped); what remains for a new word is the binary search per segment, "
-           "page faults on a cold file cache and query-time stem expansion over the term "
-           "lists. To close: fewer, larger segments (a background merge) and a cached stem "
-           "map per segment."),
+    Target(
+        "Query, warm: first page of 50 + exact total + 4 facets, p95",
+        _p95("queries_warm", "no_snippets"),
+        _const(15),
+        "ms",
+        if_missed="Profile (cProfile over the mix): the top-50 selection of the person/org/"
+        "place facets over vocabularies of ~10^5 names (np.partition, ~0.4 ms each), the "
+        "phrase position look-ups, and dense 10^5-long mask and score arrays per query word. "
+        "To close: keep the facet counts of the previous query and update them by "
+        "difference while typing, and sparse sorted-id intersections for selective words "
+        "instead of dense arrays.",
+    ),
+    Target(
+        "Query, words seen for the first time since opening, p95",
+        _p95("queries_cold", "first_terms"),
+        _const(50),
+        "ms",
+        if_missed="Each segment's words are read from its term arrays (search/termarrays.py, "
+        "memory-mapped); what remains for a new word is the binary search per segment, "
+        "page faults on a cold file cache and query-time stem expansion over the term "
+        "lists. To close: fewer, larger segments (a background merge) and a cached stem "
+        "map per segment.",
+    ),
     Target("Query with a country filter, p95", _p95("queries_warm", "country"), _const(15), "ms"),
     Target("Query with a date range, p95", _p95("queries_warm", "dates"), _const(15), "ms"),
-    Target("Snippet per hit (rows on screen), p95",
-           _p95("queries_warm", "snippet_per_hit"), _const(2), "ms"),
+    Target(
+        "Snippet per hit (rows on screen), p95",
+        _p95("queries_warm", "snippet_per_hit"),
+        _const(2),
+        "ms",
+    ),
     Target("Opening an article, p95", _p95("queries_warm", "article_open"), _const(20), "ms"),
-    Target("Keystroke to updated list, p95 (includes the typing debounce)",
-           _plain("gui", "keystroke to list updated, p95 ms"), _const(50), "ms",
-           if_missed="The list searches on the first key (no fixed debounce; keys typed while a "
-           "search runs are merged into the next one), so this is the engine's query plus the "
-           "UI's apply (model reset, sidebar counts, reader marks). To close: profile the "
-           "apply step (bench/gui_bench.py with cProfile) and the slowest first-time words."),
-    Target("UI thread blocked while typing or scrolling, max", _stall, _const(50), "ms",
-           if_missed="What blocks is Qt work on the UI thread and the GIL shared with the "
-           "search workers (a watchdog sampling the UI thread during stalls finds it inside "
-           "Qt's event loop, painting or waiting for the GIL). Full garbage collections are "
-           "kept away by gui/collector.py, and QTableView lays out only the rows it paints. "
-           "To close: run searches in a separate process so the UI never waits for the GIL."),
-    Target("Cold start to first results painted",
-           _plain("gui", "cold start to first results painted, ms"), _const(2000), "ms",
-           if_missed="Profile: Python and Qt imports ~0.6 s; Archive.open maps the saved "
-           "per-document table (search/tablecache.py) and the segment files in place; the "
-           "first query and first paint follow. To close: import less before the window "
-           "shows (lazy imports of the entity data and numpy-heavy modules)."),
-    Target("Reopening an unchanged archive (whole process: open + check)",
-           _plain("reopen", "process_s"), _const(5), "s",
-           if_missed="Open maps the saved table (see cold start); the unchanged check walks and "
-           "stat-s every file and reads the signature column. To close: skip the walk when "
-           "the folder watcher has seen no change since the last update."),
-    Target("Index build throughput, at least Recoll's on the same files",
-           _plain("build", "articles_per_s"), _plain("recoll", "build", "articles_per_s"),
-           "articles/s", at_most=False,
-           if_missed="Recoll builds about 2.8 times faster. Profile (cProfile of 2,000- and "
-           "10,000-article builds): ~3.1 ms of CPU per article in the writer process "
-           "(Whoosh's posting pool, W3 posting blocks with zlib, term arrays, stored fields) "
-           "and ~5 ms in the reading processes (entity extraction ~4 ms, reading and "
-           "cleaning ~1 ms): ~8 ms of Python per article, ~4 ms of wall time on two cores, "
-           "where Recoll needs ~1.5 ms of wall time, in C++ (and extracts no entities). What this "
-           "session bought: no posting spills to disk (batches of 5,000 in a 512 MB pool), "
-           "readers running ahead through commits, analysis without token objects, field "
-           "lengths read whole: 128 -> 237 articles/s. To close: a compiled tokenizer for "
-           "analysis and entity extraction (or extraction off the build path), and a native "
-           "posting writer instead of Whoosh's pure-Python one."),
-    Target("Index build peak RSS (builder and its workers)",
-           _plain("build", "peak_rss_tree_mib"), _const(1536), "MiB"),
-    Target("Entity extraction per article, p95",
-           _p95("entities", "corpus", "extract"), _const(5), "ms"),
+    Target(
+        "Keystroke to updated list, p95 (includes the typing debounce)",
+        _plain("gui", "keystroke to list updated, p95 ms"),
+        _const(50),
+        "ms",
+        if_missed="The list searches on the first key (no fixed debounce; keys typed while a "
+        "search runs are merged into the next one), so this is the engine's query plus the "
+        "UI's apply (model reset, sidebar counts, reader marks). To close: profile the "
+        "apply step (bench/gui_bench.py with cProfile) and the slowest first-time words.",
+    ),
+    Target(
+        "UI thread blocked while typing or scrolling, max",
+        _stall,
+        _const(50),
+        "ms",
+        if_missed="What blocks is Qt work on the UI thread and the GIL shared with the "
+        "search workers (a watchdog sampling the UI thread during stalls finds it inside "
+        "Qt's event loop, painting or waiting for the GIL). Full garbage collections are "
+        "kept away by gui/collector.py, and QTableView lays out only the rows it paints. "
+        "To close: run searches in a separate process so the UI never waits for the GIL.",
+    ),
+    Target(
+        "Cold start to first results painted",
+        _plain("gui", "cold start to first results painted, ms"),
+        _const(2000),
+        "ms",
+        if_missed="Profile: Python and Qt imports ~0.6 s; Archive.open maps the saved "
+        "per-document table (search/tablecache.py) and the segment files in place; the "
+        "first query and first paint follow. To close: import less before the window "
+        "shows (lazy imports of the entity data and numpy-heavy modules).",
+    ),
+    Target(
+        "Reopening an unchanged archive (whole process: open + check)",
+        _plain("reopen", "process_s"),
+        _const(5),
+        "s",
+        if_missed="Open maps the saved table (see cold start); the unchanged check walks and "
+        "stat-s every file and reads the signature column. To close: skip the walk when "
+        "the folder watcher has seen no change since the last update.",
+    ),
+    Target(
+        "Index build throughput, at least Recoll's on the same files",
+        _plain("build", "articles_per_s"),
+        _plain("recoll", "build", "articles_per_s"),
+        "articles/s",
+        at_most=False,
+        if_missed="Recoll builds about 2.8 times faster. Profile (cProfile of 2,000- and "
+        "10,000-article builds): ~3.1 ms of CPU per article in the writer process "
+        "(Whoosh's posting pool, W3 posting blocks with zlib, term arrays, stored fields) "
+        "and ~5 ms in the reading processes (entity extraction ~4 ms, reading and "
+        "cleaning ~1 ms): ~8 ms of Python per article, ~4 ms of wall time on two cores, "
+        "where Recoll needs ~1.5 ms of wall time, in C++ (and extracts no entities). What this "
+        "session bought: no posting spills to disk (batches of 5,000 in a 512 MB pool), "
+        "readers running ahead through commits, analysis without token objects, field "
+        "lengths read whole: 128 -> 237 articles/s. To close: a compiled tokenizer for "
+        "analysis and entity extraction (or extraction off the build path), and a native "
+        "posting writer instead of Whoosh's pure-Python one.",
+    ),
+    Target(
+        "Index build peak RSS (builder and its workers)",
+        _plain("build", "peak_rss_tree_mib"),
+        _const(1536),
+        "MiB",
+    ),
+    Target(
+        "Entity extraction per article, p95", _p95("entities", "corpus", "extract"), _const(5), "ms"
+    ),
 ]
 
 
@@ -134,7 +174,7 @@ def section(runs: dict[str, dict[str, Any]]) -> list[str]:
     n = max(runs, key=int)
     run = runs[n]
     lines = [
-        f"Checked at N = {int(n):,} (the largest run); \"–\" where a step was not run.",
+        f'Checked at N = {int(n):,} (the largest run); "–" where a step was not run.',
         "",
         "| target | bound | measured | met |",
         "|---|---|---|---|",

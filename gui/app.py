@@ -58,14 +58,28 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--archive", type=Path, help="archive folder to open (default: last one)")
     parser.add_argument("--index-dir", type=Path, help="where to keep the index")
     parser.add_argument("--query", help="search for this text")
-    parser.add_argument("--country", action="append", default=[], metavar="CC",
-                        help="filter by country (ISO code); repeatable")
+    parser.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="filter by country (ISO code); repeatable",
+    )
     parser.add_argument("--select", metavar="ID", help="article id to show in the reader")
     parser.add_argument("--dark", action="store_true", help="use a dark palette")
-    parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
-                        help="render the window offscreen to a PNG and exit")
-    parser.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
-                        help="window size (default 1400x900)")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the window offscreen to a PNG and exit",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=(1400, 900),
+        metavar="WxH",
+        help="window size (default 1400x900)",
+    )
     return parser.parse_args(list(argv))
 
 
@@ -74,12 +88,24 @@ def dark_palette() -> QPalette:
     p = QPalette()
     role, group = QPalette.ColorRole, QPalette.ColorGroup
     colours = {
-        role.Window: "#2b2b2e", role.WindowText: "#e6e6e6", role.Base: "#1f1f22",
-        role.AlternateBase: "#2a2a2e", role.ToolTipBase: "#3a3a3f", role.ToolTipText: "#f0f0f0",
-        role.Text: "#e6e6e6", role.Button: "#35353a", role.ButtonText: "#e6e6e6",
-        role.BrightText: "#ff6b6b", role.Link: "#8ab4f8", role.Highlight: "#3d6fb6",
-        role.HighlightedText: "#ffffff", role.PlaceholderText: "#9a9aa2", role.Mid: "#4a4a50",
-        role.Dark: "#18181b", role.Light: "#505056", role.Midlight: "#3f3f45",
+        role.Window: "#2b2b2e",
+        role.WindowText: "#e6e6e6",
+        role.Base: "#1f1f22",
+        role.AlternateBase: "#2a2a2e",
+        role.ToolTipBase: "#3a3a3f",
+        role.ToolTipText: "#f0f0f0",
+        role.Text: "#e6e6e6",
+        role.Button: "#35353a",
+        role.ButtonText: "#e6e6e6",
+        role.BrightText: "#ff6b6b",
+        role.Link: "#8ab4f8",
+        role.Highlight: "#3d6fb6",
+        role.HighlightedText: "#ffffff",
+        role.PlaceholderText: "#9a9aa2",
+        role.Mid: "#4a4a50",
+        role.Dark: "#18181b",
+        role.Light: "#505056",
+        role.Midlight: "#3f3f45",
         role.Shadow: "#000000",
     }
     for r, colour in colours.items():
@@ -133,8 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         # A throwaway settings file: screenshots are reproducible and leave no trace.
         screenshot_dir = tempfile.TemporaryDirectory(prefix="archive-browser-shot-")
-        store = QSettings(str(Path(screenshot_dir.name) / "settings.ini"),
-                          QSettings.Format.IniFormat)
+        store = QSettings(
+            str(Path(screenshot_dir.name) / "settings.ini"), QSettings.Format.IniFormat
+        )
     else:
         store = QSettings()
     settings = Settings(store)
@@ -142,8 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     state = window.state
     if args.query is not None or args.country:
-        state = SearchState(text=args.query or "",
-                            countries=tuple(c.upper() for c in args.country))
+        state = SearchState(text=args.query or "", countries=tuple(c.upper() for c in args.country))
     window.state = state
     window.set_state(state, remember=False)
 
@@ -159,8 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.screenshot:
         window.resize(*args.size)
-        return _screenshot(app, window, root, index_dir, args.select, args.screenshot,
-                           screenshot_dir)
+        return _screenshot(
+            app, window, root, index_dir, args.select, args.screenshot, screenshot_dir
+        )
 
     # Ctrl+C / SIGTERM close the window properly (settings saved, index closed).
     signal.signal(signal.SIGINT, lambda *_: window.close())
@@ -175,9 +202,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code)
 
 
-def _screenshot(app: QApplication, window: MainWindow, root: Path, index_dir: Path | None,
-                select: str | None, out: Path,
-                tmp: tempfile.TemporaryDirectory[str] | None) -> int:
+def _screenshot(
+    app: QApplication,
+    window: MainWindow,
+    root: Path,
+    index_dir: Path | None,
+    select: str | None,
+    out: Path,
+    tmp: tempfile.TemporaryDirectory[str] | None,
+) -> int:
     """Open, wait for idle (signals), optionally select an article, grab, exit."""
     outcome = {"code": 1}
     flags = {"selected": select is None, "grabbed": False}

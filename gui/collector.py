@@ -47,9 +47,13 @@ class Collector(QObject):
         started = time.perf_counter()
         found = gc.collect(2 if self._thawed else 1)
         gc.freeze()
-        log.debug("collected %d (%s), froze %d objects in %.0f ms", found,
-                  "full" if self._thawed else "young", gc.get_freeze_count(),
-                  1000 * (time.perf_counter() - started))
+        log.debug(
+            "collected %d (%s), froze %d objects in %.0f ms",
+            found,
+            "full" if self._thawed else "young",
+            gc.get_freeze_count(),
+            1000 * (time.perf_counter() - started),
+        )
         self._thawed = False
 
     def release(self) -> None:

@@ -51,8 +51,9 @@ def guard_refcount_leaks() -> None:
         return
     _checked = True
     if singletons_leak():
-        log.warning("PySide6 %s loses references to None/True: padding their counts",
-                    PySide6.__version__)
+        log.warning(
+            "PySide6 %s loses references to None/True: padding their counts", PySide6.__version__
+        )
         for value in SINGLETONS:
             # ob_refcnt is the first field of every object in CPython release builds.
             ctypes.c_ssize_t.from_address(id(value)).value += _PAD

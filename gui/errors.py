@@ -87,16 +87,14 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> 
     else:
         log.warning("%s: %s", title, exc)
         text = exc
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
     return box
 
 
-def excepthook(kind: type[BaseException], exc: BaseException,
-               tb: TracebackType | None) -> None:
+def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Last resort for exceptions escaping Qt slots: log, tell the user, keep running."""
     if issubclass(kind, KeyboardInterrupt):
         QApplication.quit()

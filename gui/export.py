@@ -26,8 +26,9 @@ class _Searchable(Protocol):
     def path_of(self, article_id: str) -> Path: ...
 
 
-def all_hits(archive: _Searchable, request: SearchRequest,
-             cancel: Callable[[], bool] = lambda: False) -> Iterator[Hit]:
+def all_hits(
+    archive: _Searchable, request: SearchRequest, cancel: Callable[[], bool] = lambda: False
+) -> Iterator[Hit]:
     """Every hit of ``request``, fetched page by page without snippets."""
     offset = 0
     while not cancel():
@@ -51,14 +52,22 @@ def row(hit: Hit, path: Path) -> dict[str, str]:
     }
 
 
-def export_hits(archive: _Searchable, request: SearchRequest, target: Path,
-                cancel: Callable[[], bool] = lambda: False) -> int:
+def export_hits(
+    archive: _Searchable,
+    request: SearchRequest,
+    target: Path,
+    cancel: Callable[[], bool] = lambda: False,
+) -> int:
     """Write the hits to ``target`` (CSV unless it ends in .json); returns how many."""
     rows = [row(hit, archive.path_of(hit.id)) for hit in all_hits(archive, request, cancel)]
     if target.suffix.lower() == ".json":
         data = [
-            {**r, "countries": r["countries"].split() if r["countries"] else [],
-             "date": r["date"] or None, "source": r["source"] or None}
+            {
+                **r,
+                "countries": r["countries"].split() if r["countries"] else [],
+                "date": r["date"] or None,
+                "source": r["source"] or None,
+            }
             for r in rows
         ]
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -30,8 +30,10 @@ QUERY_EXAMPLES: list[tuple[str, str]] = [
 ]
 
 NAVIGATION_KEYS: list[tuple[str, str]] = [
-    ("Up / Down, Page Up / Page Down",
-     "Move through the article list (also from the search field)"),
+    (
+        "Up / Down, Page Up / Page Down",
+        "Move through the article list (also from the search field)",
+    ),
     ("Home / End", "First / last article (Ctrl+Home / Ctrl+End from the search field)"),
     ("Enter (in the list)", "Read the article: move focus to the reader"),
     ("Escape (in the search field)", "Clear the search"),
@@ -40,16 +42,27 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
 ]
 
 
-def two_columns(rows: Iterable[tuple[str, str]], key_tag: str = "",
-                header: tuple[str, str] | None = None, spacing: int = 3) -> str:
+def two_columns(
+    rows: Iterable[tuple[str, str]],
+    key_tag: str = "",
+    header: tuple[str, str] | None = None,
+    spacing: int = 3,
+) -> str:
     """An HTML table of (key, what) rows, escaped; ``key_tag`` (``b``, ``code``) wraps keys."""
+
     def cell(key: str) -> str:
         return f"<{key_tag}>{html.escape(key)}</{key_tag}>" if key_tag else html.escape(key)
 
-    head = (f"<tr><th align='left'>{html.escape(header[0])}</th>"
-            f"<th align='left'>&nbsp;&nbsp;{html.escape(header[1])}</th></tr>" if header else "")
-    body = "".join(f"<tr><td>{cell(key)}</td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
-                   for key, what in rows)
+    head = (
+        f"<tr><th align='left'>{html.escape(header[0])}</th>"
+        f"<th align='left'>&nbsp;&nbsp;{html.escape(header[1])}</th></tr>"
+        if header
+        else ""
+    )
+    body = "".join(
+        f"<tr><td>{cell(key)}</td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+        for key, what in rows
+    )
     return f"<table cellspacing='{spacing}'>{head}{body}</table>"
 
 
@@ -95,11 +108,13 @@ class TextSheet(QDialog):
 
 def about_text(version: str, log_file: str, archive: str = "", index: str = "") -> str:
     """Version and the three places a user may need: archive, index and log file."""
-    rows = [("Archive folder", archive or "(none open)"), ("Index folder", index or "(none)"),
-            ("Log file", log_file)]
+    rows = [
+        ("Archive folder", archive or "(none open)"),
+        ("Index folder", index or "(none)"),
+        ("Log file", log_file),
+    ]
     places = "".join(
-        f"<p>{html.escape(label)}:<br/><code>{html.escape(path)}</code></p>"
-        for label, path in rows
+        f"<p>{html.escape(label)}:<br/><code>{html.escape(path)}</code></p>" for label, path in rows
     )
     return (
         f"<h3>Archive Browser {html.escape(version)}</h3>"

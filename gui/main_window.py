@@ -64,7 +64,10 @@ from search.model import Article, SearchResult, Sort, UpdateReport
 log = logging.getLogger("archive_browser.window")
 
 NAV_KEYS = {
-    Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
 }
 
 
@@ -88,7 +91,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.tasks.busy_changed.connect(self._on_busy)
         self.tasks.task_failed.connect(
-            lambda name, exc: self._dialog(errors.show_error(self, name, exc)))
+            lambda name, exc: self._dialog(errors.show_error(self, name, exc))
+        )
         self.searcher = SearchService(self.tasks, self)
         self.collector = Collector(self)
         self.searcher.finished.connect(self._on_search_done)
@@ -98,7 +102,8 @@ class MainWindow(QMainWindow):
         self._search_when_settled = False
         """Keys were typed while a search ran: search the newest text when it ends."""
         self.session: ArchiveSession = ArchiveSession(
-            self.tasks, settings, self, self._dialog, persist=persist)
+            self.tasks, settings, self, self._dialog, persist=persist
+        )
         self.session.opening.connect(self._on_opening)
         self.session.opened.connect(self._on_opened)
         self.session.open_failed.connect(self._on_open_failed)
@@ -138,7 +143,8 @@ class MainWindow(QMainWindow):
         self.search_field = QLineEdit(bar)
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText(
-            "Search articles: words, \"phrases\", coop*, country:KZ, person:…  (Ctrl+L)")
+            'Search articles: words, "phrases", coop*, country:KZ, person:…  (Ctrl+L)'
+        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.textEdited.connect(self._on_text_edited)
         self.search_field.returnPressed.connect(self._on_return)
@@ -297,32 +303,42 @@ class MainWindow(QMainWindow):
         if self.archive is None:
             return
         # Pages come without snippets: the list asks for those of the rows it draws.
-        self.searcher.search(self.archive, self.state.to_request(
-            limit=self.settings.get(S.page_size), snippets=False))
+        self.searcher.search(
+            self.archive,
+            self.state.to_request(limit=self.settings.get(S.page_size), snippets=False),
+        )
 
     def _fetch_more(self, offset: int) -> None:
         if self.archive is None:
             self.model.page_failed()
             return
         request = self.state.to_request(
-            offset=offset, limit=self.settings.get(S.page_size),
-            request_id=self.model.request_id, snippets=False, facets=False)
+            offset=offset,
+            limit=self.settings.get(S.page_size),
+            request_id=self.model.request_id,
+            snippets=False,
+            facets=False,
+        )
         self.searcher.fetch_page(self.archive, request)
 
     def _fetch_snippets(self, request_id: int, query: str, ids: list[str]) -> None:
         archive = self.archive
         if archive is None:
             return
-        self.tasks.run(lambda: archive.snippets(ids, query), name="snippets",
-                       on_done=lambda snippets: self.model.set_snippets(request_id, snippets),
-                       on_error=lambda exc: log.warning("snippets: %s", exc))
+        self.tasks.run(
+            lambda: archive.snippets(ids, query),
+            name="snippets",
+            on_done=lambda snippets: self.model.set_snippets(request_id, snippets),
+            on_error=lambda exc: log.warning("snippets: %s", exc),
+        )
 
     def _on_search_done(self, result: SearchResult) -> None:
         current = self.reader.article.id if self.reader.article else None
         self.model.set_result(result)
         self.model.want_snippets(range(self._rows_on_screen()))
         self.sidebar.show_counts(
-            result.facets, (self.state.countries, self.state.people, self.state.orgs))
+            result.facets, (self.state.countries, self.state.people, self.state.orgs)
+        )
         self._show_count(result)
         self.notice.setText(result.notice or "")
         self.notice.setVisible(bool(result.notice))
@@ -390,15 +406,17 @@ class MainWindow(QMainWindow):
         self.sort_box.blockSignals(True)
         self.sort_box.setCurrentIndex(max(index, 0))
         self.sort_box.blockSignals(False)
-        self.sidebar.show_filters(state.has_filters, state.date_from, state.date_to,
-                                  state.include_undated)
+        self.sidebar.show_filters(
+            state.has_filters, state.date_from, state.date_to, state.include_undated
+        )
         self.chips.set_chips(state.filter_labels())
 
     def toggle_filter(self, kind: str, key: str, on: bool) -> None:
         self.set_state(self.state.toggled(kind, key, on))
 
-    def set_dates(self, date_from: date | None, date_to: date | None,
-                  include_undated: bool) -> None:
+    def set_dates(
+        self, date_from: date | None, date_to: date | None, include_undated: bool
+    ) -> None:
         self.set_state(self.state.with_dates(date_from, date_to, include_undated))
 
     def set_sort(self, sort: Sort) -> None:
@@ -428,14 +446,17 @@ class MainWindow(QMainWindow):
             self.toggle_filter(kind, key, True)
 
     def _fill_history_menu(self) -> None:
-        fill_choices(self.history_menu, [(state.summary(), partial(self.set_state, state))
-                                         for state in self.history.entries()],
-                     "No searches yet")
+        fill_choices(
+            self.history_menu,
+            [(state.summary(), partial(self.set_state, state)) for state in self.history.entries()],
+            "No searches yet",
+        )
 
     # -- saved searches ------------------------------------------------------------------
     def choose_save_name(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save Search", "Name for this search:",
-                                        text=self.state.text.strip()[:40])
+        name, ok = QInputDialog.getText(
+            self, "Save Search", "Name for this search:", text=self.state.text.strip()[:40]
+        )
         if ok and name.strip():
             self.save_search(name.strip())
 
@@ -459,8 +480,7 @@ class MainWindow(QMainWindow):
         selection = self.list_view.selectionModel()
         if not load:
             selection.blockSignals(True)
-        selection.setCurrentIndex(
-            index, selection.SelectionFlag.ClearAndSelect)
+        selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect)
         if not load:
             selection.blockSignals(False)
             self.list_view.viewport().update()
@@ -519,8 +539,12 @@ class MainWindow(QMainWindow):
             if self.reader.article is article and self.state.text == query:
                 self.reader.set_hits(query, hits)
 
-        self.tasks.run(lambda: hits_in(archive, article.body, query), name="mark hits",
-                       on_done=done, on_error=lambda exc: log.warning("marking: %s", exc))
+        self.tasks.run(
+            lambda: hits_in(archive, article.body, query),
+            name="mark hits",
+            on_done=done,
+            on_error=lambda exc: log.warning("marking: %s", exc),
+        )
 
     def _record_visit(self, article_id: str) -> None:
         visited = self._visited
@@ -623,8 +647,11 @@ class MainWindow(QMainWindow):
         if self.archive is None:
             return
         target, chosen = QFileDialog.getSaveFileName(
-            self, "Export Results", str(Path.home() / "archive-results.csv"),
-            "CSV (*.csv);;JSON (*.json)")
+            self,
+            "Export Results",
+            str(Path.home() / "archive-results.csv"),
+            "CSV (*.csv);;JSON (*.json)",
+        )
         if target:
             path = Path(target)
             if not path.suffix:
@@ -643,10 +670,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported {count:,} articles to {target}", 8000)
             self.exported.emit(count)
 
-        self.tasks.run(lambda: export_hits(archive, request, target), name="export",
-                       on_done=done,
-                       on_error=lambda exc: self._dialog(
-                           errors.show_error(self, "Export failed", exc)))
+        self.tasks.run(
+            lambda: export_hits(archive, request, target),
+            name="export",
+            on_done=done,
+            on_error=lambda exc: self._dialog(errors.show_error(self, "Export failed", exc)),
+        )
 
     # -- help ------------------------------------------------------------------------------
     def show_query_help(self) -> None:
@@ -672,8 +701,13 @@ class MainWindow(QMainWindow):
             str(archive.root) if archive else "",
             str(archive.index_dir) if archive else "",
         )
-        box = QMessageBox(QMessageBox.Icon.Information, "About Archive Browser", text,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "About Archive Browser",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setObjectName("aboutDialog")
         box.open()
         self._dialog(box)
@@ -693,9 +727,14 @@ class MainWindow(QMainWindow):
 
     # -- idle, settings, closing ---------------------------------------------------------
     def is_idle(self) -> bool:
-        return (not self.tasks.busy and not self._debounce.isActive() and not self.session.busy
-                and not self._search_when_settled
-                and self._wanted_article is None and not self.model.asking)
+        return (
+            not self.tasks.busy
+            and not self._debounce.isActive()
+            and not self.session.busy
+            and not self._search_when_settled
+            and self._wanted_article is None
+            and not self.model.asking
+        )
 
     def _on_busy(self, busy: bool) -> None:
         if not busy:

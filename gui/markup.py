@@ -354,8 +354,7 @@ def article_html(
     palette = palette or Palette()
     enabled = tuple(enabled)
     hits = (
-        clean_spans(hits, len(article.body)) if hits is not None
-        else hit_spans(article.body, terms)
+        clean_spans(hits, len(article.body)) if hits is not None else hit_spans(article.body, terms)
     )
     shown = visible_entities(article.entities, len(article.body), enabled)
     title = _esc(article.title or "(untitled)")

@@ -53,56 +53,109 @@ def _sort_by(sort: Sort) -> Callable[[MainWindow], object]:
 
 
 MENUS: tuple[Menu, ...] = (
-    Menu("&File", (
-        Command("&Open Archive Folder…", lambda w: w.session.choose(),
-                QKeySequence.StandardKey.Open, "Index a folder of .txt articles and search it"),
-        Menu("Recent &Archives", fill=lambda w, menu: w.session.fill_recent_menu(menu)),
-        Command("Open &Sample Archive", lambda w: w.session.open(default_archive_path())),
-        None,
-        Command("&Update Index", lambda w: w.session.start_update(), "F5",
-                "Index added, changed and removed files"),
-        Command("&Verify Index", lambda w: w.session.start_update(verify=True), None,
-                "Read every file again, also those whose size and times did not change"),
-        Command("&Reindex", lambda w: w.session.reindex(), "Ctrl+Shift+R",
-                "Build the index again from scratch"),
-        None,
-        Command("&Export Results…", lambda w: w.choose_export(), "Ctrl+E",
-                "Save all hits of this search as CSV or JSON"),
-        None,
-        Command("&Quit", lambda w: w.close(), QKeySequence.StandardKey.Quit),
-    )),
-    Menu("&Search", (
-        Command("&Find", lambda w: w.focus_search(), ("Ctrl+L", "Ctrl+F"),
-                "Put the cursor in the search field"),
-        Command("&Save Search…", lambda w: w.choose_save_name(), "Ctrl+S",
-                "Keep this query with its filters and sort under a name"),
-        Command("&Clear All Filters", lambda w: w.clear_filters(), "Ctrl+Shift+Del"),
-        Menu("Sort &By", [Command(label, _sort_by(sort), f"Ctrl+{n}")
-                          for n, (sort, label) in enumerate(SORTS, 1)]),
-        None,
-        Command("Clear &History", lambda w: w.history.clear()),
-    )),
-    Menu("&Article", (
-        Command("&Back", lambda w: w.go_back(), "Alt+Left", "Previous article viewed"),
-        Command("&Forward", lambda w: w.go_forward(), "Alt+Right"),
-        None,
-        Command("&Next Hit", lambda w: w.reader.next_hit(), "F3"),
-        Command("&Previous Hit", lambda w: w.reader.previous_hit(), "Shift+F3"),
-        Command("Next &Mention", lambda w: w.reader.next_mention(), "F4",
-                "Next mention of the selected entity"),
-        Command("Previous M&ention", lambda w: w.reader.previous_mention(), "Shift+F4"),
-        None,
-        Command("&Read (Focus Reader)", lambda w: w.focus_reader(), "Ctrl+R"),
-        Command("Open in &Editor", lambda w: w.open_in_editor(), "Ctrl+Shift+O",
-                "Open the article's file in the default program"),
-        Command("Show in F&older", lambda w: w.show_in_folder(), "Ctrl+Shift+F"),
-        Command("&Copy File Path", lambda w: w.copy_path(), "Ctrl+Shift+C"),
-    )),
-    Menu("&Help", (
-        Command("&Search Syntax", lambda w: w.show_query_help(), "F1"),
-        Command("&Keyboard Shortcuts", lambda w: w.show_shortcuts(), "Ctrl+/"),
-        Command("&About Archive Browser", lambda w: w.show_about()),
-    )),
+    Menu(
+        "&File",
+        (
+            Command(
+                "&Open Archive Folder…",
+                lambda w: w.session.choose(),
+                QKeySequence.StandardKey.Open,
+                "Index a folder of .txt articles and search it",
+            ),
+            Menu("Recent &Archives", fill=lambda w, menu: w.session.fill_recent_menu(menu)),
+            Command("Open &Sample Archive", lambda w: w.session.open(default_archive_path())),
+            None,
+            Command(
+                "&Update Index",
+                lambda w: w.session.start_update(),
+                "F5",
+                "Index added, changed and removed files",
+            ),
+            Command(
+                "&Verify Index",
+                lambda w: w.session.start_update(verify=True),
+                None,
+                "Read every file again, also those whose size and times did not change",
+            ),
+            Command(
+                "&Reindex",
+                lambda w: w.session.reindex(),
+                "Ctrl+Shift+R",
+                "Build the index again from scratch",
+            ),
+            None,
+            Command(
+                "&Export Results…",
+                lambda w: w.choose_export(),
+                "Ctrl+E",
+                "Save all hits of this search as CSV or JSON",
+            ),
+            None,
+            Command("&Quit", lambda w: w.close(), QKeySequence.StandardKey.Quit),
+        ),
+    ),
+    Menu(
+        "&Search",
+        (
+            Command(
+                "&Find",
+                lambda w: w.focus_search(),
+                ("Ctrl+L", "Ctrl+F"),
+                "Put the cursor in the search field",
+            ),
+            Command(
+                "&Save Search…",
+                lambda w: w.choose_save_name(),
+                "Ctrl+S",
+                "Keep this query with its filters and sort under a name",
+            ),
+            Command("&Clear All Filters", lambda w: w.clear_filters(), "Ctrl+Shift+Del"),
+            Menu(
+                "Sort &By",
+                [
+                    Command(label, _sort_by(sort), f"Ctrl+{n}")
+                    for n, (sort, label) in enumerate(SORTS, 1)
+                ],
+            ),
+            None,
+            Command("Clear &History", lambda w: w.history.clear()),
+        ),
+    ),
+    Menu(
+        "&Article",
+        (
+            Command("&Back", lambda w: w.go_back(), "Alt+Left", "Previous article viewed"),
+            Command("&Forward", lambda w: w.go_forward(), "Alt+Right"),
+            None,
+            Command("&Next Hit", lambda w: w.reader.next_hit(), "F3"),
+            Command("&Previous Hit", lambda w: w.reader.previous_hit(), "Shift+F3"),
+            Command(
+                "Next &Mention",
+                lambda w: w.reader.next_mention(),
+                "F4",
+                "Next mention of the selected entity",
+            ),
+            Command("Previous M&ention", lambda w: w.reader.previous_mention(), "Shift+F4"),
+            None,
+            Command("&Read (Focus Reader)", lambda w: w.focus_reader(), "Ctrl+R"),
+            Command(
+                "Open in &Editor",
+                lambda w: w.open_in_editor(),
+                "Ctrl+Shift+O",
+                "Open the article's file in the default program",
+            ),
+            Command("Show in F&older", lambda w: w.show_in_folder(), "Ctrl+Shift+F"),
+            Command("&Copy File Path", lambda w: w.copy_path(), "Ctrl+Shift+C"),
+        ),
+    ),
+    Menu(
+        "&Help",
+        (
+            Command("&Search Syntax", lambda w: w.show_query_help(), "F1"),
+            Command("&Keyboard Shortcuts", lambda w: w.show_shortcuts(), "Ctrl+/"),
+            Command("&About Archive Browser", lambda w: w.show_about()),
+        ),
+    ),
 )
 
 
@@ -140,8 +193,9 @@ def _action(window: MainWindow, command: Command) -> QAction:
     return action
 
 
-def fill_choices(menu: QMenu, choices: Sequence[tuple[str, Callable[[], object]]],
-                 empty: str) -> None:
+def fill_choices(
+    menu: QMenu, choices: Sequence[tuple[str, Callable[[], object]]], empty: str
+) -> None:
     """Replace ``menu``'s items by ``choices`` (label, what it does), or a greyed ``empty``."""
     menu.clear()
     for label, run in choices:

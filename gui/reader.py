@@ -146,9 +146,11 @@ class Reader(QWidget):
         nav.addWidget(self.next_hit_button)
         nav.addSpacing(16)
         self.prev_mention_button = self._tool(
-            "◀", "Previous mention of the selected entity (Shift+F4)", self.previous_mention)
+            "◀", "Previous mention of the selected entity (Shift+F4)", self.previous_mention
+        )
         self.next_mention_button = self._tool(
-            "▶", "Next mention of the selected entity (F4)", self.next_mention)
+            "▶", "Next mention of the selected entity (F4)", self.next_mention
+        )
         self.mention_label = QLabel("", self)
         self.mention_label.setTextFormat(Qt.TextFormat.PlainText)
         nav.addWidget(self.prev_mention_button)
@@ -213,13 +215,15 @@ class Reader(QWidget):
         self._selected = None
         self._mentions, self._current_mention = [], -1
         dim = self._palette().dim
-        self._html = (f'<p style="color:{dim}; margin-top:40px" align="center">'
-                      f"{html.escape(message)}</p>")
+        self._html = (
+            f'<p style="color:{dim}; margin-top:40px" align="center">{html.escape(message)}</p>'
+        )
         self.browser.setHtml(self._html)
         self._update_nav()
 
-    def show_article(self, article: Article, query: str = "",
-                     hits: list[tuple[int, int]] | None = None) -> None:
+    def show_article(
+        self, article: Article, query: str = "", hits: list[tuple[int, int]] | None = None
+    ) -> None:
         """Show ``article`` with the query's hits marked; start at the first hit.
 
         ``hits`` are the engine's spans of the query in the body; without them
@@ -271,9 +275,7 @@ class Reader(QWidget):
         """Make ``entity`` the one F4/Shift+F4 step through, starting at this mention."""
         assert self.article is not None
         self._selected = (entity.type, entity.norm)
-        self._mentions = [
-            e for e in self.article.entities if (e.type, e.norm) == self._selected
-        ]
+        self._mentions = [e for e in self.article.entities if (e.type, e.norm) == self._selected]
         self._current_mention = next(
             (i for i, e in enumerate(self._mentions) if e.start == entity.start), 0
         )
@@ -306,7 +308,10 @@ class Reader(QWidget):
             return
         scroll = self.browser.verticalScrollBar().value()
         html, self._hits, self._shown = article_html(
-            self.article, terms=self._terms, hits=self._engine_hits, enabled=self._enabled,
+            self.article,
+            terms=self._terms,
+            hits=self._engine_hits,
+            enabled=self._enabled,
             palette=self._palette(),
         )
         self._html = html
@@ -372,8 +377,9 @@ class Reader(QWidget):
     def _update_legend(self) -> None:
         dark = self._palette().dark
         for kind, box in self._checks.items():
-            box.setIcon(_swatch(entity_colour(kind, dark),
-                                self.palette().color(QPalette.ColorRole.Mid)))
+            box.setIcon(
+                _swatch(entity_colour(kind, dark), self.palette().color(QPalette.ColorRole.Mid))
+            )
         bg, fg = hit_colours(dark)
         self._hits_key.setText(
             f'<span style="background-color:{bg}; color:{fg}"><b>&nbsp;Search hits&nbsp;</b></span>'

@@ -317,8 +317,9 @@ class HitDelegate(QStyledItemDelegate):
         painter.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom())
         painter.restore()
 
-    def _draw_snippet(self, painter: QPainter, hit: Hit, font: QFont, x: int, y: int,
-                      width: int, selected: bool) -> None:
+    def _draw_snippet(
+        self, painter: QPainter, hit: Hit, font: QFont, x: int, y: int, width: int, selected: bool
+    ) -> None:
         text = hit.snippet.replace("\n", " ")  # same length: mark offsets stay valid
         fm = QFontMetrics(font)
         ellipsis = "…"
@@ -375,8 +376,17 @@ def bidi_isolated(text: str) -> str:
     return "\u2068" + _BIDI_CONTROLS.sub("", text) + "\u2069"
 
 
-def _draw_line(painter: QPainter, text: str, font: QFont, colour: QColor, x: int, y: int,
-               width: int, *, isolate: bool = False) -> int:
+def _draw_line(
+    painter: QPainter,
+    text: str,
+    font: QFont,
+    colour: QColor,
+    x: int,
+    y: int,
+    width: int,
+    *,
+    isolate: bool = False,
+) -> int:
     """Draw one line of ``text`` elided to ``width``; returns the height it took.
 
     ``isolate`` draws it as a bidi isolate (`bidi_isolated`), elided first so the

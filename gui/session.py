@@ -53,8 +53,15 @@ class ArchiveSession(QObject):
     updated = Signal(object)
     """``UpdateReport`` of an index update of the open archive."""
 
-    def __init__(self, tasks: TaskManager, settings: Settings, window: QWidget,
-                 keep_dialog: Callable[[QWidget], None], *, persist: bool = True) -> None:
+    def __init__(
+        self,
+        tasks: TaskManager,
+        settings: Settings,
+        window: QWidget,
+        keep_dialog: Callable[[QWidget], None],
+        *,
+        persist: bool = True,
+    ) -> None:
         super().__init__(window)
         self._tasks = tasks
         self._settings = settings
@@ -115,8 +122,14 @@ class ArchiveSession(QObject):
         if folder:
             self.open(Path(folder), show_report=True)
 
-    def open(self, root: Path, index_dir: Path | None = None, *,
-             show_report: bool = False, rebuild: bool = False) -> None:
+    def open(
+        self,
+        root: Path,
+        index_dir: Path | None = None,
+        *,
+        show_report: bool = False,
+        rebuild: bool = False,
+    ) -> None:
         """Open (and then update) the archive in ``root``, replacing the current one."""
         self.archive_label.setText(f"Opening {root.name}…")
         self.index_label.setText("")
@@ -127,15 +140,23 @@ class ArchiveSession(QObject):
         self.archive_label.setText(f"Rebuilding the index of {root.name}…")
         self._start_open(root, index_dir, show_report=True, rebuild=True, discard_damaged=True)
 
-    def _start_open(self, root: Path, index_dir: Path | None, *, show_report: bool,
-                    rebuild: bool, discard_damaged: bool = False) -> None:
+    def _start_open(
+        self,
+        root: Path,
+        index_dir: Path | None,
+        *,
+        show_report: bool,
+        rebuild: bool,
+        discard_damaged: bool = False,
+    ) -> None:
         self.close()
         open_id = self._opening = next(self._open_ids)
         self._show_report = show_report
         self.opening.emit(root)
         self._tasks.run(
             lambda: Archive.open(root, index_dir, discard_damaged=discard_damaged),
-            lane="write", name="rebuild index" if discard_damaged else "open archive",
+            lane="write",
+            name="rebuild index" if discard_damaged else "open archive",
             on_done=lambda archive: self._on_opened(open_id, archive, root, index_dir, rebuild),
             on_error=lambda exc: self._on_open_failed(open_id, exc, root, index_dir),
         )
@@ -154,8 +175,9 @@ class ArchiveSession(QObject):
         self._report = None
         self.skipped_button.hide()
 
-    def _on_opened(self, open_id: int, archive: Archive, root: Path, index_dir: Path | None,
-                   rebuild: bool) -> None:
+    def _on_opened(
+        self, open_id: int, archive: Archive, root: Path, index_dir: Path | None, rebuild: bool
+    ) -> None:
         if open_id != self._opening:  # another folder was asked for meanwhile
             _close_quietly(archive)
             return
@@ -170,8 +192,9 @@ class ArchiveSession(QObject):
         self._refresh_stats()
         self.start_update(rebuild=rebuild)
 
-    def _on_open_failed(self, open_id: int, exc: BaseException, root: Path,
-                        index_dir: Path | None) -> None:
+    def _on_open_failed(
+        self, open_id: int, exc: BaseException, root: Path, index_dir: Path | None
+    ) -> None:
         if open_id != self._opening:
             return
         self._opening = 0
@@ -179,8 +202,9 @@ class ArchiveSession(QObject):
         self.open_failed.emit(exc, root)
         self._show_problem(exc, root, index_dir, "Cannot open archive")
 
-    def _show_problem(self, exc: BaseException, root: Path, index_dir: Path | None,
-                      title: str) -> None:
+    def _show_problem(
+        self, exc: BaseException, root: Path, index_dir: Path | None, title: str
+    ) -> None:
         """One way to tell about a failed open or update: offer a rebuild where it helps."""
         if isinstance(exc, IndexDamaged):
             self._offer_rebuild(exc, root, index_dir)
@@ -189,10 +213,14 @@ class ArchiveSession(QObject):
             self._keep_dialog(errors.show_error(self._window, title, exc))
 
     def _offer_rebuild(self, exc: BaseException, root: Path, index_dir: Path | None) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Index damaged",
-                          f"{errors.message_for(exc)}\n\nRebuild the index from the article "
-                          "files? This reads every file again.",
-                          QMessageBox.StandardButton.Cancel, self._window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Index damaged",
+            f"{errors.message_for(exc)}\n\nRebuild the index from the article "
+            "files? This reads every file again.",
+            QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
         box.setObjectName("rebuildDialog")
         rebuild = box.addButton("Rebuild Index", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(rebuild)
@@ -219,15 +247,25 @@ class ArchiveSession(QObject):
         settings.set(S.recent_archives, recent[: settings.get(S.recent_size)])
 
     def fill_recent_menu(self, menu: QMenu) -> None:
-        fill_choices(menu, [(folder, partial(self.open, Path(folder), show_report=True))
-                            for folder in self._settings.get(S.recent_archives)], "(none)")
+        fill_choices(
+            menu,
+            [
+                (folder, partial(self.open, Path(folder), show_report=True))
+                for folder in self._settings.get(S.recent_archives)
+            ],
+            "(none)",
+        )
 
     def _refresh_stats(self) -> None:
         archive = self.archive
         if archive is None:
             return
-        self._tasks.run(archive.stats, name="stats", on_done=self._on_stats,
-                        on_error=lambda exc: log.warning("stats failed: %s", exc))
+        self._tasks.run(
+            archive.stats,
+            name="stats",
+            on_done=self._on_stats,
+            on_error=lambda exc: log.warning("stats failed: %s", exc),
+        )
 
     def _on_stats(self, stats: ArchiveStats) -> None:
         if self.archive is None or stats.root != str(self.archive.root):
@@ -269,7 +307,10 @@ class ArchiveSession(QObject):
             )
 
         self._tasks.run_with_progress(
-            work, lane="write", name="update index", on_progress=self._on_progress,
+            work,
+            lane="write",
+            name="update index",
+            on_progress=self._on_progress,
             on_done=lambda rep: self._on_updated(rep, archive),
             on_error=lambda exc: self._on_update_failed(exc, archive),
         )
@@ -339,8 +380,13 @@ class ArchiveSession(QObject):
         self.skipped_button.setVisible(n > 0)
 
     def skipped_files(self) -> list[tuple[str, str]]:
-        skips = (self._report.skipped if self._report and self._report.skipped
-                 else self.stats.skipped if self.stats else [])
+        skips = (
+            self._report.skipped
+            if self._report and self._report.skipped
+            else self.stats.skipped
+            if self.stats
+            else []
+        )
         return [(printable(s.id), s.reason) for s in skips]
 
     def show_skipped(self) -> None:

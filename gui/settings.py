@@ -44,8 +44,9 @@ class S:
     history: Setting[list[str]] = Setting("search/history", [], "Recent searches (JSON states)")
     saved: Setting[dict[str, str]] = Setting("search/saved", {}, "Saved searches: name -> state")
     debounce_ms: Setting[int] = Setting(
-        "search/debounce_ms", 0,
-        "Extra delay before search-as-you-type (keys typed during a search are merged anyway)"
+        "search/debounce_ms",
+        0,
+        "Extra delay before search-as-you-type (keys typed during a search are merged anyway)",
     )
     page_size: Setting[int] = Setting("search/page_size", 100, "Hits fetched per page")
     highlight_types: Setting[list[str]] = Setting(

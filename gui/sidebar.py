@@ -80,16 +80,21 @@ class FacetModel(QAbstractListModel):
         self._label = label
         self._items: list[FacetItem] = []
 
-    def set_counts(self, counts: dict[str, int], selected: tuple[str, ...] | list[str],
-                   limit: int | None = None) -> None:
+    def set_counts(
+        self,
+        counts: dict[str, int],
+        selected: tuple[str, ...] | list[str],
+        limit: int | None = None,
+    ) -> None:
         """Show ``counts`` (largest first, at most ``limit``) plus every selected key."""
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], self._label(kv[0]).casefold()))
         if limit is not None:
             ranked = ranked[:limit]
         keys = {k for k, _ in ranked}
         chosen = set(selected)
-        items = [FacetItem(k, self._label(k), counts.get(k, 0), True) for k in selected
-                 if k not in keys]
+        items = [
+            FacetItem(k, self._label(k), counts.get(k, 0), True) for k in selected if k not in keys
+        ]
         items += [FacetItem(k, self._label(k), c, k in chosen) for k, c in ranked]
         items.sort(key=lambda it: (not it.selected, -it.count, it.label.casefold()))
         self.beginResetModel()
@@ -109,8 +114,11 @@ class FacetModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.label
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.label} ({item.key}): {item.count:,} articles" if (
-                item.label != item.key) else f"{item.label}: {item.count:,} articles"
+            return (
+                f"{item.label} ({item.key}): {item.count:,} articles"
+                if (item.label != item.key)
+                else f"{item.label}: {item.count:,} articles"
+            )
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if item.selected else Qt.CheckState.Unchecked
         if role == FacetRole.KEY:
@@ -183,7 +191,8 @@ class FacetDelegate(QStyledItemDelegate):
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
         colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
         painter.save()
         painter.setPen(colour)
         painter.drawText(
@@ -194,8 +203,9 @@ class FacetDelegate(QStyledItemDelegate):
         dim = QColor(colour)
         dim.setAlphaF(0.6)
         painter.setPen(dim)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                         count_text)
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), count_text
+        )
         painter.restore()
 
 
@@ -231,8 +241,14 @@ class FacetList(QWidget):
     SEARCH_FROM = 10
     """Show the search-within box when the list is longer than this."""
 
-    def __init__(self, title: str, label: Callable[[str], str] = str, rows: int = 7,
-                 limit: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        label: Callable[[str], str] = str,
+        rows: int = 7,
+        limit: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.limit = limit
         self.model = FacetModel(label, self)
@@ -308,8 +324,10 @@ class Sidebar(QScrollArea):
         self.saved.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.saved.customContextMenuRequested.connect(self._saved_menu)
         self.saved_heading = heading("Saved searches", inner)
-        self.saved_hint = QLabel("None yet: Search → Save Search (Ctrl+S) keeps the current "
-                                 "query with its filters.", inner)
+        self.saved_hint = QLabel(
+            "None yet: Search → Save Search (Ctrl+S) keeps the current query with its filters.",
+            inner,
+        )
         self.saved_hint.setWordWrap(True)
         self.saved_hint.setEnabled(False)
         layout = QVBoxLayout(inner)
@@ -330,8 +348,9 @@ class Sidebar(QScrollArea):
         self.setWidget(inner)
         self.set_saved([])
 
-    def show_counts(self, facets: Facets,
-                    selected: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> None:
+    def show_counts(
+        self, facets: Facets, selected: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    ) -> None:
         """Show the facet counts of a search; ``selected`` = (countries, people, orgs).
 
         The country and month counts leave out their own filter (the search
@@ -342,8 +361,9 @@ class Sidebar(QScrollArea):
         self.people.set_counts(facets.person, selected[1])
         self.orgs.set_counts(facets.org, selected[2])
 
-    def show_filters(self, has_filters: bool, date_from: date | None, date_to: date | None,
-                     include_undated: bool) -> None:
+    def show_filters(
+        self, has_filters: bool, date_from: date | None, date_to: date | None, include_undated: bool
+    ) -> None:
         self.clear_button.setEnabled(has_filters)
         self.dates.show_range(date_from, date_to, include_undated)
 

@@ -106,12 +106,12 @@ class SearchState:
             values = (*values, key)
         if kind == "countries":
             kept = tuple(c for c in self.exclude_countries if c != key)
-            return replace(self, countries=values,
-                           exclude_countries=kept if on else self.exclude_countries)
+            return replace(
+                self, countries=values, exclude_countries=kept if on else self.exclude_countries
+            )
         if kind == "exclude_countries":
             kept = tuple(c for c in self.countries if c != key)
-            return replace(self, exclude_countries=values,
-                           countries=kept if on else self.countries)
+            return replace(self, exclude_countries=values, countries=kept if on else self.countries)
         if kind == "people":
             return replace(self, people=values)
         if kind == "orgs":

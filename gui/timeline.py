@@ -122,35 +122,51 @@ class Timeline(QWidget):
             h = 0 if not count else max(2.0, plot.height() * count / peak)
             x = plot.left() + i * width
             chosen = lo is None or lo <= i <= (hi if hi is not None else i)
-            painter.fillRect(QRectF(x + (1 if width > 3 else 0), plot.bottom() - h,
-                                    max(1.0, width - (2 if width > 3 else 0)), h),
-                             bar if chosen else muted)
+            painter.fillRect(
+                QRectF(
+                    x + (1 if width > 3 else 0),
+                    plot.bottom() - h,
+                    max(1.0, width - (2 if width > 3 else 0)),
+                    h,
+                ),
+                bar if chosen else muted,
+            )
         # Axis labels: first and last month, and the year where there is room.
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         y = plot.bottom() + 2
         if self.months:
             first, last = self.months[0], self.months[-1]
             left_label = _short(first)
-            painter.drawText(QRect(plot.left(), y, 120, fm.height()),
-                             int(Qt.AlignmentFlag.AlignLeft), left_label)
+            painter.drawText(
+                QRect(plot.left(), y, 120, fm.height()), int(Qt.AlignmentFlag.AlignLeft), left_label
+            )
             if last != first:
                 right = int(plot.left() + len(self.months) * width)
                 label = _short(last)
                 lw = fm.horizontalAdvance(label)
                 if right - lw > plot.left() + fm.horizontalAdvance(left_label) + 6:
-                    painter.drawText(QRect(right - lw, y, lw, fm.height()),
-                                     int(Qt.AlignmentFlag.AlignLeft), label)
+                    painter.drawText(
+                        QRect(right - lw, y, lw, fm.height()),
+                        int(Qt.AlignmentFlag.AlignLeft),
+                        label,
+                    )
         else:
-            painter.drawText(plot.adjusted(0, 0, -(self.MAX_BAR + self.UNDATED_GAP), 0),
-                             int(Qt.AlignmentFlag.AlignCenter), "No dated hits")
+            painter.drawText(
+                plot.adjusted(0, 0, -(self.MAX_BAR + self.UNDATED_GAP), 0),
+                int(Qt.AlignmentFlag.AlignCenter),
+                "No dated hits",
+            )
         if self.undated:
             x = plot.right() - self.MAX_BAR
             h = max(2.0, plot.height() * self.undated / peak)
             shade = QColor(muted)
             shade.setAlphaF(0.5)
             painter.fillRect(QRectF(x + 1, plot.bottom() - h, self.MAX_BAR - 2, h), shade)
-            painter.drawText(QRect(x - 8, y, self.MAX_BAR + 10, fm.height()),
-                             int(Qt.AlignmentFlag.AlignHCenter), "n.d.")
+            painter.drawText(
+                QRect(x - 8, y, self.MAX_BAR + 10, fm.height()),
+                int(Qt.AlignmentFlag.AlignHCenter),
+                "n.d.",
+            )
         line = QColor(pal.color(QPalette.ColorRole.Mid))
         painter.setPen(line)
         painter.drawLine(plot.left(), plot.bottom() + 1, plot.right(), plot.bottom() + 1)
@@ -188,11 +204,15 @@ class Timeline(QWidget):
             self.update()
         elif self.months and x <= self._plot().left() + len(self.months) * self._bar_width():
             key = self.months[self._month_at(x)]
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{_long(key)}: {self.counts.get(key, 0):,} hits", self)
+            QToolTip.showText(
+                event.globalPosition().toPoint(),
+                f"{_long(key)}: {self.counts.get(key, 0):,} hits",
+                self,
+            )
         elif self.undated:
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"Undated: {self.undated:,} hits", self)
+            QToolTip.showText(
+                event.globalPosition().toPoint(), f"Undated: {self.undated:,} hits", self
+            )
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._drag is None:
@@ -291,8 +311,9 @@ class DateFilter(QWidget):
         layout.addWidget(self.undated)
         self._shown: tuple[date | None, date | None, bool] = (None, None, True)
 
-    def show_range(self, date_from: date | None, date_to: date | None,
-                   include_undated: bool) -> None:
+    def show_range(
+        self, date_from: date | None, date_to: date | None, include_undated: bool
+    ) -> None:
         self._shown = (date_from, date_to, include_undated)
         self.from_edit.setText(date_from.isoformat() if date_from else "")
         self.to_edit.setText(date_to.isoformat() if date_to else "")

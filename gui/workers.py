@@ -59,8 +59,9 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task_id: int, fn: Callable[[Callable[[object], None]], object],
-                 signals: _Signals) -> None:
+    def __init__(
+        self, task_id: int, fn: Callable[[Callable[[object], None]], object], signals: _Signals
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._task_id = task_id
@@ -253,8 +254,12 @@ class SearchService(QObject):
         self._latest = request_id
         request = replace(request, request_id=request_id, offset=0)
         self._running += 1
-        self._start(request_id, lambda: archive.search(request, facets_ignoring=SIDEBAR_FACETS),
-                    self.finished.emit, on_end=self._search_ended)
+        self._start(
+            request_id,
+            lambda: archive.search(request, facets_ignoring=SIDEBAR_FACETS),
+            self.finished.emit,
+            on_end=self._search_ended,
+        )
         return request_id
 
     def fetch_page(self, archive: Searchable, request: SearchRequest) -> None:
@@ -265,9 +270,13 @@ class SearchService(QObject):
         self._running -= 1
         self.settled.emit()
 
-    def _start(self, request_id: int, search: Callable[[], SearchResult],
-               deliver: Callable[[object], None],
-               on_end: Callable[[], None] | None = None) -> None:
+    def _start(
+        self,
+        request_id: int,
+        search: Callable[[], SearchResult],
+        deliver: Callable[[object], None],
+        on_end: Callable[[], None] | None = None,
+    ) -> None:
         def work() -> SearchResult | None:
             if request_id != self._latest:  # superseded while queued: skip the work
                 return None
@@ -297,8 +306,12 @@ class SearchService(QObject):
 
 def progress_text(progress: IndexProgress) -> str:
     """A status-bar line for one progress report."""
-    phase = {"scanning": "Scanning", "reading": "Reading", "writing": "Writing index",
-             "done": "Done"}.get(progress.phase, progress.phase)
+    phase = {
+        "scanning": "Scanning",
+        "reading": "Reading",
+        "writing": "Writing index",
+        "done": "Done",
+    }.get(progress.phase, progress.phase)
     if progress.total:
         return f"{phase} {progress.done:,} of {progress.total:,}"
     if progress.done:
@@ -321,8 +334,11 @@ class Throttle:
 
     def __call__(self, progress: IndexProgress) -> None:
         now = time.monotonic()
-        if (progress.phase != self._phase or now - self._last >= self._interval
-                or (progress.total and progress.done >= progress.total)):
+        if (
+            progress.phase != self._phase
+            or now - self._last >= self._interval
+            or (progress.total and progress.done >= progress.total)
+        ):
             self._phase = progress.phase
             self._last = now
             self._report(progress)

@@ -257,9 +257,7 @@ class DocTable:
         """``YYYY-MM`` -> count in date order, then ``undated``; a bincount, no sort."""
         counts = np.bincount(self.month_id[selected], minlength=len(self.month_labels) + 1)
         out = {
-            label: int(counts[i])
-            for i, label in enumerate(self.month_labels, start=1)
-            if counts[i]
+            label: int(counts[i]) for i, label in enumerate(self.month_labels, start=1) if counts[i]
         }
         if counts[0]:
             out["undated"] = int(counts[0])

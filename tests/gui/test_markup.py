@@ -22,11 +22,21 @@ from gui.markup import (
 from search.model import Article, Entity
 
 
-def make_article(body: str, entities: list[Entity] | None = None, trailing: str = "",
-                 title: str = "Title") -> Article:
-    return Article(id="a.txt", title=title, title_derived=False, date=date(2025, 3, 4),
-                   date_source="text", source="VNA", body=body, trailing=trailing,
-                   countries=["KZ"], entities=entities or [])
+def make_article(
+    body: str, entities: list[Entity] | None = None, trailing: str = "", title: str = "Title"
+) -> Article:
+    return Article(
+        id="a.txt",
+        title=title,
+        title_derived=False,
+        date=date(2025, 3, 4),
+        date_source="text",
+        source="VNA",
+        body=body,
+        trailing=trailing,
+        countries=["KZ"],
+        entities=entities or [],
+    )
 
 
 def test_fold_ignores_case_and_accents() -> None:
@@ -35,9 +45,13 @@ def test_fold_ignores_case_and_accents() -> None:
 
 
 def test_query_terms_keep_plain_words_and_drop_operators_fields_and_negations() -> None:
-    words = [t.word for t in query_terms(
-        'kazakh AND "political consultation" OR title:Hanoi NOT russia -kenya '
-        'country:KZ person:"Le Thi" date:[20250101 to 20250331]')]
+    words = [
+        t.word
+        for t in query_terms(
+            'kazakh AND "political consultation" OR title:Hanoi NOT russia -kenya '
+            'country:KZ person:"Le Thi" date:[20250101 to 20250331]'
+        )
+    ]
     assert words == ["kazakh", "political", "consultation", "hanoi"]
 
 
@@ -67,8 +81,11 @@ def test_body_html_escapes_everything_and_keeps_offsets() -> None:
 
 
 def test_overlapping_or_out_of_range_entities_are_dropped() -> None:
-    entities = [Entity("PERSON", "A B", 0, 3, "A B"), Entity("PERSON", "B", 2, 3, "B"),
-                Entity("ORG", "X", 50, 60, "X")]
+    entities = [
+        Entity("PERSON", "A B", 0, 3, "A B"),
+        Entity("PERSON", "B", 2, 3, "B"),
+        Entity("ORG", "X", 50, 60, "X"),
+    ]
     assert [i for i, _e in visible_entities(entities, 10)] == [0]
     assert [i for i, _e in visible_entities(entities, 10, enabled=["ORG"])] == []
 
@@ -81,9 +98,13 @@ def test_tooltips_name_the_type_and_normal_form() -> None:
 
 def test_article_page_has_trailing_text_apart_and_an_entity_list() -> None:
     body = "Kazakhstan and Kazakhstan again."
-    ents = [Entity("COUNTRY", "Kazakhstan", 0, 10, "KZ"), Entity("COUNTRY", "Kazakhstan", 15, 25, "KZ")]
-    page, hits, shown = article_html(make_article(body, ents, trailing="Subscribe <now>"),
-                                     hits=[(0, 10)])
+    ents = [
+        Entity("COUNTRY", "Kazakhstan", 0, 10, "KZ"),
+        Entity("COUNTRY", "Kazakhstan", 15, 25, "KZ"),
+    ]
+    page, hits, shown = article_html(
+        make_article(body, ents, trailing="Subscribe <now>"), hits=[(0, 10)]
+    )
     assert hits == [(0, 10)] and len(shown) == 2
     assert "Unrelated text after the end of the article" in page
     assert "Subscribe &lt;now&gt;" in page

@@ -17,14 +17,26 @@ from search.model import Facets, Hit, SearchRequest, SearchResult, Snippet
 
 def page(offset: int, limit: int, total: int, request_id: int = 1) -> SearchResult:
     hits = [
-        Hit(id=f"{n:06d}.txt", title=f"Article {n}", title_derived=n % 2 == 0,
-            date=date(2025, 1, 1) if n % 3 else None, countries=("KZ", "VN"), source="VNA",
-            score=1.0, snippet=f"snippet of article {n} about Kazakhstan",
-            snippet_marks=((22 + len(str(n)), 32 + len(str(n))),))
+        Hit(
+            id=f"{n:06d}.txt",
+            title=f"Article {n}",
+            title_derived=n % 2 == 0,
+            date=date(2025, 1, 1) if n % 3 else None,
+            countries=("KZ", "VN"),
+            source="VNA",
+            score=1.0,
+            snippet=f"snippet of article {n} about Kazakhstan",
+            snippet_marks=((22 + len(str(n)), 32 + len(str(n))),),
+        )
         for n in range(offset, min(offset + limit, total))
     ]
-    return SearchResult(SearchRequest(offset=offset, limit=limit, request_id=request_id),
-                        total, hits, Facets(), archive_total=total)
+    return SearchResult(
+        SearchRequest(offset=offset, limit=limit, request_id=request_id),
+        total,
+        hits,
+        Facets(),
+        archive_total=total,
+    )
 
 
 def test_results_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
@@ -101,8 +113,14 @@ def test_rows_drawn_ask_once_for_their_snippets(qtbot: QtBot) -> None:
     lazy = page(0, 50, 50)
     for hit in lazy.hits:
         hit.snippet, hit.snippet_marks = "", ()
-    model.set_result(SearchResult(SearchRequest(text="kazakhstan", limit=50, request_id=1,
-                                                snippets=False), 50, lazy.hits, Facets()))
+    model.set_result(
+        SearchResult(
+            SearchRequest(text="kazakhstan", limit=50, request_id=1, snippets=False),
+            50,
+            lazy.hits,
+            Facets(),
+        )
+    )
     with qtbot.waitSignal(model.snippets_wanted) as blocker:
         model.index(0, 0).data(Role.HIT)
         model.index(1, 0).data(Role.HIT)

@@ -34,8 +34,10 @@ def show(qtbot: QtBot, window: MainWindow, article_id: str) -> None:
     row = window.model.row_of(article_id)
     assert row >= 0, article_id
     window.list_view.setCurrentIndex(window.model.index(row, 0))
-    qtbot.waitUntil(lambda: window.reader.article is not None
-                    and window.reader.article.id == article_id, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.reader.article is not None and window.reader.article.id == article_id,
+        timeout=10_000,
+    )
     wait_idle(qtbot, window)
 
 
@@ -98,8 +100,11 @@ def test_country_filter_and_date_range_narrow_the_list(qtbot: QtBot, window: Mai
 
     # Click "Russia" in the country list.
     view = window.sidebar.countries.view
-    row = next(r for r in range(view.model().rowCount())
-               if view.model().index(r, 0).data(FacetRole.KEY) == "RU")
+    row = next(
+        r
+        for r in range(view.model().rowCount())
+        if view.model().index(r, 0).data(FacetRole.KEY) == "RU"
+    )
     rect = view.visualRect(view.model().index(row, 0))
     with qtbot.waitSignal(window.search_applied, timeout=10_000):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -192,8 +197,9 @@ def test_clicking_an_entity_filters_and_alt_click_excludes(
     show(qtbot, window, "kz-trade.txt")
     article = window.reader.article
     assert article is not None
-    index = next(i for i, e in enumerate(article.entities) if e.type == "COUNTRY"
-                 and e.norm == "VN")
+    index = next(
+        i for i, e in enumerate(article.entities) if e.type == "COUNTRY" and e.norm == "VN"
+    )
     with qtbot.waitSignal(window.search_applied, timeout=10_000):
         window.reader.browser.anchorClicked.emit(QUrl(f"entity:{index}"))
     wait_idle(qtbot, window)
@@ -206,8 +212,9 @@ def test_clicking_an_entity_filters_and_alt_click_excludes(
 
     # Alt+click on a Kazakhstan mention excludes it.
     kz = next(i for i, e in enumerate(article.entities) if e.norm == "KZ")
-    monkeypatch.setattr(QApplication, "keyboardModifiers",
-                        staticmethod(lambda: Qt.KeyboardModifier.AltModifier))
+    monkeypatch.setattr(
+        QApplication, "keyboardModifiers", staticmethod(lambda: Qt.KeyboardModifier.AltModifier)
+    )
     with qtbot.waitSignal(window.search_applied, timeout=10_000):
         window.reader.browser.anchorClicked.emit(QUrl(f"entity:{kz}"))
     wait_idle(qtbot, window)
@@ -278,8 +285,8 @@ def test_a_file_added_to_the_open_archive_appears(
     with qtbot.waitSignal(window.session.updated, timeout=15_000):
         (archive_dir / "sub").mkdir()
         (archive_dir / "sub" / "mn.txt").write_text(
-            "Mongolia and Vietnam\nMongolia and Vietnam signed a trade deal.\n",
-            encoding="utf-8")
+            "Mongolia and Vietnam\nMongolia and Vietnam signed a trade deal.\n", encoding="utf-8"
+        )
     qtbot.waitUntil(lambda: window.model.total == 1, timeout=10_000)
     assert window.model.hit(0).id == "sub/mn.txt"  # type: ignore[union-attr]
     wait_idle(qtbot, window)
@@ -327,9 +334,7 @@ def test_a_damaged_index_offers_a_rebuild_that_works(
     wait_idle(qtbot, window)
 
 
-def test_a_locked_index_shows_a_message(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_a_locked_index_shows_a_message(qtbot: QtBot, window: MainWindow) -> None:
     import fcntl
 
     assert window.archive is not None
@@ -338,8 +343,9 @@ def test_a_locked_index_shows_a_message(
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     try:
         window.session.start_update()
-        qtbot.waitUntil(lambda: any(d.objectName() == "errorDialog" for d in window.dialogs()),
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda: any(d.objectName() == "errorDialog" for d in window.dialogs()), timeout=10_000
+        )
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
@@ -392,9 +398,7 @@ def test_hostile_article_text_is_shown_as_text(
     assert "<b>Bold</b>" in window.model.hit(0).title  # type: ignore[union-attr]
 
 
-def test_saved_search_restores_query_filters_and_sort(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_saved_search_restores_query_filters_and_sort(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.search_applied, timeout=10_000):
         window.set_state(SearchState(text="cooperation", countries=("KZ",), sort=Sort.NEWEST))
     wait_idle(qtbot, window)
@@ -456,8 +460,9 @@ def test_settings_remember_archive_search_and_layout(
 def test_indexing_shows_progress_and_can_be_cancelled(
     qtbot: QtBot, make_window: Callable[..., MainWindow], write_archive: Callable[..., Path]
 ) -> None:
-    many = {f"batch/{n:03d}.txt": f"Report {n}\nVietnam and Kazakhstan, note {n}.\n"
-            for n in range(60)}
+    many = {
+        f"batch/{n:03d}.txt": f"Report {n}\nVietnam and Kazakhstan, note {n}.\n" for n in range(60)
+    }
     root = write_archive(many)
     window = make_window()
     window.session.open(root)
@@ -483,8 +488,11 @@ def test_unexpected_errors_are_logged_and_shown(
         raise RuntimeError("kaboom")
     except RuntimeError as exc:
         errors.excepthook(RuntimeError, exc, exc.__traceback__)
-    box = next(w for w in QApplication.topLevelWidgets()
-               if w.objectName() == "errorDialog" and w.isVisible())
+    box = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "errorDialog" and w.isVisible()
+    )
     assert isinstance(box, QMessageBox)
     assert "kaboom" in box.text() and "Traceback" not in box.text()
     box.close()
@@ -499,8 +507,11 @@ def test_menu_commands_sort_and_list_recent_archives(
     wait_idle(qtbot, window)
     assert window.state.sort is Sort.NEWEST
     assert window.sort_box.currentText() == "Newest first"
-    recent = next(m for m in window.menuBar().findChildren(type(window.history_menu))
-                  if m.title() == "Recent &Archives")
+    recent = next(
+        m
+        for m in window.menuBar().findChildren(type(window.history_menu))
+        if m.title() == "Recent &Archives"
+    )
     recent.aboutToShow.emit()
     assert [a.text() for a in recent.actions()] == [str(archive_dir)]
 

@@ -22,8 +22,9 @@ class SlowArchive:
         self.requests: list[SearchRequest] = []
         self.facets_ignoring: list[tuple[str, ...]] = []
 
-    def search(self, request: SearchRequest, *,
-               facets_ignoring: tuple[str, ...] = ()) -> SearchResult:
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[str, ...] = ()
+    ) -> SearchResult:
         self.requests.append(request)
         self.facets_ignoring.append(facets_ignoring)
         self.release.wait(5)
@@ -111,8 +112,14 @@ def test_settings_are_typed_and_fall_back_to_defaults(tmp_path: object) -> None:
 
 
 def test_search_state_round_trips_and_edits() -> None:
-    state = SearchState(text="trade", countries=("KZ",), people=("Lê Thị Thu Hằng",),
-                        date_from=date(2025, 1, 1), include_undated=False, sort=Sort.NEWEST)
+    state = SearchState(
+        text="trade",
+        countries=("KZ",),
+        people=("Lê Thị Thu Hằng",),
+        date_from=date(2025, 1, 1),
+        include_undated=False,
+        sort=Sort.NEWEST,
+    )
     assert SearchState.loads(state.dumps()) == state
     assert SearchState.loads("not json") == SearchState()
     excluded = state.toggled("exclude_countries", "KZ", True)

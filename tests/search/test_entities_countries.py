@@ -44,8 +44,16 @@ def test_lookup_country_returns_none_for_non_countries(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [("KZ", "Kazakhstan"), ("VN", "Vietnam"), ("RU", "Russia"), ("LA", "Laos"),
-     ("KR", "South Korea"), ("US", "United States"), ("BO", "Bolivia"), ("kg", "Kyrgyzstan")],
+    [
+        ("KZ", "Kazakhstan"),
+        ("VN", "Vietnam"),
+        ("RU", "Russia"),
+        ("LA", "Laos"),
+        ("KR", "South Korea"),
+        ("US", "United States"),
+        ("BO", "Bolivia"),
+        ("kg", "Kyrgyzstan"),
+    ],
 )
 def test_country_name_is_the_common_short_name(code: str, name: str) -> None:
     assert country_name(code) == name
@@ -61,14 +69,26 @@ def test_names_aliases_and_demonyms_become_codes() -> None:
         "officials met Kazakh and Kenyan delegates, while Russian and Lao envoys listened."
     )
     assert [code for _, code in countries(text)] == [
-        "VN", "KG", "VN", "KG", "VN", "KG", "KZ", "KE", "RU", "LA",
+        "VN",
+        "KG",
+        "VN",
+        "KG",
+        "VN",
+        "KG",
+        "KZ",
+        "KE",
+        "RU",
+        "LA",
     ]
 
 
 def test_us_variants_share_one_code() -> None:
     text = "The US, the U.S. and the United States of America signed; so did America."
     assert countries(text) == [
-        ("US", "US"), ("U.S.", "US"), ("United States of America", "US"), ("America", "US"),
+        ("US", "US"),
+        ("U.S.", "US"),
+        ("United States of America", "US"),
+        ("America", "US"),
     ]
 
 
@@ -89,14 +109,19 @@ def test_offsets_point_into_the_body() -> None:
     body = "Talks in Hà Nội: Việt Nam–Lao ties and the Lao People's Democratic Republic."
     found = [e for e in extract(body) if e.type == "COUNTRY"]
     assert [(e.text, e.norm) for e in found] == [
-        ("Việt Nam", "VN"), ("Lao", "LA"), ("Lao People's Democratic Republic", "LA"),
+        ("Việt Nam", "VN"),
+        ("Lao", "LA"),
+        ("Lao People's Democratic Republic", "LA"),
     ]
     assert all(body[e.start : e.end] == e.text for e in found)
 
 
 def test_hyphenated_pairs_are_two_countries() -> None:
     assert countries("the Russia-Ukraine conflict and Vietnam–China ties") == [
-        ("Russia", "RU"), ("Ukraine", "UA"), ("Vietnam", "VN"), ("China", "CN"),
+        ("Russia", "RU"),
+        ("Ukraine", "UA"),
+        ("Vietnam", "VN"),
+        ("China", "CN"),
     ]
 
 
@@ -107,8 +132,12 @@ def test_former_states_name_no_country() -> None:
 def test_longer_country_names_win_over_parts() -> None:
     text = "Papua New Guinea, Guinea-Bissau, Equatorial Guinea, Guinea, Niger and Nigeria."
     assert countries(text) == [
-        ("Papua New Guinea", "PG"), ("Guinea-Bissau", "GW"), ("Equatorial Guinea", "GQ"),
-        ("Guinea", "GN"), ("Niger", "NE"), ("Nigeria", "NG"),
+        ("Papua New Guinea", "PG"),
+        ("Guinea-Bissau", "GW"),
+        ("Equatorial Guinea", "GQ"),
+        ("Guinea", "GN"),
+        ("Niger", "NE"),
+        ("Nigeria", "NG"),
     ]
 
 

@@ -15,7 +15,9 @@ def dates(text: str, ref: datetime.date | None = None) -> list[tuple[str, str]]:
 
 def test_month_year_and_full_dates() -> None:
     assert dates("signed in August 2023, in force May 2024, on 12 June 2024") == [
-        ("August 2023", "2023-08"), ("May 2024", "2024-05"), ("12 June 2024", "2024-06-12"),
+        ("August 2023", "2023-08"),
+        ("May 2024", "2024-05"),
+        ("12 June 2024", "2024-06-12"),
     ]
 
 
@@ -44,7 +46,8 @@ def test_relative_month_resolves_against_reference() -> None:
 
 def test_bare_month_needs_a_preposition() -> None:
     assert dates("talks in August and in September", REF) == [
-        ("August", "2024-08"), ("September", "2024-09"),
+        ("August", "2024-08"),
+        ("September", "2024-09"),
     ]
     assert dates("May we go? The August Revolution.") == []
 
@@ -57,7 +60,8 @@ def test_years_but_not_amounts_or_names() -> None:
 
 def test_relative_years() -> None:
     assert dates("growth last year and visits this year", REF) == [
-        ("last year", "2024"), ("this year", "2025"),
+        ("last year", "2024"),
+        ("this year", "2025"),
     ]
 
 

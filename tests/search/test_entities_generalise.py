@@ -30,7 +30,9 @@ def norms(text: str, typ: str) -> dict[str, str]:
 def test_name_with_an_acronym_of_its_initials_is_an_organisation() -> None:
     text = "Transparency International (TI) ranked it; TI said little."
     assert found(text) == [
-        ("ORG", "Transparency International"), ("ORG", "TI"), ("ORG", "TI"),
+        ("ORG", "Transparency International"),
+        ("ORG", "TI"),
+        ("ORG", "TI"),
     ]
     assert set(norms(text, "ORG").values()) == {"Transparency International"}
 
@@ -42,7 +44,8 @@ def test_acronym_may_skip_words_and_keeps_inner_places() -> None:
     )
     assert found(text) == [
         ("ORG", "Conference on Interaction and Confidence-Building Measures in Asia"),
-        ("ORG", "CICA"), ("PLACE", "Baku"),
+        ("ORG", "CICA"),
+        ("PLACE", "Baku"),
     ]
 
 
@@ -60,7 +63,9 @@ def test_alias_in_parentheses_after_an_organisation() -> None:
         "Basarnas officials said the crew was safe."
     )
     assert found(text, "ORG") == [
-        ("ORG", "National Search and Rescue Agency"), ("ORG", "Basarnas"), ("ORG", "Basarnas"),
+        ("ORG", "National Search and Rescue Agency"),
+        ("ORG", "Basarnas"),
+        ("ORG", "Basarnas"),
     ]
     assert set(norms(text, "ORG").values()) == {"National Search and Rescue Agency"}
 
@@ -71,8 +76,10 @@ def test_french_and_spanish_names_put_the_head_first() -> None:
         "signed. AFD will lend."
     )
     assert found(text) == [
-        ("ORG", "Agence Française de Développement"), ("ORG", "AFD"),
-        ("ORG", "Banco Central do Brasil"), ("ORG", "AFD"),
+        ("ORG", "Agence Française de Développement"),
+        ("ORG", "AFD"),
+        ("ORG", "Banco Central do Brasil"),
+        ("ORG", "AFD"),
     ]
 
 
@@ -82,8 +89,11 @@ def test_demonym_opens_a_proper_name_but_not_a_generic_body() -> None:
         "Defence Ministry and the Kazakh Ministry of Foreign Affairs met."
     )
     assert found(text) == [
-        ("ORG", "Argentine Chamber of Commerce"), ("ORG", "Cambodian Mine Action Centre"),
-        ("COUNTRY", "Thai"), ("ORG", "Defence Ministry"), ("COUNTRY", "Kazakh"),
+        ("ORG", "Argentine Chamber of Commerce"),
+        ("ORG", "Cambodian Mine Action Centre"),
+        ("COUNTRY", "Thai"),
+        ("ORG", "Defence Ministry"),
+        ("COUNTRY", "Kazakh"),
         ("ORG", "Ministry of Foreign Affairs"),
     ]
 
@@ -101,7 +111,10 @@ def test_one_word_bodies_and_party_cue() -> None:
         "A senator of the opposition Akbayan party spoke."
     )
     assert found(text, "ORG") == [
-        ("ORG", "Senate"), ("ORG", "Bundeswehr"), ("ORG", "Mercosur"), ("ORG", "Akbayan"),
+        ("ORG", "Senate"),
+        ("ORG", "Bundeswehr"),
+        ("ORG", "Mercosur"),
+        ("ORG", "Akbayan"),
     ]
 
 
@@ -123,8 +136,10 @@ def test_particles_inside_names() -> None:
         "al-Sisi. Lula spoke first."
     )
     assert found(text, "PERSON") == [
-        ("PERSON", "Luiz Inácio Lula da Silva"), ("PERSON", "Ursula von der Leyen"),
-        ("PERSON", "Abdel Fattah al-Sisi"), ("PERSON", "Lula"),
+        ("PERSON", "Luiz Inácio Lula da Silva"),
+        ("PERSON", "Ursula von der Leyen"),
+        ("PERSON", "Abdel Fattah al-Sisi"),
+        ("PERSON", "Lula"),
     ]
     assert norms(text, "PERSON")["Lula"] == "Luiz Inácio Lula da Silva"
 
@@ -150,7 +165,8 @@ def test_short_reference_by_a_first_name_part() -> None:
 def test_hyphenated_surname_as_short_form() -> None:
     text = "Defence Minister Władysław Kosiniak-Kamysz arrived. Kosiniak-Kamysz said so."
     assert found(text, "PERSON") == [
-        ("PERSON", "Władysław Kosiniak-Kamysz"), ("PERSON", "Kosiniak-Kamysz"),
+        ("PERSON", "Władysław Kosiniak-Kamysz"),
+        ("PERSON", "Kosiniak-Kamysz"),
     ]
 
 
@@ -169,7 +185,10 @@ def test_cote_divoire_with_either_apostrophe() -> None:
 def test_unlisted_regions_before_a_cue_word() -> None:
     text = "Roads in the Poro, Tchologo and Bagoué regions and in Neuquén province."
     assert found(text, "PLACE") == [
-        ("PLACE", "Poro"), ("PLACE", "Tchologo"), ("PLACE", "Bagoué"), ("PLACE", "Neuquén"),
+        ("PLACE", "Poro"),
+        ("PLACE", "Tchologo"),
+        ("PLACE", "Bagoué"),
+        ("PLACE", "Neuquén"),
     ]
 
 
@@ -190,14 +209,17 @@ def test_compass_word_and_a_sea() -> None:
 def test_indonesian_provinces_by_their_english_names() -> None:
     text = "vessels in North Sulawesi, West Java and the Riau Islands"
     assert found(text, "PLACE") == [
-        ("PLACE", "North Sulawesi"), ("PLACE", "West Java"), ("PLACE", "Riau Islands"),
+        ("PLACE", "North Sulawesi"),
+        ("PLACE", "West Java"),
+        ("PLACE", "Riau Islands"),
     ]
 
 
 def test_lower_level_subdivision_needs_its_country_in_the_article() -> None:
     assert found("Floods hit Bataan and Cavite.", "PLACE") == []
     assert found("Philippine floods hit Bataan and Cavite.", "PLACE") == [
-        ("PLACE", "Bataan"), ("PLACE", "Cavite"),
+        ("PLACE", "Bataan"),
+        ("PLACE", "Cavite"),
     ]
 
 
@@ -231,8 +253,14 @@ def test_gazetteer_cache_is_written_once_and_read_back(
 
     def fake_build() -> dict[str, Any]:
         calls.append(1)
-        return {"format": gazetteer._FORMAT, "entries": {"x": (("X", "", 0, 1),)},
-                "squashed": {}, "prefixes": [], "acronyms": [], "max_words": 1}
+        return {
+            "format": gazetteer._FORMAT,
+            "entries": {"x": (("X", "", 0, 1),)},
+            "squashed": {},
+            "prefixes": [],
+            "acronyms": [],
+            "max_words": 1,
+        }
 
     monkeypatch.setenv("ARCHIVE_BROWSER_CACHE", str(tmp_path))
     monkeypatch.setattr(gazetteer, "_build", fake_build)
@@ -247,8 +275,14 @@ def test_unreadable_gazetteer_cache_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ARCHIVE_BROWSER_CACHE", str(tmp_path))
-    built = {"format": gazetteer._FORMAT, "entries": {}, "squashed": {}, "prefixes": [],
-             "acronyms": [], "max_words": 1}
+    built = {
+        "format": gazetteer._FORMAT,
+        "entries": {},
+        "squashed": {},
+        "prefixes": [],
+        "acronyms": [],
+        "max_words": 1,
+    }
     monkeypatch.setattr(gazetteer, "_build", lambda: dict(built))
     path = tmp_path / f"gazetteer-{gazetteer._signature()}.marshal"
     path.write_bytes(b"not marshal data")

@@ -31,7 +31,8 @@ def test_acronym_with_inner_lower_case_letters() -> None:
 def test_initials_of_a_named_organisation() -> None:
     text = "According to the Kenya Defence Forces, ties grew, KDF said."
     assert orgs(text) == [
-        ("Kenya Defence Forces", "Kenya Defence Forces"), ("KDF", "Kenya Defence Forces"),
+        ("Kenya Defence Forces", "Kenya Defence Forces"),
+        ("KDF", "Kenya Defence Forces"),
     ]
 
 
@@ -42,7 +43,8 @@ def test_un_and_united_nations_are_one() -> None:
 def test_demonym_before_a_ministry_stays_a_country() -> None:
     found = extract("at the invitation of the Kazakh Ministry of Foreign Affairs.")
     assert [(e.type, e.text) for e in found] == [
-        ("COUNTRY", "Kazakh"), ("ORG", "Ministry of Foreign Affairs"),
+        ("COUNTRY", "Kazakh"),
+        ("ORG", "Ministry of Foreign Affairs"),
     ]
     assert found[1].country == "KZ"
 
@@ -77,6 +79,9 @@ def test_former_state_is_nothing() -> None:
 def test_known_international_bodies() -> None:
     text = "ASEAN, the EU, the WTO and the World Bank met the African Union."
     assert [n for _, n in orgs(text)] == [
-        "Association of Southeast Asian Nations", "European Union",
-        "World Trade Organization", "World Bank", "African Union",
+        "Association of Southeast Asian Nations",
+        "European Union",
+        "World Trade Organization",
+        "World Bank",
+        "African Union",
     ]

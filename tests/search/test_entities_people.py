@@ -42,14 +42,16 @@ def test_accented_and_folded_mentions_share_the_accented_norm() -> None:
 
 def test_honorific_is_no_role() -> None:
     assert people("Mr. Olaf Scholz spoke. Scholz said little.") == [
-        ("Olaf Scholz", "Olaf Scholz", None), ("Scholz", "Olaf Scholz", None),
+        ("Olaf Scholz", "Olaf Scholz", None),
+        ("Scholz", "Olaf Scholz", None),
     ]
 
 
 def test_initial_and_surname() -> None:
     text = "her Russian counterpart A. Rudenko arrived. Rudenko thanked the hosts."
     assert [(t, n) for t, n, _ in people(text)] == [
-        ("A. Rudenko", "A. Rudenko"), ("Rudenko", "A. Rudenko"),
+        ("A. Rudenko", "A. Rudenko"),
+        ("Rudenko", "A. Rudenko"),
     ]
 
 
@@ -61,7 +63,9 @@ def test_pronouns_and_sentence_starters_are_not_people() -> None:
 def test_given_name_beats_country_homonym() -> None:
     found = extract("Chad Smith met Jordan Peterson in Georgia.")
     assert [(e.type, e.text) for e in found] == [
-        ("PERSON", "Chad Smith"), ("PERSON", "Jordan Peterson"), ("COUNTRY", "Georgia"),
+        ("PERSON", "Chad Smith"),
+        ("PERSON", "Jordan Peterson"),
+        ("COUNTRY", "Georgia"),
     ]
 
 
@@ -78,7 +82,8 @@ def test_speech_verb_does_not_take_common_words() -> None:
 def test_chinese_surname_short_form() -> None:
     text = "Chinese President Xi Jinping met guests. Xi said ties were stable."
     assert [(t, n) for t, n, _ in people(text)] == [
-        ("Xi Jinping", "Xi Jinping"), ("Xi", "Xi Jinping"),
+        ("Xi Jinping", "Xi Jinping"),
+        ("Xi", "Xi Jinping"),
     ]
 
 
@@ -86,7 +91,9 @@ def test_french_minister_with_hyphenated_name() -> None:
     text = "French Minister of Europe and Foreign Affairs Jean-Noël Barrot arrived in Hanoi."
     found = extract(text)
     assert [(e.type, e.text) for e in found] == [
-        ("COUNTRY", "French"), ("PERSON", "Jean-Noël Barrot"), ("PLACE", "Hanoi"),
+        ("COUNTRY", "French"),
+        ("PERSON", "Jean-Noël Barrot"),
+        ("PLACE", "Hanoi"),
     ]
     assert found[1].role == "Minister of Europe and Foreign Affairs"
 

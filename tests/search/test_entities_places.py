@@ -11,21 +11,26 @@ def places(text: str) -> list[tuple[str, str, str | None]]:
 
 def test_accents_and_capitals_fold_to_the_gazetteer_name() -> None:
     assert places("HÀ NỘI — talks in Hà Nội and Ha Noi and Hanoi") == [
-        ("HÀ NỘI", "Hanoi", "VN"), ("Hà Nội", "Hanoi", "VN"), ("Ha Noi", "Hanoi", "VN"),
+        ("HÀ NỘI", "Hanoi", "VN"),
+        ("Hà Nội", "Hanoi", "VN"),
+        ("Ha Noi", "Hanoi", "VN"),
         ("Hanoi", "Hanoi", "VN"),
     ]
 
 
 def test_cities_of_other_countries() -> None:
     assert places("Talks in Jakarta, Nairobi, Astana and Bangkok.") == [
-        ("Jakarta", "Jakarta", "ID"), ("Nairobi", "Nairobi", "KE"),
-        ("Astana", "Astana", "KZ"), ("Bangkok", "Bangkok", "TH"),
+        ("Jakarta", "Jakarta", "ID"),
+        ("Nairobi", "Nairobi", "KE"),
+        ("Astana", "Astana", "KZ"),
+        ("Bangkok", "Bangkok", "TH"),
     ]
 
 
 def test_regions_and_provinces() -> None:
     assert places("Bavaria, East Kazakhstan and Vietnam’s Bac Ninh province") == [
-        ("Bavaria", "Bavaria", "DE"), ("East Kazakhstan", "East Kazakhstan", "KZ"),
+        ("Bavaria", "Bavaria", "DE"),
+        ("East Kazakhstan", "East Kazakhstan", "KZ"),
         ("Bac Ninh", "Bắc Ninh", "VN"),
     ]
 
@@ -33,13 +38,15 @@ def test_regions_and_provinces() -> None:
 def test_seas_are_places_not_countries() -> None:
     found = extract("the East Sea (internationally known as the South China Sea)")
     assert [(e.type, e.text) for e in found] == [
-        ("PLACE", "East Sea"), ("PLACE", "South China Sea"),
+        ("PLACE", "East Sea"),
+        ("PLACE", "South China Sea"),
     ]
 
 
 def test_spaced_dash_region() -> None:
     assert places("peace in the Asia – Pacific and the Indo-Pacific") == [
-        ("Asia – Pacific", "Asia-Pacific", None), ("Indo-Pacific", "Indo-Pacific", None),
+        ("Asia – Pacific", "Asia-Pacific", None),
+        ("Indo-Pacific", "Indo-Pacific", None),
     ]
 
 

@@ -39,8 +39,10 @@ def test_gold_recall_and_precision(article: dict[str, object]) -> None:
     """Per article, at least 90 % of gold mentions are found and 90 % of found are gold."""
     body = read_article(SAMPLES / str(article["file"]), "x").body
     ref = article["reference_date"]
-    got = {(e.type, e.start, e.end) for e in extract(
-        body, datetime.date.fromisoformat(str(ref)) if ref else None)}
+    got = {
+        (e.type, e.start, e.end)
+        for e in extract(body, datetime.date.fromisoformat(str(ref)) if ref else None)
+    }
     gold_list = article["entities"]
     assert isinstance(gold_list, list)
     want = {(g["type"], g["start"], g["end"]) for g in gold_list}
@@ -69,9 +71,7 @@ def test_misspelt_prime_minister_in_kenya_article_is_one_person() -> None:
 
 def test_accented_deputy_minister_keeps_accents() -> None:
     _, found = entities("003_1118953dc091fd9a.txt")
-    assert {e.norm for e in found if e.text in ("Hằng", "Lê Thị Thu Hằng")} == {
-        "Lê Thị Thu Hằng"
-    }
+    assert {e.norm for e in found if e.text in ("Hằng", "Lê Thị Thu Hằng")} == {"Lê Thị Thu Hằng"}
 
 
 def test_dateline_in_capitals_is_hanoi() -> None:

@@ -186,7 +186,9 @@ def test_links_out_of_the_archive_and_link_loops_are_not_followed(tmp_path: Path
     (root / "alias.txt").symlink_to(root / "in.txt")
     with Archive.open(root, tmp_path / "index") as archive:
         report = archive.update()
-        assert {s.id: s.reason for s in report.skipped} == {"leak.txt": "link to a file outside the archive"}
+        assert {s.id: s.reason for s in report.skipped} == {
+            "leak.txt": "link to a file outside the archive"
+        }
         assert archive.ids() == ["alias.txt", "in.txt"]
 
 
@@ -195,7 +197,10 @@ def test_update_without_worker_processes_matches_parallel_update(
 ) -> None:
     import search.index
 
-    texts = {f"d{i // 10}/f{i}.txt": f"Report {i}\nThe Italian and Greek ministers met, item {i}." for i in range(40)}
+    texts = {
+        f"d{i // 10}/f{i}.txt": f"Report {i}\nThe Italian and Greek ministers met, item {i}."
+        for i in range(40)
+    }
     root = write_articles(tmp_path / "arch", texts)
     monkeypatch.setattr(search.index, "PARALLEL_MIN", 10)
     with Archive.open(root, tmp_path / "parallel") as parallel:
@@ -204,7 +209,9 @@ def test_update_without_worker_processes_matches_parallel_update(
         with Archive.open(root, tmp_path / "serial") as serial:
             assert serial.update().added == 40
             request = SearchRequest(text="item", limit=100)
-            assert [h.id for h in parallel.search(request).hits] == [h.id for h in serial.search(request).hits]
+            assert [h.id for h in parallel.search(request).hits] == [
+                h.id for h in serial.search(request).hits
+            ]
             assert parallel.article("d1/f12.txt") == serial.article("d1/f12.txt")
 
 
@@ -219,8 +226,10 @@ def _segment_sizes(index_dir: Path) -> list[int]:
 def test_updates_merge_only_small_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search.index, "COMMIT_EVERY", 10)
     monkeypatch.setattr(search.index, "SMALL_SEGMENT", 5)
-    root = write_articles(tmp_path / "arch", {
-        f"a{i:02d}.txt": f"Article {i}\n\nVietnam and Kazakhstan, number {i}." for i in range(40)})
+    root = write_articles(
+        tmp_path / "arch",
+        {f"a{i:02d}.txt": f"Article {i}\n\nVietnam and Kazakhstan, number {i}." for i in range(40)},
+    )
     index_dir = tmp_path / "index"
     with Archive.open(root, index_dir) as archive:
         archive.update()

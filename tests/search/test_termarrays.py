@@ -387,8 +387,9 @@ def test_a_failure_while_writing_term_arrays_only_costs_the_segment_its_file(
 def test_field_lengths_read_whole_equal_whooshs_per_document_lengths(built: Archive) -> None:
     for leaf, _base in _leaves(built):
         for fieldname in ("body", "title", "person"):
-            expected = [leaf.doc_field_length(d, fieldname, 0) or 0
-                        for d in range(leaf.doc_count_all())]
+            expected = [
+                leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(leaf.doc_count_all())
+            ]
             got = leaf_field_lengths(leaf, fieldname)
             assert got.tolist() == expected, fieldname
             assert got.dtype == np.float32
@@ -401,6 +402,7 @@ def test_column_lengths_answer_like_the_segment_writers_length_reader(built: Arc
         for fieldname in ("body", "title", "person", "no_such_field"):
             for docnum in range(count):
                 assert fast.doc_field_length(docnum, fieldname) == leaf.doc_field_length(
-                    docnum, fieldname), (fieldname, docnum)
+                    docnum, fieldname
+                ), (fieldname, docnum)
         with pytest.raises(IndexError):
             fast.doc_field_length(count + 1, "body")

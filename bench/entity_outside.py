@@ -4,6 +4,7 @@ Usage::
 
     python bench/entity_outside.py --gold /work/corpora/ieer.json --split dev --system rules
     python bench/entity_outside.py --gold ... --split dev --system spacy --errors /tmp/e.txt
+    python bench/entity_outside.py --own --system combined   # our held-out and sample gold
 
 Systems: ``rules`` (``search.entities.extract``), ``spacy`` (``search.entities.statistical``:
 the NER component alone), ``spacy-full`` (the same package with every component loaded, to
@@ -16,6 +17,10 @@ spaCy's other labels are dropped); a prediction is right when type and offsets e
 span's after both lose a leading ``the`` and a trailing possessive; an ``alt`` part of a gold
 span matches it too; predictions on a gold-optional span are ignored. Precision, recall and
 F1 are micro-averaged over the chosen split's documents, per type and over all three.
+Whitespace left before a removed possessive (CoNLL's tokenised ``England 's``) goes too.
+When the gold marks results tables (CoNLL), a second table scores the other documents.
+``--own`` scores the system on our own gold instead (``bench/entity_heldout.py`` and
+``bench/entity_quality.py`` with its extractor in place of ``extract``).
 
 Speed: every article is run alone, after one warm-up call (not timed, nor the load), and the
 wall time of each is reported as p50 / p95 in milliseconds, with ``nproc`` and the load
@@ -66,6 +71,7 @@ class Document:
     spans: list[Key]
     alts: dict[int, tuple[int, int]]
     optional: set[tuple[int, int]]
+    table: bool = False
 
 
 @dataclass
@@ -84,6 +90,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     poss = _POSS.search(text[start:end])
     if poss and poss.start() > 0:
         end = start + poss.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
     return start, end
 
 
@@ -102,6 +110,7 @@ def load(path: Path, split: str) -> list[Document]:
                 [(s, e, t) for s, e, t in d["spans"]],
                 {i: (s, e) for i, s, e in d["alts"]},
                 {(s, e) for s, e, _ in d["optional"]},
+                bool(d.get("table", False)),
             )
         )
     return docs
@@ -258,14 +267,42 @@ def timings(system: System, docs: Sequence[Document]) -> tuple[float, list[float
     return warm, wall, cpu
 
 
+def own_sets(system: str, errors: Path | None) -> None:
+    """Our held-out and sample gold scored with ``system`` in place of ``extract``."""
+    from bench import entity_heldout, entity_quality
+    from search.entities import combine
+    from search.model import Entity
+
+    def combined_one(body: str, date: datetime.date | None = None) -> list[Entity]:
+        return combine.extract_many([body], [date])[0]
+
+    if system == "combined":
+        entity_heldout.extract = combined_one  # type: ignore[assignment]
+        entity_quality.extract = combined_one  # type: ignore[assignment]
+    elif system != "rules":
+        raise SystemExit("--own scores rules or combined (spaCy alone has no DATE/COUNTRY)")
+    out = errors or Path(f"/tmp/entity_heldout_{system}.txt")
+    entity_heldout.main(["--errors", str(out)])
+    table = entity_quality.score(ROOT / "tests" / "entities_gold.json", errors is not None)
+    print("sample gold (bench/entity_quality.py):")
+    for t, row in table.items():
+        print(f"{t:8} P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--split", choices=("dev", "test"), required=True)
+    parser.add_argument("--gold", type=Path)
+    parser.add_argument("--split", choices=("dev", "test"))
     parser.add_argument("--system", choices=sorted(SYSTEMS), required=True)
     parser.add_argument("--errors", type=Path, help="write FP/FN per article (dev only)")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing runs")
+    parser.add_argument("--own", action="store_true", help="score our own gold sets instead")
     args = parser.parse_args(argv)
+    if args.own:
+        own_sets(args.system, args.errors)
+        return 0
+    if args.gold is None or args.split is None:
+        parser.error("--gold and --split are needed (or --own)")
     if args.errors and args.split != "dev":
         parser.error("--errors is for the dev split only")
 
@@ -279,10 +316,13 @@ def main(argv: list[str] | None = None) -> int:
 
     tally = Tally()
     aside = Tally()
+    prose = Tally()
     n_aside = 0
     details: list[str] | None = [] if args.errors else None
     for doc, keys in zip(docs, predicted, strict=True):
         score(doc, keys, tally, details)
+        if not doc.table:
+            score(doc, keys, prose, None)
         words = set(nationality_words(doc, keys))
         n_aside += len(words)
         score(doc, [k for k in keys if k not in words], aside, None)
@@ -295,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{tally.ignored} predictions on optional gold spans ignored"
     )
     print("\n".join(table(tally)))
+    n_tables = sum(d.table for d in docs)
+    if n_tables:
+        print(f"without the {n_tables} results tables ({len(docs) - n_tables} documents):")
+        print("\n".join(table(prose)))
     print(
         f"diagnostic, not the rule fixed beforehand: {n_aside} LOC predictions that are "
         "nationality words (our COUNTRY demonyms) set aside"

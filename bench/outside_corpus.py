@@ -8,6 +8,8 @@ it somewhere outside (``/work/corpora/ieer/``) and point ``--src`` there.
 Usage::
 
     python bench/outside_corpus.py --src /work/corpora/ieer --out /work/corpora/ieer.json
+    python bench/outside_corpus.py --format conll --src /work/corpora/conll2003 \
+        --out /work/corpora/conll.json
 
 Then ``bench/entity_outside.py --gold /work/corpora/ieer.json`` scores a system on it.
 
@@ -51,11 +53,43 @@ Split
     sport, NYT features, reviews, books, food) is on both sides. Look at dev; score test
     only for before/after figures.
 
+CoNLL-2003 English (``--format conll``)
+    A second outside corpus, another publisher and other beats: Reuters newswire of
+    1996-97 (much sport, markets and politics) as the CoNLL-2003 shared task marked it.
+    ``--src`` is a folder with the official ``eng.testa`` (dev) and ``eng.testb`` (test)
+    files in CoNLL column format (token first, name tag last; IOB1, IOB2 or BIOES tags are
+    all read). It is kept outside this repository (``/work/corpora/conll2003/``).
+
+    Text: documents are cut at ``-DOCSTART-`` lines (a file's first document may lack one);
+    within a document each sentence (a block of token lines) becomes one line, its tokens
+    joined by single spaces, so offsets are exact. Nothing else is changed, so the texts are
+    tokenised as the shared task gave them (``England 's``, ``( Reuters )``, ``wo n't``)
+    and headlines are mostly ALL CAPS: systems are scored on that as it is. The document's
+    date is the first ``yyyy-mm-dd`` token in its first three lines (its dateline).
+
+    Type mapping (decided before any system was scored)
+        ``PER`` -> ``PERSON``, ``ORG`` -> ``ORG``, ``LOC`` -> ``LOC`` (our COUNTRY and PLACE,
+        spaCy's GPE/LOC/FAC, as for IE-ER); ``MISC`` (nationalities, events, products,
+        ``Euro 96``) is dropped from gold, and nothing predicted on a MISC span is ignored:
+        CoNLL has no optional spans or alternatives. The match rule is IE-ER's.
+
+    Split: dev = a sample of ``CONLL_SAMPLE`` documents from eng.testa drawn with
+    ``random.Random(SEED)``, test = as many from eng.testb with the same seed (each keeps
+    file order). The official training file is not used.
+
+    Results tables: sport results and standings (``Japan 2 Syria 1``, ``Uzbekistan 1 1 0
+    0 2 0 3``) fill some documents. A document is marked ``"table": true`` when more than
+    half of its lines after the first two (headline, dateline) are number lines, a line
+    being a number line when at least a quarter of its tokens hold a digit;
+    ``bench/entity_outside.py`` reports every document and, apart, the others.
+
 JSON written::
 
     {"source": ..., "seed": ..., "documents": {DOCNO: {"file", "date", "split", "text",
       "spans": [[start, end, type], ...], "alts": [[span_index, start, end], ...],
       "optional": [[start, end, type], ...]}}}
+
+(CoNLL documents also carry ``"table": bool``.)
 """
 
 from __future__ import annotations
@@ -69,6 +103,9 @@ from pathlib import Path
 
 SEED = 1999
 TYPES = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "LOCATION": "LOC"}
+CONLL_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+CONLL_FILES = {"dev": "eng.testa", "test": "eng.testb"}
+CONLL_SAMPLE = 150
 
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.S)
 _DOCNO = re.compile(r"<DOCNO>\s*(\S+)\s*</DOCNO>")
@@ -268,13 +305,144 @@ def assign_splits(docs: list[Document], seed: int = SEED) -> dict[str, str]:
     return split
 
 
+# --- CoNLL-2003 -------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class ConllDocument(Document):
+    """A CoNLL document: also whether it is mostly a results table."""
+
+    table: bool = False
+
+
+def _conll_names(tags: list[str]) -> list[tuple[int, int, str]]:
+    """(first token, end token, type) of each name in one sentence's tags: IOB1, IOB2 or
+    BIOES (a ``B-``/``S-`` always starts a name; ``I-``/``E-`` continue one of its type)."""
+    names: list[tuple[int, int, str]] = []
+    open_at, open_type = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, typ = tag.partition("-")
+        continues = prefix in ("I", "E") and typ == open_type and open_at >= 0
+        if open_at >= 0 and not continues:
+            names.append((open_at, i, open_type))
+            open_at, open_type = -1, ""
+        if prefix in ("B", "S") or (prefix in ("I", "E") and not continues):
+            open_at, open_type = i, typ
+        if prefix in ("E", "S") and open_at >= 0:
+            names.append((open_at, i + 1, open_type))
+            open_at, open_type = -1, ""
+    return names
+
+
+def _number_line(tokens: list[str]) -> bool:
+    return sum(1 for t in tokens if _DIGIT.search(t)) * 4 >= len(tokens)
+
+
+def _conll_document(docno: str, file: str, sentences: list[list[tuple[str, str]]]) -> ConllDocument:
+    lines: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for sentence in sentences:
+        tokens = [tok for tok, _ in sentence]
+        starts: list[int] = []
+        pos = offset
+        for tok in tokens:
+            starts.append(pos)
+            pos += len(tok) + 1
+        for first, end, typ in _conll_names([tag for _, tag in sentence]):
+            ours = CONLL_TYPES.get(typ)
+            if ours is not None:
+                spans.append((starts[first], starts[end - 1] + len(tokens[end - 1]), ours))
+        line = " ".join(tokens)
+        lines.append(line)
+        offset += len(line) + 1
+    text = "\n".join(lines)
+    date = next((m.group() for line in lines[:3] for m in [_ISO_DATE.search(line)] if m), "")
+    body = sentences[2:]
+    numeric = sum(1 for sentence in body if _number_line([tok for tok, _ in sentence]))
+    doc = ConllDocument(
+        docno, file, date, text, spans, table=bool(body) and numeric * 2 > len(body)
+    )
+    doc.headline = lines[0] if lines else ""
+    return doc
+
+
+def read_conll(path: Path) -> list[ConllDocument]:
+    """The documents of one CoNLL column file, in order, numbered ``<file>-001`` ..."""
+    docs: list[ConllDocument] = []
+    sentences: list[list[tuple[str, str]]] = []
+    sentence: list[tuple[str, str]] = []
+
+    def close_document() -> None:
+        if sentence:
+            sentences.append(list(sentence))
+            sentence.clear()
+        if sentences:
+            docs.append(_conll_document(f"{path.name}-{len(docs) + 1:03d}", path.name, sentences))
+            sentences.clear()
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        cols = raw.split()
+        if not cols:
+            if sentence:
+                sentences.append(list(sentence))
+                sentence.clear()
+        elif cols[0] == "-DOCSTART-":
+            close_document()
+        else:
+            sentence.append((cols[0], cols[-1]))
+    close_document()
+    return docs
+
+
+def conll_payload(src: Path, seed: int = SEED, sample: int = CONLL_SAMPLE) -> dict[str, object]:
+    """The JSON payload for CoNLL-2003: a seeded sample of each official evaluation file."""
+    documents: dict[str, object] = {}
+    for side, name in CONLL_FILES.items():
+        docs = read_conll(src / name)
+        chosen = sorted(random.Random(seed).sample(range(len(docs)), min(sample, len(docs))))
+        for i in chosen:
+            d = docs[i]
+            documents[d.docno] = {
+                "file": d.file,
+                "date": d.date,
+                "split": side,
+                "text": d.text,
+                "spans": [list(s) for s in d.spans],
+                "alts": [],
+                "optional": [],
+                "table": d.table,
+            }
+        n_spans = sum(len(docs[i].spans) for i in chosen)
+        n_tables = sum(docs[i].table for i in chosen)
+        print(
+            f"{side}: {len(chosen)} of {len(docs)} documents of {name}, {n_spans} gold spans, "
+            f"{n_tables} results tables"
+        )
+    return {
+        "source": "CoNLL-2003 English NER, Reuters 1996-97 (official eng.testa / eng.testb)",
+        "seed": seed,
+        "documents": documents,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--format", choices=("ieer", "conll"), default="ieer")
     parser.add_argument("--src", type=Path, default=Path("/work/corpora/ieer"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 
+    if args.format == "conll":
+        out = conll_payload(args.src, args.seed)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"wrote {args.out}")
+        return 0
     docs = read_corpus(args.src)
     split = assign_splits(docs, args.seed)
     payload = {

@@ -16,6 +16,7 @@ from whoosh import qparser, query
 from whoosh.qparser import syntax
 
 from search.analysis import TOKEN_PATTERN, fold
+from search.ids import valid_text
 
 log = logging.getLogger("archive.parsing")
 
@@ -110,7 +111,7 @@ class QueryParser:
     def parse(self, text: str) -> ParsedQuery:
         # Undecodable bytes of a terminal or argv arrive as lone surrogates, which
         # nothing can encode; they become U+FFFD here, before anything else sees them.
-        text = _SURROGATES.sub("\ufffd", text)
+        text = valid_text(text)
         parsed = self._parse(text)
         if _cap_edits(parsed.query):
             parsed.notice = _joined(parsed.notice, _EDITS_CAPPED)
@@ -143,7 +144,6 @@ class QueryParser:
         return ParsedQuery(self._plain.parse(words), _AS_WORDS, False)
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _MINUS = re.compile(r"(^|[\s(])-(?=[\w\"(])")
 """``-word`` excludes a word, as in web search engines."""
 _PART_IGNORED = (

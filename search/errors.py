@@ -41,3 +41,7 @@ class IndexFolderUnusable(ArchiveError):
 
 class IndexInUse(ArchiveError):
     """The index folder already holds the index of another archive folder."""
+
+
+class EntityStoreDamaged(IndexDamaged):
+    """The entity store beside the index (``entities.sqlite``) cannot be read or is not ours."""

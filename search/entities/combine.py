@@ -53,6 +53,56 @@ _DATELINE = re.compile(
 )
 
 
+NATIONALITY = "nationality"
+"""Role of a COUNTRY mention that is a nationality word (``Albanian``, ``Kenyans``): the
+country facet counts it, but it is not a name (IE-ER and CoNLL leave it unmarked)."""
+
+_NUMBER = re.compile(r"[^\w\s]*\d[\d.,:/-]*[^\w\s]*")
+
+
+def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
+    """A spaCy span cut where no name goes: at line breaks, before and after bare numbers
+    (``J. Ratcliffe 63``, ``64 Bob Estes``), and, in a PERSON span, at a lower-case word
+    that is no name particle (a cricket scorecard's ``Gillespie st Kaluwitharana``)."""
+    particles = people_words.vocab().particles
+    out: list[statistical.Span] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        while run and _NUMBER.fullmatch(run[-1].group()):
+            run.pop()
+        while run and _NUMBER.fullmatch(run[0].group()):
+            run.pop(0)
+        if run and any(c.isalpha() for w in run for c in w.group()):
+            out.append(
+                statistical.Span(run[0].start(), run[-1].end(), span.label, span.source_label)
+            )
+        run.clear()
+
+    text = body[: span.end]
+    previous_end = span.start
+    for m in _WORDS.finditer(text, span.start):
+        word = m.group()
+        if "\n" in text[previous_end : m.start()]:
+            close()
+        previous_end = m.end()
+        elided = word[0] in "dl" and len(word) > 2 and word[1] in "'’"  # d'Alema
+        if (
+            span.label == "PERSON"
+            and word[0].islower()
+            and word.lower() not in particles
+            and not elided
+        ):
+            close()
+            continue
+        if _NUMBER.fullmatch(word) and run and span.label == "PERSON":
+            close()
+            continue
+        run.append(m)
+    close()
+    return out
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -138,7 +188,12 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     by_offsets = {(e.start, e.end): e for e in rules}
     kept_spans = [
         t
-        for t in (_without_demonym(body, s) for s in spans if s.source_label not in DROPPED_LABELS)
+        for t in (
+            _without_demonym(body, piece)
+            for s in spans
+            if s.source_label not in DROPPED_LABELS
+            for piece in _pieces(body, s)
+        )
         if t is not None
     ]
     cands: list[Candidate] = _datelines(body, by_offsets)
@@ -167,6 +222,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     if extra:
         kept = non_overlapping(kept + extra)
     corefer.assign_norms(body, kept)
+    demonyms = countries.demonym_keys()
+    for c in kept:
+        if c.type == "COUNTRY" and c.role is None and key(body[c.start : c.end]) in demonyms:
+            c.role = NATIONALITY
     return [
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept

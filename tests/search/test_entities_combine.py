@@ -1,0 +1,87 @@
+"""Rules layered over spaCy's spans (``combine.py``): one behaviour a test.
+
+The spans are written by hand, so these tests run without spaCy or its model; the few
+marked ``needs_spacy`` run the real pipeline and are skipped where spaCy is absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from search.entities import combine, extract
+from search.entities.statistical import Span
+from search.model import Entity
+
+needs_spacy = pytest.mark.skipif(
+    importlib.util.find_spec("spacy") is None, reason="spaCy is not installed"
+)
+
+
+def _span(text: str, mention: str, label: str, source: str | None = None, nth: int = 0) -> Span:
+    """A hand-made spaCy span over the ``nth`` occurrence of ``mention`` in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(mention, start + 1)
+    return Span(start, start + len(mention), label, source or label)
+
+
+def _entities(text: str, spans: list[Span]) -> list[Entity]:
+    return combine.combine(text, extract(text), spans)
+
+
+def _found(text: str, spans: list[Span]) -> set[tuple[str, str]]:
+    return {(e.type, e.text) for e in _entities(text, spans)}
+
+
+# --- spans cut where no name goes --------------------------------------------------------
+
+
+def test_a_span_across_a_line_break_is_two_names() -> None:
+    text = "Squad: Tomas Brel, Ivo\nKarnik and others were picked."
+    found = _found(text, [_span(text, "Ivo\nKarnik", "PERSON")])
+    assert ("PERSON", "Ivo") in found and ("PERSON", "Karnik") in found
+    assert not any("\n" in name for _, name in found)
+
+
+def test_a_score_after_a_player_is_not_part_of_the_name() -> None:
+    text = "Batting: R. Okonjo 71 , T. Varga 14 not out ."
+    found = _found(
+        text, [_span(text, "R. Okonjo 71", "PERSON"), _span(text, "T. Varga 14", "PERSON")]
+    )
+    assert {("PERSON", "R. Okonjo"), ("PERSON", "T. Varga")} <= found
+
+
+def test_a_rank_before_a_player_is_not_part_of_the_name() -> None:
+    text = "Leaders after two rounds:\n136 Oskar Lindqvist\n137 Pavel Orsag"
+    found = _found(text, [_span(text, "136 Oskar Lindqvist", "PERSON")])
+    assert ("PERSON", "Oskar Lindqvist") in found
+
+
+def test_scorecard_words_split_two_players() -> None:
+    text = "Hamid Qureshi c Dawlat st Marwood b Ellery 12"
+    found = _found(text, [_span(text, "Dawlat st Marwood", "PERSON")])
+    assert ("PERSON", "Dawlat") in found and ("PERSON", "Marwood") in found
+
+
+def test_a_name_particle_stays_inside_the_name() -> None:
+    text = "The prize went to Anouk van der Berg on Sunday."
+    found = _found(text, [_span(text, "Anouk van der Berg", "PERSON")])
+    assert ("PERSON", "Anouk van der Berg") in found
+
+
+# --- nationality words --------------------------------------------------------------------
+
+
+def test_a_nationality_word_is_a_country_mention_with_the_nationality_role() -> None:
+    text = "The Albanian delegation met officials in Tirana."
+    by_text = {e.text: e for e in _entities(text, [])}
+    assert by_text["Albanian"].type == "COUNTRY" and by_text["Albanian"].norm == "AL"
+    assert by_text["Albanian"].role == combine.NATIONALITY
+
+
+def test_a_country_name_has_no_nationality_role() -> None:
+    text = "The delegation flew to Albania on Monday."
+    by_text = {e.text: e for e in _entities(text, [_span(text, "Albania", "PLACE", "GPE")])}
+    assert by_text["Albania"].type == "COUNTRY" and by_text["Albania"].role is None

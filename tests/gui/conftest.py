@@ -1,5 +1,8 @@
 """Fixtures for GUI tests: offscreen Qt, throwaway data and settings, tiny archives.
 
+Qt's offscreen platform is the default; ``QT_QPA_PLATFORM=xcb`` (under ``xvfb-run -a``,
+as .ci/run does) runs the same tests in a real X server, with its focus and activation.
+
 Every test gets its own ARCHIVE_BROWSER_DATA_DIR (indexes, logs) and its own
 settings file, so nothing is read from or written to the user's home. Tests fail
 on Qt warnings (minus the offscreen plugin's own noise) and on background work
@@ -10,7 +13,8 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything creates a QApplication
+# Before anything creates a QApplication; an explicit QT_QPA_PLATFORM (xcb) wins.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -113,6 +117,10 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
         window.session.watcher.set_delay(50)  # tests need no long debounce
         qtbot.addWidget(window)
         window.show()
+        # A real X server without a window manager activates nothing by itself, and
+        # shortcuts (F3, Alt+Left…) only reach the active window.
+        window.activateWindow()
+        qtbot.waitActive(window)
         windows.append(window)
         if root is not None:
             window.session.open(root, index_dir)

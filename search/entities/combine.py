@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from search.entities import corefer, countries, extract, people_words, statistical
+from search.entities import corefer, countries, extract, gazetteer, people_words, statistical
 from search.entities.resolve import non_overlapping
 from search.entities.spans import Candidate, CandidateType
 from search.entities.text import key, tokenize
@@ -42,6 +42,8 @@ CONFIRMED = 90
 STATISTICAL = 50
 """Priority of a spaCy-only span: a short form of a named person (58) wins at equal length."""
 RULES_ONLY = 40
+TEAM = 45
+"""Priority of a sport club found on a results line where nothing else was."""
 
 DROPPED_LABELS = frozenset({"FAC"})
 
@@ -101,6 +103,148 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
         run.append(m)
     close()
     return out
+
+
+_SPORT_WORDS = frozenset(
+    {
+        "soccer",
+        "football",
+        "cricket",
+        "rugby",
+        "tennis",
+        "golf",
+        "baseball",
+        "basketball",
+        "hockey",
+        "volleyball",
+        "handball",
+        "innings",
+        "halftime",
+        "half-time",
+        "striker",
+        "strikers",
+        "midfielder",
+        "goalkeeper",
+        "defender",
+        "wickets",
+        "wicket",
+        "standings",
+        "play-off",
+        "play-offs",
+        "playoff",
+        "playoffs",
+        "quarter-final",
+        "semi-final",
+        "quarter-finals",
+        "semi-finals",
+        "quarterfinal",
+        "semifinal",
+        "squad",
+        "league",
+        "scorers",
+        "fixtures",
+        "championship",
+        "match",
+    }
+)
+_SPORT_WORD = re.compile(r"[a-z-]+")
+_SCORE_AFTER = re.compile(
+    r" (?:\d{1,3}(?:-\d{1,3})?|beat|drew|lost|won|defeated|v|vs\.?)(?=[ \n,.;:)]|$)"
+)
+_SCORE_BEFORE = re.compile(
+    r"(?:\b(?:beat|beating|v|vs\.?|versus|against|drew with|lost to|defeated|host|hosts"
+    r"|played for|joined|club|side|champions|leaders)|\d{1,3}(?:-\d{1,3})?) $"
+)
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*")
+_TEAM = r"[A-Z][\w.'&-]*(?: [A-Z][\w.'&-]*){0,3}"
+_RESULT_LINE = re.compile(rf"^({_TEAM}) \d{{1,3}} ({_TEAM}) \d{{1,3}}\b", re.MULTILINE)
+_STANDINGS_LINE = re.compile(rf"^({_TEAM})(?: (?:\d[\d.]*|-)){{3,}} *$", re.MULTILINE)
+_SCHEDULE_LINE = re.compile(r"^([A-Z][A-Z. ]+) AT ([A-Z][A-Z. ]+)$", re.MULTILINE)
+
+
+def sport_article(body: str) -> bool:
+    """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``)."""
+    hits = 0
+    for w in _SPORT_WORD.findall(body.lower()):
+        if w in _SPORT_WORDS:
+            hits += 1
+            if hits >= 3:
+                return True
+    return False
+
+
+def _place_name(text: str) -> bool:
+    """A city, region or county (not a country): what clubs are named after."""
+    k = key(text)
+    return bool(gazetteer.gazetteer().entries.get(k)) and countries.lookup_country(text) is None
+
+
+def _team_context(body: str, start: int, end: int) -> bool:
+    """A score or a match verb next to the name: ``Ulsan 2``, ``beat Somerset``, ``v Kent``."""
+    line_start = body.rfind("\n", 0, start) + 1
+    return bool(_SCORE_AFTER.match(body, end) or _SCORE_BEFORE.search(body[line_start:start]))
+
+
+def _convertible(c: Candidate, fixed: set[tuple[int, int]]) -> bool:
+    """A candidate a team reading may retype: not a dateline, not a country, and a
+    PERSON only where spaCy alone proposed it."""
+    if (c.start, c.end) in fixed or c.type not in ("PLACE", "ORG", "PERSON"):
+        return False
+    return c.type != "PERSON" or c.priority == STATISTICAL
+
+
+def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
+    """In sport news, clubs named after their city or county are ORG: a place (or a spaCy
+    guess at one) with a score or match verb next to it, the teams of a results, standings
+    or fixtures line, and every other mention of the same name in the article. Countries
+    stay countries (national teams), datelines stay places."""
+    if not sport_article(body):
+        return kept
+    teams: set[str] = set()
+    for c in kept:
+        text = body[c.start : c.end]
+        if (
+            _convertible(c, fixed)
+            and (c.type == "ORG" or _place_name(text))
+            and _team_context(body, c.start, c.end)
+        ):
+            teams.add(key(text))
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    for m in _CAPITALISED_RUN.finditer(body):
+        start, end = m.span()
+        if not any(taken[start:end]) and _place_name(m.group()) and _team_context(body, start, end):
+            teams.add(key(m.group()))
+    lines: list[tuple[int, int]] = []
+    for pattern in (_RESULT_LINE, _STANDINGS_LINE, _SCHEDULE_LINE):
+        for m in pattern.finditer(body):
+            for g in range(1, (pattern.groups or 0) + 1):
+                start, end = m.span(g)
+                end = start + len(body[start:end].rstrip())
+                if countries.lookup_country(body[start:end]) is None:
+                    lines.append((start, end))
+    teams.update(key(body[s:e]) for s, e in lines)
+    if not teams:
+        return kept
+    wanted = {(s, e) for s, e in lines}
+    for m in _CAPITALISED_RUN.finditer(body):
+        if key(m.group()) in teams:
+            wanted.add(m.span())
+    out: list[Candidate] = []
+    for c in kept:
+        inside = [(s, e) for s, e in wanted if s < c.end and c.start < e]
+        if not inside:
+            out.append(c)
+        elif (c.start, c.end) in wanted and _convertible(c, fixed):
+            text = body[c.start : c.end]
+            out.append(Candidate("ORG", c.start, c.end, " ".join(text.split()), TEAM))
+        elif _convertible(c, fixed) and all(c.start <= s and e <= c.end for s, e in inside):
+            continue  # a spaCy span over two teams (``Haitai 2 Samsung``): the teams win
+        else:
+            out.append(c)
+    extra = [Candidate("ORG", s, e, " ".join(body[s:e].split()), TEAM) for s, e in wanted]
+    return non_overlapping(out + extra)
 
 
 def _country_of(text: str) -> str | None:
@@ -197,6 +341,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if t is not None
     ]
     cands: list[Candidate] = _datelines(body, by_offsets)
+    n_datelines = len(cands)
     for s in kept_spans:
         r = by_offsets.get((s.start, s.end)) or _titled_person(body, s, rules)
         if r is not None and r.type != "DATE":
@@ -218,6 +363,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
     _vote(body, cands)
     kept = non_overlapping(cands)
+    kept = _teams(body, kept, {(c.start, c.end) for c in cands[:n_datelines]})
     extra = corefer.short_forms(body, tokenize(body), kept)
     if extra:
         kept = non_overlapping(kept + extra)

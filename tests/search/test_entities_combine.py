@@ -85,3 +85,57 @@ def test_a_country_name_has_no_nationality_role() -> None:
     text = "The delegation flew to Albania on Monday."
     by_text = {e.text: e for e in _entities(text, [_span(text, "Albania", "PLACE", "GPE")])}
     assert by_text["Albania"].type == "COUNTRY" and by_text["Albania"].role is None
+
+
+# --- sport clubs named after their town ---------------------------------------------------
+
+_MATCH_REPORT = (
+    "Swindon beat Grimsby in the league on Saturday, their third win of the season.\n"
+    "The striker who joined Swindon in June scored twice before halftime.\n"
+    "Results:\nSwindon 2 Grimsby 1\nWrexham 0 Carlisle 0\n"
+)
+
+
+def test_a_town_with_a_match_verb_in_sport_news_is_a_club() -> None:
+    text = _MATCH_REPORT
+    found = _found(text, [_span(text, "Swindon", "PLACE", "GPE")])
+    assert ("ORG", "Swindon") in found and ("PLACE", "Swindon") not in found
+
+
+def test_every_mention_of_a_club_in_the_article_is_the_club() -> None:
+    text = _MATCH_REPORT
+    spans = [_span(text, "Swindon", "PLACE", "GPE", nth=1)]
+    clubs = [e for e in _entities(text, spans) if e.text == "Swindon"]
+    assert len(clubs) == 3 and all(e.type == "ORG" for e in clubs)
+
+
+def test_the_teams_of_a_results_line_are_clubs_even_unrecognised() -> None:
+    text = _MATCH_REPORT
+    found = _found(text, [])
+    assert {("ORG", "Wrexham"), ("ORG", "Carlisle")} <= found
+
+
+def test_a_spacy_span_over_two_teams_gives_way_to_the_teams() -> None:
+    text = _MATCH_REPORT
+    found = _found(text, [_span(text, "Wrexham 0 Carlisle", "ORG")])
+    assert {("ORG", "Wrexham"), ("ORG", "Carlisle")} <= found
+
+
+def test_national_teams_stay_countries() -> None:
+    text = "World Cup qualifier, group A standings after Saturday's match:\nAlbania 2 Norway 1\n"
+    found = _found(
+        text, [_span(text, "Albania", "PLACE", "GPE"), _span(text, "Norway", "PLACE", "GPE")]
+    )
+    assert {("COUNTRY", "Albania"), ("COUNTRY", "Norway")} <= found
+
+
+def test_a_town_with_a_number_outside_sport_news_stays_a_place() -> None:
+    text = "Rail traffic resumed. Swindon 2 hours late, Grimsby on time, the operator said."
+    found = _found(text, [_span(text, "Swindon", "PLACE", "GPE")])
+    assert ("PLACE", "Swindon") in found and not any(t == "ORG" for t, _ in found)
+
+
+def test_the_dateline_of_a_match_report_stays_a_place() -> None:
+    text = "IPSWICH, England (AP) _ " + _MATCH_REPORT.replace("Swindon", "Ipswich")
+    first = _entities(text, [])[0]
+    assert (first.type, first.text) == ("PLACE", "IPSWICH")

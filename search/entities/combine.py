@@ -59,12 +59,14 @@ NATIONALITY = "nationality"
 """Role of a COUNTRY mention that is a nationality word (``Albanian``, ``Kenyans``): the
 country facet counts it, but it is not a name (IE-ER and CoNLL leave it unmarked)."""
 
+_DASHES = frozenset({"-", "--", "–", "—", "_"})
 _NUMBER = re.compile(r"[^\w\s]*\d[\d.,:/-]*[^\w\s]*")
 
 
 def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
     """A spaCy span cut where no name goes: at line breaks, before and after bare numbers
-    (``J. Ratcliffe 63``, ``64 Bob Estes``), and, in a PERSON span, at a lower-case word
+    (``J. Ratcliffe 63``, ``64 Bob Estes``), at a spaced dash (``Romania - Cosmin Contra``)
+    and, in a PERSON span, at a lower-case word
     that is no name particle (a cricket scorecard's ``Gillespie st Kaluwitharana``)."""
     particles = people_words.vocab().particles
     out: list[statistical.Span] = []
@@ -97,7 +99,7 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
         ):
             close()
             continue
-        if _NUMBER.fullmatch(word) and run and span.label == "PERSON":
+        if word in _DASHES or (_NUMBER.fullmatch(word) and run and span.label == "PERSON"):
             close()
             continue
         run.append(m)
@@ -247,6 +249,106 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     return non_overlapping(out + extra)
 
 
+_DESIGNATORS = frozenset(
+    {
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "plc",
+        "llc",
+        "ag",
+        "sa",
+        "nv",
+        "spa",
+        "gmbh",
+        "bhd",
+        "group",
+        "holdings",
+        "international",
+        "industries",
+        "corporation",
+        "company",
+        "incorporated",
+        "limited",
+        "airlines",
+        "airways",
+        "bank",
+        "motors",
+    }
+)
+
+
+_LEGAL = frozenset({"inc", "corp", "co", "ltd", "plc", "llc", "ag", "gmbh", "bhd", "spa"})
+
+
+def _legal(body: str, span: statistical.Span) -> bool:
+    """A name ending in a company's legal form (``Inc``, ``Ltd``, ``GmbH``)."""
+    words = body[span.start : span.end].split()
+    return len(words) > 1 and words[-1].lower().strip(".,") in _LEGAL
+
+
+def _org_head(text: str) -> str | None:
+    """The short name of a company named in full (``Magna`` for ``Magna International
+    Inc``): the words before its legal or generic designators, if any are left."""
+    words = text.split()
+    n = len(words)
+    while n > 1 and words[n - 1].lower().strip(".,") in _DESIGNATORS:
+        n -= 1
+    if n == len(words) or n == 0:
+        return None
+    head = " ".join(words[:n])
+    return head if len(head) >= 3 and head[0].isupper() else None
+
+
+def _repeated(body: str, kept: list[Candidate]) -> list[Candidate]:
+    """One name, one reading within an article: every other exact, unclaimed occurrence of
+    a person's or organisation's name of two words or more (or one the rules found) gets
+    its type, and so does the short name of a company named in full, which also retypes
+    what spaCy alone called something else, or a short form the rules took for a person
+    of the company's full name."""
+    names: dict[str, set[CandidateType]] = {}
+    heads: set[str] = set()
+    fulls: set[str] = set()
+    for c in kept:
+        if c.type not in ("PERSON", "ORG"):
+            continue
+        text = " ".join(body[c.start : c.end].split())
+        trusted = " " in text or c.priority != STATISTICAL  # one word from spaCy alone: no
+        if trusted and len(text) >= 3 and text[0].isupper() and not text.isupper():
+            names.setdefault(text, set()).add(c.type)
+        head = _org_head(text) if c.type == "ORG" else None
+        if head is not None:
+            heads.add(head)
+            fulls.add(text)
+    single = {n: next(iter(t)) for n, t in names.items() if len(t) == 1}
+    single.update(dict.fromkeys(heads, "ORG"))
+    if not single:
+        return kept
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(n) for n in sorted(single, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    by_offsets = {(c.start, c.end): c for c in kept}
+    extra: list[Candidate] = []
+    for m in pattern.finditer(body):
+        start, end = m.span()
+        name = m.group()
+        typ = single[name]
+        c = by_offsets.get((start, end))
+        if c is not None:
+            if name in heads and c.type != typ and (c.priority == STATISTICAL or c.norm in fulls):
+                c.type, c.norm = typ, name
+            continue
+        if not any(taken[start:end]):
+            extra.append(Candidate(typ, start, end, name, RULES_ONLY))
+    return non_overlapping(kept + extra) if extra else kept
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -344,6 +446,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     n_datelines = len(cands)
     for s in kept_spans:
         r = by_offsets.get((s.start, s.end)) or _titled_person(body, s, rules)
+        if r is not None and r.type == "PERSON" and s.label == "ORG" and _legal(body, s):
+            r = None  # ``Vantor Industries Inc said``: a company, whoever speaks
         if r is not None and r.type != "DATE":
             cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
             continue
@@ -364,6 +468,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _vote(body, cands)
     kept = non_overlapping(cands)
     kept = _teams(body, kept, {(c.start, c.end) for c in cands[:n_datelines]})
+    kept = _repeated(body, kept)
     extra = corefer.short_forms(body, tokenize(body), kept)
     if extra:
         kept = non_overlapping(kept + extra)

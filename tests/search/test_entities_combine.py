@@ -139,3 +139,45 @@ def test_the_dateline_of_a_match_report_stays_a_place() -> None:
     text = "IPSWICH, England (AP) _ " + _MATCH_REPORT.replace("Swindon", "Ipswich")
     first = _entities(text, [])[0]
     assert (first.type, first.text) == ("PLACE", "IPSWICH")
+
+
+def test_a_spaced_dash_ends_a_name() -> None:
+    text = "Scorers:\nNorway - Erling Dahl ( 31st )\n"
+    found = _found(text, [_span(text, "Norway - Erling Dahl", "ORG")])
+    assert ("PERSON", "Erling Dahl") in found or ("ORG", "Erling Dahl") in found
+    assert not any(" - " in name for _, name in found)
+
+
+# --- one name, one reading within an article ------------------------------------------------
+
+
+def test_a_full_name_found_once_is_found_everywhere_in_the_article() -> None:
+    text = "Marta Quispe won the vote. Critics of Marta Quispe stayed away from the hall."
+    found = [e for e in _entities(text, [_span(text, "Marta Quispe", "PERSON")])]
+    assert [(e.type, e.start) for e in found if e.text == "Marta Quispe"] == [
+        ("PERSON", 0),
+        ("PERSON", text.index("Marta Quispe", 1)),
+    ]
+
+
+def test_the_short_name_of_a_company_named_in_full_is_the_company() -> None:
+    text = "Vantor Industries Inc said profit rose. Shares in Vantor gained after Vantor spoke."
+    spans = [
+        _span(text, "Vantor Industries Inc", "ORG"),
+        _span(text, "Vantor", "PERSON", nth=1),
+    ]
+    short = [e for e in _entities(text, spans) if e.text == "Vantor"]
+    assert len(short) == 2 and all(e.type == "ORG" for e in short)
+
+
+def test_a_one_word_guess_of_spacy_alone_is_not_spread() -> None:
+    text = "Brelwick beat the odds. Fans of Brelwick cheered."
+    found = [e for e in _entities(text, [_span(text, "Brelwick", "PERSON")])]
+    assert [e.start for e in found if e.text == "Brelwick"] == [0]
+
+
+def test_a_name_ending_in_a_legal_form_is_a_company_even_before_said() -> None:
+    text = "Vantor Industries Inc said profit rose."
+    assert ("ORG", "Vantor Industries Inc") in _found(
+        text, [_span(text, "Vantor Industries Inc", "ORG")]
+    )

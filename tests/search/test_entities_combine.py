@@ -181,3 +181,18 @@ def test_a_name_ending_in_a_legal_form_is_a_company_even_before_said() -> None:
     assert ("ORG", "Vantor Industries Inc") in _found(
         text, [_span(text, "Vantor Industries Inc", "ORG")]
     )
+
+
+# --- spaCy-only guesses left out -------------------------------------------------------------
+
+
+def test_a_whole_quoted_title_is_no_person() -> None:
+    text = "Her second novel, ``Lanternfall,'' sold well in the spring."
+    found = _found(text, [_span(text, "Lanternfall", "PERSON")])
+    assert not any(name == "Lanternfall" for _, name in found)
+
+
+def test_a_spacy_person_in_a_capitals_headline_is_left_out() -> None:
+    text = "QUARTERLY OUTPUT SLOWS\nFactories produced less in the spring, figures showed."
+    found = _found(text, [_span(text, "QUARTERLY OUTPUT", "PERSON")])
+    assert not any(t == "PERSON" for t, _ in found)

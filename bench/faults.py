@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = {}
         for scenario in SCENARIOS:
             mine = [o for o in outcomes if o.scenario == scenario]
-            rows[f"SIGKILL during a {scenario} ({args.n} files)"] = {
+            article = "an" if scenario[0] in "aeiou" else "a"
+            rows[f"SIGKILL during {article} {scenario} ({args.n} files)"] = {
                 "tried": len(mine),
                 "handled": sum(o.survived for o in mine),
                 "lost": sum(not o.survived for o in mine),

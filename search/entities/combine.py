@@ -363,7 +363,8 @@ def _quoted_whole(body: str, start: int, end: int) -> bool:
 
 def _capitals_line(body: str, span: statistical.Span) -> bool:
     """The span's line has no lower-case letter (a headline in capitals, a table heading):
-    spaCy's PERSON guesses there (``MARCH UNEMPLOYMENT``) are mostly wrong."""
+    spaCy's PERSON and ORG guesses there (``MARCH UNEMPLOYMENT``, ``ATHLETICS``) are mostly
+    wrong; results tables keep their clubs through ``_teams``."""
     start = body.rfind("\n", 0, span.start) + 1
     end = body.find("\n", span.end)
     return not any(ch.islower() for ch in body[start : end if end >= 0 else len(body)])
@@ -477,7 +478,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if s.label == "PLACE":
             code = _country_of(text)
             typ, norm = ("COUNTRY", code) if code else ("PLACE", norm)
-        if _quoted_whole(body, s.start, s.end) or (typ == "PERSON" and _capitals_line(body, s)):
+        if _quoted_whole(body, s.start, s.end) or (
+            typ in ("PERSON", "ORG") and _capitals_line(body, s)
+        ):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
     size = max((e.end for e in rules), default=0)

@@ -196,3 +196,9 @@ def test_a_spacy_person_in_a_capitals_headline_is_left_out() -> None:
     text = "QUARTERLY OUTPUT SLOWS\nFactories produced less in the spring, figures showed."
     found = _found(text, [_span(text, "QUARTERLY OUTPUT", "PERSON")])
     assert not any(t == "PERSON" for t, _ in found)
+
+
+def test_a_spacy_organisation_in_a_capitals_headline_is_left_out() -> None:
+    text = "ROWING - REGATTA RESULTS .\nResults of the regatta on Sunday :"
+    found = _found(text, [_span(text, "ROWING", "ORG")])
+    assert not any(name == "ROWING" for _, name in found)

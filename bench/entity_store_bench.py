@@ -143,18 +143,17 @@ def measure(n: int, mentions: int, batch: int, folder: Path) -> dict[str, object
     t0 = time.perf_counter()
     store = EntityStore.open(path, readonly=True)
     results["open_s"] = round(time.perf_counter() - t0, 4)
-    rows = timed("facet_rows_all_s", lambda: store.facet_rows())
+    rows = timed("facet_rows_all_s", store.facet_rows)
     timed("facet_rows_person_s", lambda: store.facet_rows("PERSON"))
     timed("entities_person_s", lambda: store.entities("PERSON"))
-    timed("entities_all_s", lambda: store.entities())
+    timed("entities_all_s", store.entities)
 
     def both() -> None:
         with store.reading():
-            for kind in ("PERSON", "ORG", "PLACE", "COUNTRY"):
-                store.facet_rows(kind)  # type: ignore[arg-type]
+            store.facet_tables(["PERSON", "ORG", "PLACE", "COUNTRY"])
             store.entities()
 
-    timed("facets_4_types_and_names_s", both)
+    timed("facet_tables_4_types_and_names_s", both)
     results["facet_entity_refs"] = len(rows.entity_ids)  # type: ignore[attr-defined]
 
     def raw_mentions() -> int:
@@ -178,6 +177,7 @@ def measure(n: int, mentions: int, batch: int, folder: Path) -> dict[str, object
         store.mentions(a)
     results["mentions_one_article_ms"] = round((time.perf_counter() - t) / len(sample) * 1e3, 3)
     timed("stats_s", store.stats, repeat=1)
+    timed("quick_check_s", lambda: store.check(quick=True), repeat=1)
     timed("check_s", store.check, repeat=1)
     store.close()
 
@@ -295,9 +295,11 @@ def kill_runs(
             break
         rec = recognisers[current % 2]
         child = subprocess.Popen(
-            [sys.executable, "-m", "bench.entity_store_bench", "--child", str(path)]
-            + ["--n", str(n), "--batch", str(batch), "--mentions", str(mentions)]
-            + ["--recogniser", rec],
+            [
+                *(sys.executable, "-m", "bench.entity_store_bench", "--child", str(path)),
+                *("--n", str(n), "--batch", str(batch), "--mentions", str(mentions)),
+                *("--recogniser", rec),
+            ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,

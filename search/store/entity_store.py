@@ -95,6 +95,9 @@ NO_ALIAS_TYPES: Final = frozenset({"DATE"})
 """Types whose surface forms are not names: no aliases are kept for them."""
 
 _BUSY_TIMEOUT_MS: Final = 10_000
+_WRITER_CACHE_KIB: Final = 64 * 1024
+"""Page cache of a writer (SQLite's default is 2 MiB): the mention and alias indexes' pages
+stay in memory while a phase writes, which keeps the write rate from falling as they grow."""
 _SIDE_FILES: Final = ("-wal", "-shm", "-journal")
 
 # SQLite primary result codes (sqlite3.h); Python 3.11 gives the extended code of an error.
@@ -271,6 +274,10 @@ def _alias_key(text: str) -> str:
     return " ".join(fold(word) for word in text.split())
 
 
+def _unpack(packed: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(packed) // 4}i", packed[: len(packed) // 4 * 4])
+
+
 def _pack(ids: Iterable[int]) -> bytes:
     values = sorted(set(ids))
     return struct.pack(f"<{len(values)}i", *values)
@@ -363,6 +370,7 @@ class EntityStore:
             if not mode or str(mode[0]).lower() != "wal":
                 log.warning("entity store %s: journal mode %s, not WAL", path, mode)
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA cache_size=-{_WRITER_CACHE_KIB}")
             conn.execute("PRAGMA foreign_keys=ON")
             state = _state(conn)
             if state == "empty":
@@ -537,7 +545,11 @@ class EntityStore:
         now = time.time()
         with self._write() as conn:
             resolver = _Resolver(conn)
+            resolver.prefetch(batch)
+            known = _known_articles(conn, [article_id for article_id, _, _ in batch])
             dropped: set[int] = set()
+            rows: list[tuple[int, int, int, int, str, str | None, str | None]] = []
+            written: set[int] = set()
             for article_id, content_hash, entities in batch:
                 mentions: dict[tuple[int, int], tuple[int, Entity]] = {}
                 for entity in entities:
@@ -547,33 +559,38 @@ class EntityStore:
                         continue
                     mentions[span] = (resolver.entity_id(entity), entity)
                 packed = _pack(eid for eid, _ in mentions.values())
-                row = conn.execute(
-                    "INSERT INTO articles(article_id, content_hash, recogniser, done_at,"
-                    " entity_ids) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT(article_id) DO UPDATE SET content_hash = excluded.content_hash,"
-                    " recogniser = excluded.recogniser, done_at = excluded.done_at,"
-                    " entity_ids = excluded.entity_ids"
-                    " RETURNING article_key",
-                    (article_id, content_hash, recogniser, now, packed),
-                ).fetchone()
-                key = int(row[0])
-                dropped.update(
-                    eid
-                    for (eid,) in conn.execute(
-                        "SELECT DISTINCT entity_id FROM mentions WHERE article_key = ?", (key,)
+                old = known.get(article_id)
+                if old is None:
+                    key = conn.execute(
+                        "INSERT INTO articles(article_id, content_hash, recogniser, done_at,"
+                        " entity_ids) VALUES (?, ?, ?, ?, ?)",
+                        (article_id, content_hash, recogniser, now, packed),
+                    ).lastrowid
+                    assert key is not None
+                else:
+                    key, old_ids = old
+                    dropped.update(_unpack(old_ids))
+                    conn.execute(
+                        "UPDATE articles SET content_hash = ?, recogniser = ?, done_at = ?,"
+                        " entity_ids = ? WHERE article_key = ?",
+                        (content_hash, recogniser, now, packed, key),
                     )
+                    conn.execute("DELETE FROM mentions WHERE article_key = ?", (key,))
+                    if key in written:  # an id twice in one batch: the last one wins
+                        rows = [r for r in rows if r[0] != key]
+                known[article_id] = (key, packed)
+                written.add(key)
+                rows.extend(
+                    (key, e.start, e.end, eid, e.text, e.role, e.country)
+                    for eid, e in mentions.values()
                 )
-                conn.execute("DELETE FROM mentions WHERE article_key = ?", (key,))
-                conn.executemany(
-                    'INSERT INTO mentions(article_key, start, "end", entity_id, text, role,'
-                    " country) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (key, e.start, e.end, eid, e.text, e.role, e.country)
-                        for eid, e in mentions.values()
-                    ],
-                )
+            conn.executemany(
+                'INSERT INTO mentions(article_key, start, "end", entity_id, text, role,'
+                " country) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
             resolver.write_aliases()
-            _drop_orphans(conn, dropped - resolver.used)
+            _drop_orphans(conn, dropped)
 
     def remove_articles(self, article_ids: Iterable[str]) -> int:
         """Forget articles gone from the archive; returns how many were in the store.
@@ -635,39 +652,61 @@ class EntityStore:
         """Every done article and the distinct entities (of ``entity_type``) it mentions.
 
         Meant for a facet builder: map ``article_ids`` to document numbers once, then count
-        with numpy over ``entity_ids``.
+        with numpy over ``entity_ids``. For several types, `facet_tables` reads once.
         """
+        if entity_type is None:
+            with self._read() as conn:
+                generation, article_ids, lengths, flat, _ = self._packed(conn)
+            return FacetRows(generation, article_ids, _offsets(lengths), flat)
+        return self.facet_tables([entity_type])[entity_type]
+
+    def facet_tables(self, types: Iterable[EntityType]) -> dict[EntityType, FacetRows]:
+        """`facet_rows` of several types from one read (and one committed state).
+
+        The tables share one ``article_ids`` list.
+        """
+        wanted = tuple(dict.fromkeys(types))
         with self._read() as conn:
-            generation = _generation(conn)
-            rows = conn.execute(
-                "SELECT article_id, entity_ids FROM articles ORDER BY article_key"
-            ).fetchall()
-            wanted: npt.NDArray[np.bool_] | None = None
-            if entity_type is not None:
+            generation, article_ids, lengths, flat, top = self._packed(conn)
+            codes = np.full(top + 1, -1, dtype=np.int8)
+            for code, kind in enumerate(wanted):
                 ids = np.fromiter(
                     (
                         eid
                         for (eid,) in conn.execute(
-                            "SELECT entity_id FROM entities WHERE type = ?", (entity_type,)
+                            "SELECT entity_id FROM entities WHERE type = ?", (kind,)
                         )
                     ),
                     dtype=np.int64,
                 )
-                top = conn.execute("SELECT max(entity_id) FROM entities").fetchone()[0]
-                wanted = np.zeros(int(top or 0) + 1, dtype=np.bool_)
-                wanted[ids] = True
+                codes[ids] = code
+        flat_codes = codes[flat]
+        owner = np.repeat(np.arange(len(article_ids), dtype=np.int64), lengths)
+        tables: dict[EntityType, FacetRows] = {}
+        for code, kind in enumerate(wanted):
+            keep = flat_codes == code
+            counts = np.bincount(owner[keep], minlength=len(article_ids)).astype(np.int64)
+            tables[kind] = FacetRows(generation, article_ids, _offsets(counts), flat[keep])
+        return tables
+
+    def _packed(
+        self, conn: sqlite3.Connection
+    ) -> tuple[int, list[str], npt.NDArray[np.int64], npt.NDArray[np.int32], int]:
+        """(generation, article ids, entity ids per article, all entity ids, largest id)."""
+        generation = _generation(conn)
+        rows = conn.execute(
+            "SELECT article_id, entity_ids FROM articles ORDER BY article_key"
+        ).fetchall()
+        top = int(conn.execute("SELECT max(entity_id) FROM entities").fetchone()[0] or 0)
         article_ids = [row[0] for row in rows]
         blobs = [row[1] for row in rows]
+        if any(len(blob) % 4 for blob in blobs):
+            raise _damaged(self.path, "a packed entity list is cut")
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
         flat = np.frombuffer(b"".join(blobs), dtype="<i4").astype(np.int32, copy=False)
-        if wanted is not None:
-            keep = wanted[flat]
-            owner = np.repeat(np.arange(len(blobs), dtype=np.int64), lengths)
-            lengths = np.bincount(owner[keep], minlength=len(blobs)).astype(np.int64)
-            flat = flat[keep]
-        offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return FacetRows(generation, article_ids, offsets, flat)
+        if flat.size and (int(flat.min()) < 1 or int(flat.max()) > top):
+            raise _damaged(self.path, "a packed entity list names unknown entities")
+        return generation, article_ids, lengths, flat, top
 
     def entities(self, entity_type: EntityType | None = None) -> dict[int, EntityRow]:
         """entity id -> identity, of one type or all."""
@@ -742,11 +781,16 @@ class EntityStore:
                 articles, mentions, per_type, recognisers, corrections, _generation(conn)
             )
 
-    def check(self) -> list[str]:
-        """SQLite's integrity and foreign-key checks: [] when the file is sound (reads it all)."""
+    def check(self, *, quick: bool = False) -> list[str]:
+        """SQLite's integrity and foreign-key checks: [] when the file is sound.
+
+        Reads the whole file (seconds at 100,000 articles); ``quick`` skips checking that
+        the indexes match their tables.
+        """
+        pragma = "quick_check" if quick else "integrity_check"
         with self._guard() as conn:
             problems = [
-                str(row[0]) for row in conn.execute("PRAGMA integrity_check") if str(row[0]) != "ok"
+                str(row[0]) for row in conn.execute(f"PRAGMA {pragma}") if str(row[0]) != "ok"
             ]
             problems += [repr(tuple(row)) for row in conn.execute("PRAGMA foreign_key_check")]
         return problems
@@ -797,35 +841,55 @@ class EntityStore:
 class _Resolver:
     """(type, norm) -> entity id within one write transaction, creating identities."""
 
+    _CHUNK: Final = 500
+    """Norms per lookup query (SQLite allows 32,766 parameters; small keeps plans simple)."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._ids: dict[tuple[str, str], int] = {}
         self._aliases: dict[tuple[int, str], str] = {}
-        self.used: set[int] = set()
+        self._seen: set[tuple[int, str]] = set()
+
+    def prefetch(self, batch: Sequence[ArticleEntities]) -> None:
+        """Look up every identity the batch names in a few queries instead of one each.
+
+        Must be called before `entity_id`, which takes what it does not find for new."""
+        by_type: dict[str, set[str]] = {}
+        for _, _, entities in batch:
+            for e in entities:
+                by_type.setdefault(e.type, set()).add(e.norm)
+        for kind, wanted in by_type.items():
+            norms = sorted(wanted)
+            for i in range(0, len(norms), self._CHUNK):
+                chunk = norms[i : i + self._CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                for eid, norm in self._conn.execute(
+                    f"SELECT entity_id, norm FROM entities WHERE type = ? AND norm IN ({marks})",
+                    (kind, *chunk),
+                ):
+                    self._ids[(kind, norm)] = int(eid)
 
     def entity_id(self, entity: Entity) -> int:
         key = (entity.type, entity.norm)
         eid = self._ids.get(key)
-        if eid is None:
-            row = self._conn.execute(
-                "SELECT entity_id FROM entities WHERE type = ? AND norm = ?", key
-            ).fetchone()
-            if row is None:
-                row = self._conn.execute(
-                    "INSERT INTO entities(type, norm, display) VALUES (?, ?, ?)"
-                    " RETURNING entity_id",
-                    (entity.type, entity.norm, entity.norm),
-                ).fetchone()
-                if entity.type not in NO_ALIAS_TYPES:
-                    self._alias(int(row[0]), entity.norm)
-            eid = int(row[0])
+        if eid is None:  # not in the store (`prefetch` looked): a new identity
+            new = self._conn.execute(
+                "INSERT INTO entities(type, norm, display) VALUES (?, ?, ?)",
+                (entity.type, entity.norm, entity.norm),
+            ).lastrowid
+            assert new is not None
+            eid = new
+            if entity.type not in NO_ALIAS_TYPES:
+                self._alias(eid, entity.norm)
             self._ids[key] = eid
-            self.used.add(eid)
         if entity.type not in NO_ALIAS_TYPES:
             self._alias(eid, entity.text)
         return eid
 
     def _alias(self, eid: int, text: str) -> None:
+        if (eid, text) in self._seen:
+            return
+        self._seen.add((eid, text))
         folded = _alias_key(text)
         if folded:
             self._aliases.setdefault((eid, folded), " ".join(text.split()))
@@ -835,6 +899,24 @@ class _Resolver:
             "INSERT OR IGNORE INTO aliases(entity_id, folded, shown) VALUES (?, ?, ?)",
             [(eid, folded, shown) for (eid, folded), shown in self._aliases.items()],
         )
+
+
+def _known_articles(
+    conn: sqlite3.Connection, article_ids: Sequence[str]
+) -> dict[str, tuple[int, bytes]]:
+    """id -> (article key, packed entity ids) of those already in the store."""
+    known: dict[str, tuple[int, bytes]] = {}
+    ids = sorted(set(article_ids))
+    for i in range(0, len(ids), _Resolver._CHUNK):
+        chunk = ids[i : i + _Resolver._CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for article_id, key, packed in conn.execute(
+            "SELECT article_id, article_key, entity_ids FROM articles"
+            f" WHERE article_id IN ({marks})",
+            chunk,
+        ):
+            known[article_id] = (int(key), bytes(packed))
+    return known
 
 
 def _drop_orphans(conn: sqlite3.Connection, candidates: Iterable[int]) -> None:
@@ -854,6 +936,12 @@ def _insert_correction(conn: sqlite3.Connection, kind: str, args: str, created: 
         (kind, args, created),
     ).fetchone()
     return int(row[0])
+
+
+def _offsets(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
 def _generation(conn: sqlite3.Connection) -> int:

@@ -229,6 +229,18 @@ def test_replacing_an_article_drops_its_old_mentions_and_identities_no_one_menti
     assert store.stats().mentions == 2
 
 
+def test_an_article_twice_in_one_batch_ends_as_its_last_version(store: EntityStore) -> None:
+    store.replace_many([("a", "h0", [place("Hanoi", 0)])], REC)
+    store.replace_many(
+        [("a", "h1", BLAIR), ("b", "h", []), ("a", "h2", [person("Gordon Brown", 3)])], REC
+    )
+    assert [m.text for m in store.mentions("a")] == ["Gordon Brown"]
+    assert store.done("a") == ("h2", REC)
+    assert store.stats().mentions == 1
+    assert set(store.entities()) == {int(e) for e in store.facet_rows().entity_ids}
+    assert store.check() == []
+
+
 def test_two_mentions_of_the_same_span_keep_the_first(store: EntityStore) -> None:
     store.replace_many([("a", "h", [person("Blair", 0), place("Blair", 0)])], REC)
     assert [m.type for m in store.mentions("a")] == ["PERSON"]
@@ -305,7 +317,7 @@ def test_corrections_survive_replace_and_remove_and_keep_the_identities_they_nam
     assert store.entity_id("PERSON", "Tony Blair") == blair  # kept: a correction names it
     assert store.entity_id("PLACE", "Hanoi") is not None
     corrections = store.corrections()
-    assert [c.correction_id for c in corrections][0] == cid
+    assert corrections[0].correction_id == cid
     assert [(c.kind, c.names) for c in corrections] == [
         ("rename", (("PERSON", "Tony Blair"),)),
         ("merge", (("PLACE", "Hanoi"),)),

@@ -175,10 +175,17 @@ def sport_article(body: str) -> bool:
     return False
 
 
+_HOME_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})
+"""Nations without an ISO code of their own: their teams are national teams, as a
+country's are."""
+
+
 def _place_name(text: str) -> bool:
     """A city, region or county (not a country): what clubs are named after."""
     k = key(text)
-    return bool(gazetteer.gazetteer().entries.get(k)) and countries.lookup_country(text) is None
+    if k in _HOME_NATIONS or countries.lookup_country(text) is not None:
+        return False
+    return bool(gazetteer.gazetteer().entries.get(k))
 
 
 def _team_context(body: str, start: int, end: int) -> bool:
@@ -466,9 +473,12 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)
     for s in kept_spans:
+        text = body[s.start : s.end]
         r = by_offsets.get((s.start, s.end)) or _titled_person(body, s, rules)
         if r is not None and r.type == "PERSON" and s.label == "ORG" and _legal(body, s):
             r = None  # ``Vantor Industries Inc said``: a company, whoever speaks
+        if r is not None and r.type == "ORG" and s.label == "PLACE" and _place_name(text):
+            r = None  # ``West Bank``: a place the gazetteer knows, not a bank
         if r is not None and r.type != "DATE":
             cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
             continue

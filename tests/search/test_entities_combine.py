@@ -202,3 +202,15 @@ def test_a_spacy_organisation_in_a_capitals_headline_is_left_out() -> None:
     text = "ROWING - REGATTA RESULTS .\nResults of the regatta on Sunday :"
     found = _found(text, [_span(text, "ROWING", "ORG")])
     assert not any(name == "ROWING" for _, name in found)
+
+
+def test_home_nations_in_sport_news_are_national_teams_not_clubs() -> None:
+    text = "World Cup qualifier: Scotland beat Latvia in the league of nations match.\nScotland 2 Latvia 0\n"
+    found = _found(text, [_span(text, "Scotland", "PLACE", "GPE")])
+    assert ("ORG", "Scotland") not in found
+
+
+def test_a_place_spacy_and_the_gazetteer_know_is_no_bank() -> None:
+    text = "Settlers moved into the West Bank last year, officials said."
+    found = _found(text, [_span(text, "West Bank", "PLACE", "GPE")])
+    assert ("PLACE", "West Bank") in found and ("ORG", "West Bank") not in found

@@ -374,10 +374,10 @@ class EntityStore:
             conn.execute("PRAGMA foreign_keys=ON")
             state = _state(conn)
             if state == "empty":
-                store._create(carry=[])
+                store._create()
             elif state == "other":
                 log.info("entity store %s is of another version; recreating it empty", path)
-                store._recreate()
+                store._create(drop_old=True)
                 store.recreated = "version"
         except sqlite3.Error as exc:
             conn.close()
@@ -387,10 +387,26 @@ class EntityStore:
             raise
         return store
 
-    def _create(self, carry: list[tuple[str, str, float, list[tuple[str, str]]]]) -> None:
+    def _create(self, *, drop_old: bool = False) -> None:
+        """Make the tables, in one transaction: after a kill the file is old or new, not half.
+
+        With ``drop_old`` whatever the file held goes first (readers elsewhere see the change;
+        deleting the file would leave them on the old one), except the user's corrections,
+        which are carried over when the old tables read as ours.
+        """
         conn = self._db()
+        carry = _old_corrections(conn) if drop_old else []
+        conn.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if drop_old:
+                rows = conn.execute(
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite%'"
+                ).fetchall()
+                for kind, name in rows:
+                    if kind in ("table", "view", "trigger"):
+                        quoted = '"' + str(name).replace('"', '""') + '"'
+                        conn.execute(f"DROP {kind.upper()} IF EXISTS {quoted}")
             for statement in _statements(_SCHEMA):
                 conn.execute(statement)
             for kind, args, created_at, names in carry:
@@ -404,35 +420,23 @@ class EntityStore:
             _bump(conn)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    def _recreate(self) -> None:
-        """Empty a store of another version in place (readers elsewhere see the change).
-
-        The user's corrections are carried over when the old tables can be read as ours.
-        """
-        conn = self._db()
-        carry = _old_corrections(conn)
-        conn.execute("PRAGMA foreign_keys=OFF")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            rows = conn.execute(
-                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-            ).fetchall()
-            for kind, name in rows:
-                if kind in ("table", "view", "trigger"):
-                    quoted = '"' + str(name).replace('"', '""') + '"'
-                    conn.execute(f"DROP {kind.upper()} IF EXISTS {quoted}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         finally:
             conn.execute("PRAGMA foreign_keys=ON")
-        self._create(carry)
-        with contextlib.suppress(sqlite3.OperationalError):
-            conn.execute("VACUUM")
+        if drop_old:
+            with contextlib.suppress(sqlite3.OperationalError):
+                conn.execute("VACUUM")  # give the old tables' pages back
+
+    @classmethod
+    def remove(cls, path: str | Path) -> None:
+        """Delete a store's files (after `EntityStoreDamaged` from a read, say).
+
+        The caller holds the update lock and has closed its own store on the file; the next
+        `open` starts empty.
+        """
+        _remove_files(Path(path))
 
     def close(self) -> None:
         with self._lock:
@@ -478,8 +482,12 @@ class EntityStore:
             conn.execute("BEGIN")
             try:
                 yield conn
-            finally:
-                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):  # keep the first error
+                        conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -494,7 +502,8 @@ class EntityStore:
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):  # keep the first error
+                        conn.execute("ROLLBACK")
                 raise
 
     @contextlib.contextmanager

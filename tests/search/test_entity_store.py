@@ -122,7 +122,9 @@ def test_discard_damaged_recreates_a_file_that_is_not_a_database(path: Path) -> 
         assert s.check() == []
 
 
-def test_damaged_pages_raise_entity_store_damaged_when_read(path: Path) -> None:
+def test_damaged_pages_raise_entity_store_damaged_when_read_and_remove_starts_over(
+    path: Path,
+) -> None:
     with EntityStore.open(path) as s:
         s.replace_many(
             [
@@ -145,6 +147,11 @@ def test_damaged_pages_raise_entity_store_damaged_when_read(path: Path) -> None:
             s.stats()
         finally:
             s.close()
+    # What the entity phase does then: remove the store and start again.
+    EntityStore.remove(path)
+    with EntityStore.open(path) as s:
+        assert s.pending({"a5": "h"}, REC) == ["a5"]
+        assert s.check() == []
 
 
 def test_readonly_open_never_writes(path: Path) -> None:

@@ -214,3 +214,16 @@ def test_a_place_spacy_and_the_gazetteer_know_is_no_bank() -> None:
     text = "Settlers moved into the West Bank last year, officials said."
     found = _found(text, [_span(text, "West Bank", "PLACE", "GPE")])
     assert ("PLACE", "West Bank") in found and ("ORG", "West Bank") not in found
+
+
+def test_a_nationality_word_stays_inside_an_organisation_name() -> None:
+    text = "The Argentine Chamber of Commerce said sales fell."
+    found = _found(text, [_span(text, "Argentine Chamber of Commerce", "ORG")])
+    assert ("ORG", "Argentine Chamber of Commerce") in found
+
+
+def test_a_nationality_word_before_a_title_is_the_country() -> None:
+    text = "Talks followed Kazakh President Daulet Serikbayev's visit."
+    found = _found(text, [_span(text, "Kazakh President Daulet Serikbayev", "ORG")])
+    assert ("COUNTRY", "Kazakh") in found
+    assert not any(t == "ORG" for t, _ in found)

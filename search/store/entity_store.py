@@ -48,7 +48,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import shutil
 import sqlite3
+import stat
 import struct
 import threading
 import time
@@ -330,6 +332,15 @@ class EntityStore:
 
     @classmethod
     def _connect(cls, path: Path, *, readonly: bool) -> sqlite3.Connection:
+        for name in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+            try:
+                mode = name.stat().st_mode
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise _damaged(path, f"{name.name}: {exc}") from exc
+            if not stat.S_ISREG(mode):  # a folder or a FIFO (which would hang SQLite's reads)
+                raise _damaged(path, f"{name.name} is not a regular file")
         target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
         try:
             conn = sqlite3.connect(
@@ -1016,5 +1027,8 @@ def _statements(script: str) -> Iterator[str]:
 
 def _remove_files(path: Path) -> None:
     for name in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
-        with contextlib.suppress(FileNotFoundError):
-            name.unlink()
+        if name.is_dir() and not name.is_symlink():
+            shutil.rmtree(name, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                name.unlink()

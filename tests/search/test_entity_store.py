@@ -122,6 +122,29 @@ def test_discard_damaged_recreates_a_file_that_is_not_a_database(path: Path) -> 
         assert s.check() == []
 
 
+@pytest.mark.parametrize("what", ["folder", "fifo", "wal-fifo"])
+def test_store_path_that_is_not_a_regular_file_is_damaged_and_discard_replaces_it(
+    path: Path, what: str
+) -> None:
+    import os
+
+    if what == "folder":
+        (path / "inside").mkdir(parents=True)
+    elif what == "fifo":
+        os.mkfifo(path)
+    else:
+        EntityStore.open(path).close()
+        os.mkfifo(path.with_name(FILE_NAME + "-wal"))
+    with pytest.raises(EntityStoreDamaged, match="not a regular file"):
+        EntityStore.open(path)
+    with pytest.raises(EntityStoreDamaged):
+        EntityStore.open(path, readonly=True)
+    with EntityStore.open(path, discard_damaged=True) as s:
+        assert s.recreated == "damaged"
+        s.replace_many([("a", "h", BLAIR)], REC)
+    assert path.is_file()
+
+
 def test_damaged_pages_raise_entity_store_damaged_when_read_and_remove_starts_over(
     path: Path,
 ) -> None:
@@ -360,6 +383,12 @@ def test_facet_rows_give_each_done_article_its_distinct_entities_of_a_type(
         for lo, hi in zip(countries.offsets[:-1], countries.offsets[1:], strict=True)
     ]
     assert per_article == [["VN"], [], ["FR", "VN"]]
+    together = store.facet_tables(["PERSON", "COUNTRY"])
+    for kind, table in together.items():
+        alone = store.facet_rows(kind)
+        assert table.article_ids == alone.article_ids
+        assert table.offsets.tolist() == alone.offsets.tolist()
+        assert table.entity_ids.tolist() == alone.entity_ids.tolist()
     everything = store.facet_rows()
     assert everything.offsets.tolist() == [0, 3, 3, 5]
     assert everything.entity_ids.dtype == np.int32

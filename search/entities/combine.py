@@ -380,6 +380,33 @@ def _capitals_line(body: str, span: statistical.Span) -> bool:
     return not any(ch.islower() for ch in body[start : end if end >= 0 else len(body)])
 
 
+_LEGAL_TAIL = re.compile(r",? (?:Inc|INC|Ltd|LTD|Corp|CORP|Co|CO|LLC|Plc|PLC|plc|AG|SA|NV)\b\.?")
+
+
+def _merged(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
+    """Adjacent spaCy spans that are one name: a place or country right before an
+    organisation (``U.S. District Court``), and a company's legal form after a comma
+    (``Worldsources, Inc.``)."""
+    out: list[statistical.Span] = []
+    for s in sorted(spans, key=lambda x: x.start):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label == "PLACE"
+            and s.label == "ORG"
+            and body[prev.end : s.start] == " "
+        ):
+            out[-1] = statistical.Span(prev.start, s.end, "ORG", s.source_label)
+            continue
+        out.append(s)
+    for i, s in enumerate(out):
+        if s.label == "ORG":
+            m = _LEGAL_TAIL.match(body, s.end)
+            if m:
+                out[i] = statistical.Span(s.start, m.end(), s.label, s.source_label)
+    return out
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -514,6 +541,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         )
         if t is not None
     ]
+    kept_spans = _merged(body, kept_spans)
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)
     for s in kept_spans:

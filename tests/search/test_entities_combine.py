@@ -227,3 +227,17 @@ def test_a_nationality_word_before_a_title_is_the_country() -> None:
     found = _found(text, [_span(text, "Kazakh President Daulet Serikbayev", "ORG")])
     assert ("COUNTRY", "Kazakh") in found
     assert not any(t == "ORG" for t, _ in found)
+
+
+# --- adjacent spans that are one name -------------------------------------------------------
+
+
+def test_a_place_right_before_an_organisation_is_part_of_its_name() -> None:
+    text = "A judge of the U.S. District Court in Manhattan ruled."
+    spans = [_span(text, "U.S.", "PLACE", "GPE"), _span(text, "District Court", "ORG")]
+    assert ("ORG", "U.S. District Court") in _found(text, spans)
+
+
+def test_a_legal_form_after_a_comma_belongs_to_the_company() -> None:
+    text = "Shares of Norvale, Inc. rose on Monday."
+    assert ("ORG", "Norvale, Inc.") in _found(text, [_span(text, "Norvale", "ORG")])

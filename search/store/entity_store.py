@@ -55,6 +55,7 @@ import struct
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -551,7 +552,8 @@ class EntityStore:
         """Ids in the store that are not among ``articles`` (removed from the archive)."""
         with self._read() as conn:
             rows = conn.execute("SELECT article_id FROM articles ORDER BY article_key").fetchall()
-        return [article_id for (article_id,) in rows if article_id not in articles]
+        present = articles if isinstance(articles, AbstractSet | Mapping) else set(articles)
+        return [article_id for (article_id,) in rows if article_id not in present]
 
     def replace_many(self, batch: Sequence[ArticleEntities], recogniser: str) -> None:
         """Replace each article's mentions with ``entities``, the whole batch in one transaction.
@@ -562,6 +564,7 @@ class EntityStore:
         """
         if not batch:
             return
+        batch = [(a, h, list(entities)) for a, h, entities in batch]  # read twice below
         now = time.time()
         with self._write() as conn:
             resolver = _Resolver(conn)

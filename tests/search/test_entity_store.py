@@ -478,6 +478,46 @@ def test_a_reader_thread_sees_only_whole_batches_while_the_writer_commits(path: 
     assert reads > 0
 
 
+def test_a_reader_inside_reading_keeps_its_state_while_a_write_commits(path: Path) -> None:
+    with EntityStore.open(path) as w, EntityStore.open(path, readonly=True) as r:
+        w.replace_many([("a", "h", BLAIR)], REC)
+        with r.reading():
+            before = r.generation()
+            w.replace_many([("b", "h", [place("Hanoi", 0)])], REC)
+            w.remove_articles(["a"])
+            assert r.generation() == before
+            assert r.facet_rows().article_ids == ["a"]
+            assert len(r.mentions("a")) == 2
+        assert r.generation() != before
+        assert r.facet_rows().article_ids == ["b"]
+
+
+def test_one_store_can_be_shared_by_threads(store: EntityStore) -> None:
+    store.replace_many([(f"a{i}", "h", BLAIR) for i in range(50)], REC)
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(100):
+                if k == 0:
+                    store.replace_many([(f"a{i % 50}", f"h{i}", BLAIR[:1])], REC)
+                else:
+                    with store.reading():
+                        rows = store.facet_rows("PERSON")
+                        assert len(rows.article_ids) == 50
+                    store.mentions(f"a{i % 50}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert store.check() == []
+
+
 def test_kill_9_during_replace_many_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     outcomes = kill_runs(tmp_path, runs=6, n=1500, batch=50, mentions=6, budget_s=4.0)
     assert len(outcomes) >= 2

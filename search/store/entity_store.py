@@ -17,7 +17,9 @@ Tables (schema version `SCHEMA_VERSION`, in ``PRAGMA user_version``):
     long) is stored once.
 ``entities``
     One identity per (type, norm): person, organisation, place, country, date. Ids come from
-    AUTOINCREMENT and are never reused, so an id a reader holds never names another thing.
+    AUTOINCREMENT and are never reused within a store, so an id a reader holds never names
+    another thing (a recreated store starts again, and its generation tells readers so).
+    ``display`` is the name to show; today the norm, later what a rename correction says.
 ``mentions``
     Each span of each article, keyed by (article, start, end), pointing at its entity. The
     type and norm are the entity's (not repeated per mention).
@@ -40,7 +42,23 @@ open a store each.
 
 Crash safety: each `EntityStore.replace_many` is one transaction (the whole batch or none of
 it), and `EntityStore.pending` compares what is committed with what the text index holds, so
-the phase resumes after a kill -9 without losing or repeating work.
+the phase resumes after a kill -9 without losing or repeating work. ``synchronous=NORMAL``
+in WAL mode means a power cut (not a kill) may lose the last commits, never the file's
+consistency; `pending` then lists those articles again.
+
+Typical use by the entity phase (holding the update lock)::
+
+    with EntityStore.open(index_dir / FILE_NAME, discard_damaged=True) as store:
+        store.remove_articles(store.gone(hashes))
+        todo = store.pending(hashes, RECOGNISER)  # hashes: article id -> content hash
+        for chunk in batches(todo):
+            store.replace_many([(a, hashes[a], recognise(a)) for a in chunk], RECOGNISER)
+
+and by a facet builder (any thread, own store)::
+
+    with EntityStore.open(path, readonly=True) as store, store.reading():
+        tables = store.facet_tables(["PERSON", "ORG", "PLACE", "COUNTRY"])
+        names = store.entities()
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bench.entity_store_bench import kill_runs
-from search.errors import EntityStoreDamaged, IndexDamaged
+from search.errors import EntityStoreDamaged, IndexDamaged, IndexLocked
 from search.model import Entity
 from search.store.entity_store import (
     FILE_NAME,
@@ -195,6 +195,25 @@ def test_readonly_open_never_writes(path: Path) -> None:
     conn = raw(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
     conn.close()
+
+
+def test_a_second_writer_gets_index_locked_not_a_sqlite_error(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.store.entity_store as module
+
+    monkeypatch.setattr(module, "_BUSY_TIMEOUT_MS", 50)
+    EntityStore.open(path).close()
+    other = raw(path)
+    other.execute("BEGIN IMMEDIATE")  # someone writing without the update lock
+    try:
+        with EntityStore.open(path) as s:
+            with pytest.raises(IndexLocked):
+                s.replace_many([("a", "h", BLAIR)], REC)
+            assert s.stats().articles == 0  # reads go on
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def test_closed_store_refuses_calls(path: Path) -> None:

@@ -407,6 +407,24 @@ def _merged(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
     return out
 
 
+def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """A bare surname of a person named in full in the article is that person, though the
+    rules know a town of the name or spaCy alone called it an organisation (``Banda`` after
+    ``Kamuzu Banda``)."""
+    surnames: set[str] = set()
+    for c in kept:
+        words = body[c.start : c.end].split()
+        if c.type == "PERSON" and len(words) >= 2 and words[-1][:1].isupper():
+            surnames.add(words[-1])
+    if not surnames:
+        return
+    for c in kept:
+        if (c.start, c.end) in fixed or body[c.start : c.end] not in surnames:
+            continue
+        if c.type == "PLACE" or (c.type == "ORG" and c.priority == STATISTICAL):
+            c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -574,8 +592,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
     _vote(body, cands)
     kept = non_overlapping(cands)
-    kept = _teams(body, kept, {(c.start, c.end) for c in cands[:n_datelines]})
+    fixed = {(c.start, c.end) for c in cands[:n_datelines]}
+    kept = _teams(body, kept, fixed)
     kept = _repeated(body, kept)
+    _surnames(body, kept, fixed)
     extra = corefer.short_forms(body, tokenize(body), kept)
     if extra:
         kept = non_overlapping(kept + extra)

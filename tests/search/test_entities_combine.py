@@ -241,3 +241,11 @@ def test_a_place_right_before_an_organisation_is_part_of_its_name() -> None:
 def test_a_legal_form_after_a_comma_belongs_to_the_company() -> None:
     text = "Shares of Norvale, Inc. rose on Monday."
     assert ("ORG", "Norvale, Inc.") in _found(text, [_span(text, "Norvale", "ORG")])
+
+
+def test_a_surname_that_is_also_a_town_is_the_person_named_in_full() -> None:
+    text = "Voters remembered Kamuzu Banda. Critics said Banda ruled for decades."
+    spans = [_span(text, "Kamuzu Banda", "PERSON")]
+    by_start = {e.start: e for e in _entities(text, spans)}
+    later = by_start[text.index("Banda", text.index("said"))]
+    assert later.type == "PERSON" and later.norm == "Kamuzu Banda"

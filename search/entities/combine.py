@@ -425,6 +425,37 @@ def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
             c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
 
 
+_ENTRANT = re.compile(
+    r"(?<![\w.])([A-Z][\w'.-]+(?: (?:[a-z]{1,3} ){0,2}[A-Z][\w'.-]+){1,3})"  # the name
+    r" \( ?([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}) ?\)"  # ( Country )
+)
+
+
+def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
+    """Results list their entrants as ``Name ( Country )``: where an article has three
+    or more such entries, a name of two to four words before a bracketed country is a
+    PERSON, whatever spaCy called it (``Falilat Ogunkoya ( Nigeria ) 50.31``)."""
+    found = [
+        m.span(1)
+        for m in _ENTRANT.finditer(body)
+        if countries.lookup_country(m.group(2)) is not None
+        and countries.lookup_country(m.group(1)) is None
+        and "\n" not in m.group(1)
+    ]
+    if len(found) < 3:
+        return kept
+    wanted = set(found)
+    out: list[Candidate] = []
+    for c in kept:
+        span = (c.start, c.end)
+        if span in wanted and c.type in ("ORG", "PLACE") and span not in fixed:
+            out.append(Candidate("PERSON", c.start, c.end, body[c.start : c.end], STATISTICAL))
+        else:
+            out.append(c)
+    extra = [Candidate("PERSON", s, e, body[s:e], RULES_ONLY) for s, e in found]
+    return non_overlapping(out + extra)
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -596,6 +627,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _teams(body, kept, fixed)
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)
+    kept = _entrants(body, kept, fixed)
     extra = corefer.short_forms(body, tokenize(body), kept)
     if extra:
         kept = non_overlapping(kept + extra)

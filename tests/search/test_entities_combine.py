@@ -249,3 +249,23 @@ def test_a_surname_that_is_also_a_town_is_the_person_named_in_full() -> None:
     by_start = {e.start: e for e in _entities(text, spans)}
     later = by_start[text.index("Banda", text.index("said"))]
     assert later.type == "PERSON" and later.norm == "Kamuzu Banda"
+
+
+_RESULTS = (
+    "Athletics meeting results, women's 400 metres final:\n"
+    "1. Amara Okafor ( Nigeria ) 50.31\n2. Lena Vostrikova ( Russia ) 50.62\n"
+    "3. Ines Carvalho ( Portugal ) 51.02\n"
+)
+
+
+def test_entrants_of_a_results_list_are_people() -> None:
+    text = _RESULTS
+    found = _found(text, [_span(text, "Amara Okafor", "ORG")])
+    assert {("PERSON", "Amara Okafor"), ("PERSON", "Ines Carvalho")} <= found
+    assert ("COUNTRY", "Nigeria") in found
+
+
+def test_one_name_before_a_bracketed_country_is_not_a_results_list() -> None:
+    text = "The talks with Volta Holdings ( Ghana ) resumed in the league offices."
+    found = _found(text, [_span(text, "Volta Holdings", "ORG")])
+    assert ("ORG", "Volta Holdings") in found

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -74,6 +75,11 @@ __all__ = [
 log = logging.getLogger("archive.api")
 
 mapped_files.read_segments_in_place()
+
+
+QUERY_SECONDS = 0.75
+"""What parsing, stem lookups and the patterns' words of one query may take together;
+facets, the page and its snippets come after, so any query answers within a second."""
 
 
 def default_archive_path() -> Path:
@@ -213,9 +219,10 @@ class Archive:
         """Run a search. Facets count all hits; a facet named in ``facets_ignoring``
         leaves out its own filter, so a sidebar can show what widening would add
         (``"country"``: the country filter; ``"month"``: the date filter)."""
+        until = time.perf_counter() + QUERY_SECONDS
         parsed = self._parser.parse(request.text)
         with self._lock, self._reading():
-            parsed = replace(parsed, query=self._stems.expand(parsed.query))
+            parsed = replace(parsed, query=self._stems.expand(parsed.query, until))
             return run_search(
                 request,
                 self._executor,
@@ -223,6 +230,7 @@ class Archive:
                 parsed,
                 self._body_of,
                 facets_ignoring,
+                until,
             )
 
     def article(self, article_id: str) -> Article:
@@ -258,12 +266,13 @@ class Archive:
         return out
 
     def _marker(self, query_text: str) -> Marker | None:
+        until = time.perf_counter() + QUERY_SECONDS
         parsed = self._parser.parse(query_text)
         if parsed.is_every:
             return None
         with self._lock, self._reading():
-            expanded = self._stems.expand(parsed.query)
-            self._executor.begin()  # the marks' patterns share one query's time and words
+            expanded = self._stems.expand(parsed.query, until)
+            self._executor.begin(until=until)  # the marks' patterns share one query's budget
             return Marker.from_query(expanded, self._executor.expand)
 
     def ids(self) -> list[str]:

@@ -56,6 +56,9 @@ not cost a hundred times one (each still gets at least one word)."""
 EXPANSION_SECONDS = 0.7
 """Time all of a query's patterns may spend finding their words and reading their
 postings, so ``*a*`` or a hundred patterns still answer within a second (said as cut)."""
+LAST_WORD_GRACE = 0.1
+"""Past the deadline each pattern still reads its first word (a cut pattern should not
+match nothing), but only this much longer: a hundred patterns' first words took 0.3 s."""
 CHECK_EVERY = 512
 """Words a walk over the vocabulary looks at between two looks at the clock."""
 LEXICON_CHUNK = 4096
@@ -346,8 +349,8 @@ class Executor:
         self.truncated = False
         self.begin()
 
-    def evaluate(self, q: Any) -> Matches:
-        self.begin()
+    def evaluate(self, q: Any, until: float | None = None) -> Matches:
+        self.begin(until=until)
         result = self._eval(q)
         result.mask &= self._live
         return result
@@ -426,11 +429,17 @@ class Executor:
             scores += part.scores
         return Matches(mask, scores)
 
-    def begin(self, seconds: float | None = None) -> None:
-        """Start one query: its patterns share one deadline and one budget of words."""
+    def begin(self, seconds: float | None = None, until: float | None = None) -> None:
+        """Start one query: its patterns share one deadline and one budget of words.
+
+        ``until``: the query's own deadline (set where it entered the engine, so
+        parsing and stem lookups count too); the earlier of the two holds."""
         self.truncated = False
         self._deadline = _clock() + (EXPANSION_SECONDS if seconds is None else seconds)
+        if until is not None:
+            self._deadline = min(self._deadline, until)
         self._budget = MAX_QUERY_WORDS
+        self._late_reads = 0
         self._this_query: dict[tuple[str, str, str], list[str]] = {}
 
     def expand(self, q: Any) -> list[str]:
@@ -540,11 +549,16 @@ class Executor:
         id_parts: list[IdArray] = []
         score_parts: list[FloatArray] = []
         for i, word in enumerate(self.expand(q)):
-            if i and _clock() > self._deadline:
+            now = _clock()
+            if now > self._deadline:
                 # A pattern as wide as *a*: answer now and say so, but with at least
-                # one of its words, so a cut pattern never matches nothing.
-                self.truncated = True
-                break
+                # one of its words, so a cut pattern does not match nothing (for as
+                # long as the grace lasts, and always for the query's first one).
+                late = now > self._deadline + LAST_WORD_GRACE and self._late_reads > 0
+                if i or late:
+                    self.truncated = True
+                    break
+                self._late_reads += 1
             ids, tf = self.postings.get(fieldname, word)
             if not len(ids):
                 continue

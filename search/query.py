@@ -32,9 +32,11 @@ def run_search(
     parsed: ParsedQuery,
     body_of: Callable[[int], str],
     facets_ignoring: tuple[FacetName, ...] = (),
+    until: float | None = None,
 ) -> SearchResult:
+    """``until``: the query's deadline for looking up the words of its patterns."""
     started = time.perf_counter()
-    matches = executor.evaluate(parsed.query)
+    matches = executor.evaluate(parsed.query, until)
     masks = _filter_masks(request, table)
     selected = _combined(matches.mask, masks)
     total = int(np.count_nonzero(selected))

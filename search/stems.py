@@ -80,9 +80,11 @@ class StemExpander:
             self._prefix_words += len(found)
         return found
 
-    def expand(self, q: Any) -> Any:
-        """The query with each plain title/body term replaced by its variants."""
-        return self._expand(q, time.perf_counter() + STEM_SECONDS)
+    def expand(self, q: Any, until: float | None = None) -> Any:
+        """The query with each plain title/body term replaced by its variants
+        (``until``: the query's own deadline, if earlier than the stems' budget)."""
+        deadline = time.perf_counter() + STEM_SECONDS
+        return self._expand(q, deadline if until is None else min(deadline, until))
 
     def _expand(self, q: Any, deadline: float) -> Any:
         if type(q) is query.Term and q.fieldname in STEMMED_FIELDS:

@@ -431,6 +431,9 @@ _ENTRANT = re.compile(
 )
 
 
+_TEAM_AFTER = re.compile(r" ([A-Z][\w'.&-]*(?: [A-Z][\w'.&-]*){0,2})(?= \d| same\b| all\b|$)", re.M)
+
+
 def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """Results list their entrants as ``Name ( Country )``: where an article has three
     or more such entries, a name of two to four words before a bracketed country is a
@@ -453,6 +456,11 @@ def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
         else:
             out.append(c)
     extra = [Candidate("PERSON", s, e, body[s:e], RULES_ONLY) for s, e in found]
+    for m in _ENTRANT.finditer(body):  # ``( Germany ) Telekom 4 hours``: the rider's team
+        team = _TEAM_AFTER.match(body, m.end())
+        if team and countries.lookup_country(team.group(1)) is None:
+            start, end = team.span(1)
+            extra.append(Candidate("ORG", start, end, team.group(1), TEAM))
     return non_overlapping(out + extra)
 
 

@@ -269,3 +269,12 @@ def test_one_name_before_a_bracketed_country_is_not_a_results_list() -> None:
     text = "The talks with Volta Holdings ( Ghana ) resumed in the league offices."
     found = _found(text, [_span(text, "Volta Holdings", "ORG")])
     assert ("ORG", "Volta Holdings") in found
+
+
+def test_the_team_after_an_entrant_of_a_results_list_is_an_organisation() -> None:
+    text = (
+        "Cycling stage results:\n1. Ole Brandt ( Denmark ) Vantage 4 hours 2 mins\n"
+        "2. Paul Moreau ( France ) Cortex same time\n3. Jan Visser ( Netherlands ) Vantage 5\n"
+    )
+    found = _found(text, [])
+    assert {("ORG", "Vantage"), ("ORG", "Cortex"), ("PERSON", "Ole Brandt")} <= found

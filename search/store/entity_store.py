@@ -119,6 +119,8 @@ _BUSY_TIMEOUT_MS: Final = 10_000
 _WRITER_CACHE_KIB: Final = 64 * 1024
 """Page cache of a writer (SQLite's default is 2 MiB): the mention and alias indexes' pages
 stay in memory while a phase writes, which keeps the write rate from falling as they grow."""
+_WAL_LIMIT_BYTES: Final = 16 * 1024 * 1024
+"""A checkpointed WAL is cut back to this, so a long phase leaves no big ``-wal`` behind."""
 _SIDE_FILES: Final = ("-wal", "-shm", "-journal")
 
 # SQLite primary result codes (sqlite3.h); Python 3.11 gives the extended code of an error.
@@ -401,6 +403,7 @@ class EntityStore:
                 log.warning("entity store %s: journal mode %s, not WAL", path, mode)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA cache_size=-{_WRITER_CACHE_KIB}")
+            conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT_BYTES}")
             conn.execute("PRAGMA foreign_keys=ON")
             state = _state(conn)
             if state == "empty":

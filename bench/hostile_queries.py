@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index-dir", type=Path, required=True, help="its built index")
     ap.add_argument("--random", type=int, default=1000, help="random byte queries")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--record", action="store_true", help="write bench/faults.json")
     args = ap.parse_args(argv)
 
     opened = time.perf_counter()
@@ -144,6 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     answered = sum(1 for o in outcomes if o.answered)
     exceptions = sum(1 for o in outcomes if o.error)
     print(f"tried {len(outcomes)}, answered within 1 s {answered}, exceptions {exceptions}")
+    if args.record:
+        from bench.fault_record import record
+
+        slowest = max(o.seconds for o in outcomes)
+        row = {
+            "tried": len(outcomes),
+            "handled": answered,
+            "lost": len(outcomes) - answered,
+            "exceptions": exceptions,
+            "slowest s": round(slowest, 3),
+        }
+        how = f"python -m bench.hostile_queries --random {args.random} --seed {args.seed}"
+        record(
+            f"hostile queries, {len(archive):,} articles",
+            {"wide fuzzy words, hundreds of patterns, random bytes": row},
+            how,
+            time.perf_counter() - opened,
+        )
     return 0 if exceptions == 0 else 1
 
 

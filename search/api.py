@@ -77,7 +77,7 @@ log = logging.getLogger("archive.api")
 mapped_files.read_segments_in_place()
 
 
-QUERY_SECONDS = 0.75
+QUERY_SECONDS = 0.6
 """What parsing, stem lookups and the patterns' words of one query may take together;
 facets, the page and its snippets come after, so any query answers within a second."""
 

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from search.entities import corefer, countries, extract, gazetteer, people_words, statistical
+from search.entities.data import words as data_words
 from search.entities.resolve import non_overlapping
 from search.entities.spans import Candidate, CandidateType
 from search.entities.text import key, tokenize
@@ -464,6 +465,56 @@ def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
     return non_overlapping(out + extra)
 
 
+_MEDIA = r"(?:news agency|news service|newspaper|daily|weekly|magazine|broadcaster|agency)"
+_NAME = (
+    r"[A-Z][\w'.&-]*(?: (?:de|del|della|di|du|des|la|le|el|al) [A-Z][\w'.&-]*| [A-Z][\w'.&-]*){0,4}"
+)
+_PRESS_BEFORE = re.compile(rf"\b{_MEDIA} ({_NAME})")
+_PRESS_AFTER = re.compile(rf"\b({_NAME}) {_MEDIA}\b")
+_PRESS_TAIL = re.compile(rf" {_MEDIA}$")
+
+
+def _press(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
+    """Newspapers and agencies named beside the word for them are ORG (``the Yugoslav news
+    agency Tanjug``, ``Interfax news agency said``, ``by the weekly Vita``); an ORG span that
+    takes the word in (``PAP news agency``) is cut to the name."""
+    out: list[Candidate] = []
+    for c in kept:
+        tail = _PRESS_TAIL.search(body, c.start, c.end) if c.type == "ORG" else None
+        if tail and tail.start() > c.start and c.priority == STATISTICAL:
+            text = body[c.start : tail.start()]
+            out.append(Candidate("ORG", c.start, tail.start(), text, c.priority))
+        else:
+            out.append(c)
+    names: list[tuple[int, int]] = []
+    common = data_words("common_words.txt")
+    for pattern in (_PRESS_BEFORE, _PRESS_AFTER):
+        for m in pattern.finditer(body):
+            start, end = m.span(1)
+            while end > start and body[end - 1] in ".,":
+                end -= 1
+            name = body[start:end]
+            first = name.split()[0].lower() if name else ""
+            if (
+                name
+                and first not in common
+                and countries.lookup_country(name) is None
+                and key(name) not in countries.demonym_keys()
+            ):
+                names.append((start, end))
+    if not names:
+        return out
+    by_offsets = {(c.start, c.end): c for c in out}
+    extra: list[Candidate] = []
+    for start, end in names:
+        c = by_offsets.get((start, end))
+        if c is not None and (start, end) not in fixed and c.priority == STATISTICAL:
+            c.type, c.norm = "ORG", body[start:end]
+        elif c is None:
+            extra.append(Candidate("ORG", start, end, body[start:end], RULES_ONLY))
+    return non_overlapping(out + extra) if extra else out
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -636,6 +687,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)
     kept = _entrants(body, kept, fixed)
+    kept = _press(body, kept, fixed)
     extra = corefer.short_forms(body, tokenize(body), kept)
     if extra:
         kept = non_overlapping(kept + extra)

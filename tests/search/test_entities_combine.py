@@ -278,3 +278,27 @@ def test_the_team_after_an_entrant_of_a_results_list_is_an_organisation() -> Non
     )
     found = _found(text, [])
     assert {("ORG", "Vantage"), ("ORG", "Cortex"), ("PERSON", "Ole Brandt")} <= found
+
+
+# --- newspapers and agencies -------------------------------------------------------------------
+
+
+def test_an_agency_named_after_the_word_agency_is_an_organisation() -> None:
+    text = "Officials said on Monday, the state news agency Kortan reported."
+    assert ("ORG", "Kortan") in _found(text, [])
+
+
+def test_a_newspaper_named_before_the_word_newspaper_is_an_organisation() -> None:
+    text = "He was quoted by the Gazeta Libera newspaper on Sunday."
+    found = _found(text, [_span(text, "Gazeta Libera", "PERSON")])
+    assert ("ORG", "Gazeta Libera") in found
+
+
+def test_the_word_for_an_agency_is_cut_off_its_name() -> None:
+    text = "Police detained six men, Kortan news agency said."
+    assert ("ORG", "Kortan") in _found(text, [_span(text, "Kortan news agency", "ORG")])
+
+
+def test_a_sentence_start_before_agency_is_no_name() -> None:
+    text = "The figures were revised.\nThe agency also said exports rose."
+    assert not any(t == "ORG" for t, _ in _found(text, []))

@@ -649,7 +649,12 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         )
         if t is not None
     ]
-    kept_spans = _merged(body, kept_spans)
+    kept_spans = [
+        statistical.Span(s.start, s.end, "ORG", s.source_label)
+        if s.label == "PERSON" and _legal(body, s)
+        else s
+        for s in _merged(body, kept_spans)
+    ]
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)
     for s in kept_spans:

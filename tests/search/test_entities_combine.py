@@ -302,3 +302,8 @@ def test_the_word_for_an_agency_is_cut_off_its_name() -> None:
 def test_a_sentence_start_before_agency_is_no_name() -> None:
     text = "The figures were revised.\nThe agency also said exports rose."
     assert not any(t == "ORG" for t, _ in _found(text, []))
+
+
+def test_a_spacy_person_ending_in_a_legal_form_is_a_company() -> None:
+    text = "Shares of Caravel SpA fell on Monday."
+    assert ("ORG", "Caravel SpA") in _found(text, [_span(text, "Caravel SpA", "PERSON")])

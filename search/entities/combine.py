@@ -18,6 +18,22 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   IE-ER and CoNLL. A nationality word alone is a COUNTRY mention with the role
   ``nationality`` (for the facet; the outside corpora do not mark it as a name).
 - spaCy's FAC spans are dropped (its own OntoNotes F1 for FAC is 0.35).
+- spaCy spans are cut where no name goes: line breaks, spaced dashes, bare numbers
+  (``J. Ratcliffe 63``) and, in a PERSON, scorecard words (``Gillespie st Kaluwitharana``);
+  a place right before an organisation joins it (``U.S. District Court``), a legal form
+  after a comma joins the company (``Worldsources, Inc.``), and a span ending in a legal
+  form is an ORG. spaCy-only spans that are a whole quoted phrase (titles of works), and
+  spaCy-only PERSON/ORG guesses on a line in capitals, are left out.
+- Sport news (``sport_article``): clubs named after a town or county are ORG (a score or
+  match verb beside them, the teams of results/standings/fixtures lines, every other
+  mention of the name); countries and home nations stay national teams, datelines stay
+  places. Where three or more ``Name ( Country )`` entries make a results list, those
+  names are people and a name right after the bracket is their team.
+- One name, one reading: other unclaimed occurrences of a multi-word (or rules-confirmed)
+  person or organisation get its type; a company's short name (``Magna`` for ``Magna
+  International Inc``) is the company; a bare surname of a person named in full is that
+  person even where the rules know a town of the name (``Banda``); newspapers and agencies
+  named beside the word for them are ORG (``the news agency Tanjug``).
 - Bare surnames of people named in full somewhere in the article become PERSON mentions
   (the rules' short-form pass, run over the combined people), and every mention of one
   person gets the same norm.

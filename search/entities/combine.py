@@ -366,10 +366,14 @@ def _repeated(body: str, kept: list[Candidate]) -> list[Candidate]:
         start, end = m.span()
         name = m.group()
         typ = single[name]
-        c = by_offsets.get((start, end))
-        if c is not None:
-            if name in heads and c.type != typ and (c.priority == STATISTICAL or c.norm in fulls):
-                c.type, c.norm = typ, name
+        found = by_offsets.get((start, end))
+        if found is not None:
+            if (
+                name in heads
+                and found.type != typ
+                and (found.priority == STATISTICAL or found.norm in fulls)
+            ):
+                found.type, found.norm = typ, name
             continue
         if not any(taken[start:end]):
             extra.append(Candidate(typ, start, end, name, RULES_ONLY))
@@ -523,10 +527,10 @@ def _press(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     by_offsets = {(c.start, c.end): c for c in out}
     extra: list[Candidate] = []
     for start, end in names:
-        c = by_offsets.get((start, end))
-        if c is not None and (start, end) not in fixed and c.priority == STATISTICAL:
-            c.type, c.norm = "ORG", body[start:end]
-        elif c is None:
+        found = by_offsets.get((start, end))
+        if found is not None and (start, end) not in fixed and found.priority == STATISTICAL:
+            found.type, found.norm = "ORG", body[start:end]
+        elif found is None:
             extra.append(Candidate("ORG", start, end, body[start:end], RULES_ONLY))
     return non_overlapping(out + extra) if extra else out
 

@@ -307,3 +307,25 @@ def test_a_sentence_start_before_agency_is_no_name() -> None:
 def test_a_spacy_person_ending_in_a_legal_form_is_a_company() -> None:
     text = "Shares of Caravel SpA fell on Monday."
     assert ("ORG", "Caravel SpA") in _found(text, [_span(text, "Caravel SpA", "PERSON")])
+
+
+# --- with the real model -------------------------------------------------------------------
+
+
+@needs_spacy
+def test_with_the_model_clubs_in_a_match_report_are_organisations() -> None:
+    text = (
+        "Soccer - Swindon beat Grimsby in the league\n"
+        "Swindon beat Grimsby 2-1 in the league on Saturday, the striker Tom Hale scoring "
+        "twice before halftime.\nResults:\nSwindon 2 Grimsby 1\nWrexham 0 Carlisle 0\n"
+    )
+    found = {(e.type, e.text) for e in combine.extract_many([text])[0]}
+    assert {("ORG", "Swindon"), ("ORG", "Grimsby"), ("ORG", "Wrexham")} <= found
+    assert ("PLACE", "Swindon") not in found
+
+
+@needs_spacy
+def test_with_the_model_a_results_list_gives_people_and_countries() -> None:
+    found = {(e.type, e.text) for e in combine.extract_many([_RESULTS])[0]}
+    assert {("PERSON", "Amara Okafor"), ("PERSON", "Lena Vostrikova")} <= found
+    assert ("COUNTRY", "Nigeria") in found

@@ -8,6 +8,7 @@ Layout of an index folder (per user, never inside the archive)::
     whoosh.new/       a full rebuild in progress; swapped in only when complete
     swap.pending      the rebuild is complete and being swapped in (finished on open)
     doctable-N.cache  the per-document table of generation N (a cache)
+    entities.sqlite   the entity store (with its -wal and -shm files; entity_store.py)
 
 Anything unexpected there (a FIFO for a cache file, a folder for the lock, a
 file for ``whoosh/``) never hangs or crashes an open: caches and the lock are

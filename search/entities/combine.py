@@ -70,7 +70,8 @@ DROPPED_LABELS = frozenset({"FAC"})
 _VOTABLE: dict[str, CandidateType] = {t: t for t in ("PERSON", "ORG", "PLACE", "COUNTRY")}
 _WORDS = re.compile(r"\S+")
 _DATELINE = re.compile(
-    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?=, [A-Z][a-z]| \((?:AP|Reuters|AFP)\))",
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})"
+    r"(?= ?, [A-Z][a-z]| \((?:AP|Reuters|AFP)\)| \d{4}-\d\d-\d\d$)",
     re.MULTILINE,
 )
 

@@ -329,3 +329,18 @@ def test_with_the_model_a_results_list_gives_people_and_countries() -> None:
     found = {(e.type, e.text) for e in combine.extract_many([_RESULTS])[0]}
     assert {("PERSON", "Amara Okafor"), ("PERSON", "Lena Vostrikova")} <= found
     assert ("COUNTRY", "Nigeria") in found
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+
+def test_a_dateline_of_a_city_in_capitals_and_a_date_is_a_place() -> None:
+    text = "Markets steady .\nLJUBLJANA 1996-08-30\nShares rose on Friday ."
+    found = _found(text, [_span(text, "LJUBLJANA", "ORG")])
+    assert ("PLACE", "LJUBLJANA") in found
+
+
+def test_a_tokenised_dateline_with_a_spaced_comma_is_a_place() -> None:
+    text = "Results .\nTIGNES , France 1996-12-06\nResults of the race on Friday :"
+    found = _found(text, [])
+    assert ("PLACE", "TIGNES") in found and ("COUNTRY", "France") in found

@@ -536,6 +536,38 @@ def _press(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     return non_overlapping(out + extra) if extra else out
 
 
+_SHOUTED_WORD = re.compile(r"[A-Z][A-Z'.-]*[A-Z.]")
+
+
+def _shouted_countries(body: str, cands: list[Candidate]) -> list[Candidate]:
+    """Countries named in full on a line in capitals (``SOCCER - ENGLAND BEAT MOLDOVA``),
+    where neither spaCy nor the rules look: one to three words of four letters or more
+    that name a country (no demonyms, no two-letter codes such as ``US``)."""
+    taken = bytearray(len(body))
+    for c in cands:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out: list[Candidate] = []
+    pos = 0
+    for line in body.split("\n"):
+        if line and not any(ch.islower() for ch in line):
+            words = list(_SHOUTED_WORD.finditer(line))
+            i = 0
+            while i < len(words):
+                for j in range(min(i + 2, len(words) - 1), i - 1, -1):
+                    start, end = pos + words[i].start(), pos + words[j].end()
+                    text = body[start:end]
+                    if len(text) < 4 or any(taken[start:end]) or " " * 2 in text:
+                        continue
+                    code = _country_of(text)
+                    if code:
+                        out.append(Candidate("COUNTRY", start, end, code, RULES_ONLY))
+                        i = j
+                        break
+                i += 1
+        pos += len(line) + 1
+    return out
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -706,6 +738,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     for r in rules:
         if not any(covered[r.start : r.end]):
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
+    cands += _shouted_countries(body, cands)
     _vote(body, cands)
     kept = non_overlapping(cands)
     fixed = {(c.start, c.end) for c in cands[:n_datelines]}

@@ -344,3 +344,14 @@ def test_a_tokenised_dateline_with_a_spaced_comma_is_a_place() -> None:
     text = "Results .\nTIGNES , France 1996-12-06\nResults of the race on Friday :"
     found = _found(text, [])
     assert ("PLACE", "TIGNES") in found and ("COUNTRY", "France") in found
+
+
+def test_a_country_in_a_capitals_headline_is_a_country() -> None:
+    text = "SOCCER - PORTUGAL HOLD ESTONIA IN QUALIFIER .\nThe match ended level ."
+    found = _found(text, [])
+    assert {("COUNTRY", "PORTUGAL"), ("COUNTRY", "ESTONIA")} <= found
+
+
+def test_a_two_letter_code_in_a_capitals_headline_is_not_taken_for_a_country() -> None:
+    text = "LET US TALK , SAYS MINISTER .\nThe minister spoke on Friday ."
+    assert not any(t == "COUNTRY" for t, _ in _found(text, []))

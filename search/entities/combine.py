@@ -429,15 +429,21 @@ def _merged(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
     return out
 
 
-def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
-    """A bare surname of a person named in full in the article is that person, though the
-    rules know a town of the name or spaCy alone called it an organisation (``Banda`` after
-    ``Kamuzu Banda``)."""
+def _surname_set(body: str, kept: list[Candidate]) -> set[str]:
+    """Last words of the people named in full (two words or more)."""
     surnames: set[str] = set()
     for c in kept:
         words = body[c.start : c.end].split()
         if c.type == "PERSON" and len(words) >= 2 and words[-1][:1].isupper():
             surnames.add(words[-1])
+    return surnames
+
+
+def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """A bare surname of a person named in full in the article is that person, though the
+    rules know a town of the name or spaCy alone called it an organisation (``Banda`` after
+    ``Kamuzu Banda``)."""
+    surnames = _surname_set(body, kept)
     if not surnames:
         return
     for c in kept:
@@ -748,6 +754,14 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _entrants(body, kept, fixed)
     kept = _press(body, kept, fixed)
     extra = corefer.short_forms(body, tokenize(body), kept)
+    places_at = {(c.start, c.end) for c in kept if c.type in ("PLACE", "COUNTRY")}
+    if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``
+        surnames = _surname_set(body, kept)
+        extra = [
+            e
+            for e in extra
+            if (e.start, e.end) not in places_at or body[e.start : e.end] in surnames
+        ]
     if extra:
         kept = non_overlapping(kept + extra)
     corefer.assign_norms(body, kept)

@@ -355,3 +355,13 @@ def test_a_country_in_a_capitals_headline_is_a_country() -> None:
 def test_a_two_letter_code_in_a_capitals_headline_is_not_taken_for_a_country() -> None:
     text = "LET US TALK , SAYS MINISTER .\nThe minister spoke on Friday ."
     assert not any(t == "COUNTRY" for t, _ in _found(text, []))
+
+
+def test_a_place_stays_a_place_when_it_begins_a_spacy_person() -> None:
+    text = "Many Kosovo Serbs left. Life in Kosovo has changed, she said."
+    spans = [
+        _span(text, "Kosovo Serbs", "PERSON"),
+        _span(text, "Kosovo", "PLACE", "GPE", nth=1),
+    ]
+    later = [e for e in _entities(text, spans) if e.start == text.index("Kosovo", 10)]
+    assert [(e.type, e.text) for e in later] == [("PLACE", "Kosovo")]

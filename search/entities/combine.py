@@ -640,11 +640,20 @@ def _without_demonym(body: str, span: statistical.Span) -> statistical.Span | No
     return span
 
 
+def _fuller_person(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
+    """The rules' person that holds a spaCy person and more of the name (``Nguyen Minh Vu``
+    over spaCy's ``Nguyen Minh``, ``Lê Thị Thu Hằng`` over ``Thị Thu Hằng``)."""
+    if span.label != "PERSON":
+        return None
+    for r in rules:
+        if r.type == "PERSON" and r.start <= span.start and span.end <= r.end:
+            return r if (r.start, r.end) != (span.start, span.end) else None
+    return None
+
+
 def _titled_person(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' person at the end of a spaCy span that adds only titles before it
     (``Ms Marsudi``, ``Deputy Superintendent G. Selvakumar``): names go without titles."""
-    if span.label not in ("PERSON", "ORG"):
-        return None
     for r in rules:
         if r.type == "PERSON" and r.end == span.end and span.start < r.start:
             words = [w.strip(".") for w in body[span.start : r.start].split()]
@@ -718,7 +727,11 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     n_datelines = len(cands)
     for s in kept_spans:
         text = body[s.start : s.end]
-        r = by_offsets.get((s.start, s.end)) or _titled_person(body, s, rules)
+        r = (
+            by_offsets.get((s.start, s.end))
+            or _titled_person(body, s, rules)
+            or _fuller_person(s, rules)
+        )
         if r is not None and r.type == "PERSON" and s.label == "ORG" and _legal(body, s):
             r = None  # ``Vantor Industries Inc said``: a company, whoever speaks
         if r is not None and r.type == "ORG" and s.label == "PLACE" and _place_name(text):

@@ -365,3 +365,15 @@ def test_a_place_stays_a_place_when_it_begins_a_spacy_person() -> None:
     ]
     later = [e for e in _entities(text, spans) if e.start == text.index("Kosovo", 10)]
     assert [(e.type, e.text) for e in later] == [("PLACE", "Kosovo")]
+
+
+def test_a_title_before_a_rules_person_comes_off_a_spacy_place() -> None:
+    text = "On Monday PM Chinh welcomed the delegation, and Chinh spoke first."
+    found = _found(text, [_span(text, "PM Chinh", "PLACE", "GPE")])
+    assert ("PERSON", "Chinh") in found and ("PLACE", "PM Chinh") not in found
+
+
+def test_the_rules_fuller_name_wins_over_a_shorter_spacy_person() -> None:
+    text = "Deputy Foreign Minister Nguyen Minh Vu hosted a reception."
+    found = _found(text, [_span(text, "Nguyen Minh", "PERSON")])
+    assert ("PERSON", "Nguyen Minh Vu") in found

@@ -6,6 +6,11 @@
 Screenshot mode renders the window offscreen in the given state, waits (on
 signals, not sleeps) until indexing, searching and loading are done, saves
 the PNG and exits 0; it neither reads nor writes the user's settings.
+
+Quitting, by Ctrl+Q, by closing the window or by SIGTERM/SIGINT, goes through the
+window's close (settings saved, work stopped, dialogs closed); then the window is
+deleted while the QApplication still exists, so no Qt object of ours is left for
+the interpreter's exit to destroy in whatever order.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import argparse
 import logging
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -28,6 +33,7 @@ from gui import errors
 from gui.compat import guard_refcount_leaks
 from gui.main_window import MainWindow
 from gui.settings import S, Settings
+from gui.signals import SignalWakeup
 from gui.state import SearchState
 from resources import resource_path
 from search.api import __version__, default_archive_path
@@ -140,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Lets desktops (Wayland, GNOME) match the window to its menu entry and icon.
     QGuiApplication.setDesktopFileName("archive-browser")
     log_path = errors.setup_logging()
+    errors.enable_crash_dumps()
     errors.install_excepthook()
     log.info("starting; log file %s", log_path)
 
@@ -160,18 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A throwaway settings file: screenshots are reproducible and leave no trace.
         screenshot_dir = tempfile.TemporaryDirectory(prefix="archive-browser-shot-")
         store = QSettings(
-            str(Path(screenshot_dir.name) / "settings.ini"), QSettings.Format.IniFormat
+            str(Path(screenshot_dir.name) / "settings.ini"), QSettings.Format.IniFormat, app
         )
     else:
-        store = QSettings()
+        store = QSettings(app)  # the application owns it: gone before the interpreter exits
     settings = Settings(store)
     window = MainWindow(settings, persist=not args.screenshot)
-
-    state = window.state
-    if args.query is not None or args.country:
-        state = SearchState(text=args.query or "", countries=tuple(c.upper() for c in args.country))
-    window.state = state
-    window.set_state(state, remember=False)
 
     root: Path
     index_dir: Path | None = args.index_dir
@@ -182,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = Path(last) if last and Path(last).is_dir() else default_archive_path()
         if index_dir is None and last and settings.get(S.last_index_dir):
             index_dir = Path(settings.get(S.last_index_dir))
+    if args.query is not None or args.country:
+        # A search given on the command line is for the archive it names.
+        state = SearchState(text=args.query or "", countries=tuple(c.upper() for c in args.country))
+        window.set_state(state, remember=False, archive=root)
 
     if args.screenshot:
         window.resize(*args.size)
@@ -189,17 +194,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             app, window, root, index_dir, args.select, args.screenshot, screenshot_dir
         )
 
-    # Ctrl+C / SIGTERM close the window properly (settings saved, index closed).
-    signal.signal(signal.SIGINT, lambda *_: window.close())
-    signal.signal(signal.SIGTERM, lambda *_: window.close())
-    wake = QTimer(window)  # lets the Python interpreter run signal handlers
-    wake.start(500)
+    # Ctrl+C / SIGTERM (a desktop logout) close the window as Ctrl+Q does, idle or not.
+    wakeup = SignalWakeup(lambda _signum: window.close(), window)
     window.show()
     QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
     if args.select:
         window.session.opened.connect(lambda _a: window.load_article(args.select))
     code = app.exec()
+    wakeup.uninstall()
+    _tear_down(window)
     return int(code)
+
+
+def _tear_down(window: MainWindow) -> None:
+    """After the event loop: close the window if something else ended the loop (its
+    close saves and stops everything), then delete it while the QApplication lives."""
+    if window.isVisible():
+        window.close()
+    window.shutdown()
+    shiboken6.delete(window)  # with it every dialog, worker pool and timer it owns
+    log.info("quit")
 
 
 def _screenshot(
@@ -258,7 +272,7 @@ def _screenshot(
     QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timeout)
     app.exec()
-    window.shutdown()
+    _tear_down(window)
     if tmp is not None:
         tmp.cleanup()
     return outcome["code"]

@@ -89,21 +89,55 @@ def shortcuts_html(actions: list[QAction]) -> str:
 
 
 class TextSheet(QDialog):
-    """A small non-modal window showing a fixed HTML text (ours, never article text)."""
+    """A small non-modal window showing a fixed HTML text (ours, never article text).
 
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+    It deletes itself when closed, so nothing may keep a Python reference to it
+    (see ``show_sheet``): the wrapper of a deleted sheet raises on every use.
+    """
+
+    def __init__(self, title: str, text: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view = QTextBrowser(self)
-        view.setOpenLinks(False)
-        view.setHtml(text)
-        view.setMinimumSize(520, 380)
+        self._view = QTextBrowser(self)
+        self._view.setOpenLinks(False)
+        self._view.setHtml(text)
+        self._view.setMinimumSize(520, 380)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
-        layout.addWidget(view)
+        layout.addWidget(self._view)
         layout.addWidget(buttons)
+
+    def set_text(self, text: str) -> None:
+        self._view.setHtml(text)
+
+
+def open_dialogs(parent: QWidget) -> list[QDialog]:
+    """The dialogs of ``parent`` on screen, found through Qt (never kept in Python).
+
+    Closed dialogs delete themselves; asking Qt each time is what keeps us from
+    ever touching one that is gone.
+    """
+    return [d for d in parent.findChildren(QDialog) if d.isVisible()]
+
+
+def show_sheet(parent: QWidget, name: str, title: str, text: str) -> TextSheet:
+    """Show the sheet ``name`` of ``parent``: the one already open (brought to the
+    front, its text renewed), else a new one. One sheet per kind; Qt owns it."""
+    sheet = next(
+        (d for d in open_dialogs(parent) if isinstance(d, TextSheet) and d.objectName() == name),
+        None,
+    )
+    if sheet is None:
+        sheet = TextSheet(title, text, parent)
+        sheet.setObjectName(name)
+        sheet.show()
+    else:
+        sheet.set_text(text)
+        sheet.raise_()
+        sheet.activateWindow()
+    return sheet
 
 
 def about_text(version: str, log_file: str, archive: str = "", index: str = "") -> str:

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -44,7 +45,7 @@ from gui import errors, files
 from gui.collector import Collector
 from gui.compat import guard_refcount_leaks
 from gui.export import export_hits
-from gui.help import TextSheet, about_text, query_syntax_html, shortcuts_html
+from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
 from gui.menus import build_menus, fill_choices
 from gui.reader import Reader
@@ -57,7 +58,7 @@ from gui.state import SORTS, SearchState
 from gui.widgets import ChipBar
 from gui.workers import SearchService, TaskManager
 from resources import resource_path
-from search.api import Archive, __version__
+from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
 from search.model import Article, SearchResult, Sort, UpdateReport
 
@@ -86,13 +87,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._persist = persist
         self.state = SearchState.loads(settings.get(S.last_search)) if persist else SearchState()
+        self._state_archive: str | None = self._saved_state_archive() if persist else None
+        """``archive_key`` of the folder ``state`` belongs to; None: the next one opened.
+        Opening any other folder starts with an empty search (``_on_opening``)."""
         self.history: SearchHistory = SearchHistory(settings)
         self.saved = SavedSearches(settings)
         self.tasks = TaskManager(self)
         self.tasks.busy_changed.connect(self._on_busy)
-        self.tasks.task_failed.connect(
-            lambda name, exc: self._dialog(errors.show_error(self, name, exc))
-        )
+        self.tasks.task_failed.connect(self._show_error)
         self.searcher = SearchService(self.tasks, self)
         self.collector = Collector(self)
         self.searcher.finished.connect(self._on_search_done)
@@ -101,9 +103,7 @@ class MainWindow(QMainWindow):
         self.searcher.settled.connect(self._on_search_settled)
         self._search_when_settled = False
         """Keys were typed while a search ran: search the newest text when it ends."""
-        self.session: ArchiveSession = ArchiveSession(
-            self.tasks, settings, self, self._dialog, persist=persist
-        )
+        self.session: ArchiveSession = ArchiveSession(self.tasks, settings, self, persist=persist)
         self.session.opening.connect(self._on_opening)
         self.session.opened.connect(self._on_opened)
         self.session.open_failed.connect(self._on_open_failed)
@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
         self._wanted_article: str | None = None
         self._visited: list[str] = []
         self._visit_pos = -1
-        self._dialogs: list[QWidget] = []
 
         self.setWindowTitle("Archive Browser")
         self.setWindowIcon(_app_icon())
@@ -254,8 +253,30 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     # -- the archive's life (``ArchiveSession`` does the work) ----------------------------
-    def _on_opening(self, _root: Path) -> None:
+    def _on_opening(self, root: Path) -> None:
         self.reader.clear("Opening the archive…")
+        key = archive_key(root)
+        if self._state_archive is not None and key != self._state_archive:
+            self._start_afresh()
+        self._state_archive = key
+        self._save_state()
+
+    def _start_afresh(self) -> None:
+        """Another archive: no query or filter of the previous one follows into it (the
+        list's order is a preference and stays)."""
+        self._debounce.stop()
+        self._search_when_settled = False
+        self.state = SearchState(sort=self.state.sort)
+        self._show_state()
+        self.count_label.setText("")
+        self.notice.hide()
+
+    def _saved_state_archive(self) -> str:
+        saved = self.settings.get(S.last_search_archive)
+        if saved:
+            return saved
+        last = self.settings.get(S.last_archive)  # settings from before that key
+        return archive_key(Path(last) if last else default_archive_path())
 
     def _on_closing(self) -> None:
         """Results and articles of the archive going away must never show up."""
@@ -333,7 +354,6 @@ class MainWindow(QMainWindow):
         )
 
     def _on_search_done(self, result: SearchResult) -> None:
-        current = self.reader.article.id if self.reader.article else None
         self.model.set_result(result)
         self.model.want_snippets(range(self._rows_on_screen()))
         self.sidebar.show_counts(
@@ -354,14 +374,29 @@ class MainWindow(QMainWindow):
             else:
                 text = "No articles match."
             self.empty_label.setText(text)
-        self._remark_reader()
-        row = self.model.row_of(current) if current else -1
-        if row >= 0:
-            self._select_row(row, load=False)
-        elif self.reader.article is None and self.model.rowCount() and self._wanted_article is None:
-            self._select_row(0)
+            self._wanted_article = None
+            self.reader.clear(text)
+        else:
+            self._follow_hits()
         self.collector.settle()
         self.search_applied.emit(result)
+
+    def _follow_hits(self) -> None:
+        """The reader after a search: the article asked for or being read if it is a
+        hit (selected, its new hits marked), else the first hit; never a non-hit."""
+        reading = self.reader.article.id if self.reader.article else None
+        for article_id in (self._wanted_article, reading):
+            row = self.model.row_of(article_id) if article_id else -1
+            if row >= 0:
+                self._select_row(row, load=False)
+                if article_id == reading:
+                    self._wanted_article = None  # drop a load of a non-hit still in flight
+                    self._remark_reader()
+                return
+        first = self.model.hit(0)
+        if first is not None:
+            self._select_row(0, load=False)
+            self.load_article(first.id)
 
     def _rows_on_screen(self) -> int:
         return self.list_view.rows_on_screen()
@@ -378,7 +413,10 @@ class MainWindow(QMainWindow):
             self.notice.show()
             self.count_label.setText("")
         else:
-            self._dialog(errors.show_error(self, "Search failed", exc))
+            self._show_error("Search failed", exc)
+
+    def _show_error(self, title: str, exc: BaseException) -> None:
+        errors.show_error(self, title, exc)  # the box is the window's; nothing keeps it
 
     def _show_count(self, result: SearchResult) -> None:
         total, everything = result.total, result.archive_total
@@ -388,15 +426,26 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"{total:,} of {everything:,} articles")
 
     # -- state changes ----------------------------------------------------------------------
-    def set_state(self, state: SearchState, *, remember: bool = True) -> None:
-        """Make ``state`` current: show it everywhere and search."""
+    def set_state(
+        self, state: SearchState, *, remember: bool = True, archive: Path | None = None
+    ) -> None:
+        """Make ``state`` current: show it everywhere and search.
+
+        ``archive``: the folder the state is for, when it is not the open one (the
+        command line's search, given before its archive is opened)."""
+        if archive is not None:
+            self._state_archive = archive_key(archive)
         self.state = state
         self._show_state()
         self._search_now()
         if remember:
             self.history.add(state)
+        self._save_state()
+
+    def _save_state(self) -> None:
         if self._persist:
-            self.settings.set(S.last_search, state.dumps())
+            self.settings.set(S.last_search, self.state.dumps())
+            self.settings.set(S.last_search_archive, self._state_archive or "")
 
     def _show_state(self) -> None:
         state = self.state
@@ -517,6 +566,8 @@ class MainWindow(QMainWindow):
                 return
             self._wanted_article = None
             self.reader.show_article(article, query, hits)
+            if self.state.text != query:  # typed on while it loaded
+                self._remark_reader()
             if record:
                 self._record_visit(article_id)
             self.article_shown.emit(article_id)
@@ -674,25 +725,29 @@ class MainWindow(QMainWindow):
             lambda: export_hits(archive, request, target),
             name="export",
             on_done=done,
-            on_error=lambda exc: self._dialog(errors.show_error(self, "Export failed", exc)),
+            on_error=partial(self._show_error, "Export failed"),
         )
 
     # -- help ------------------------------------------------------------------------------
+    # Dialogs belong to the window (Qt parent) and delete themselves when closed; the
+    # window keeps no Python reference to any (``dialogs`` asks Qt for the open ones).
     def show_query_help(self) -> None:
-        sheet = TextSheet("Search Syntax", query_syntax_html(), self)
-        sheet.show()
-        self._dialog(sheet)
+        show_sheet(self, "syntaxDialog", "Search Syntax", query_syntax_html())
 
     def all_actions(self) -> list[QAction]:
         return [a for a in self.actions() if not a.isSeparator()]
 
     def show_shortcuts(self) -> None:
-        sheet = TextSheet("Keyboard Shortcuts", shortcuts_html(self.all_actions()), self)
-        sheet.setObjectName("shortcutsDialog")
-        sheet.show()
-        self._dialog(sheet)
+        show_sheet(
+            self, "shortcutsDialog", "Keyboard Shortcuts", shortcuts_html(self.all_actions())
+        )
 
     def show_about(self) -> None:
+        for dialog in self.dialogs():
+            if dialog.objectName() == "aboutDialog":
+                dialog.raise_()
+                dialog.activateWindow()
+                return
         log_file = errors.log_file()
         archive = self.archive
         text = about_text(
@@ -709,15 +764,12 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("aboutDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-        self._dialog(box)
 
-    def _dialog(self, widget: QWidget) -> None:
-        """Keep a reference to an open dialog (tests find them here)."""
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [widget]
-
-    def dialogs(self) -> list[QWidget]:
-        return [d for d in self._dialogs if d.isVisible()]
+    def dialogs(self) -> list[QDialog]:
+        """The window's dialogs on screen (sheets, messages), asked of Qt each time."""
+        return open_dialogs(self)
 
     def _hover_message(self, text: str) -> None:
         if text:
@@ -761,21 +813,37 @@ class MainWindow(QMainWindow):
             return
         self.settings.set_state_bytes("geometry", self.saveGeometry())
         self.settings.set_state_bytes("splitter", self.splitter.saveState())
-        self.settings.set(S.last_search, self.state.dumps())
+        self._save_state()
         self.settings.set(S.highlight_types, self.reader.enabled_types)
         self.settings.sync()
 
     def shutdown(self) -> None:
         """Stop background work and close the archive (idempotent)."""
         self._debounce.stop()
+        self._search_when_settled = False
         self.session.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.save_settings()
-        self.shutdown()
-        for dialog in self.dialogs():
-            dialog.close()
+        """Quit in a safe order: state saved, work stopped (nothing can open a dialog
+        any more), then the dialogs closed; ``gui.app`` deletes the window after."""
+        try:
+            self.save_settings()
+            self.shutdown()
+            for dialog in self.dialogs():
+                dialog.close()
+        except Exception:
+            # An exception escaping a Qt virtual crashes the bindings (shiboken 6.11's
+            # error path segfaults): log it and let the window close.
+            log.exception("closing the window")
         super().closeEvent(event)
+
+
+def archive_key(root: Path) -> str:
+    """One spelling of an archive folder, to tell whether a search was made in it."""
+    try:
+        return str(root.resolve())
+    except OSError:
+        return str(root.absolute())
 
 
 def hits_in(archive: Archive, body: str, query: str) -> list[tuple[int, int]] | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import errors
-from gui.help import TextSheet, two_columns
+from gui.help import show_sheet, two_columns
 from gui.menus import fill_choices
 from gui.settings import S, Settings
 from gui.watcher import FolderWatcher
@@ -58,7 +58,6 @@ class ArchiveSession(QObject):
         tasks: TaskManager,
         settings: Settings,
         window: QWidget,
-        keep_dialog: Callable[[QWidget], None],
         *,
         persist: bool = True,
     ) -> None:
@@ -66,7 +65,6 @@ class ArchiveSession(QObject):
         self._tasks = tasks
         self._settings = settings
         self._window = window
-        self._keep_dialog = keep_dialog
         self._persist = persist
         self.archive: Archive | None = None
         self.stats: ArchiveStats | None = None
@@ -183,6 +181,7 @@ class ArchiveSession(QObject):
             return
         self._opening = 0
         self.archive = archive
+        log.info("opened %s (index %s)", archive.root, archive.index_dir)
         self.archive_label.setText(archive.root.name)
         self.archive_label.setToolTip(str(archive.root))
         self._remember(root, index_dir)
@@ -210,7 +209,7 @@ class ArchiveSession(QObject):
             self._offer_rebuild(exc, root, index_dir)
         else:
             title = "Archive in use" if isinstance(exc, IndexLocked) else title
-            self._keep_dialog(errors.show_error(self._window, title, exc))
+            errors.show_error(self._window, title, exc)
 
     def _offer_rebuild(self, exc: BaseException, root: Path, index_dir: Path | None) -> None:
         box = QMessageBox(
@@ -222,6 +221,7 @@ class ArchiveSession(QObject):
             self._window,
         )
         box.setObjectName("rebuildDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the window keeps no reference
         rebuild = box.addButton("Rebuild Index", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(rebuild)
 
@@ -231,7 +231,6 @@ class ArchiveSession(QObject):
 
         box.finished.connect(done)
         box.open()
-        self._keep_dialog(box)
 
     def _remember(self, root: Path, index_dir: Path | None) -> None:
         if not self._persist:
@@ -346,6 +345,7 @@ class ArchiveSession(QObject):
         if archive is not self.archive:
             return
         self._report = report
+        log.info("%s: %s", archive.root, report_text(report))
         self.index_label.setText(report_text(report))
         self._set_skipped(len(report.skipped))
         if report.changed or report.rebuilt:
@@ -393,15 +393,13 @@ class ArchiveSession(QObject):
         rows = self.skipped_files()
         if not rows:
             return
-        sheet = TextSheet(
+        show_sheet(
+            self._window,
+            "skippedDialog",
             "Files not indexed",
             f"<p>{len(rows):,} file(s) in the archive folder could not be indexed:</p>"
             + two_columns(rows, header=("File", "Reason")),
-            self._window,
         )
-        sheet.setObjectName("skippedDialog")
-        sheet.show()
-        self._keep_dialog(sheet)
 
 
 def report_text(report: UpdateReport) -> str:

@@ -41,6 +41,11 @@ class S:
         "archive/watch", True, "Watch the open folder and update the index on changes"
     )
     last_search: Setting[str] = Setting("search/last", "", "Query, filters and sort (JSON)")
+    last_search_archive: Setting[str] = Setting(
+        "search/last_archive",
+        "",
+        "Archive folder (resolved) the last search belongs to; '' = the last archive",
+    )
     history: Setting[list[str]] = Setting("search/history", [], "Recent searches (JSON states)")
     saved: Setting[dict[str, str]] = Setting("search/saved", {}, "Saved searches: name -> state")
     debounce_ms: Setting[int] = Setting(

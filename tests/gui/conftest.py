@@ -54,6 +54,7 @@ ARTICLES: dict[str, str] = {
 
 IGNORED_QT_MESSAGES = [
     "propagateSizeHints",  # the offscreen platform plugin says this for every window
+    "does not support raise()",  # ...and this when a window is brought to the front
     "QFont::setPointSizeF",
 ]
 

@@ -82,3 +82,32 @@ def test_qt_calls_cannot_use_up_none_or_true() -> None:
         probe.setObjectName("probe")
         probe.ping.emit()
     assert not singletons_leak() or all(sys.getrefcount(v) > 1_000_000 for v in SINGLETONS)
+
+
+def test_a_crash_dump_reaches_the_log_file_also_after_it_rotated(tmp_path: Path) -> None:
+    """faulthandler writes into the log file; a rotation moves it on to the new file."""
+    script = (
+        "import faulthandler, logging\n"
+        "from gui import errors\n"
+        "errors.setup_logging()\n"
+        "errors.enable_crash_dumps()\n"
+        "handler = next(h for h in logging.getLogger('archive_browser').handlers\n"
+        "               if getattr(h, 'baseFilename', None))\n"
+        "handler.doRollover()\n"
+        "logging.getLogger('archive_browser').info('after the rotation')\n"
+        "faulthandler._sigsegv()\n"
+    )
+    env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode != 0
+    log = (tmp_path / "logs" / "archive-browser.log").read_text(encoding="utf-8")
+    assert "after the rotation" in log
+    assert "Fatal Python error: Segmentation fault" in log
+    assert 'File "<string>", line 9' in log  # the Python stack of the crash

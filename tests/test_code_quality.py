@@ -23,6 +23,11 @@ def test_ruff_is_clean() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_ruff_format_is_clean() -> None:
+    proc = _run("ruff", "format", "--check", "search", "gui", "tests", "bench", "resources")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_mypy_strict_is_clean() -> None:
     proc = _run("mypy")
     assert proc.returncode == 0, proc.stdout + proc.stderr

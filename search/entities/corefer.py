@@ -87,18 +87,24 @@ def _clusters(body: str, persons: list[Candidate]) -> list[Cluster]:
     for cand, w in singles:
         word = w[-1] if w else ""
         matches = [
-            cl for cl in full
+            cl
+            for cl in full
             if similar_word(word, cl.words[-1]) or (cl.words[0] in cjk and word == cl.words[0])
         ]
         if not matches and len(word) >= 3:  # "Kao" for Kao Kim Hourn, "Lula" for Lula da Silva
             matches = [cl for cl in full if word in cl.words[:-1]]
         if not matches:
-            matches = [cl for cl in clusters if len(cl.words) == 1 and similar_word(word,
-                                                                                  cl.words[0])]
+            matches = [
+                cl for cl in clusters if len(cl.words) == 1 and similar_word(word, cl.words[0])
+            ]
         if matches:
             before = [cl for cl in matches if cl.mentions[0].start < cand.start]
-            pick = max(before or matches, key=lambda cl: max(
-                (m.start for m in cl.mentions if m.start < cand.start), default=-1))
+            pick = max(
+                before or matches,
+                key=lambda cl: max(
+                    (m.start for m in cl.mentions if m.start < cand.start), default=-1
+                ),
+            )
             pick.mentions.append(cand)
         else:
             clusters.append(Cluster(w, [cand]))
@@ -119,8 +125,9 @@ def short_forms(body: str, tokens: list[Token], kept: list[Candidate]) -> list[C
             wanted.add(w[-1])
             if w[0] in cjk:
                 wanted.add(w[0])
-            inner.update(x for x in w[:-1] if len(x) >= 3 and x not in particles
-                         and x not in common)
+            inner.update(
+                x for x in w[:-1] if len(x) >= 3 and x not in particles and x not in common
+            )
     inner -= wanted
     compounds = {
         fold(name.split()[-1]).lower()
@@ -136,8 +143,11 @@ def short_forms(body: str, tokens: list[Token], kept: list[Candidate]) -> list[C
             if fold(body[tok.start : nxt.end]).lower() in compounds and _standalone(
                 body, tokens, i, i + 1
             ):
-                out.append(Candidate("PERSON", tok.start, nxt.end, body[tok.start : nxt.end],
-                                     spans.PERSON_SHORT))
+                out.append(
+                    Candidate(
+                        "PERSON", tok.start, nxt.end, body[tok.start : nxt.end], spans.PERSON_SHORT
+                    )
+                )
             continue
         if tok.key not in wanted and tok.key not in inner:
             continue
@@ -154,12 +164,16 @@ def _standalone(body: str, tokens: list[Token], i: int, j: int | None = None) ->
     (a title before them is fine: ``Minister Phumtham``)."""
     j = i if j is None else j
     titles = people_words.vocab().heads | people_words.vocab().title_words
-    if i > 0 and tokens[i - 1].cap and tokens[i - 1].text not in titles and body[
-        tokens[i - 1].full_end : tokens[i].start
-    ] in (" ", "-"):
+    if (
+        i > 0
+        and tokens[i - 1].cap
+        and tokens[i - 1].text not in titles
+        and body[tokens[i - 1].full_end : tokens[i].start] in (" ", "-")
+    ):
         return False
     return not (
-        j + 1 < len(tokens) and tokens[j + 1].cap
+        j + 1 < len(tokens)
+        and tokens[j + 1].cap
         and body[tokens[j].full_end : tokens[j + 1].start] in (" ", "-")
     )
 
@@ -173,10 +187,22 @@ def assign_norms(body: str, kept: list[Candidate]) -> None:
     persons = [c for c in kept if c.type == "PERSON"]
     for cl in _clusters(body, persons):
         texts = Counter(" ".join(body[m.start : m.end].split()) for m in cl.mentions)
-        first_seen = {t: i for i, t in reversed(list(enumerate(
-            " ".join(body[m.start : m.end].split()) for m in cl.mentions)))}
-        best = max(texts, key=lambda t: (len(name_words(t)),
-                                         sum(len(x) > 1 for x in name_words(t)),
-                                         _has_accents(t), texts[t], len(t), -first_seen[t]))
+        first_seen = {
+            t: i
+            for i, t in reversed(
+                list(enumerate(" ".join(body[m.start : m.end].split()) for m in cl.mentions))
+            )
+        }
+        best = max(
+            texts,
+            key=lambda t: (
+                len(name_words(t)),
+                sum(len(x) > 1 for x in name_words(t)),
+                _has_accents(t),
+                texts[t],
+                len(t),
+                -first_seen[t],
+            ),
+        )
         for m in cl.mentions:
             m.norm = best

@@ -16,16 +16,40 @@ from search.entities import spans
 from search.entities.spans import Candidate
 
 MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
-_ABBREV = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-           "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_ABBREV = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _MONTH_NUM = {**MONTHS, **_ABBREV}
 
-_M = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-      r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
-      r"Dec\.?)")
+_M = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
+    r"Dec\.?)"
+)
 _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:1[89]\d\d|20\d\d)"
 _TO = r"\s*(?:-|–|—|to|and|until)\s*"
@@ -35,23 +59,33 @@ _SEASON = r"(?:summer|winter|spring|autumn|fall)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"(?<![\d-])(?P<y>{_Y})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")),
     ("dmy_num", re.compile(rf"(?<![\d/.])(?P<d>{_D})/(?P<m>1[0-2]|0?[1-9])/(?P<y>{_Y})(?![\d/])")),
-    ("md_range", re.compile(
-        rf"\b(?P<m>{_M})\s+(?P<d>{_D}){_TO}(?P<d2>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?(?!\s*(?:%|per\s))"
-    )),
-    ("dm_range", re.compile(
-        rf"\b(?P<d>{_D}){_TO}(?P<d2>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b"
-    )),
-    ("md", re.compile(
-        rf"\b(?P<m>{_M})\s+(?P<d>{_D})(?![\d,.]\d)\b(?:,?\s+(?P<y>{_Y})\b)?"
-        rf"(?:\s+(?P<rel>{_REL}))?"
-    )),
+    (
+        "md_range",
+        re.compile(
+            rf"\b(?P<m>{_M})\s+(?P<d>{_D}){_TO}(?P<d2>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?(?!\s*(?:%|per\s))"
+        ),
+    ),
+    (
+        "dm_range",
+        re.compile(rf"\b(?P<d>{_D}){_TO}(?P<d2>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b"),
+    ),
+    (
+        "md",
+        re.compile(
+            rf"\b(?P<m>{_M})\s+(?P<d>{_D})(?![\d,.]\d)\b(?:,?\s+(?P<y>{_Y})\b)?"
+            rf"(?:\s+(?P<rel>{_REL}))?"
+        ),
+    ),
     ("dm", re.compile(rf"\b(?P<d>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?\b")),
     ("my", re.compile(rf"\b(?P<m>{_M}),?\s+(?P<y>{_Y})\b")),
     ("m_rel", re.compile(rf"\b(?P<m>{_M})\s+(?P<rel>{_REL})\b")),
-    ("m_ctx", re.compile(
-        rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Uu]ntil|by|[Ff]rom|of|[Ee]arly|[Ll]ate|mid|"
-        rf"[Bb]efore|[Aa]fter|through|between|to)[ -](?P<m>{_M})(?![\w-])"
-    )),
+    (
+        "m_ctx",
+        re.compile(
+            rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Uu]ntil|by|[Ff]rom|of|[Ee]arly|[Ll]ate|mid|"
+            rf"[Bb]efore|[Aa]fter|through|between|to)[ -](?P<m>{_M})(?![\w-])"
+        ),
+    ),
     ("rel_m", re.compile(rf"\b(?P<rel1>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<m>{_M})(?![\w-])")),
     ("year_range", re.compile(rf"(?<![\w$.,/-])(?P<y>{_Y})\s*[-–]\s*(?P<y2>{_Y})(?![\w%,.]\d|\w)")),
     ("year", re.compile(rf"(?<![\w$£€.,/-])(?P<y>{_Y})(?![\w%/-]|[.,]\d)")),
@@ -100,8 +134,10 @@ def _closest_year(month: int, day: int, ref: datetime.date) -> int:
 def _closest_month_year(month: int, ref: datetime.date) -> int:
     """``in August`` against February 2025 is August 2024: nearest month, the past on a tie."""
     here = ref.year * 12 + ref.month
-    options = [(abs(y * 12 + month - here), y * 12 + month > here, y)
-               for y in (ref.year - 1, ref.year, ref.year + 1)]
+    options = [
+        (abs(y * 12 + month - here), y * 12 + month > here, y)
+        for y in (ref.year - 1, ref.year, ref.year + 1)
+    ]
     return min(options)[2]
 
 

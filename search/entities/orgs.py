@@ -74,8 +74,10 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
     first = head
     while first > 0:
         prev = tokens[first - 1]
-        if prev.key in ("and", "&") and first - 1 < head - 1 and _and_inside(
-            body, tokens, first - 1
+        if (
+            prev.key in ("and", "&")
+            and first - 1 < head - 1
+            and _and_inside(body, tokens, first - 1)
         ):
             first -= 1  # "Search and Rescue Agency", "Food and Drug Administration"
             continue
@@ -91,8 +93,11 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
     # one proper name.
     if first < head and _is_demonym(tokens[first]) and _generic_after(tokens, first + 1, head):
         first += 1
-    while first < head and _is_demonym(tokens[first]) and tokens[first + 1].cap and (
-        _is_demonym(tokens[first + 1])
+    while (
+        first < head
+        and _is_demonym(tokens[first])
+        and tokens[first + 1].cap
+        and (_is_demonym(tokens[first + 1]))
     ):
         first += 1
     return first
@@ -168,8 +173,10 @@ def _right_edge(body: str, tokens: list[Token], head: int) -> int:
             last = k
         elif nxt.key in ("and", "of", "the", "&") and k + 2 < len(tokens):
             after = tokens[k + 2]
-            if after.cap and joinable(body, nxt, after) and not (
-                nxt.key == "and" and _starts_other_name(body, tokens, k + 2)
+            if (
+                after.cap
+                and joinable(body, nxt, after)
+                and not (nxt.key == "and" and _starts_other_name(body, tokens, k + 2))
             ):
                 if nxt.key == "and":
                     pending_comma = None
@@ -220,15 +227,26 @@ def _grammar(body: str, tokens: list[Token]) -> list[Candidate]:
             out.append(Candidate("BLOCK", start, end, "", spans.BLOCK))
             continue
         text = " ".join(body[start:end].split()).replace("’", "'")
-        out.append(Candidate("ORG", start, end, text, spans.ORG_RULE,
-                             country=_country_of(body, tokens, first, last)))
+        out.append(
+            Candidate(
+                "ORG",
+                start,
+                end,
+                text,
+                spans.ORG_RULE,
+                country=_country_of(body, tokens, first, last),
+            )
+        )
     return out
 
 
 def _country_of(body: str, tokens: list[Token], first: int, last: int) -> str | None:
     """The country an organisation belongs to: a demonym before it or a country inside."""
-    if first > 0 and _is_demonym(tokens[first - 1]) and joinable(body, tokens[first - 1],
-                                                                 tokens[first]):
+    if (
+        first > 0
+        and _is_demonym(tokens[first - 1])
+        and joinable(body, tokens[first - 1], tokens[first])
+    ):
         return countries.lexicon().entries[tokens[first - 1].key].value or None
     lex = countries.lexicon()
     for i in range(first, last + 1):
@@ -248,8 +266,16 @@ def _known(body: str, tokens: list[Token]) -> list[Candidate]:
             i += 1
             continue
         j, entry = match
-        out.append(Candidate("ORG", tokens[i].start, tokens[j].end, entry.value.norm,
-                             spans.ORG_KNOWN, country=entry.value.country))
+        out.append(
+            Candidate(
+                "ORG",
+                tokens[i].start,
+                tokens[j].end,
+                entry.value.norm,
+                spans.ORG_KNOWN,
+                country=entry.value.country,
+            )
+        )
         i = j + 1
     return out
 
@@ -334,8 +360,10 @@ def pair_acronyms(body: str, tokens: list[Token], found: list[Candidate]) -> lis
             continue
         best = None
         for org in orgs:
-            if org.end <= m.start() and m.start() - org.end <= _LOOKBACK_CHARS and (
-                "\n" not in body[org.end : m.start()]
+            if (
+                org.end <= m.start()
+                and m.start() - org.end <= _LOOKBACK_CHARS
+                and ("\n" not in body[org.end : m.start()])
             ):
                 words = body[org.start : org.end].split()
                 if _aligns(acronym, words) and (best is None or org.end > best.end):
@@ -361,8 +389,11 @@ def pair_acronyms(body: str, tokens: list[Token], found: list[Candidate]) -> lis
         if named is None:
             continue
         if tok.end <= named.start or tok.start >= named.end:
-            out.append(Candidate("ORG", tok.start, tok.end, named.norm, spans.ORG_KNOWN,
-                                 country=named.country))
+            out.append(
+                Candidate(
+                    "ORG", tok.start, tok.end, named.norm, spans.ORG_KNOWN, country=named.country
+                )
+            )
     return out
 
 
@@ -420,8 +451,16 @@ def _defined(body: str, tokens: list[Token]) -> tuple[list[Candidate], set[str]]
         if best is not None:
             i = best[1]
             text = " ".join(body[tokens[i].start : last.end].split())
-            out.append(Candidate("ORG", tokens[i].start, last.end, text, spans.ORG_RULE,
-                                 country=_country_of(body, tokens, i, a - 1)))
+            out.append(
+                Candidate(
+                    "ORG",
+                    tokens[i].start,
+                    last.end,
+                    text,
+                    spans.ORG_RULE,
+                    country=_country_of(body, tokens, i, a - 1),
+                )
+            )
     return out, not_orgs
 
 
@@ -457,8 +496,16 @@ def _front(body: str, tokens: list[Token]) -> list[Candidate]:
         if last == h:
             continue
         start, end = tok.start, tokens[last].end
-        out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()),
-                             spans.ORG_RULE, country=_country_of(body, tokens, h, last)))
+        out.append(
+            Candidate(
+                "ORG",
+                start,
+                end,
+                " ".join(body[start:end].split()),
+                spans.ORG_RULE,
+                country=_country_of(body, tokens, h, last),
+            )
+        )
     return out
 
 
@@ -487,12 +534,12 @@ def _party(body: str, tokens: list[Token]) -> list[Candidate]:
         first += 1
         if first > last or (first > 0 and tokens[first - 1].cap):
             continue
-        if all(_is_demonym(t) or t.key in countries.lexicon().entries
-               for t in tokens[first : last + 1]):
+        if all(
+            _is_demonym(t) or t.key in countries.lexicon().entries for t in tokens[first : last + 1]
+        ):
             continue
         start, end = tokens[first].start, tokens[last].end
-        out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()),
-                             spans.ORG_CUE))
+        out.append(Candidate("ORG", start, end, " ".join(body[start:end].split()), spans.ORG_CUE))
     return out
 
 
@@ -523,8 +570,11 @@ def _shouted_lines(body: str, tokens: list[Token]) -> set[int]:
         if tok.text.isalpha():
             line = starts[bisect_right(starts, tok.start) - 1]
             lines.setdefault(line, []).append(tok.upper)
-    return {line for line, flags in lines.items()
-            if len(flags) >= 3 and sum(flags) / len(flags) >= _SHOUT_SHARE}
+    return {
+        line
+        for line, flags in lines.items()
+        if len(flags) >= 3 and sum(flags) / len(flags) >= _SHOUT_SHARE
+    }
 
 
 def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> list[Candidate]:
@@ -537,8 +587,12 @@ def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> li
         if tok.upper and 2 <= len(tok.text) <= 6 and tok.text.isalpha():
             counts[tok.text] = counts.get(tok.text, 0) + 1
     wanted = {
-        text for text, n in counts.items()
-        if n >= 2 and text not in stop and text not in not_orgs and not _ROMAN.match(text)
+        text
+        for text, n in counts.items()
+        if n >= 2
+        and text not in stop
+        and text not in not_orgs
+        and not _ROMAN.match(text)
         and text.lower() not in countries.lexicon().entries
         and text.lower() not in gazetteer().entries
     }
@@ -557,6 +611,11 @@ def find(body: str, tokens: list[Token]) -> list[Candidate]:
     """ORG and BLOCK candidates (acronym pairing runs later, on the resolved ORGs)."""
     defined, not_orgs = _defined(body, tokens)
     return (
-        _known(body, tokens) + _grammar(body, tokens) + defined + _front(body, tokens)
-        + _party(body, tokens) + _dateline(body) + _repeated_acronyms(body, tokens, not_orgs)
+        _known(body, tokens)
+        + _grammar(body, tokens)
+        + defined
+        + _front(body, tokens)
+        + _party(body, tokens)
+        + _dateline(body)
+        + _repeated_acronyms(body, tokens, not_orgs)
     )

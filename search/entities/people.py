@@ -26,8 +26,34 @@ _VN_SYLLABLE = re.compile(
     r"[aeiouy]{1,3}(ch|nh|ng|c|m|n|p|t)?$"
 )
 _ENGLISH_SHORT = frozenset(
-    {"the", "to", "do", "in", "on", "at", "an", "and", "that", "this", "then", "than", "hit",
-     "hot", "not", "can", "ban", "man", "bay", "pay", "may", "say", "day", "way", "so", "no"}
+    {
+        "the",
+        "to",
+        "do",
+        "in",
+        "on",
+        "at",
+        "an",
+        "and",
+        "that",
+        "this",
+        "then",
+        "than",
+        "hit",
+        "hot",
+        "not",
+        "can",
+        "ban",
+        "man",
+        "bay",
+        "pay",
+        "may",
+        "say",
+        "day",
+        "way",
+        "so",
+        "no",
+    }
 )
 
 
@@ -76,8 +102,11 @@ def _name_end(body: str, tokens: list[Token], i: int, lenient: bool = False) -> 
         if between == " " and nxt.key in particles and not nxt.cap:
             k = j + 1  # "da Silva", "van der Leyen", "al-Sisi"
             second = tokens[k + 1] if k + 1 < len(tokens) else None
-            if second is not None and second.key in particles and not second.cap and (
-                body[tokens[k].full_end : second.start] == " "
+            if (
+                second is not None
+                and second.key in particles
+                and not second.cap
+                and (body[tokens[k].full_end : second.start] == " ")
             ):
                 k += 1
             if k + 1 < len(tokens) and not tokens[k].possessive:
@@ -93,8 +122,11 @@ def _name_end(body: str, tokens: list[Token], i: int, lenient: bool = False) -> 
         words += 1
     if len(tokens[j].text) == 1:  # a name does not end in an initial
         j -= 1
-    if j >= i and j + 1 < len(tokens) and _REGNAL.match(tokens[j + 1].text) and (
-        body[tokens[j].full_end : tokens[j + 1].start] == " " and not tokens[j].possessive
+    if (
+        j >= i
+        and j + 1 < len(tokens)
+        and _REGNAL.match(tokens[j + 1].text)
+        and (body[tokens[j].full_end : tokens[j + 1].start] == " " and not tokens[j].possessive)
     ):
         j += 1  # "Mohammed VI", "Charles III"
     return j if j >= i else None
@@ -122,8 +154,10 @@ def _complement_end(body: str, tokens: list[Token], head: int) -> int:
     j = head
     if head + 1 < len(tokens) and tokens[head + 1].key in ("of", "for"):
         k = head + 1
-        while k + 1 < len(tokens) and tokens[k + 1].text in v.portfolio and joinable(
-            body, tokens[k], tokens[k + 1]
+        while (
+            k + 1 < len(tokens)
+            and tokens[k + 1].text in v.portfolio
+            and joinable(body, tokens[k], tokens[k + 1])
         ):
             k += 1
             if tokens[k].cap:
@@ -156,9 +190,16 @@ def _titled(body: str, tokens: list[Token]) -> list[Candidate]:
             role = body[tokens[first].start : tokens[last_title].end]
             # "Minister of Europe and Foreign Affairs": the portfolio is no PLACE.
             out.append(Candidate("BLOCK", tok.start, tokens[last_title].end, "", spans.BLOCK))
-        out.append(Candidate("PERSON", tokens[n].start, tokens[end].end,
-                             _norm_text(body, tokens, n, end), spans.PERSON_TITLED,
-                             role=" ".join(role.split()) if role else None))
+        out.append(
+            Candidate(
+                "PERSON",
+                tokens[n].start,
+                tokens[end].end,
+                _norm_text(body, tokens, n, end),
+                spans.PERSON_TITLED,
+                role=" ".join(role.split()) if role else None,
+            )
+        )
     return out
 
 
@@ -191,8 +232,15 @@ def _vietnamese(body: str, tokens: list[Token]) -> list[Candidate]:
         strong = j - i >= 2 or accented
         if tok.initial and not strong:
             continue
-        out.append(Candidate("PERSON", tok.start, tokens[j].end, _norm_text(body, tokens, i, j),
-                             spans.PERSON_NAMELIKE if strong else spans.PERSON_WEAK))
+        out.append(
+            Candidate(
+                "PERSON",
+                tok.start,
+                tokens[j].end,
+                _norm_text(body, tokens, i, j),
+                spans.PERSON_NAMELIKE if strong else spans.PERSON_WEAK,
+            )
+        )
     return out
 
 
@@ -218,11 +266,7 @@ def _namelike(body: str, tokens: list[Token]) -> list[Candidate]:
         if end is None or end == i:
             continue
         names = tokens[i : end + 1]
-        if not (
-            initial
-            or tok.text in given
-            or any(_has_surname_suffix(t) for t in names[1:])
-        ):
+        if not (initial or tok.text in given or any(_has_surname_suffix(t) for t in names[1:])):
             continue
         particles = vocab().particles
         if not all(
@@ -230,8 +274,15 @@ def _namelike(body: str, tokens: list[Token]) -> list[Candidate]:
             for t in names[1:]
         ):
             continue
-        out.append(Candidate("PERSON", tok.start, tokens[end].end,
-                             _norm_text(body, tokens, i, end), spans.PERSON_NAMELIKE))
+        out.append(
+            Candidate(
+                "PERSON",
+                tok.start,
+                tokens[end].end,
+                _norm_text(body, tokens, i, end),
+                spans.PERSON_NAMELIKE,
+            )
+        )
     return out
 
 
@@ -247,8 +298,11 @@ def _speakers(body: str, tokens: list[Token]) -> list[Candidate]:
         if body[tokens[j].full_end : verb.start] != " ":
             continue
         i = j
-        while i > 0 and j - i < 2 and body[tokens[i - 1].full_end : tokens[i].start] == " " and (
-            _nameable(tokens[i - 1])
+        while (
+            i > 0
+            and j - i < 2
+            and body[tokens[i - 1].full_end : tokens[i].start] == " "
+            and (_nameable(tokens[i - 1]))
         ):
             i -= 1
         names = tokens[i : j + 1]
@@ -263,8 +317,15 @@ def _speakers(body: str, tokens: list[Token]) -> list[Candidate]:
                 continue
             if re.search(r"[^aeiouys]s$", tokens[i].text):  # "Analysts noted": a plural
                 continue
-        out.append(Candidate("PERSON", tokens[i].start, tokens[j].end,
-                             _norm_text(body, tokens, i, j), spans.PERSON_WEAK))
+        out.append(
+            Candidate(
+                "PERSON",
+                tokens[i].start,
+                tokens[j].end,
+                _norm_text(body, tokens, i, j),
+                spans.PERSON_WEAK,
+            )
+        )
     return out
 
 
@@ -291,13 +352,23 @@ def _quoted_speakers(body: str, tokens: list[Token]) -> list[Candidate]:
             continue
         if not _AFTER_NAME.match(body, tokens[end].end) or tokens[i].key in orgs.known().entries:
             continue
-        out.append(Candidate("PERSON", tokens[i].start, tokens[end].end,
-                             _norm_text(body, tokens, i, end), spans.PERSON_AFTER_SPEECH))
+        out.append(
+            Candidate(
+                "PERSON",
+                tokens[i].start,
+                tokens[end].end,
+                _norm_text(body, tokens, i, end),
+                spans.PERSON_AFTER_SPEECH,
+            )
+        )
     return out
 
 
 def find(body: str, tokens: list[Token]) -> list[Candidate]:
     """PERSON candidates before merging; norms are the texts, merged later."""
-    return _titled(body, tokens) + _vietnamese(body, tokens) + _namelike(body, tokens) + (
-        _speakers(body, tokens) + _quoted_speakers(body, tokens)
+    return (
+        _titled(body, tokens)
+        + _vietnamese(body, tokens)
+        + _namelike(body, tokens)
+        + (_speakers(body, tokens) + _quoted_speakers(body, tokens))
     )

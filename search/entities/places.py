@@ -101,9 +101,7 @@ def _pick(rows: tuple[PlaceRow, ...], seen: set[str]) -> PlaceRow:
     return rows[0]
 
 
-def _grade(
-    rows: tuple[PlaceRow, ...], tokens: list[Token], i: int, j: int, seen: set[str]
-) -> int:
+def _grade(rows: tuple[PlaceRow, ...], tokens: list[Token], i: int, j: int, seen: set[str]) -> int:
     """Priority of a gazetteer match (0: not a place here)."""
     common = words("common_words.txt")
     primary = [r for r in rows if not r[3] & ALTERNATE]
@@ -184,8 +182,11 @@ def find(body: str, tokens: list[Token], seen: set[str]) -> list[Candidate]:
         if not tok.cap:
             continue
         match = longest(body, tokens, i)
-        squashed = _squashed_match(body, tokens, i) if i + 1 < len(tokens) and (
-            tokens[i + 1].cap) else None
+        squashed = (
+            _squashed_match(body, tokens, i)
+            if i + 1 < len(tokens) and (tokens[i + 1].cap)
+            else None
+        )
         if squashed and (
             match is None
             or squashed[0] > match[0]
@@ -193,15 +194,31 @@ def find(body: str, tokens: list[Token], seen: set[str]) -> list[Candidate]:
         ):
             j, rows = squashed
             place = _pick(rows, seen)
-            out.append(Candidate("PLACE", tok.start, tokens[j].end, place[0], spans.PLACE,
-                                 country=place[1] or None))
+            out.append(
+                Candidate(
+                    "PLACE",
+                    tok.start,
+                    tokens[j].end,
+                    place[0],
+                    spans.PLACE,
+                    country=place[1] or None,
+                )
+            )
         elif match is not None:
             j, rows = match
             priority = _grade(rows, tokens, i, j, seen)
             if priority:
                 place = _pick(rows, seen)
-                out.append(Candidate("PLACE", tok.start, tokens[j].end, place[0], priority,
-                                     country=place[1] or None))
+                out.append(
+                    Candidate(
+                        "PLACE",
+                        tok.start,
+                        tokens[j].end,
+                        place[0],
+                        priority,
+                        country=place[1] or None,
+                    )
+                )
         if tok.text in v.compass and i + 1 < len(tokens) and joinable(body, tok, tokens[i + 1]):
             out.extend(_compass(body, tokens, i, seen))
         head = _head_phrase(body, tokens, i)
@@ -214,8 +231,11 @@ def find(body: str, tokens: list[Token], seen: set[str]) -> list[Candidate]:
                 country = place[1] or None
                 if tokens[head].text in _ADMIN_HEADS:  # "Bac Ninh Province" is Bắc Ninh
                     norm = place[0]
-            out.append(Candidate("PLACE", tok.start, tokens[head].end, norm, spans.PLACE_WEAK,
-                                 country=country))
+            out.append(
+                Candidate(
+                    "PLACE", tok.start, tokens[head].end, norm, spans.PLACE_WEAK, country=country
+                )
+            )
     out += _cued(body, tokens, seen)
     out += _prefixed(body, tokens)
     return out
@@ -250,8 +270,9 @@ def _prefixed(body: str, tokens: list[Token]) -> list[Candidate]:
         if last is None:
             continue
         start, end = tok.start, tokens[last].end
-        out.append(Candidate("PLACE", start, end, " ".join(body[start:end].split()),
-                             spans.PLACE_WEAK))
+        out.append(
+            Candidate("PLACE", start, end, " ".join(body[start:end].split()), spans.PLACE_WEAK)
+        )
     return out
 
 
@@ -262,16 +283,25 @@ def _compass(body: str, tokens: list[Token], i: int, seen: set[str]) -> list[Can
         j, code = country_match[0], country_match[1].value
         if key(country_match[1].surface) not in countries.demonym_keys():
             text = body[tokens[i].start : tokens[j].end]
-            return [Candidate("PLACE", tokens[i].start, tokens[j].end, text, spans.PLACE,
-                              country=code)]
+            return [
+                Candidate("PLACE", tokens[i].start, tokens[j].end, text, spans.PLACE, country=code)
+            ]
     place_match = longest(body, tokens, i + 1)
     if place_match is not None:
         j, rows = place_match
         if _grade(rows, tokens, i + 1, j, seen) == spans.PLACE:
             place = _pick(rows, seen)
             text = body[tokens[i].start : tokens[j].end]
-            return [Candidate("PLACE", tokens[i].start, tokens[j].end, text, spans.PLACE,
-                              country=place[1] or None)]
+            return [
+                Candidate(
+                    "PLACE",
+                    tokens[i].start,
+                    tokens[j].end,
+                    text,
+                    spans.PLACE,
+                    country=place[1] or None,
+                )
+            ]
     return []
 
 
@@ -290,8 +320,10 @@ def _plain(tok: Token, compound: bool = False) -> bool:
     if tok.key in countries.demonym_keys() or tok.key in countries.lexicon().entries:
         return False
     blocked = orgs.word_sets()
-    return tok.text not in blocked["heads"] and tok.text not in blocked["block_heads"] and (
-        tok.text not in _person_words() and tok.text not in vocab().heads
+    return (
+        tok.text not in blocked["heads"]
+        and tok.text not in blocked["block_heads"]
+        and (tok.text not in _person_words() and tok.text not in vocab().heads)
     )
 
 
@@ -314,8 +346,11 @@ def _run_before(body: str, tokens: list[Token], end: int) -> int | None:
             break
         first -= 1
     before = tokens[first - 1] if first > 0 else None
-    if before is not None and before.cap and not before.possessive and joinable(
-        body, before, tokens[first]
+    if (
+        before is not None
+        and before.cap
+        and not before.possessive
+        and joinable(body, before, tokens[first])
     ):
         return None  # part of a longer capitalised name we do not understand
     return None if tokens[first].initial else first
@@ -331,8 +366,10 @@ def _run_after(body: str, tokens: list[Token], start: int) -> int | None:
         if not _plain(nxt) or body[tokens[last].full_end : nxt.start] not in (" ", "-"):
             break
         last += 1
-    if last + 1 < len(tokens) and tokens[last + 1].cap and joinable(
-        body, tokens[last], tokens[last + 1]
+    if (
+        last + 1 < len(tokens)
+        and tokens[last + 1].cap
+        and joinable(body, tokens[last], tokens[last + 1])
     ):
         return None
     return last
@@ -354,21 +391,19 @@ def _next_item(body: str, tokens: list[Token], last: int) -> int | None:
     if n + 1 >= len(tokens):
         return None
     if tokens[n].key in ("and", "or") and body[tokens[last].full_end : tokens[n].start] in (
-        " ", ", "
+        " ",
+        ", ",
     ):
         return n + 1 if body[tokens[n].full_end : tokens[n + 1].start] == " " else None
     return n if body[tokens[last].full_end : tokens[n].start] == ", " else None
 
 
-def _cue_candidate(
-    body: str, tokens: list[Token], i: int, j: int, seen: set[str]
-) -> Candidate:
+def _cue_candidate(body: str, tokens: list[Token], i: int, j: int, seen: set[str]) -> Candidate:
     start, end = tokens[i].start, tokens[j].end
     match = longest(body, tokens, i)
     if match is not None and match[0] == j:
         place = _pick(match[1], seen)
-        return Candidate("PLACE", start, end, place[0], spans.PLACE_CUE,
-                         country=place[1] or None)
+        return Candidate("PLACE", start, end, place[0], spans.PLACE_CUE, country=place[1] or None)
     return Candidate("PLACE", start, end, " ".join(body[start:end].split()), spans.PLACE_CUE)
 
 

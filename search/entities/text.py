@@ -13,13 +13,29 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
-_SENTENCE_END = frozenset(".!?:;\"“”«»—–(\n•")
+_SENTENCE_END = frozenset('.!?:;"“”«»—–(\n•')
 _DASHES = frozenset("-–—")
 _ELISIONS = frozenset("dlDL")
 """``d'Ivoire``, ``l'Afrique``: an elided French article before a capital counts as capitalised."""
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-                             "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "‘": "'",
-                             "’": "'", "ʻ": "'", "ʼ": "'"})
+_FOLD_EXTRA = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "‘": "'",
+        "’": "'",
+        "ʻ": "'",
+        "ʼ": "'",
+    }
+)
 
 
 @lru_cache(maxsize=65536)
@@ -112,12 +128,37 @@ def tokenize(body: str) -> list[Token]:
         if text[0].isupper() or (
             text[0] in _ELISIONS and len(text) > 2 and text[1] in "'’" and text[2].isupper()
         ):
-            append(make(text, start, start + len(text), full_end, len(tokens), k, True,
-                        len(text) > 1 and text.isupper(), _is_initial(body, start),
-                        possessive, dot))
+            append(
+                make(
+                    text,
+                    start,
+                    start + len(text),
+                    full_end,
+                    len(tokens),
+                    k,
+                    True,
+                    len(text) > 1 and text.isupper(),
+                    _is_initial(body, start),
+                    possessive,
+                    dot,
+                )
+            )
         else:
-            append(make(text, start, start + len(text), full_end, len(tokens), k, False,
-                        False, False, possessive, dot))
+            append(
+                make(
+                    text,
+                    start,
+                    start + len(text),
+                    full_end,
+                    len(tokens),
+                    k,
+                    False,
+                    False,
+                    False,
+                    possessive,
+                    dot,
+                )
+            )
     return tokens
 
 

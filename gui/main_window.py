@@ -824,8 +824,8 @@ class MainWindow(QMainWindow):
         self.session.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Quit in a safe order: state saved, work stopped (nothing can open a dialog
-        any more), then the dialogs closed; ``gui.app`` deletes the window after."""
+        """Quit in a safe order: state saved, work stopped (no task left to answer into
+        a dialog), then the dialogs closed; ``gui.app`` deletes the window after."""
         try:
             self.save_settings()
             self.shutdown()

@@ -82,16 +82,24 @@ def test_every_kind_of_dialog_can_be_closed_and_shown_again(
     root = write_archive()
     (root / "broken.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary junk \x00" * 50)
     window = make_window(root)
-    shows: dict[str, Callable[[], None]] = {
-        "Search Syntax": window.show_query_help,
-        "shortcutsDialog": window.show_shortcuts,
-        "aboutDialog": window.show_about,
-        "skippedDialog": window.session.show_skipped,
-        "errorDialog": lambda: window._on_search_failed(OSError(5, "Input/output error")),
-    }
+    missing = root.parent / "no-such-folder" / "hits.csv"
+
+    def fail_a_task() -> None:
+        window.tasks.run(lambda: 1 / 0, name="a task without its own error callback")
+
+    shows: list[tuple[str, Callable[[], None]]] = [
+        ("Search Syntax", window.show_query_help),
+        ("shortcutsDialog", window.show_shortcuts),
+        ("aboutDialog", window.show_about),
+        ("skippedDialog", window.session.show_skipped),
+        ("Search failed", lambda: window._on_search_failed(OSError(5, "Input/output error"))),
+        ("Export failed", lambda: window.export_to(missing)),
+        ("a task without its own error callback", fail_a_task),
+    ]
     for attempt in range(2):
-        for name, show_it in shows.items():
+        for name, show_it in shows:
             show_it()
+            qtbot.waitUntil(lambda name=name: bool(visible_sheets(window, name)), timeout=10_000)
             [dialog] = visible_sheets(window, name)
             if isinstance(dialog, QMessageBox):
                 dialog.button(QMessageBox.StandardButton.Ok).click()

@@ -430,6 +430,23 @@ _FULL_DATE = re.compile(
 )
 
 
+_PAST_BEFORE = re.compile(
+    r"(?:\bago,?\s+(?:on|in)\s+(?:the\s+)?"
+    r"|\b(?:since|born|died|founded|established|until|till|between|before|after|"
+    r"last\s+seen|formerly)\b[^.!?,;]*)$",
+    re.IGNORECASE,
+)
+"""Words that put the date after them in the past, within its clause."""
+_PAST_AFTER = re.compile(r"^\s*,?\s*(?:when|after|before)\b", re.IGNORECASE)
+
+
+def _told_as_past(paragraph: str, start: int, end: int) -> bool:
+    """A date the sentence puts in the past ("vanished 10 years ago, on 1 February 1995",
+    "on 3 May 1998, when ..."), which is what the story recalls, not when it was written."""
+    before = paragraph[max(0, start - 80) : start]
+    return bool(_PAST_BEFORE.search(before) or _PAST_AFTER.match(paragraph[end : end + 20]))
+
+
 def find_text_date(paragraphs: list[str]) -> date | None:
     """A full date (day, month and year) in the dateline or first paragraph.
 
@@ -438,6 +455,8 @@ def find_text_date(paragraphs: list[str]) -> date | None:
     """
     for paragraph in paragraphs[:1]:
         for match in _FULL_DATE.finditer(paragraph):
+            if _told_as_past(paragraph, match.start(), match.end()):
+                continue
             try:
                 return dateparser.parse(match.group(0).replace(" of ", " ")).date()
             except (ValueError, OverflowError):

@@ -26,7 +26,9 @@ SCHEMA_VERSION = 4
 
 3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment.
 4: words keep their combining marks; Cyrillic/Greek look-alikes in Latin words fold to
-Latin; damaged UTF-8, stray NULs and bidi controls read differently at ingest."""
+Latin; damaged UTF-8, stray NULs and bidi controls read differently at ingest; file
+signatures carry inode and ctime; a month alone has no fake ISO norm; a date the lede puts
+in the past is not the publication date (all of one release: one rebuild)."""
 
 SEP = "\x1f"
 """Separator of multi-valued column values (never appears in names)."""

@@ -95,7 +95,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _ANY_MONTH = re.compile(_M)
 _NO_MONTH = frozenset({"iso", "dmy_num", "year_range", "year", "rel", "season"})
-_TEXT_NORM = frozenset({"rel", "season"})
+_TEXT_NORM = frozenset({"rel", "season", "m_rel", "m_ctx", "rel_m"})
 """Kinds whose norm is their text when no reference date resolves them."""
 
 _AMOUNT_AFTER = re.compile(
@@ -174,8 +174,8 @@ def _norm(kind: str, m: re.Match[str], ref: datetime.date | None) -> str | None:
     day = _day(g["d"]) if g.get("d") else None
     if g.get("rel") and year is None:
         year = _rel_year(g["rel"], ref)
-        if year is None:
-            return _ymd(None, month, day)
+        if year is None:  # "June last year" without a reference: its words are its norm
+            return _ymd(None, month, day) if day is not None else None
     if kind == "rel_m" and ref is not None:
         word = g["rel1"].lower()
         year = ref.year + (-1 if word == "last" else 1 if word == "next" else 0)
@@ -185,6 +185,8 @@ def _norm(kind: str, m: re.Match[str], ref: datetime.date | None) -> str | None:
             year -= 1
     if year is None and ref is not None:
         year = _closest_year(month, day, ref) if day else _closest_month_year(month, ref)
+    if year is None and day is None:
+        return None  # "in October" with no year to tie it to: its words are its norm, not "--10"
     if kind in ("md_range", "dm_range"):
         day2 = _day(g["d2"])
         if day is None or day2 <= day:
@@ -251,6 +253,6 @@ def find(body: str, reference_date: datetime.date | None = None) -> list[Candida
                 if norm is None:
                     if kind not in _TEXT_NORM:
                         continue
-                    norm = " ".join(m.group().lower().split())
+                    norm = " ".join(body[start : m.end()].lower().split())
                 out.append(Candidate("DATE", start, m.end(), norm, spans.DATE))
     return out

@@ -40,8 +40,15 @@ def test_range_within_a_month() -> None:
 
 def test_relative_month_resolves_against_reference() -> None:
     assert dates("a visit in June last year", REF) == [("June last year", "2024-06")]
-    assert dates("a visit in June last year") == [("June last year", "--06")]
+    assert dates("a visit in June last year") == [("June last year", "june last year")]
     assert dates("signed in February this year", REF) == [("February this year", "2025-02")]
+
+
+def test_a_month_alone_without_a_year_has_no_fake_iso_form() -> None:
+    """ "in October" with nothing to tie it to a year had the fake ISO form "--10"."""
+    assert dates("Sales rose in October.") == [("October", "october")]
+    assert dates("Sales rose in October.", REF) == [("October", "2024-10")]
+    assert dates("Sales rose in October 2023.") == [("October 2023", "2023-10")]
 
 
 def test_bare_month_needs_a_preposition() -> None:

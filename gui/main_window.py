@@ -11,6 +11,7 @@ menus to the table in ``gui.menus``; all engine calls go through
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -48,7 +49,7 @@ from gui.export import export_hits
 from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
 from gui.menus import build_menus, fill_choices
-from gui.reader import Reader
+from gui.reader import Reader, file_stat
 from gui.results_model import HitDelegate, ResultsModel
 from gui.results_view import ResultsView
 from gui.session import ArchiveSession
@@ -227,6 +228,8 @@ class MainWindow(QMainWindow):
         self.reader.filter_requested.connect(self._on_reader_filter)
         self.reader.message.connect(self._hover_message)
         self.reader.types_changed.connect(lambda kinds: self.settings.set(S.highlight_types, kinds))
+        self.reader.open_requested.connect(self.open_in_editor)
+        self.reader.show_in_folder_requested.connect(self.show_in_folder)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -556,16 +559,18 @@ class MainWindow(QMainWindow):
 
         query = self.state.text
 
-        def work() -> tuple[Article, list[tuple[int, int]] | None]:
+        def work() -> tuple[Article, list[tuple[int, int]] | None, os.stat_result | None]:
             article = archive.article(article_id)
-            return article, hits_in(archive, article.body, query)
+            return article, hits_in(archive, article.body, query), file_stat(article.path)
 
-        def done(loaded: tuple[Article, list[tuple[int, int]] | None]) -> None:
-            article, hits = loaded
+        def done(
+            loaded: tuple[Article, list[tuple[int, int]] | None, os.stat_result | None],
+        ) -> None:
+            article, hits, stat = loaded
             if self._wanted_article != article_id or self.archive is not archive:
                 return
             self._wanted_article = None
-            self.reader.show_article(article, query, hits)
+            self.reader.show_article(article, query, hits, stat)
             if self.state.text != query:  # typed on while it loaded
                 self._remark_reader()
             if record:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCursor
@@ -38,6 +40,7 @@ from gui.markup import (
     hit_colours,
     query_terms,
 )
+from search.api import printable
 from search.model import ENTITY_TYPES, Article, Entity
 
 log = logging.getLogger("archive_browser.reader")
@@ -91,6 +94,34 @@ def _swatch(colour: str, border: QColor, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
+def file_size(size: int) -> str:
+    """``812 bytes``, ``3.4 KB``, ``1.2 MB``: a file's size for people."""
+    if size < 1000:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    for unit in ("KB", "MB", "GB"):
+        size_f = size / 1000
+        if size_f < 1000 or unit == "GB":
+            return f"{size_f:.1f} {unit}"
+        size = round(size_f)
+    raise AssertionError("unreachable")
+
+
+def file_stat(path: str) -> os.stat_result | None:
+    """The file's stat, or None when it cannot be read (call it off the UI thread)."""
+    try:
+        return os.stat(path) if path else None
+    except (OSError, ValueError):
+        return None
+
+
+def file_facts(stat: os.stat_result | None) -> str:
+    """``3.4 KB · modified 2025-03-04 14:02`` (local time); empty without a stat."""
+    if stat is None:
+        return ""
+    when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M")
+    return f"{file_size(stat.st_size)}  ·  modified {when}"
+
+
 class Reader(QWidget):
     """Shows one article; emits what the user asked for with a click."""
 
@@ -100,6 +131,10 @@ class Reader(QWidget):
     """A line for the status bar (what the hovered entity is)."""
     types_changed = Signal(list)
     """The entity types now highlighted."""
+    open_requested = Signal()
+    """The header's Open button: open the article's file in its program."""
+    show_in_folder_requested = Signal()
+    """The header's Show in folder button."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +155,35 @@ class Reader(QWidget):
         self.browser.setObjectName("reader")
         self.browser.anchorClicked.connect(self._on_anchor)
         self.browser.highlighted.connect(self._on_hover)
+
+        # The file the article is: its path in the archive, size and time, and
+        # buttons to open it or its folder (two copies of one text look alike).
+        self.file_header = QWidget(self)
+        self.file_header.setObjectName("readerFileHeader")
+        file_row = QHBoxLayout(self.file_header)
+        file_row.setContentsMargins(6, 3, 6, 0)
+        file_row.setSpacing(6)
+        self.path_label = QLabel("", self.file_header)
+        self.path_label.setObjectName("readerPath")
+        self.path_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label = QLabel("", self.file_header)
+        self.file_label.setObjectName("readerFileFacts")
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_label.setEnabled(False)  # drawn muted
+        self.open_button = self._tool(
+            "Open", "Open the file in its program (Ctrl+Shift+O)", self.open_requested.emit
+        )
+        self.folder_button = self._tool(
+            "Show in folder",
+            "Show the file in its folder (Ctrl+Shift+F)",
+            self.show_in_folder_requested.emit,
+        )
+        file_row.addWidget(self.path_label, 1)
+        file_row.addWidget(self.file_label)
+        file_row.addWidget(self.open_button)
+        file_row.addWidget(self.folder_button)
+        self.file_header.hide()
 
         legend_box = QWidget(self)
         legend = FlowLayout(legend_box, spacing=12)
@@ -161,6 +225,7 @@ class Reader(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.file_header)
         layout.addWidget(legend_box)
         layout.addLayout(nav)
         layout.addWidget(self.browser, 1)
@@ -210,6 +275,7 @@ class Reader(QWidget):
 
     def clear(self, message: str = "Select an article to read it here.") -> None:
         self.article = None
+        self.file_header.hide()
         self._hits, self._shown = [], []
         self._current_hit = -1
         self._selected = None
@@ -222,15 +288,21 @@ class Reader(QWidget):
         self._update_nav()
 
     def show_article(
-        self, article: Article, query: str = "", hits: list[tuple[int, int]] | None = None
+        self,
+        article: Article,
+        query: str = "",
+        hits: list[tuple[int, int]] | None = None,
+        stat: os.stat_result | None = None,
     ) -> None:
         """Show ``article`` with the query's hits marked; start at the first hit.
 
         ``hits`` are the engine's spans of the query in the body; without them
-        the plain words of ``query`` are matched here.
+        the plain words of ``query`` are matched here. ``stat`` is its file's
+        (taken off the UI thread), for the size and time in the header.
         """
         same = self.article is not None and self.article.id == article.id
         self.article = article
+        self._show_file(article, stat)
         self._query = query
         self._terms = query_terms(query)
         self._engine_hits = hits
@@ -292,6 +364,14 @@ class Reader(QWidget):
             self._go_to_mention()
 
     # -- rendering --------------------------------------------------------------------
+    def _show_file(self, article: Article, stat: os.stat_result | None) -> None:
+        shown = printable(article.id)
+        self.path_label.setText(shown)
+        full = printable(article.path) if article.path else shown
+        self.path_label.setToolTip(full)
+        self.file_label.setText(file_facts(stat))
+        self.file_header.show()
+
     def _palette(self) -> Palette:
         pal = self.browser.palette()
         base = pal.color(QPalette.ColorRole.Base)

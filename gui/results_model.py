@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from gui.markup import hit_colours
-from search.api import country_name
+from search.api import country_name, printable
 from search.model import Hit, SearchResult, Snippet
 
 Index = QModelIndex | QPersistentModelIndex
@@ -60,13 +60,17 @@ class Role(IntEnum):
 
 
 def meta_line(hit: Hit) -> str:
-    """``2025-03-04 · KZ VN · Vietnam News``: the grey line under a title."""
-    parts = [hit.date.isoformat() if hit.date else "Undated"]
+    """``2025-03-04 · KZ VN · Vietnam News``: the grey line under a title.
+
+    An undated hit spends no word on it: the line starts with its countries; only a
+    hit with neither countries nor source shows a short "n.d.".
+    """
+    parts = [hit.date.isoformat()] if hit.date else []
     if hit.countries:
         parts.append(" ".join(hit.countries))
     if hit.source:
         parts.append(hit.source)
-    return "  ·  ".join(parts)
+    return "  ·  ".join(parts) if parts else "n.d."
 
 
 class ResultsModel(QAbstractListModel):
@@ -207,9 +211,14 @@ class ResultsModel(QAbstractListModel):
             return hit.title
         if role == Qt.ItemDataRole.ToolTipRole:
             names = ", ".join(country_name(c) for c in hit.countries)
-            return f"{hit.title}\n{meta_line(hit)}" + (f"\n{names}" if names else "")
+            when = hit.date.isoformat() if hit.date else "no date"
+            return (
+                f"{hit.title}\n{printable(hit.id)}\n{when}"
+                + (f"\n{names}" if names else "")
+                + (f"\n{hit.source}" if hit.source else "")
+            )
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.title}. {meta_line(hit)}"
+            return f"{hit.title}. {meta_line(hit) if hit.date else 'No date. ' + meta_line(hit)}"
         if role == Role.HIT:
             self._want_snippet(hit)
             return hit

@@ -2,11 +2,14 @@
 
 The reader's hit marks and the result list's snippets use the same `Marker`,
 so what is marked is exactly what matched (stem variants and wildcard
-expansions included, excluded words not).
+expansions included, excluded words not). A quoted phrase is marked where the
+phrase occurs, as one span from its first word to its last, and its words are
+not marked on their own elsewhere.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,30 +28,89 @@ class Marker:
     words: frozenset[str]
     pattern: re.Pattern[str] | None
     """Finds the words in `fold_text` output, so long texts are not tokenised."""
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+    """Folded words of each quoted phrase, in order (two words or more)."""
+    phrase_pattern: re.Pattern[str] | None = None
+    """Finds the first words of the phrases in `fold_text` output."""
 
     @classmethod
     def from_query(cls, q: Any, expand: Callable[[Any], list[str]]) -> Marker:
         """``expand`` gives the words a wildcard or fuzzy term stands for."""
         words: set[str] = set()
-        _collect_terms(q, expand, words)
-        return cls(frozenset(words), _words_pattern(words))
+        phrases: set[tuple[str, ...]] = set()
+        _collect_terms(q, expand, words, phrases)
+        return cls(
+            frozenset(words),
+            _words_pattern(words),
+            frozenset(phrases),
+            _words_pattern({p[0] for p in phrases}),
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.words)
+        return bool(self.words or self.phrases)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matched word in ``text``."""
-        if not self or self.pattern is None:
+        """(start, end) of every matched word and phrase in ``text``, sorted, none overlapping.
+
+        A word that is also inside a marked phrase is left to the phrase's span.
+        """
+        if not self:
             return []
+        folded = fold_text(text)
+        spans = self._phrase_spans(text, folded)
+        if self.pattern is not None:
+            for found in self.pattern.finditer(folded):
+                # Confirm with the real tokenizer: the pattern may cut a word differently.
+                spans.extend(
+                    (found.start() + s, found.start() + e)
+                    for s, e, key in word_keys(text[found.start() : found.end()])
+                    if key in self.words
+                )
+        return _without_overlaps(spans)
+
+    def _phrase_spans(self, text: str, folded: str) -> list[tuple[int, int]]:
+        """Where a phrase's words follow one another in the index's token stream."""
+        if self.phrase_pattern is None:
+            return []
+        longest = max(len(p) for p in self.phrases)
         spans: list[tuple[int, int]] = []
-        for found in self.pattern.finditer(fold_text(text)):
-            # Confirm with the real tokenizer: the pattern may cut a word differently.
-            spans.extend(
-                (found.start() + s, found.start() + e)
-                for s, e, key in word_keys(text[found.start() : found.end()])
-                if key in self.words
-            )
+        for found in self.phrase_pattern.finditer(folded):
+            start = found.start()
+            tokens = _tokens_from(text, start, longest)
+            if not tokens or tokens[0][0] != 0:
+                continue  # the pattern found the middle of a word
+            keys = tuple(key for _s, _e, key in tokens)
+            ends = [
+                tokens[len(p) - 1][1]
+                for p in self.phrases
+                if len(p) <= len(keys) and keys[: len(p)] == p
+            ]
+            if ends:
+                spans.append((start, start + max(ends)))
         return spans
+
+
+def _tokens_from(text: str, start: int, count: int) -> list[tuple[int, int, str]]:
+    """The first ``count`` indexed words of ``text[start:]`` (offsets from ``start``)."""
+    window = 64 * count
+    while True:
+        piece = text[start : start + window]
+        tokens = list(itertools.islice(word_keys(piece), count + 1))
+        # One more word than asked for proves the last one was not cut by the window.
+        if len(tokens) > count or start + window >= len(text):
+            return tokens[:count]
+        window *= 2
+
+
+def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans; one inside or across an earlier one is merged into it."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
@@ -60,17 +122,33 @@ def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-def _collect_terms(q: Any, expand: Callable[[Any], list[str]], words: set[str]) -> None:
+def _collect_terms(
+    q: Any,
+    expand: Callable[[Any], list[str]],
+    words: set[str],
+    phrases: set[tuple[str, ...]],
+) -> None:
     if isinstance(q, query.Not):
         return  # words a query excludes are not in the hit to be marked
+    if isinstance(q, query.AndNot):
+        _collect_terms(q.a, expand, words, phrases)  # b is excluded
+        return
     if isinstance(q, query.MultiTerm):
         if q.field() in TEXT_FIELDS:
             words.update(expand(q))
         return
+    if isinstance(q, query.Phrase):
+        if q.fieldname in TEXT_FIELDS and q.words:
+            folded = tuple(str(w) for w in q.words)
+            if len(folded) == 1 or q.slop > 1:  # a word; words near one another
+                words.update(folded)
+            else:
+                phrases.add(folded)
+        return
     children = list(q.children())
     if children:
         for child in children:
-            _collect_terms(child, expand, words)
+            _collect_terms(child, expand, words, phrases)
         return
     try:
         terms = list(q.iter_all_terms())

@@ -400,14 +400,70 @@ def derive_title(paragraph: str) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def looks_like_headline(line: str) -> bool:
-    return (
-        len(line) <= HEADLINE_MAX_CHARS
+_INNER_CAPITAL = re.compile(r"[a-z]+[A-Z]")
+"""A word written with a capital inside: ``eBay``, ``iPhone``, ``mRNA``."""
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "than",
+        "that",
+        "the",
+        "to",
+        "with",
+    ]
+)
+"""Words a headline does not end on, but a line cut mid-sentence often does."""
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*$")
+
+
+def looks_like_headline(line: str, then: str | None = None) -> bool:
+    """Whether the first paragraph ``line`` is a headline.
+
+    ``then`` is the paragraph after it when a blank line sets the two apart. A
+    line that starts in lower case is a headline when its first word has a
+    capital inside (``eBay buys Skype``), or when a blank line parts it from a
+    body paragraph (``then`` is a sentence longer than it) and it does not end
+    on a word that leaves a sentence open (``the``, ``of``...).
+    """
+    if not (
+        line
+        and len(line) <= HEADLINE_MAX_CHARS
         and len(line.split()) <= HEADLINE_MAX_WORDS
         and not line.endswith((".", ",", ";", ":"))
         and any(ch.isalpha() for ch in line)
-        and not line[0].islower()
+    ):
+        return False
+    if not line[0].islower() or _INNER_CAPITAL.match(line):
+        return True
+    words = line.split()
+    return (
+        then is not None
+        and words[-1].casefold() not in _DANGLING
+        and bool(_SENTENCE_END.search(then))
+        and len(then.split()) > len(words)
     )
+
+
+def _set_apart(text: str) -> bool:
+    """Whether a blank line follows the text's first non-blank line."""
+    lines = iter(text.split("\n"))
+    for raw_line in lines:
+        if clean_line(raw_line):
+            return not clean_line(next(lines, "x"))
+    return False
 
 
 def _same_line(a: str, b: str) -> bool:
@@ -506,7 +562,8 @@ def parse_article(text: str, article_id: str) -> Article:
 
     title_derived = True
     title = ""
-    if looks_like_headline(paragraphs[0]) and len(paragraphs) > 1:
+    then = paragraphs[1] if len(paragraphs) > 1 and _set_apart(text) else None
+    if looks_like_headline(paragraphs[0], then) and len(paragraphs) > 1:
         title, title_derived = paragraphs[0], False
         paragraphs = paragraphs[1:]
         while paragraphs and _same_line(paragraphs[0], title):

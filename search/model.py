@@ -331,7 +331,7 @@ class UpdateReport:
 class IndexProgress:
     """One progress report while indexing; ``total`` is 0 while unknown."""
 
-    phase: Literal["scanning", "reading", "writing", "done"]
+    phase: Literal["scanning", "reading", "writing", "entities", "done"]
     done: int
     total: int
     current: str = ""

@@ -29,6 +29,15 @@ from .conftest import write_articles
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def indexed(tmp_path: Path, articles: dict[str, str]) -> tuple[Path, Path]:
+    """An archive of ``articles`` and its built index, under ``tmp_path``."""
+    root = write_articles(tmp_path / "arch", articles)
+    index = tmp_path / "index"
+    with Archive.open(root, index) as archive:
+        archive.update()
+    return root, index
+
+
 def _write_bytes_name(folder: Path, name: bytes, text: str) -> None:
     path = os.path.join(os.fsencode(folder), name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -254,10 +263,7 @@ def test_two_archives_given_one_index_folder_are_refused_not_wiped(tmp_path: Pat
 
 
 def test_a_fifo_in_place_of_the_table_cache_does_not_hang_an_open(tmp_path: Path) -> None:
-    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
-    index = tmp_path / "index"
-    with Archive.open(root, index) as archive:
-        archive.update()
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
     caches = list(index.glob("doctable-*.cache"))
     assert caches
     for cache in caches:
@@ -278,10 +284,7 @@ def test_unexpected_files_in_the_index_are_damage_and_a_rebuild_fixes_them(
 ) -> None:
     from search.cli import main
 
-    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
-    index = tmp_path / "index"
-    with Archive.open(root, index) as archive:
-        archive.update()
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
     live = index / "whoosh"
     if damage == "whoosh is a file":
         for child in live.iterdir():
@@ -307,10 +310,7 @@ def test_a_crash_between_the_swap_renames_is_finished_on_open(
 ) -> None:
     from search.store import folder
 
-    root = write_articles(tmp_path / "arch", {f"f{i}.txt": f"F{i}\nChile {i}." for i in range(5)})
-    index = tmp_path / "index"
-    with Archive.open(root, index) as archive:
-        archive.update()
+    root, index = indexed(tmp_path, {f"f{i}.txt": f"F{i}\nChile {i}." for i in range(5)})
     real_replace = os.replace
     calls: list[object] = []
 
@@ -354,10 +354,7 @@ def test_a_data_dir_that_is_a_file_is_one_message(
 
 @pytest.mark.parametrize("replacement", ["directory", "dangling symlink"])
 def test_a_lock_file_that_is_not_a_file_is_replaced(tmp_path: Path, replacement: str) -> None:
-    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
-    index = tmp_path / "index"
-    with Archive.open(root, index) as archive:
-        archive.update()
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
     lock = index / "update.lock"
     lock.unlink()
     if replacement == "directory":
@@ -376,10 +373,7 @@ def test_a_lock_file_that_is_not_a_file_is_replaced(tmp_path: Path, replacement:
 def test_metadata_that_does_not_validate_means_a_rebuild(tmp_path: Path, content: str) -> None:
     from search.cli import main
 
-    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
-    index = tmp_path / "index"
-    with Archive.open(root, index) as archive:
-        archive.update()
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
     meta = index / "archive.json"
     meta.unlink()
     if content == "DIRECTORY":
@@ -420,10 +414,8 @@ def test_a_failed_rebuild_and_a_failed_update_leave_nothing_behind(
 ) -> None:
     from whoosh.writing import SegmentWriter
 
-    root = write_articles(tmp_path / "arch", {f"f{i}.txt": f"F{i}\nChile {i}." for i in range(5)})
-    index = tmp_path / "index"
+    root, index = indexed(tmp_path, {f"f{i}.txt": f"F{i}\nChile {i}." for i in range(5)})
     with Archive.open(root, index) as archive:
-        archive.update()
         before = sorted(p.name for p in (index / "whoosh").iterdir())
         real_commit = SegmentWriter.commit
 
@@ -444,10 +436,8 @@ def test_a_failed_rebuild_and_a_failed_update_leave_nothing_behind(
 
 
 def test_what_a_killed_writer_left_is_removed_by_the_next_update(tmp_path: Path) -> None:
-    root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
-    index = tmp_path / "index"
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
     with Archive.open(root, index) as archive:
-        archive.update()
         (index / "whoosh" / "MAIN.tmp").mkdir()  # Whoosh's posting pool of a dead writer
         (index / "whoosh" / "MAIN.tmp" / "run0").write_bytes(b"x" * 1000)
         (index / "whoosh" / "abc.ctmp").write_bytes(b"x" * 1000)

@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         # One search at a time while typing: the first key searches at once (after
         # the debounce setting, 0 by default), keys typed during a search are
         # merged into the one that starts when it ends.
-        self.state = self.state.with_text(text)
+        self.state = self.state.typed(text)  # the last word also as a prefix
         if self.searcher.searching:
             self._debounce.stop()
             self._search_when_settled = True
@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
             self._search_now()
 
     def _on_return(self) -> None:
+        self.state = self.state.with_text(self.state.text)  # Enter: exactly as written
         self._search_now()
         self.history.add(self.state)
 
@@ -557,7 +558,7 @@ class MainWindow(QMainWindow):
             return
         self._wanted_article = article_id
 
-        query = self.state.text
+        query = self.state.query
 
         def work() -> tuple[Article, list[tuple[int, int]] | None, os.stat_result | None]:
             article = archive.article(article_id)
@@ -571,7 +572,7 @@ class MainWindow(QMainWindow):
                 return
             self._wanted_article = None
             self.reader.show_article(article, query, hits, stat)
-            if self.state.text != query:  # typed on while it loaded
+            if self.state.query != query:  # typed on while it loaded
                 self._remark_reader()
             if record:
                 self._record_visit(article_id)
@@ -587,12 +588,12 @@ class MainWindow(QMainWindow):
 
     def _remark_reader(self) -> None:
         """Mark the new query's hits in the article being read, keeping its position."""
-        archive, article, query = self.archive, self.reader.article, self.state.text
+        archive, article, query = self.archive, self.reader.article, self.state.query
         if archive is None or article is None or query == self.reader.query:
             return
 
         def done(hits: list[tuple[int, int]] | None) -> None:
-            if self.reader.article is article and self.state.text == query:
+            if self.reader.article is article and self.state.query == query:
                 self.reader.set_hits(query, hits)
 
         self.tasks.run(
@@ -851,15 +852,15 @@ def archive_key(root: Path) -> str:
         return str(root.absolute())
 
 
-def hits_in(archive: Archive, body: str, query: str) -> list[tuple[int, int]] | None:
-    """The engine's spans of ``query`` in ``body``; None lets the reader match words itself."""
+def hits_in(archive: Archive, body: str, query: str) -> list[tuple[int, int]]:
+    """The engine's spans of ``query`` in ``body`` (what matched; phrases as one span)."""
     if not query.strip():
         return []
     try:
         return archive.hit_spans(body, query)
-    except ArchiveError as exc:  # e.g. a query the parser rejects: fall back to plain words
+    except ArchiveError as exc:  # e.g. a query the parser rejects: nothing to mark
         log.info("hit_spans(%r): %s", query, exc)
-        return None
+        return []
 
 
 def _app_icon() -> QIcon:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,125 +68,7 @@ def current_colour(dark: bool) -> str:
     return _CURRENT[dark]
 
 
-# -- query words -----------------------------------------------------------------------
-
-_RANGE = re.compile(r"\w+:\s*[\[{][^\]}]*[\]}]")
-_TOKEN = re.compile(
-    r'(?P<neg>[-!]?)(?:(?P<field>\w+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s()"]+))'
-)
-_WORD = re.compile(r"\w+")
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-_TEXT_FIELDS = {None, "title", "body", "text", "content"}
-_FOLD = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"})
-_SUFFIXES = ("'s", "’s", "ies", "es", "s", "ed", "ing", "ly")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a word: ``Hằng`` -> ``hang``."""
-    text = text.translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _stem(word: str) -> str:
-    """A deliberately light stemmer: enough to mark ``talks`` for ``talk``."""
-    for suffix in _SUFFIXES:
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One word of the query to mark in text."""
-
-    word: str
-    """Folded word; for wildcards, a regular expression over folded words."""
-    kind: str = "word"
-    """``word``, ``wildcard`` or ``fuzzy``."""
-    distance: int = 0
-
-    def matches(self, folded: str) -> bool:
-        if self.kind == "wildcard":
-            return re.fullmatch(self.word, folded) is not None
-        if self.kind == "fuzzy":
-            return _within(folded, self.word, self.distance)
-        return folded == self.word or _stem(folded) == _stem(self.word)
-
-
-def _within(a: str, b: str, limit: int) -> bool:
-    """Whether the edit distance of ``a`` and ``b`` is at most ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
-
-
-def query_terms(query: str) -> list[Term]:
-    """The plain words of a query, for marking hits in an article.
-
-    Skips operators, negated words, entity and date fields (``country:KZ``,
-    ``person:…``, ``date:[…]``); keeps ``title:`` words, phrase words, wildcards
-    (``coop*``) and fuzzy words (``term~``).
-    """
-    terms: list[Term] = []
-    seen: set[Term] = set()
-    negate_next = False
-    for match in _TOKEN.finditer(_RANGE.sub(" ", query)):
-        phrase, word = match.group("phrase"), match.group("word")
-        field = (match.group("field") or None) if match.group("field") else None
-        raw = phrase if phrase is not None else (word or "")
-        if phrase is None and raw in _OPERATORS:
-            negate_next = raw == "NOT"
-            continue
-        negated = negate_next or bool(match.group("neg"))
-        negate_next = False
-        if negated or (field is not None and field.lower() not in _TEXT_FIELDS):
-            continue
-        for term in _terms_of(raw, is_phrase=phrase is not None):
-            if term not in seen:
-                seen.add(term)
-                terms.append(term)
-    return terms
-
-
-def _terms_of(raw: str, *, is_phrase: bool) -> list[Term]:
-    raw = re.sub(r"\^[\d.]+$", "", raw)
-    if not is_phrase:
-        fuzzy = re.fullmatch(r"(.+?)~(\d?)", raw)
-        if fuzzy:
-            word = fold(fuzzy.group(1))
-            return [Term(word, "fuzzy", int(fuzzy.group(2) or 1))] if _WORD.fullmatch(word) else []
-        if "*" in raw or "?" in raw:
-            folded = fold(raw)
-            if not re.fullmatch(r"[\w*?]+", folded) or not folded.strip("*?"):
-                return []
-            pattern = re.escape(folded).replace(r"\*", r"\w*").replace(r"\?", r"\w")
-            return [Term(pattern, "wildcard")]
-    return [Term(fold(w)) for w in _WORD.findall(raw)]
-
-
-def hit_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
-    """(start, end) offsets of every word in ``text`` that one of ``terms`` matches."""
-    if not terms:
-        return []
-    spans: list[tuple[int, int]] = []
-    cache: dict[str, bool] = {}
-    for match in _WORD.finditer(text):
-        folded = fold(match.group())
-        hit = cache.get(folded)
-        if hit is None:
-            hit = cache[folded] = any(t.matches(folded) for t in terms)
-        if hit:
-            spans.append(match.span())
-    return spans
+# -- hit spans -----------------------------------------------------------------------
 
 
 def clean_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -341,21 +221,18 @@ def body_html(
 def article_html(
     article: Article,
     *,
-    terms: Sequence[Term] = (),
-    hits: Sequence[tuple[int, int]] | None = None,
+    hits: Sequence[tuple[int, int]] = (),
     enabled: Iterable[str] = ENTITY_TYPES,
     palette: Palette | None = None,
 ) -> tuple[str, list[tuple[int, int]], list[tuple[int, Entity]]]:
     """The whole reader page: (html, hit spans in the body, highlighted entities).
 
-    ``hits`` are the engine's spans for the query (exact: same analysis as the
-    index); without them the words of ``terms`` are marked.
+    ``hits`` are the engine's spans for the query (``Archive.hit_spans``: the
+    same analysis as the index, phrases as one span), cleaned here.
     """
     palette = palette or Palette()
     enabled = tuple(enabled)
-    hits = (
-        clean_spans(hits, len(article.body)) if hits is not None else hit_spans(article.body, terms)
-    )
+    hits = clean_spans(hits, len(article.body))
     shown = visible_entities(article.entities, len(article.body), enabled)
     title = _esc(article.title or "(untitled)")
     if article.title_derived:

@@ -31,14 +31,12 @@ from gui.flow import FlowLayout
 from gui.markup import (
     TYPE_PLURALS,
     Palette,
-    Term,
     article_html,
     current_colour,
     entity_colour,
     entity_label,
     entity_tooltip,
     hit_colours,
-    query_terms,
 )
 from search.api import printable
 from search.model import ENTITY_TYPES, Article, Entity
@@ -139,9 +137,8 @@ class Reader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.article: Article | None = None
-        self._terms: list[Term] = []
         self._query = ""
-        self._engine_hits: list[tuple[int, int]] | None = None
+        self._engine_hits: list[tuple[int, int]] = []
         self._enabled: list[str] = list(ENTITY_TYPES)
         self._hits: list[tuple[int, int]] = []
         self._shown: list[tuple[int, Entity]] = []
@@ -296,16 +293,15 @@ class Reader(QWidget):
     ) -> None:
         """Show ``article`` with the query's hits marked; start at the first hit.
 
-        ``hits`` are the engine's spans of the query in the body; without them
-        the plain words of ``query`` are matched here. ``stat`` is its file's
+        ``hits`` are the engine's spans of the query in the body
+        (``Archive.hit_spans``: phrases as one span). ``stat`` is its file's
         (taken off the UI thread), for the size and time in the header.
         """
         same = self.article is not None and self.article.id == article.id
         self.article = article
         self._show_file(article, stat)
         self._query = query
-        self._terms = query_terms(query)
-        self._engine_hits = hits
+        self._engine_hits = list(hits or [])
         if not same:
             self._selected = None
         self._render(keep_position=False)
@@ -318,11 +314,10 @@ class Reader(QWidget):
 
     def set_hits(self, query: str, hits: list[tuple[int, int]] | None = None) -> None:
         """Re-mark hits for a new query without losing the reading position."""
-        if self.article is None or (query == self._query and hits == self._engine_hits):
+        if self.article is None or (query == self._query and list(hits or []) == self._engine_hits):
             return
         self._query = query
-        self._terms = query_terms(query)
-        self._engine_hits = hits
+        self._engine_hits = list(hits or [])
         self._render(keep_position=True)
         if self._hits:
             self.go_to_hit(0)  # the new query's first hit, as when opening an article
@@ -389,7 +384,6 @@ class Reader(QWidget):
         scroll = self.browser.verticalScrollBar().value()
         html, self._hits, self._shown = article_html(
             self.article,
-            terms=self._terms,
             hits=self._engine_hits,
             enabled=self._enabled,
             palette=self._palette(),

@@ -8,7 +8,8 @@ it. The same value is what history, saved searches and the settings store, so
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from search.api import country_name
@@ -20,6 +21,43 @@ SORTS: list[tuple[Sort, str]] = [
     (Sort.OLDEST, "Oldest first"),
 ]
 """Each sort with the words the sort box and the Sort By menu show for it."""
+
+_TEXT_FIELDS = frozenset({"title", "body"})
+"""Fields holding the article's own words (the engine's text fields)."""
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+_LAST_TOKEN = re.compile(r"(?:(?P<field>\w+):)?(?P<word>\w+)$")
+
+
+def as_you_type(text: str) -> str:
+    """``text`` as searched while it is being typed: its last word also as a prefix.
+
+    ``parliam`` searches ``(parliam* OR parliam)``, so the list does not go blank
+    mid-word while a finished word keeps its stems. Only a plain last word is
+    widened: not after a space (a finished word), not inside quotes or a date
+    range, not a field other than ``title:``/``body:``, not an operator, a
+    wildcard, a fuzzy or boosted word, nor a word excluded by ``-`` or ``NOT``.
+    The engine's parser is unchanged (``archive-search query`` keeps its meaning).
+    """
+    stripped = text.strip()
+    if not stripped or text[-1].isspace():
+        return stripped
+    if text.count('"') % 2 or text.count("[") + text.count("{") > text.count("]") + text.count("}"):
+        return stripped  # inside a phrase or a range
+    parts = stripped.rsplit(None, 1)
+    token = parts[-1]
+    match = _LAST_TOKEN.fullmatch(token)
+    if match is None or token in _OPERATORS:
+        return stripped
+    name = match.group("field")
+    if name is not None and name.lower() not in _TEXT_FIELDS:
+        return stripped
+    head = parts[0] if len(parts) == 2 else ""
+    if head.rsplit(None, 1)[-1:] == ["NOT"]:
+        return stripped
+    prefix = f"{name}:" if name else ""
+    word = match.group("word")
+    widened = f"({prefix}{word}* OR {prefix}{word})"
+    return f"{head} {widened}" if head else widened
 
 
 def _parse_date(value: object) -> date | None:
@@ -50,6 +88,9 @@ class SearchState:
     date_to: date | None = None
     include_undated: bool = True
     sort: Sort = Sort.RELEVANCE
+    typing: bool = field(default=False, compare=False)
+    """The text is being typed: its last word is searched as a prefix too (`as_you_type`).
+    Not stored: history, saved searches and the command line search as written."""
 
     # -- derived -----------------------------------------------------------------
     @property
@@ -59,6 +100,11 @@ class SearchState:
     @property
     def is_empty(self) -> bool:
         return not self.text.strip() and not self.has_filters
+
+    @property
+    def query(self) -> str:
+        """The query text the engine is asked (and marks hits for)."""
+        return as_you_type(self.text) if self.typing else self.text.strip()
 
     def to_request(
         self,
@@ -70,7 +116,7 @@ class SearchState:
         facets: bool = True,
     ) -> SearchRequest:
         return SearchRequest(
-            text=self.text.strip(),
+            text=self.query,
             countries=self.countries,
             exclude_countries=self.exclude_countries,
             people=self.people,
@@ -91,7 +137,12 @@ class SearchState:
 
     # -- edits (each returns a new state) -------------------------------------------
     def with_text(self, text: str) -> SearchState:
-        return replace(self, text=text)
+        """The text as written (set, restored, or finished with Enter)."""
+        return replace(self, text=text, typing=False)
+
+    def typed(self, text: str) -> SearchState:
+        """The text as the user is typing it (`as_you_type`)."""
+        return replace(self, text=text, typing=True)
 
     def toggled(self, kind: str, key: str, on: bool) -> SearchState:
         """Add or remove ``key`` from one of the list filters.

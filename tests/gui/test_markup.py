@@ -1,4 +1,4 @@
-"""Reader page building: escaping, entity and hit spans, query words. No Qt needed."""
+"""Reader page building: escaping, entity and hit spans. No Qt needed."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from datetime import date
 
 from gui.markup import (
     Palette,
-    Term,
     article_html,
     body_html,
     clean_spans,
     entity_groups,
     entity_tooltip,
-    fold,
-    hit_spans,
-    query_terms,
     visible_entities,
 )
 from search.model import Article, Entity
@@ -37,35 +33,6 @@ def make_article(
         countries=["KZ"],
         entities=entities or [],
     )
-
-
-def test_fold_ignores_case_and_accents() -> None:
-    assert fold("Lê Thị Thu Hằng") == "le thi thu hang"
-    assert fold("Đà Nẵng") == "da nang"
-
-
-def test_query_terms_keep_plain_words_and_drop_operators_fields_and_negations() -> None:
-    words = [
-        t.word
-        for t in query_terms(
-            'kazakh AND "political consultation" OR title:Hanoi NOT russia -kenya '
-            'country:KZ person:"Le Thi" date:[20250101 to 20250331]'
-        )
-    ]
-    assert words == ["kazakh", "political", "consultation", "hanoi"]
-
-
-def test_wildcard_and_fuzzy_terms_match_words() -> None:
-    wildcard, fuzzy = query_terms("coop* minster~")
-    assert wildcard.kind == "wildcard" and wildcard.matches("cooperation")
-    assert not wildcard.matches("scoop")
-    assert fuzzy.kind == "fuzzy" and fuzzy.matches("minister") and not fuzzy.matches("master")
-
-
-def test_hit_spans_match_words_accent_and_case_insensitively() -> None:
-    text = "Hằng met HANG; talks and talk; hangar"
-    spans = hit_spans(text, [Term("hang"), Term("talk")])
-    assert [text[a:b] for a, b in spans] == ["Hằng", "HANG", "talks", "talk"]
 
 
 def test_body_html_escapes_everything_and_keeps_offsets() -> None:

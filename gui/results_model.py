@@ -73,6 +73,35 @@ def meta_line(hit: Hit) -> str:
     return "  ·  ".join(parts) if parts else "n.d."
 
 
+TITLE_LEAD = 60
+"""How far into a snippet a derived title may start (after a dateline such as ``ASTANA —``)."""
+_AFTER_TITLE = " .!?,;:–—-"
+
+
+def snippet_after_title(hit: Hit) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The snippet to show under ``hit``'s title, with its marks: never the title again.
+
+    A derived title is the start of the body, so a snippet taken from the body's
+    start would begin by repeating it; that copy (and a dateline before it) is
+    cut off and the marks are moved to match. A title cut short ("…") leaves the
+    rest of its sentence, shown after an ellipsis.
+    """
+    text, marks = hit.snippet, hit.snippet_marks
+    core = hit.title.removesuffix("…").rstrip()
+    if not hit.title_derived or not core or text.startswith("…"):
+        return text, marks
+    at = text.casefold().find(core.casefold(), 0, TITLE_LEAD + len(core))
+    if at < 0 or at > TITLE_LEAD:
+        return text, marks
+    cut = at + len(core)
+    while cut < len(text) and text[cut] in _AFTER_TITLE:
+        cut += 1
+    lead = "…" if hit.title.endswith("…") and cut < len(text) else ""
+    shift = cut - len(lead)
+    moved = tuple((max(start, cut) - shift, end - shift) for start, end in marks if end > cut)
+    return lead + text[cut:], moved
+
+
 class ResultsModel(QAbstractListModel):
     """Hits of the current search, fetched page by page as the view scrolls."""
 
@@ -329,12 +358,13 @@ class HitDelegate(QStyledItemDelegate):
     def _draw_snippet(
         self, painter: QPainter, hit: Hit, font: QFont, x: int, y: int, width: int, selected: bool
     ) -> None:
-        text = hit.snippet.replace("\n", " ")  # same length: mark offsets stay valid
+        shown, shown_marks = snippet_after_title(hit)
+        text = shown.replace("\n", " ")  # same length: mark offsets stay valid
         fm = QFontMetrics(font)
         ellipsis = "…"
         layout = QTextLayout(text, font)
         marks: list[QTextLayout.FormatRange] = []
-        for start, end in hit.snippet_marks:
+        for start, end in shown_marks:
             if 0 <= start < end <= len(text):
                 fmt = QTextCharFormat()
                 fmt.setFontWeight(QFont.Weight.Bold)

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from gui import files
 from gui.main_window import MainWindow
-from gui.results_model import ResultsModel, meta_line
+from gui.results_model import ResultsModel
 from search.model import Facets, Hit, SearchRequest, SearchResult
 from tests.gui.conftest import wait_idle
 
@@ -100,13 +100,3 @@ def test_row_tooltip_holds_the_path(qtbot: QtBot) -> None:
     tips = [model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(2)]
     assert "2025/a/copy.txt" in tips[0]
     assert "2025/b/copy\ufffd.txt" in tips[1]
-
-
-def test_undated_row_spends_no_word_on_it(qtbot: QtBot) -> None:
-    model = _model(_hit("u.txt", None), _hit("d.txt", datetime(2025, 3, 4)))
-    undated, dated = (model.index(r, 0) for r in range(2))
-    for role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-        assert "Undated" not in str(model.data(undated, role))
-    assert meta_line(_hit("u.txt", None)) == "VN  ·  VNA"
-    assert meta_line(_hit("d.txt", datetime(2025, 3, 4))) == "2025-03-04  ·  VN  ·  VNA"
-    assert "2025-03-04" in str(model.data(dated, Qt.ItemDataRole.ToolTipRole))

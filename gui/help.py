@@ -15,19 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-QUERY_EXAMPLES: list[tuple[str, str]] = [
-    ("kazakhstan trade", "both words (AND is the default)"),
-    ("trade OR investment", "either word"),
-    ("vietnam NOT russia", "leave out articles with a word"),
-    ('"political consultation"', "the exact phrase"),
-    ("coop*", "words starting with coop (cooperation, cooperate…)"),
-    ("minster~", "fuzzy: words spelled about like this"),
-    ("title:Kazakhstan", "the word in the title"),
-    ("country:KZ", "articles about a country (ISO code)"),
-    ('person:"Le Thi Thu Hang"', "articles mentioning a person"),
-    ("org:KazISS", "articles mentioning an organisation"),
-    ("date:[20250101 to 20250331]", "published in a date range"),
-]
+from search import syntax
 
 NAVIGATION_KEYS: list[tuple[str, str]] = [
     (
@@ -67,10 +55,15 @@ def two_columns(
 
 
 def query_syntax_html() -> str:
+    """The query syntax from `search.syntax.ROWS`, the table README.md shows too."""
+    head = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in syntax.HEADER)
+    body = "".join(
+        f"<tr><td>{typed}</td><td>&nbsp;&nbsp;{finds}</td></tr>"
+        for typed, finds in syntax.html_rows()
+    )
     return (
-        "<b>Search syntax</b> — accents and case do not matter; "
-        "words match their other forms (talk, talks).<br/>"
-        + two_columns(QUERY_EXAMPLES, "code", spacing=2)
+        "<b>Search syntax</b> — an empty search lists every article.<br/>"
+        f"<table cellspacing='2'><tr>{head}</tr>{body}</table>"
     )
 
 

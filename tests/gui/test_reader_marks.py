@@ -9,8 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from gui.help import query_syntax_html
 from gui.main_window import MainWindow
 from gui.state import SearchState, as_you_type
+from search import syntax
 from tests.gui.conftest import ARTICLES, wait_idle
 
 SEC = (
@@ -114,3 +116,11 @@ def test_as_you_type_widens_only_a_plain_last_word() -> None:
     assert state.to_request().text == "(kazak* OR kazak)"
     assert state.with_text("kazak").to_request().text == "kazak"
     assert state == SearchState(text="kazak")  # history and saved searches ignore the flag
+
+
+def test_the_f1_help_shows_the_syntax_table() -> None:
+    page = query_syntax_html()
+    for typed, finds in syntax.html_rows():
+        assert typed in page and finds in page
+    assert "<code>place:hanoi</code>" in page and "<code>source:vna</code>" in page
+    assert "<code>date:[2025-01-01 to 2025-03-31]</code>" in page

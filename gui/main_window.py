@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         middle_layout.setSpacing(2)
         middle_layout.addWidget(self.chips)
         middle_layout.addWidget(self.notice)
+        middle_layout.addWidget(self.session.folder_bar)
         middle_layout.addWidget(self.list_view, 1)
         middle_layout.addWidget(self.empty_label, 1)
 

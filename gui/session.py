@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -31,12 +32,16 @@ from gui.help import show_sheet, two_columns
 from gui.menus import fill_choices
 from gui.settings import S, Settings
 from gui.watcher import FolderWatcher
+from gui.widgets import NoticeBar
 from gui.workers import Cancellable, TaskManager, Throttle, progress_text
 from search.api import Archive, default_archive_path, printable
-from search.errors import IndexDamaged, IndexLocked
+from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked
 from search.model import ArchiveStats, IndexProgress, UpdateReport
 
 log = logging.getLogger("archive_browser.session")
+
+GONE_POLL_MS = 3000
+"""How often a folder that went away is looked for again."""
 
 
 class ArchiveSession(QObject):
@@ -77,6 +82,10 @@ class ArchiveSession(QObject):
         self._show_report = False
         self.watcher = FolderWatcher(self)
         self.watcher.changed.connect(self._on_folder_changed)
+        self.watcher.gone.connect(self._on_folder_gone)
+        self._gone_poll = QTimer(self)
+        self._gone_poll.setInterval(GONE_POLL_MS)
+        self._gone_poll.timeout.connect(self._look_for_folder)
         self._build_status(window)
 
     def _build_status(self, parent: QWidget) -> None:
@@ -96,6 +105,8 @@ class ArchiveSession(QObject):
         self.skipped_button.setToolTip("Files that could not be indexed, and why")
         self.skipped_button.clicked.connect(self.show_skipped)
         self.skipped_button.hide()
+        self.folder_bar = NoticeBar("folderGone", parent)
+        """Shown above the list while the archive folder cannot be reached."""
 
     def install(self, bar: QStatusBar) -> None:
         """Put the archive name left and the index status right in ``bar``."""
@@ -111,6 +122,15 @@ class ArchiveSession(QObject):
     @property
     def updating(self) -> bool:
         return self._update is not None
+
+    @property
+    def folder_gone(self) -> bool:
+        """The archive folder went away: the index is shown as it was until it is back."""
+        return self._gone_poll.isActive()
+
+    def set_gone_poll(self, msecs: int) -> None:
+        """How often a folder that went away is looked for again (tests use less)."""
+        self._gone_poll.setInterval(msecs)
 
     # -- opening and closing -----------------------------------------------------------
     def choose(self) -> None:
@@ -162,6 +182,7 @@ class ArchiveSession(QObject):
     def close(self) -> None:
         """Stop watching and updating, tell the window, then close the archive."""
         self.watcher.stop()
+        self._folder_back_quietly()
         if self._update is not None:
             self._update.cancel()
         self.closing.emit()
@@ -363,6 +384,9 @@ class ArchiveSession(QObject):
         self._update_again = False
         if archive is not self.archive:
             return
+        if isinstance(exc, ArchiveNotFound) or not _reachable(archive.root):
+            self._folder_went(archive, exc)
+            return
         # The reason stays in the status bar (its first sentence; all of it on hover).
         reason = errors.message_for(exc)
         first = reason.split(". ")[0].rstrip(".")
@@ -371,8 +395,49 @@ class ArchiveSession(QObject):
         self._show_problem(exc, archive.root, archive.index_dir, "Indexing failed")
 
     def _on_folder_changed(self) -> None:
+        if self.folder_gone:
+            return  # the poll brings it back
         log.info("archive folder changed: updating the index")
         self.start_update()
+
+    # -- a folder that went away (an unplugged drive, a moved folder) --------------------
+    def _on_folder_gone(self) -> None:
+        archive = self.archive
+        if archive is None or self.folder_gone:
+            return
+        if self._update is not None:
+            return  # the update running fails and says so
+        self._folder_went(archive, ArchiveNotFound(f"{printable(str(archive.root))} is gone"))
+
+    def _folder_went(self, archive: Archive, exc: BaseException) -> None:
+        """Keep the index as it was, say so in a bar, and look for the folder again."""
+        root = printable(str(archive.root))
+        log.warning("archive folder not reachable: %s (%s)", root, exc)
+        self.watcher.stop()
+        self.index_label.setText("Folder not reachable: index as it was")
+        self.index_label.setToolTip(errors.message_for(exc))
+        self.folder_bar.show_text(
+            f"The archive folder {root} is not reachable; showing the index as it was. "
+            "It will update when the folder is back."
+        )
+        self._gone_poll.start()
+
+    def _look_for_folder(self) -> None:
+        archive = self.archive
+        if archive is None:
+            self._folder_back_quietly()
+            return
+        if not _reachable(archive.root):
+            return
+        log.info("archive folder back: %s", printable(str(archive.root)))
+        self._folder_back_quietly()
+        if self._settings.get(S.watch_folder):
+            self.watcher.watch(archive.root)
+        self.start_update()
+
+    def _folder_back_quietly(self) -> None:
+        self._gone_poll.stop()
+        self.folder_bar.hide()
 
     # -- skipped files ---------------------------------------------------------------------
     def _set_skipped(self, n: int) -> None:
@@ -410,6 +475,11 @@ def report_text(report: UpdateReport) -> str:
     parts = [f"{n:,} {what}" for n, what in counts if n]
     head = "Index rebuilt" if report.rebuilt else "Index up to date"
     return head + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _reachable(root: Path) -> bool:
+    """Whether the archive folder is there and can be listed."""
+    return os.path.isdir(root) and os.access(root, os.R_OK | os.X_OK)
 
 
 def _close_quietly(archive: Archive) -> None:

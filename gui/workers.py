@@ -310,6 +310,7 @@ def progress_text(progress: IndexProgress) -> str:
         "scanning": "Scanning",
         "reading": "Reading",
         "writing": "Writing index",
+        "entities": "Recognising entities:",
         "done": "Done",
     }.get(progress.phase, progress.phase)
     if progress.total:

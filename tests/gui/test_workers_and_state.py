@@ -131,3 +131,11 @@ def test_search_state_round_trips_and_edits() -> None:
     request = state.to_request(offset=50, limit=10, request_id=7)
     assert (request.offset, request.limit, request.request_id) == (50, 10, 7)
     assert request.has_filters
+
+
+def test_progress_lines_name_each_phase() -> None:
+    from gui.workers import progress_text
+    from search.model import IndexProgress
+
+    assert progress_text(IndexProgress("reading", 3, 10)) == "Reading 3 of 10"
+    assert progress_text(IndexProgress("entities", 2, 5)) == "Recognising entities: 2 of 5"

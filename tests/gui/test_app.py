@@ -111,3 +111,19 @@ def test_a_crash_dump_reaches_the_log_file_also_after_it_rotated(tmp_path: Path)
     assert "after the rotation" in log
     assert "Fatal Python error: Segmentation fault" in log
     assert 'File "<string>", line 9' in log  # the Python stack of the crash
+
+
+def test_engine_warnings_reach_the_app_log_file(tmp_path: Path) -> None:
+    """The error dialogs point to the log file; the engine's warnings must be in it."""
+    script = (
+        "import logging\n"
+        "from gui import errors\n"
+        "errors.setup_logging()\n"
+        "logging.getLogger('archive.tablecache').warning('engine says hello')\n"
+        "logging.getLogger('archive.tablecache').info('engine chatter')\n"
+    )
+    env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", script], timeout=60, env=env, check=True)
+    log = (tmp_path / "logs" / "archive-browser.log").read_text(encoding="utf-8")
+    assert "archive.tablecache: engine says hello" in log
+    assert "engine chatter" not in log

@@ -65,6 +65,8 @@ from search.model import Article, SearchResult, Sort, UpdateReport
 
 log = logging.getLogger("archive_browser.window")
 
+READING_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
+
 NAV_KEYS = {
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         self.reader.types_changed.connect(lambda kinds: self.settings.set(S.highlight_types, kinds))
         self.reader.open_requested.connect(self.open_in_editor)
         self.reader.show_in_folder_requested.connect(self.show_in_folder)
+        self.reader.browser.viewport().installEventFilter(self)  # reading: see eventFilter
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -321,7 +324,7 @@ class MainWindow(QMainWindow):
     def _on_return(self) -> None:
         self.state = self.state.with_text(self.state.text)  # Enter: exactly as written
         self._search_now()
-        self.history.add(self.state)
+        self.remember_search()
 
     def _search_now(self) -> None:
         self._debounce.stop()
@@ -432,10 +435,12 @@ class MainWindow(QMainWindow):
 
     # -- state changes ----------------------------------------------------------------------
     def set_state(
-        self, state: SearchState, *, remember: bool = True, archive: Path | None = None
+        self, state: SearchState, *, remember: bool = False, archive: Path | None = None
     ) -> None:
         """Make ``state`` current: show it everywhere and search.
 
+        ``remember``: put it in the history now (a search chosen from the history).
+        Other searches get there when the user acts on them (``remember_search``).
         ``archive``: the folder the state is for, when it is not the open one (the
         command line's search, given before its archive is opened)."""
         if archive is not None:
@@ -446,6 +451,12 @@ class MainWindow(QMainWindow):
         if remember:
             self.history.add(state)
         self._save_state()
+
+    def remember_search(self) -> None:
+        """The user acted on the search shown (opened, read or exported a hit, saved
+        it, pressed Enter): keep it in the history. Searches only seen on the way,
+        such as each prefix while typing, never get there."""
+        self.history.add(self.state)
 
     def _save_state(self) -> None:
         if self._persist:
@@ -502,7 +513,10 @@ class MainWindow(QMainWindow):
     def _fill_history_menu(self) -> None:
         fill_choices(
             self.history_menu,
-            [(state.summary(), partial(self.set_state, state)) for state in self.history.entries()],
+            [
+                (state.summary(), partial(self.set_state, state, remember=True))
+                for state in self.history.entries()
+            ],
             "No searches yet",
         )
 
@@ -516,6 +530,7 @@ class MainWindow(QMainWindow):
 
     def save_search(self, name: str) -> None:
         self.saved.save(name, self.state)
+        self.remember_search()
         self.sidebar.set_saved(self.saved.names())
         self.statusBar().showMessage(f"Saved search “{name}”", 4000)
 
@@ -550,7 +565,8 @@ class MainWindow(QMainWindow):
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.model.hit(current.row())
-        if hit is not None:
+        if hit is not None:  # the user chose it (the window's own choices block signals)
+            self.remember_search()
             self.load_article(hit.id)
 
     def load_article(self, article_id: str, *, record: bool = True) -> None:
@@ -633,9 +649,17 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     def focus_reader(self) -> None:
+        self.remember_search()
         self.reader.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() in READING_EVENTS
+            and watched is self.reader.browser.viewport()
+            and self.reader.article is not None
+        ):
+            self.remember_search()  # a click or scroll in the article: it is being read
+            return False
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -674,11 +698,13 @@ class MainWindow(QMainWindow):
         return self.archive.path_of(hit.id) if hit is not None else None
 
     def open_in_editor(self, row: int | None = None) -> None:
+        self.remember_search()
         path = self._article_path(row)
         if path is not None and not files.open_with_desktop(path):
             self.statusBar().showMessage(f"No program to open {files.shown(path)}", 6000)
 
     def show_in_folder(self, row: int | None = None) -> None:
+        self.remember_search()
         path = self._article_path(row)
         if path is not None:
             files.open_with_desktop(path.parent)
@@ -722,6 +748,7 @@ class MainWindow(QMainWindow):
         if archive is None:
             return
         request = self.state.to_request()
+        self.remember_search()
         self.statusBar().showMessage(f"Exporting to {target}…")
 
         def done(count: int) -> None:

@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
     def _on_opened(self, archive: Archive) -> None:
         self.setWindowTitle(f"{archive.root.name} — Archive Browser")
         self._search_now()
+        self._check_dated()
 
     def _on_open_failed(self, _exc: BaseException, root: Path) -> None:
         self.reader.clear(f"Could not open {root}")
@@ -304,6 +305,24 @@ class MainWindow(QMainWindow):
     def _on_updated(self, report: UpdateReport) -> None:
         if report.changed or report.rebuilt:
             self._search_now()
+            self._check_dated()
+
+    def _check_dated(self) -> None:
+        """Tell the date filter whether the archive has any dated article at all."""
+        archive = self.archive
+        if archive is None:
+            return
+
+        def done(dated: int) -> None:
+            if self.archive is archive:
+                self.sidebar.dates.set_archive_dated(dated > 0)
+
+        self.tasks.run(
+            lambda: archive.stats().dated,
+            name="dated articles",
+            on_done=done,
+            on_error=lambda exc: log.warning("stats: %s", exc),
+        )
 
     # -- searching ------------------------------------------------------------------------
     def _on_text_edited(self, text: str) -> None:

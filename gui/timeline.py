@@ -65,7 +65,9 @@ class Timeline(QWidget):
         self.undated = 0
         self._range: tuple[date | None, date | None] = (None, None)
         self._drag: tuple[int, int] | None = None
-        self.setToolTip("Hits per month: click a bar or drag across bars to filter by date")
+        self._archive_dated = True
+        """False when the archive has no dated article at all: nothing to pick."""
+        self.setToolTip(TIP)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(220, 84)
@@ -81,6 +83,33 @@ class Timeline(QWidget):
     def set_range(self, date_from: date | None, date_to: date | None) -> None:
         self._range = (date_from, date_to)
         self.update()
+
+    def set_archive_dated(self, dated: bool) -> None:
+        """Whether the archive has any dated article; without one the timeline says so
+        and takes no clicks."""
+        self._archive_dated = dated
+        if not dated:
+            self._drag = None
+        self.setToolTip(TIP if dated else NO_DATED_TIP)
+        self.update()
+
+    def placeholder(self) -> str:
+        """What the timeline says instead of bars ("" when it shows months)."""
+        if not self._archive_dated:
+            return NO_DATED
+        return "" if self.months else "No dated hits"
+
+    def band(self) -> tuple[int, int] | None:
+        """First and last month (indices into ``months``) under the selection band: the
+        months being dragged across, else those of the chosen range; None: no band."""
+        if not self._archive_dated or not self.months:
+            return None
+        if self._drag is None and not any(self._range):
+            return None
+        lo, hi = self._selected_indices()
+        if lo is None or hi is None or lo > hi:
+            return None
+        return lo, hi
 
     # -- geometry -----------------------------------------------------------------------
     def _plot(self) -> QRect:
@@ -107,9 +136,9 @@ class Timeline(QWidget):
         pal = self.palette()
         plot = self._plot()
         fm = QFontMetrics(self.font())
-        if not self.months and not self.undated:
+        if not self._archive_dated or (not self.months and not self.undated):
             painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), "No dated hits")
+            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self.placeholder())
             return
         peak = max([*self.counts.values(), self.undated, 1])
         width = self._bar_width()
@@ -130,6 +159,21 @@ class Timeline(QWidget):
                     h,
                 ),
                 bar if chosen else muted,
+            )
+        band = self.band()
+        if band is not None:  # the months dragged across or chosen, as a translucent sheet
+            shade = QColor(bar)
+            shade.setAlphaF(0.22)
+            left = plot.left() + band[0] * width
+            painter.fillRect(
+                QRectF(left, plot.top(), (band[1] - band[0] + 1) * width, plot.height() + 1),
+                shade,
+            )
+            edge = QColor(bar)
+            edge.setAlphaF(0.6)
+            painter.setPen(edge)
+            painter.drawRect(
+                QRectF(left, plot.top(), (band[1] - band[0] + 1) * width - 1, plot.height())
             )
         # Axis labels: first and last month, and the year where there is room.
         painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
@@ -190,7 +234,7 @@ class Timeline(QWidget):
 
     # -- mouse ---------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton and self.months:
+        if event.button() == Qt.MouseButton.LeftButton and self.months and self._archive_dated:
             x = int(event.position().x())
             if x <= self._plot().left() + len(self.months) * self._bar_width():
                 i = self._month_at(x)
@@ -199,6 +243,8 @@ class Timeline(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         x = int(event.position().x())
+        if not self._archive_dated:
+            return
         if self._drag is not None:
             self._drag = (self._drag[0], self._month_at(x))
             self.update()
@@ -235,6 +281,11 @@ class Timeline(QWidget):
         return QPoint(int(plot.left() + i * width + width / 2), plot.bottom() - 1)
 
 
+TIP = "Hits per month: click a bar or drag across bars to filter by date"
+NO_DATED = "No dated articles"
+NO_DATED_TIP = f"{NO_DATED}: no article of this archive has a date, so there is no range to pick"
+
+
 def _short(key: str) -> str:
     return f"{calendar.month_abbr[int(key[5:7])]} {key[:4]}"
 
@@ -269,6 +320,9 @@ def parse_date_field(text: str, end: bool) -> date | None:
         raise ValueError(f"“{text}” is not a valid date ({exc})") from exc
 
 
+DATE_TIP = "A year (2025), a month (2025-03) or a day (2025-03-14)"
+
+
 class DateFilter(QWidget):
     """Timeline plus from/to fields and the "include undated" switch."""
 
@@ -285,7 +339,7 @@ class DateFilter(QWidget):
         self.to_edit.setPlaceholderText("To")
         for edit in (self.from_edit, self.to_edit):
             edit.setClearButtonEnabled(True)
-            edit.setToolTip("A year (2025), a month (2025-03) or a day (2025-03-14)")
+            edit.setToolTip(DATE_TIP)
             edit.editingFinished.connect(self._on_fields)
         self.undated = QCheckBox("Include undated articles", self)
         self.undated.setChecked(True)
@@ -322,6 +376,14 @@ class DateFilter(QWidget):
         self.undated.blockSignals(False)
         self.timeline.set_range(date_from, date_to)
         self.error.hide()
+
+    def set_archive_dated(self, dated: bool) -> None:
+        """Without any dated article in the archive the timeline says so and the date
+        fields are off (a range would pick nothing)."""
+        self.timeline.set_archive_dated(dated)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setEnabled(dated)
+            edit.setToolTip(DATE_TIP if dated else NO_DATED_TIP)
 
     def _on_timeline(self, date_from: date, date_to: date) -> None:
         self.changed.emit(date_from, date_to, self.undated.isChecked())

@@ -27,11 +27,12 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from gui import errors
 from gui.compat import guard_refcount_leaks
 from gui.main_window import MainWindow
+from gui.menus import THEME_CHOICES
 from gui.settings import S, Settings
 from gui.signals import SignalWakeup
 from gui.state import SearchState
@@ -121,6 +122,11 @@ def dark_palette() -> QPalette:
     return p
 
 
+def light_palette() -> QPalette:
+    """Fusion's own light palette, for the Light theme and screenshots."""
+    return QStyleFactory.create("Fusion").standardPalette()
+
+
 def load_stylesheet(dark: bool) -> str:
     parts = []
     for name in ("style.qss", "style-dark.qss" if dark else "style-light.qss"):
@@ -128,6 +134,83 @@ def load_stylesheet(dark: bool) -> str:
         if path.is_file():
             parts.append(path.read_text(encoding="utf-8"))
     return "\n".join(parts)
+
+
+# -- themes ------------------------------------------------------------------------------
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+class Themes:
+    """Puts a theme on the application: style, palette and our stylesheets.
+
+    Light and Dark are Fusion with our palettes, the same on every platform.
+    Following the system is the platform's own style and palette, except where
+    that style ignores a dark system (Windows): then Fusion with the dark palette.
+    The reader redraws its page and legend on the palette change.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.native_style = app.style().name()
+        self.theme = "system"
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
+
+    def apply(self, theme: str) -> None:
+        self.theme = theme if theme in dict(THEME_CHOICES) else "system"
+        if self.theme == "dark":
+            self._use("Fusion", dark_palette())
+        elif self.theme == "light":
+            self._use("Fusion", light_palette())
+        else:
+            self._use(self.native_style, QPalette())
+            system_dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+            if system_dark and not is_dark(self.app.palette()):
+                self._use("Fusion", dark_palette())
+        self.app.setStyleSheet(load_stylesheet(is_dark(self.app.palette())))
+        log.info("theme %s", self.theme)
+
+    def _use(self, style: str, palette: QPalette) -> None:
+        if self.app.style().name().casefold() != style.casefold():
+            self.app.setStyle(style)
+        self.app.setPalette(palette)
+
+    def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self.theme == "system":
+            self.apply("system")
+
+
+_themes: Themes | None = None
+
+
+def themes() -> Themes:
+    """The application's Themes (made on first use)."""
+    global _themes  # noqa: PLW0603  one per QApplication, and there is one
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if _themes is None or _themes.app is not app:
+        _themes = Themes(app)
+    return _themes
+
+
+def choose_theme(settings: Settings, theme: str) -> None:
+    """View > Theme: apply ``theme`` now and keep it for the next start."""
+    settings.set(S.theme, theme)
+    themes().apply(theme)
+
+
+def start_theme(settings: Settings, *, dark: bool = False, screenshot: bool = False) -> str:
+    """The theme a start uses: --dark for this run, light for screenshots, else the saved one."""
+    if dark:
+        theme = "dark"
+    elif screenshot:
+        theme = "light"
+    else:
+        theme = settings.get(S.theme)
+    themes().apply(theme)
+    return themes().theme
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,18 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors.install_excepthook()
     log.info("starting; log file %s", log_path)
 
-    hints = QGuiApplication.styleHints()
-    system_dark = hints.colorScheme() == Qt.ColorScheme.Dark
-    if args.dark or (system_dark and sys.platform.startswith("win")):
-        # Windows' native style ignores dark mode; Fusion with a dark palette does not.
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-    elif args.screenshot:
-        app.setStyle("Fusion")
-        app.setPalette(app.style().standardPalette())
-    dark = app.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    app.setStyleSheet(load_stylesheet(dark))
-
     screenshot_dir: tempfile.TemporaryDirectory[str] | None = None
     if args.screenshot:
         # A throwaway settings file: screenshots are reproducible and leave no trace.
@@ -172,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         store = QSettings(app)  # the application owns it: gone before the interpreter exits
     settings = Settings(store)
+    start_theme(settings, dark=args.dark, screenshot=bool(args.screenshot))
     window = MainWindow(settings, persist=not args.screenshot)
 
     root: Path

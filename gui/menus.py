@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from gui.state import SORTS
@@ -33,6 +33,8 @@ class Command:
     run: Callable[[MainWindow], object]
     keys: Keys | None = None
     tip: str = ""
+    checked: Callable[[MainWindow], bool] | None = None
+    """For one of a menu's exclusive choices: whether it is the one in force."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,29 @@ class Menu:
     text: str
     items: Sequence[Command | Menu | None] = ()
     fill: Callable[[MainWindow, QMenu], None] | None = None
+
+
+def _theme(name: str, text: str) -> Command:
+    # gui.app imports the window, which imports this table: import it when used.
+    def run(window: MainWindow) -> None:
+        from gui import app  # noqa: PLC0415
+
+        app.choose_theme(window.settings, name)
+
+    def checked(_window: MainWindow) -> bool:
+        from gui import app  # noqa: PLC0415
+
+        return app.themes().theme == name
+
+    return Command(text, run, checked=checked)
+
+
+THEME_CHOICES: tuple[tuple[str, str], ...] = (
+    ("system", "Follow the &System"),
+    ("light", "&Light"),
+    ("dark", "&Dark"),
+)
+"""View > Theme: (name kept in S.theme, menu text)."""
 
 
 def _sort_by(sort: Sort) -> Callable[[MainWindow], object]:
@@ -149,6 +174,10 @@ MENUS: tuple[Menu, ...] = (
         ),
     ),
     Menu(
+        "&View",
+        (Menu("&Theme", [_theme(name, text) for name, text in THEME_CHOICES]),),
+    ),
+    Menu(
         "&Help",
         (
             Command("&Search Syntax", lambda w: w.show_query_help(), "F1"),
@@ -167,13 +196,29 @@ def build_menus(window: MainWindow, menus: Sequence[Menu] = MENUS) -> None:
 
 
 def _fill(window: MainWindow, qmenu: QMenu, menu: Menu) -> None:
+    choices: list[tuple[QAction, Callable[[MainWindow], bool]]] = []
+    group: QActionGroup | None = None
     for item in menu.items:
         if item is None:
             qmenu.addSeparator()
         elif isinstance(item, Menu):
             _fill(window, qmenu.addMenu(item.text), item)
         else:
-            qmenu.addAction(_action(window, item))
+            action = _action(window, item)
+            if item.checked is not None:
+                group = group or QActionGroup(qmenu)
+                action.setCheckable(True)
+                group.addAction(action)
+                choices.append((action, item.checked))
+            qmenu.addAction(action)
+    if choices:
+
+        def show_choice() -> None:
+            for action, checked in choices:
+                action.setChecked(checked(window))
+
+        show_choice()
+        qmenu.aboutToShow.connect(show_choice)
     fill = menu.fill
     if fill is not None:
         qmenu.aboutToShow.connect(lambda: fill(window, qmenu))

@@ -368,7 +368,8 @@ class Reader(QWidget):
         self.file_header.show()
 
     def _palette(self) -> Palette:
-        pal = self.browser.palette()
+        # The reader's own palette: on a change it is updated before the browser's.
+        pal = self.palette()
         base = pal.color(QPalette.ColorRole.Base)
         text = pal.color(QPalette.ColorRole.Text)
         return Palette(
@@ -526,5 +527,6 @@ class Reader(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.article is not None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._update_legend()
             self._render(keep_position=True)

@@ -57,6 +57,9 @@ class S:
     highlight_types: Setting[list[str]] = Setting(
         "reader/highlight", ["PERSON", "ORG", "COUNTRY", "PLACE", "DATE"], "Entity types shown"
     )
+    theme: Setting[str] = Setting(
+        "view/theme", "system", "Colours: 'system', 'light' or 'dark' (--dark wins for one run)"
+    )
     history_size: Setting[int] = Setting("search/history_size", 25, "Searches kept in history")
     recent_size: Setting[int] = Setting("archive/recent_size", 8, "Folders kept in File > Recent")
 

@@ -33,29 +33,41 @@ TYPE_PLURALS: dict[str, str] = {
     "DATE": "Dates",
 }
 
-# Background tints per type. Light tints under dark text for light palettes,
-# deep tints under light text for dark ones; each pair keeps WCAG AA contrast
-# with the palette's own text colour.
+# Background tints per type, ours, derived from the Okabe–Ito colour-blind-safe hues
+# (blue, orange, bluish green, reddish purple, vermillion; the hit mark is their
+# yellow): mixed with white for light palettes (black text on them), with the dark
+# palette's base for dark ones (light text). tests/gui/test_tints.py checks WCAG AA
+# contrast and that every pair stays apart under simulated colour blindness.
 _LIGHT = {
-    "PERSON": "#cfe2ff",
-    "ORG": "#ffe0b8",
-    "COUNTRY": "#cdeecf",
-    "PLACE": "#ead5f6",
-    "DATE": "#d3eeee",
+    "PERSON": "#bfdcec",
+    "ORG": "#efc159",
+    "COUNTRY": "#26ad88",
+    "PLACE": "#d694b9",
+    "DATE": "#e08640",
 }
 _DARK = {
-    "PERSON": "#21406b",
-    "ORG": "#5e3d12",
-    "COUNTRY": "#1d4d2a",
-    "PLACE": "#4b2c5e",
-    "DATE": "#1f4a4a",
+    "PERSON": "#085d8e",
+    "ORG": "#47391b",
+    "COUNTRY": "#144b3e",
+    "PLACE": "#7e516b",
+    "DATE": "#95480c",
 }
-_HIT = {False: ("#ffd23f", "#000000"), True: ("#ffcc33", "#000000")}
+# More than hue: people are underlined, dates set in italics (in the text and the legend).
+_DECORATION = {
+    "PERSON": "text-decoration:underline",
+    "DATE": "text-decoration:none; font-style:italic",
+}
+_HIT = {False: ("#f0e442", "#000000"), True: ("#f0e442", "#000000")}
 _CURRENT = {False: "#ff9632", True: "#ff9632"}
 
 
 def entity_colour(kind: str, dark: bool) -> str:
     return (_DARK if dark else _LIGHT).get(kind, "#888888")
+
+
+def entity_decoration(kind: str) -> str:
+    """The CSS that sets a type apart besides its tint (underline, italics)."""
+    return _DECORATION.get(kind, "text-decoration:none")
 
 
 def hit_colours(dark: bool) -> tuple[str, str]:
@@ -203,7 +215,7 @@ def body_html(
             out.append(
                 f'<a href="entity:{i}" title="{_esc(entity_tooltip(entity))}" '
                 f'style="background-color:{colour}; color:{palette.text}; '
-                f'text-decoration:none">'
+                f'{entity_decoration(entity.type)}">'
             )
             open_entity = i
         segment = _esc(body[a:b])
@@ -278,6 +290,7 @@ def article_html(
             )
             parts.append(
                 f'<p style="margin-top:2px"><span style="background-color:{colour}; '
-                f'color:{palette.text}">&nbsp;{TYPE_PLURALS[kind]}&nbsp;</span> {links}</p>'
+                f'color:{palette.text}; {entity_decoration(kind)}">'
+                f"&nbsp;{TYPE_PLURALS[kind]}&nbsp;</span> {links}</p>"
             )
     return "".join(parts), hits, shown

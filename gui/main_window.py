@@ -512,6 +512,7 @@ class MainWindow(QMainWindow):
         self.set_state(self.state.with_text(text))
 
     def clear_filters(self) -> None:
+        self.sidebar.clear_searches()
         self.set_state(self.state.without_filters())
 
     def _on_sort(self, index: int) -> None:

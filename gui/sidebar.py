@@ -367,6 +367,11 @@ class Sidebar(QScrollArea):
         self.clear_button.setEnabled(has_filters)
         self.dates.show_range(date_from, date_to, include_undated)
 
+    def clear_searches(self) -> None:
+        """Empty the search-within box of every facet list (with "Clear all filters")."""
+        for facets in (self.countries, self.people, self.orgs):
+            facets.search.clear()
+
     def set_saved(self, names: list[str]) -> None:
         self.saved.clear()
         for name in names:

@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.session.closing.connect(self._on_closing)
         self.session.updated.connect(self._on_updated)
         self._wanted_article: str | None = None
+        self._hover_text = ""
+        """The reader's hover hint in the status bar; it goes when the mouse leaves."""
         self._visited: list[str] = []
         self._visit_pos = -1
 
@@ -680,6 +682,9 @@ class MainWindow(QMainWindow):
         ):
             self.remember_search()  # a click or scroll in the article: it is being read
             return False
+        if event.type() == QEvent.Type.Leave and watched is self.reader.browser.viewport():
+            self._clear_hover_message()  # left from a link: no "unhovered" comes
+            return False
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -826,10 +831,17 @@ class MainWindow(QMainWindow):
         return open_dialogs(self)
 
     def _hover_message(self, text: str) -> None:
+        self._hover_text = text
         if text:
             self.statusBar().showMessage(text)
         else:
             self.statusBar().clearMessage()
+
+    def _clear_hover_message(self) -> None:
+        """Take the hover hint off the status bar unless another message replaced it."""
+        if self._hover_text and self.statusBar().currentMessage() == self._hover_text:
+            self.statusBar().clearMessage()
+        self._hover_text = ""
 
     # -- idle, settings, closing ---------------------------------------------------------
     def is_idle(self) -> bool:

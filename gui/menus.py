@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from gui import theme
 from gui.state import SORTS
+from gui.theme import THEME_CHOICES
 from search.api import default_archive_path
 from search.model import Sort
 
@@ -51,25 +53,15 @@ class Menu:
 
 
 def _theme(name: str, text: str) -> Command:
-    # gui.app imports the window, which imports this table: import it when used.
     def run(window: MainWindow) -> None:
-        from gui import app  # noqa: PLC0415
-
-        app.choose_theme(window.settings, name)
+        theme.choose_theme(window.settings, name)
 
     def checked(_window: MainWindow) -> bool:
-        from gui import app  # noqa: PLC0415
-
-        return app.themes().theme == name
+        return theme.themes().theme == name
 
     return Command(text, run, checked=checked)
 
 
-THEME_CHOICES: tuple[tuple[str, str], ...] = (
-    ("system", "Follow the &System"),
-    ("light", "&Light"),
-    ("dark", "&Dark"),
-)
 """View > Theme: (name kept in S.theme, menu text)."""
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui import app as app_module
+from gui import theme as theme_module
 from gui.main_window import MainWindow
 from gui.markup import entity_colour
 from gui.settings import S, Settings
@@ -25,7 +26,7 @@ def _restore_the_look(qapp: QApplication) -> Iterator[None]:
     """Leave the application's style, palette and stylesheet as the test found them."""
     style, sheet = qapp.style().name(), qapp.styleSheet()
     yield
-    app_module.themes().apply("system")
+    theme_module.themes().apply("system")
     qapp.setStyle(style)
     qapp.setPalette(QPalette())
     qapp.setStyleSheet(sheet)
@@ -96,10 +97,10 @@ def test_a_new_window_starts_in_the_saved_theme(
     first = make_window(archive_dir)
     theme_action(first, "Dark").trigger()
     first.close()
-    app_module.themes().apply("system")  # as a new process starts
+    theme_module.themes().apply("system")  # as a new process starts
     assert not window_dark(first)
 
-    assert app_module.start_theme(settings) == "dark"
+    assert theme_module.start_theme(settings) == "dark"
     second = make_window(archive_dir)
     open_article(qtbot, second)
     assert window_dark(second) and reader_dark(second)
@@ -111,12 +112,12 @@ def test_dark_flag_overrides_the_saved_theme_for_one_run(
 ) -> None:
     settings.set(S.theme, "light")
     assert app_module.parse_args(["--dark"]).dark
-    assert app_module.start_theme(settings, dark=True) == "dark"
+    assert theme_module.start_theme(settings, dark=True) == "dark"
     window = make_window(archive_dir)
     open_article(qtbot, window)
     assert window_dark(window) and reader_dark(window)
     assert settings.get(S.theme) == "light"  # the run's override is not saved
 
-    app_module.themes().apply("system")
-    assert app_module.start_theme(settings) == "light"
+    theme_module.themes().apply("system")
+    assert theme_module.start_theme(settings) == "light"
     assert not window_dark(window) and not reader_dark(window)

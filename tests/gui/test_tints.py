@@ -12,8 +12,8 @@ import itertools
 import pytest
 from PySide6.QtGui import QPalette
 
-from gui.app import dark_palette, light_palette
 from gui.markup import entity_colour, hit_colours
+from gui.theme import dark_palette, light_palette
 from search.model import ENTITY_TYPES
 
 Matrix = tuple[tuple[float, float, float], ...]

@@ -264,30 +264,22 @@ def update_index(
             else:
                 ix = whoosh_index.open_dir(str(paths.live))
                 indexed = read_signatures(ix)
-        except OSError as exc:
-            _clean_failed_write(paths, rebuild)
-            raise _write_failed(paths, exc) from exc
-        except Exception as exc:  # what Whoosh raises on damaged files is of any kind
-            raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
-        todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
-        try:
-            _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
+            try:
+                todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
+                _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
+            finally:
+                ix.close()
         except _Cancelled:
             report.cancelled = True
             if rebuild:
                 folder.remove(paths.staging)
-        except (OSError, IndexWriteFailed) as exc:
+        except Exception as exc:
+            if isinstance(exc, ArchiveError) and not isinstance(exc, IndexWriteFailed):
+                raise  # IndexLocked and the like: nothing of ours to tidy
             _clean_failed_write(paths, rebuild)
-            if isinstance(exc, IndexWriteFailed):
+            if isinstance(exc, ArchiveError):
                 raise
-            raise _write_failed(paths, exc) from exc
-        except ArchiveError:
-            raise
-        except Exception as exc:  # reading the live index's terms met damaged files
-            _clean_failed_write(paths, rebuild)
-            raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
-        finally:
-            ix.close()
+            raise _as_user_error(paths, exc) from exc
         try:
             if rebuild and not report.cancelled:
                 folder.mark_swap(paths)
@@ -302,6 +294,14 @@ def update_index(
     emit(IndexProgress("done", 1, 1))
     log.info("update of %s: %s", archive_root, report.to_json())
     return report
+
+
+def _as_user_error(paths: IndexPaths, exc: Exception) -> ArchiveError:
+    """A failed write (disk full, permissions) or, for anything else Whoosh raised while
+    reading the index, damage."""
+    if isinstance(exc, OSError):
+        return _write_failed(paths, exc)
+    return IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__))
 
 
 def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:

@@ -125,40 +125,24 @@ def tokenize(body: str) -> list[Token]:
         if k is None:
             k = word_key(text)
         dot = full_end < size and body[full_end] == "."
-        if text[0].isupper() or (
+        capital = text[0].isupper() or (
             text[0] in _ELISIONS and len(text) > 2 and text[1] in "'’" and text[2].isupper()
-        ):
-            append(
-                make(
-                    text,
-                    start,
-                    start + len(text),
-                    full_end,
-                    len(tokens),
-                    k,
-                    True,
-                    len(text) > 1 and text.isupper(),
-                    _is_initial(body, start),
-                    possessive,
-                    dot,
-                )
+        )
+        append(
+            make(
+                text,
+                start,
+                start + len(text),
+                full_end,
+                len(tokens),
+                k,
+                capital,
+                capital and len(text) > 1 and text.isupper(),
+                capital and _is_initial(body, start),
+                possessive,
+                dot,
             )
-        else:
-            append(
-                make(
-                    text,
-                    start,
-                    start + len(text),
-                    full_end,
-                    len(tokens),
-                    k,
-                    False,
-                    False,
-                    False,
-                    possessive,
-                    dot,
-                )
-            )
+        )
     return tokens
 
 

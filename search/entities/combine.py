@@ -50,7 +50,15 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from search.entities import corefer, countries, extract, gazetteer, people_words, statistical
+from search.entities import (
+    corefer,
+    countries,
+    extract,
+    gazetteer,
+    orgs,
+    people_words,
+    statistical,
+)
 from search.entities.data import words as data_words
 from search.entities.resolve import non_overlapping
 from search.entities.spans import Candidate, CandidateType
@@ -308,20 +316,37 @@ _DESIGNATORS = frozenset(
 
 
 _LEGAL = frozenset({"inc", "corp", "co", "ltd", "plc", "llc", "ag", "gmbh", "bhd", "spa"})
+_LEGAL_SHORT = frozenset({"sa", "nv", "bv", "ab", "asa", "oyj", "spa", "ag"})
+"""Legal forms that are also name syllables (``Sa``, ``Ab``): only in capitals or dotted
+(``SA``, ``S.A.``, ``N.V.``)."""
+
+
+def _legal_form(word: str) -> bool:
+    """A company's legal form (``Inc``, ``Ltd``, ``GmbH``, ``S.A.``, ``AB``)."""
+    bare = word.strip(",")
+    if bare.lower().strip(".") in _LEGAL:
+        return True
+    return (bare.isupper() or "." in bare) and bare.lower().replace(".", "") in _LEGAL_SHORT
 
 
 def _legal(body: str, span: statistical.Span) -> bool:
-    """A name ending in a company's legal form (``Inc``, ``Ltd``, ``GmbH``)."""
+    """A name ending in a company's legal form (``Inc``, ``Ltd``, ``GmbH``, ``S.A.``)."""
     words = body[span.start : span.end].split()
-    return len(words) > 1 and words[-1].lower().strip(".,") in _LEGAL
+    return len(words) > 1 and _legal_form(words[-1])
+
+
+def _designator(word: str) -> bool:
+    """A legal or generic designator (``Inc.``, ``S.A.``, ``Holdings``)."""
+    return word.lower().strip(".,") in _DESIGNATORS or _legal_form(word)
 
 
 def _org_head(text: str) -> str | None:
     """The short name of a company named in full (``Magna`` for ``Magna International
-    Inc``): the words before its legal or generic designators, if any are left."""
+    Inc``, ``Vantor`` for ``Vantor S.A.``): the words before its legal or generic
+    designators, if any are left."""
     words = text.split()
     n = len(words)
-    while n > 1 and words[n - 1].lower().strip(".,") in _DESIGNATORS:
+    while n > 1 and _designator(words[n - 1]):
         n -= 1
     if n == len(words) or n == 0:
         return None
@@ -499,6 +524,96 @@ _NAME = (
 _PRESS_BEFORE = re.compile(rf"\b{_MEDIA} ({_NAME})")
 _PRESS_AFTER = re.compile(rf"\b({_NAME}) {_MEDIA}\b")
 _PRESS_TAIL = re.compile(rf" {_MEDIA}$")
+
+
+def _press_names(body: str) -> set[str]:
+    """Names beside a word for a newspaper or an agency (``news agency Tanjug``)."""
+    names: set[str] = set()
+    common = data_words("common_words.txt")
+    for pattern in (_PRESS_BEFORE, _PRESS_AFTER):
+        for m in pattern.finditer(body):
+            name = m.group(1).rstrip(".,")
+            if (
+                name
+                and name.split()[0].lower() not in common
+                and countries.lookup_country(name) is None
+                and key(name) not in countries.demonym_keys()
+            ):
+                names.add(name)
+    return names
+
+
+@cache
+def _company_cue() -> re.Pattern[str]:
+    cues = sorted(orgs.word_sets()["company_cues"], key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w.'’-])([A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2})(?: ?['’]s)? (?:"
+        + "|".join(re.escape(c) for c in cues)
+        + r")\b"
+    )
+
+
+def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
+    """One company, one reading: a name that only a company fits (its short name beside
+    the full name with a legal form, ``Vantor`` for ``Vantor S.A.``; a newspaper or agency
+    named beside the word for it; a name before ``shares``, ``chief executive`` or
+    ``chairman``) is an ORG wherever a person or a guessed place of that name was found
+    (the rules' ``Vantor said``), and so is a spaCy person that starts with such a name
+    (``Vantor Cables``). The last name of a person named in full keeps its person."""
+    evidence: set[str] = set()
+    texts = {(c.start, c.end): " ".join(body[c.start : c.end].split()) for c in kept}
+    for c in kept:
+        if c.type != "ORG":
+            continue
+        text = texts[(c.start, c.end)]
+        head = _org_head(text)
+        if head is not None and any(_legal_form(w) for w in text.split()[len(head.split()) :]):
+            evidence.add(head)
+    evidence |= _press_names(body)
+    named = set(texts.values())
+    for m in _company_cue().finditer(body):
+        if m.group(1) in named:
+            evidence.add(m.group(1))
+    surnames = _surname_set(body, kept)
+    evidence = {
+        n
+        for n in evidence
+        if n not in surnames
+        and countries.lookup_country(n) is None
+        and key(n) not in countries.demonym_keys()
+        and not _place_name(n)
+    }
+    if not evidence:
+        return kept
+    for c in kept:
+        if (c.start, c.end) in fixed:
+            continue
+        text = texts[(c.start, c.end)]
+        if text in evidence and (
+            c.type == "PERSON" or (c.type == "PLACE" and c.priority == STATISTICAL)
+        ):
+            c.type, c.norm, c.role, c.country = "ORG", text, None, None
+        elif (
+            c.type == "PERSON"
+            and c.priority == STATISTICAL
+            and text.split()[0] in evidence
+            and len(text.split()) > 1
+        ):
+            c.type, c.norm = "ORG", text
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(n) for n in sorted(evidence, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    extra = [
+        Candidate("ORG", m.start(), m.end(), m.group(), RULES_ONLY)
+        for m in pattern.finditer(body)
+        if not any(taken[m.start() : m.end()])
+    ]
+    return non_overlapping(kept + extra) if extra else kept
 
 
 def _press(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
@@ -766,6 +881,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _surnames(body, kept, fixed)
     kept = _entrants(body, kept, fixed)
     kept = _press(body, kept, fixed)
+    kept = _companies(body, kept, fixed)
     extra = corefer.short_forms(body, tokenize(body), kept)
     places_at = {(c.start, c.end) for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``

@@ -116,6 +116,7 @@ class Archive:
         self._table = table
         self._stems = StemExpander(reader)
         self._executor = Executor(self._searcher, self._table.live)
+        self._executor.use_names(table)  # person:/org:/place: from the columns the facets count
 
     # --- lifecycle -----------------------------------------------------------
 

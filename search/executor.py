@@ -11,6 +11,10 @@ size-bounded cache; later queries with the same word cost microseconds.
 Node types without an array form here (phrases, date ranges, anything unusual)
 fall back to Whoosh's own matcher for *which* documents match; their scores
 are the sum of their words' scores, so ranking stays sensible.
+
+Name fields (``person:``, ``org:``, ``place:``) are answered from the table's
+name columns when the caller gives them (`Executor.names`, `search.name_match`),
+so a field query finds exactly the documents the facets count.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import math
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -32,8 +36,8 @@ from whoosh import query
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance
 
-from search import termarrays
-from search.doctable import BoolArray
+from search import name_match, termarrays
+from search.doctable import BoolArray, MultiValued
 from search.lengths import BYTE_TO_LENGTH, length_bytes
 from search.schema import ArrayPositions
 
@@ -333,8 +337,12 @@ def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
 class Executor:
     """Evaluates queries for one index reader (build a new one after a refresh)."""
 
-    def __init__(self, searcher: Any, live: BoolArray) -> None:
+    def __init__(
+        self, searcher: Any, live: BoolArray, names: Mapping[str, MultiValued] | None = None
+    ) -> None:
         self._searcher = searcher
+        self.names: Mapping[str, MultiValued] = names or {}
+        """Field -> column its queries are answered from (empty: Whoosh's postings)."""
         self._reader = searcher.reader()
         self._live = live
         self._size = len(live)
@@ -347,6 +355,11 @@ class Executor:
         self._lexicons: dict[str, _Lexicon] = {}
         self.truncated = False
         self.begin()
+
+    def use_names(self, table: name_match.HasNameColumns) -> None:
+        """Answer ``person:``/``org:``/``place:`` from this table's name columns
+        (``table.people``/``orgs``/``places``), as the facets and filters count them."""
+        self.names = name_match.name_columns(table)
 
     def evaluate(self, q: Any, until: float | None = None) -> Matches:
         self.begin(until=until)
@@ -361,6 +374,10 @@ class Executor:
             return Matches(self._live.copy(), self._zeros())
         if q is query.NullQuery or isinstance(q, query.qcore._NullQuery):
             return self._none()
+        if self.names and getattr(q, "fieldname", None) in self.names:
+            named = self._named(q)
+            if named is not None:
+                return named
         if type(q) is query.Term:
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, query.And):
@@ -379,6 +396,20 @@ class Executor:
         if isinstance(q, query.Phrase) and q.slop <= 1 and q.fieldname in SCORED_FIELDS:
             return self._phrase(q)
         return self._fallback(q)
+
+    def _named(self, q: Any) -> Matches | None:
+        """A name-field node from its column (None: a kind the columns do not answer).
+
+        Scored as the other unscored fields' words are, 0.1 * boost where matched;
+        a pattern cut by the query's deadline says so through ``truncated``."""
+        found = name_match.match(q, self.names[q.fieldname], self._size, self._deadline)
+        if found is None:
+            return None
+        if not found.complete:
+            self.truncated = True
+        scores = self._zeros()
+        scores[found.mask] = np.float32(0.1 * q.boost)
+        return Matches(found.mask, scores)
 
     def _term(self, fieldname: str, text: Any, boost: float = 1.0) -> Matches:
         word = text.decode("utf-8") if isinstance(text, bytes) else str(text)

@@ -176,6 +176,7 @@ _SPORT_WORDS = frozenset(
         "fixtures",
         "championship",
         "match",
+        "matches",
     }
 )
 _SPORT_WORD = re.compile(r"[a-z-]+")
@@ -183,9 +184,21 @@ _SCORE_AFTER = re.compile(
     r" (?:\d{1,3}(?:-\d{1,3})?|beat|drew|lost|won|defeated|v|vs\.?)(?=[ \n,.;:)]|$)"
 )
 _SCORE_BEFORE = re.compile(
-    r"(?:\b(?:beat|beating|v|vs\.?|versus|against|drew with|lost to|defeated|host|hosts"
-    r"|played for|joined|club|side|champions|leaders)|\d{1,3}(?:-\d{1,3})?) $"
+    r"(?:\b(?:beat|beating|beats|v|vs\.?|versus|against|drew with|lost to|defeated|host|hosts"
+    r"|played for|joined|club|side|champions|leaders|over|thrashed)|\d{1,3}(?:-\d{1,3})?) $"
 )
+
+
+@cache
+def _team_role() -> re.Pattern[str]:
+    """A word after a town's name (or its possessive) that makes it the club: ``the
+    Norwich striker``, ``Boston 's lead``."""
+    roles = sorted(orgs.word_sets()["team_roles"], key=len, reverse=True)
+    return re.compile(
+        r"(?: ?['’]s)? (?:" + "|".join(re.escape(r) for r in roles) + r")(?=[ \n,.;:)]|$)"
+    )
+
+
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*")
 _TEAM = r"[A-Z][\w.'&-]*(?: [A-Z][\w.'&-]*){0,3}"
 _RESULT_LINE = re.compile(rf"^({_TEAM}) \d{{1,3}} ({_TEAM}) \d{{1,3}}\b", re.MULTILINE)
@@ -194,13 +207,17 @@ _SCHEDULE_LINE = re.compile(r"^([A-Z][A-Z. ]+) AT ([A-Z][A-Z. ]+)$", re.MULTILIN
 
 
 def sport_article(body: str) -> bool:
-    """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``)."""
+    """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``),
+    or one and two results lines (``Karlsruhe 2 Hansa Rostock 0``)."""
     hits = 0
     for w in _SPORT_WORD.findall(body.lower()):
         if w in _SPORT_WORDS:
             hits += 1
             if hits >= 3:
                 return True
+    if hits:
+        lines = _RESULT_LINE.finditer(body)
+        return next(lines, None) is not None and next(lines, None) is not None
     return False
 
 
@@ -218,9 +235,15 @@ def _place_name(text: str) -> bool:
 
 
 def _team_context(body: str, start: int, end: int) -> bool:
-    """A score or a match verb next to the name: ``Ulsan 2``, ``beat Somerset``, ``v Kent``."""
+    """A score or a match verb next to the name (``Ulsan 2``, ``beat Somerset``, ``v Kent``,
+    ``victory over Kent``), or a player or result of the club after it (``the Norwich
+    striker``, ``Boston 's lead``)."""
     line_start = body.rfind("\n", 0, start) + 1
-    return bool(_SCORE_AFTER.match(body, end) or _SCORE_BEFORE.search(body[line_start:start]))
+    return bool(
+        _SCORE_AFTER.match(body, end)
+        or _team_role().match(body, end)
+        or _SCORE_BEFORE.search(body[line_start:start])
+    )
 
 
 def _convertible(c: Candidate, fixed: set[tuple[int, int]]) -> bool:
@@ -876,6 +899,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _vote(body, cands)
     kept = non_overlapping(cands)
     fixed = {(c.start, c.end) for c in cands[:n_datelines]}
+    regions = {m.end() + len(c) for m in _DATELINE.finditer(body) for c in (", ", " , ")}
+    fixed.update(  # ``ARLINGTON, Texas``: the region of a dateline stays a place
+        (c.start, c.end) for c in kept if c.start in regions and c.type in ("PLACE", "COUNTRY")
+    )
     kept = _teams(body, kept, fixed)
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)

@@ -76,3 +76,46 @@ def test_the_surname_of_a_person_named_in_full_is_no_company_though_shares_follo
     found = _typed(text, spans)
     assert ("PERSON", "Maria Kelbrun", 0) in found
     assert not any(t == "ORG" and name == "Maria Kelbrun" for t, name, _ in found)
+
+
+# --- clubs named after their town ----------------------------------------------------------
+
+
+def test_a_town_before_a_player_word_is_its_club_in_sport_news() -> None:
+    text = (
+        "Soccer - squad named .\nThe former Leeds midfielder Tom Hale was recalled to "
+        "the squad on Monday ."
+    )
+    spans = [_span(text, "Leeds", "PLACE"), _span(text, "Tom Hale", "PERSON")]
+    assert ("ORG", "Leeds", text.index("Leeds")) in _typed(text, spans)
+
+
+def test_a_town_after_victory_over_is_a_club_in_sport_news() -> None:
+    text = (
+        "Rugby - league round-up .\nBath eased to a 40-12 victory over Bristol on "
+        "Saturday , the champions' sixth win of the league season in the halftime rain ."
+    )
+    spans = [_span(text, "Bath", "PLACE"), _span(text, "Bristol", "PLACE")]
+    assert ("ORG", "Bristol", text.index("Bristol")) in _typed(text, spans)
+
+
+def test_two_results_lines_and_one_sport_word_make_clubs_of_towns() -> None:
+    text = "Soccer - cup results .\nResults on Saturday :\nKarlsruhe 2 Duisburg 0\nBremen 1 Freiburg 3\n"
+    spans = [_span(text, "Karlsruhe", "PLACE"), _span(text, "Duisburg", "PLACE")]
+    found = {(t, name) for t, name, _ in _typed(text, spans)}
+    assert {("ORG", "Karlsruhe"), ("ORG", "Duisburg"), ("ORG", "Freiburg")} <= found
+
+
+def test_the_region_of_a_dateline_stays_a_place_when_its_club_plays() -> None:
+    text = (
+        "ARLINGTON, Texas (AP) _ Boston beat Texas 5-3 in 11 innings on Sunday , the "
+        "league leaders winning in extra innings for the second time ."
+    )
+    spans = [
+        _span(text, "Texas", "PLACE"),
+        _span(text, "Boston", "PLACE"),
+        _span(text, "Texas", "PLACE", 1),
+    ]
+    found = _typed(text, spans)
+    assert ("PLACE", "Texas", text.index("Texas")) in found
+    assert ("ORG", "Texas", text.index("Texas", text.index("beat"))) in found

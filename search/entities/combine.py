@@ -477,6 +477,63 @@ def _merged(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
     return out
 
 
+_LIST_GAP = re.compile(r" ?(?:,|;|,? and|,? or) ")
+_WHO_AFTER = re.compile(r",? who\b")
+
+
+def _org_like(text: str) -> bool:
+    """Words that make a name an organisation's or a place's, not a person's: a head
+    word (``Council``, ``Group``), a designator or legal form, ``of`` or ``&``."""
+    heads = orgs.word_sets()["heads"] | orgs.word_sets()["of_heads"]
+    words = text.split()
+    return any(w in heads or _designator(w) or w in ("of", "&", "and") for w in words)
+
+
+def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """spaCy's organisations that are people: a name of two or three words in a list of
+    people (``Ann Lee and Tom Hale``, ``Ann Lee, Tom Hale, Ivo Brel``), or a name of two
+    words followed by ``who`` (``Ivo Brel, who``). Every other mention spaCy alone typed
+    the same way follows."""
+    people: set[str] = set()
+    for i, c in enumerate(kept):
+        if c.type != "ORG" or c.priority != STATISTICAL or (c.start, c.end) in fixed:
+            continue
+        text = body[c.start : c.end]
+        words = text.split()
+        if not 2 <= len(words) <= 3 or _org_like(text) or text.isupper():
+            continue
+        if not all(w[0].isupper() and w[-1].isalpha() for w in words):
+            continue  # ``Mercantile , Commerce``, ``Lindsay ) Davenport``
+        beside: list[tuple[Candidate, str]] = []
+        if i > 0 and (m := _LIST_GAP.fullmatch(body, kept[i - 1].end, c.start)):
+            beside.append((kept[i - 1], m.group()))
+        if i + 1 < len(kept) and (m := _LIST_GAP.fullmatch(body, c.end, kept[i + 1].start)):
+            beside.append((kept[i + 1], m.group()))
+        people_beside = [gap for b, gap in beside if b.type == "PERSON"]
+        listed = len(people_beside) == len(beside) and (
+            len(people_beside) == 2
+            or any(g.strip(" ,") in ("and", "or", ";") for g in people_beside)
+        )
+        who = (
+            len(words) == 2
+            and not words[-1].endswith("s")
+            and key(words[0]) not in countries.demonym_keys()
+            and _WHO_AFTER.match(body, c.end)
+        )
+        if (beside and listed) or who:
+            people.add(" ".join(words))
+    if not people:
+        return
+    for c in kept:
+        if (
+            c.type == "ORG"
+            and c.priority == STATISTICAL
+            and (c.start, c.end) not in fixed
+            and " ".join(body[c.start : c.end].split()) in people
+        ):
+            c.type, c.norm = "PERSON", " ".join(body[c.start : c.end].split())
+
+
 def _surname_set(body: str, kept: list[Candidate]) -> set[str]:
     """Last words of the people named in full (two words or more)."""
     surnames: set[str] = set()
@@ -904,6 +961,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         (c.start, c.end) for c in kept if c.start in regions and c.type in ("PLACE", "COUNTRY")
     )
     kept = _teams(body, kept, fixed)
+    _listed_people(body, kept, fixed)
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)
     kept = _entrants(body, kept, fixed)

@@ -119,3 +119,43 @@ def test_the_region_of_a_dateline_stays_a_place_when_its_club_plays() -> None:
     found = _typed(text, spans)
     assert ("PLACE", "Texas", text.index("Texas")) in found
     assert ("ORG", "Texas", text.index("Texas", text.index("beat"))) in found
+
+
+# --- spaCy's organisations that are people ---------------------------------------------------
+
+
+def test_a_name_spacy_calls_an_org_in_a_list_of_people_is_a_person() -> None:
+    text = (
+        "Produced by Tomas Brel and Orvan Keddle; edited by Ivo Karnik. Later, "
+        "Orvan Keddle said the film was finished, and Keddle thanked the crew."
+    )
+    spans = [
+        _span(text, "Tomas Brel", "PERSON"),
+        _span(text, "Orvan Keddle", "ORG"),
+        _span(text, "Ivo Karnik", "PERSON"),
+        _span(text, "Orvan Keddle", "ORG", 1),
+        _span(text, "Keddle", "ORG", 2),
+    ]
+    found = {(t, name) for t, name, _ in _typed(text, spans)}
+    assert ("PERSON", "Orvan Keddle") in found and ("PERSON", "Keddle") in found
+    assert not any(t == "ORG" for t, _ in found)
+
+
+def test_a_two_word_name_before_who_is_a_person() -> None:
+    text = "Police named the driver as Orvan Keddle, who was arrested at the border."
+    found = _typed(text, [_span(text, "Orvan Keddle", "ORG")])
+    assert ("PERSON", "Orvan Keddle", text.index("Orvan")) in found
+
+
+def test_a_group_before_who_and_an_org_beside_a_speaker_stay_organisations() -> None:
+    text = (
+        "Members of the Black Hands, who claimed the attack, were sought. "
+        "Speaking at the Kessel Foundation, Orvan Keddle said funds were short."
+    )
+    spans = [
+        _span(text, "Black Hands", "ORG"),
+        _span(text, "Kessel Foundation", "ORG"),
+        _span(text, "Orvan Keddle", "PERSON"),
+    ]
+    found = {(t, name) for t, name, _ in _typed(text, spans)}
+    assert {("ORG", "Black Hands"), ("ORG", "Kessel Foundation")} <= found

@@ -635,20 +635,31 @@ def _company_cue() -> re.Pattern[str]:
 
 def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """One company, one reading: a name that only a company fits (its short name beside
-    the full name with a legal form, ``Vantor`` for ``Vantor S.A.``; a newspaper or agency
+    the full name with a legal form, ``Vantor`` for ``Vantor S.A.``; a word spaCy calls an
+    organisation alone and that starts other organisations' names, ``Vantor`` beside
+    ``Vantor Institution``; a newspaper or agency
     named beside the word for it; a name before ``shares``, ``chief executive`` or
     ``chairman``) is an ORG wherever a person or a guessed place of that name was found
     (the rules' ``Vantor said``), and so is a spaCy person that starts with such a name
     (``Vantor Cables``). The last name of a person named in full keeps its person."""
     evidence: set[str] = set()
     texts = {(c.start, c.end): " ".join(body[c.start : c.end].split()) for c in kept}
+    firsts: set[str] = set()
+    alone: set[str] = set()
     for c in kept:
         if c.type != "ORG":
             continue
         text = texts[(c.start, c.end)]
+        words = text.split()
         head = _org_head(text)
-        if head is not None and any(_legal_form(w) for w in text.split()[len(head.split()) :]):
+        if head is not None and any(_legal_form(w) for w in words[len(head.split()) :]):
             evidence.add(head)
+        if len(words) >= 2 and words[1][:1].isupper():
+            firsts.add(words[0])
+        elif len(words) == 1 and c.priority == STATISTICAL:
+            alone.add(text)
+    common = data_words("common_words.txt")
+    evidence |= {w for w in firsts & alone if len(w) >= 3 and w.lower() not in common}
     evidence |= _press_names(body)
     named = set(texts.values())
     for m in _company_cue().finditer(body):
@@ -848,11 +859,15 @@ def _fuller_person(span: statistical.Span, rules: Sequence[Entity]) -> Entity | 
 
 def _titled_person(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' person at the end of a spaCy span that adds only titles before it
-    (``Ms Marsudi``, ``Deputy Superintendent G. Selvakumar``): names go without titles."""
+    (``Ms Marsudi``, ``Deputy Superintendent G. Selvakumar``): names go without titles.
+    In a spaCy organisation a one-word person needs an honorific (``Ms Marsudi``), not
+    just a title (``General Motors`` is a company, not Motors the general)."""
     for r in rules:
         if r.type == "PERSON" and r.end == span.end and span.start < r.start:
             words = [w.strip(".") for w in body[span.start : r.start].split()]
             titles = _titles()
+            if span.label == "ORG" and len(r.text.split()) < 2:
+                titles = people_words.vocab().honorifics
             return r if words and all(w in titles for w in words) else None
     return None
 

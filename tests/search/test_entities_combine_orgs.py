@@ -159,3 +159,26 @@ def test_a_group_before_who_and_an_org_beside_a_speaker_stay_organisations() -> 
     ]
     found = {(t, name) for t, name, _ in _typed(text, spans)}
     assert {("ORG", "Black Hands"), ("ORG", "Kessel Foundation")} <= found
+
+
+def test_a_company_whose_name_starts_with_a_title_keeps_its_name() -> None:
+    text = "There is no one at General Motors who doubts the plan, a dealer said."
+    found = _typed(text, [_span(text, "General Motors", "ORG")])
+    assert ("ORG", "General Motors", text.index("General")) in found
+    assert not any(t == "PERSON" for t, _, _ in found)
+
+
+def test_a_word_that_starts_organisations_names_is_an_org_where_the_rules_saw_a_speaker() -> None:
+    text = (
+        "The Harrowgate Institution will close its press. Harrowgate said the "
+        "decision was final, and staff at the Harrowgate Books unit left. "
+        "Officials at the Harrowgate declined to comment."
+    )
+    spans = [
+        _span(text, "Harrowgate Institution", "ORG"),
+        _span(text, "Harrowgate", "ORG", 1),
+        _span(text, "Harrowgate Books", "ORG"),
+        _span(text, "Harrowgate", "ORG", 3),
+    ]
+    found = _typed(text, spans)
+    assert [t for t, name, _ in found if name == "Harrowgate"] == ["ORG", "ORG"]

@@ -780,6 +780,43 @@ def _shouted_countries(body: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_SHOUTED_LEGAL = re.compile(r",? (?:INC|CORP|CO|LTD|PLC|LLC|GMBH|AG|SA|NV)(?:\.|(?![\w.]))")
+_SHOUTED_NAME_WORD = re.compile(r"[A-Z][A-Z0-9&'-]*")
+_NOT_IN_NAME = frozenset(
+    {"A", "AN", "THE", "OF", "BY", "TO", "AND", "OR", "IN", "ON", "AT", "FOR", "FROM", "WITH"}
+)
+
+
+def _shouted_companies(body: str, cands: list[Candidate]) -> list[Candidate]:
+    """Companies named with their legal form on a line in capitals (``COPYRIGHT 1998 BY
+    KESTREL MEDIA, INC.``), where spaCy's guesses are left out: up to four capitalised
+    words before ``INC``, ``LTD``, ``CORP`` ..., no function word (``OF``, ``BY``) among
+    them."""
+    taken = bytearray(len(body))
+    for c in cands:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out: list[Candidate] = []
+    pos = 0
+    for line in body.split("\n"):
+        legal = _SHOUTED_LEGAL.finditer(line) if not any(c.islower() for c in line) else ()
+        for m in legal:
+            words = list(_SHOUTED_NAME_WORD.finditer(line, 0, m.start()))
+            first = None
+            for w in reversed(words[-4:]):
+                gap = line[w.end() : first.start() if first else m.start()]
+                if w.group() in _NOT_IN_NAME or gap not in ("", " "):
+                    break
+                first = w
+            if first is None:
+                continue
+            start, end = pos + first.start(), pos + m.end()
+            if not any(taken[start:end]):
+                text = " ".join(body[start:end].split())
+                out.append(Candidate("ORG", start, end, text, RULES_ONLY))
+        pos += len(line) + 1
+    return out
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -968,6 +1005,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if not any(covered[r.start : r.end]):
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
     cands += _shouted_countries(body, cands)
+    cands += _shouted_companies(body, cands)
     _vote(body, cands)
     kept = non_overlapping(cands)
     fixed = {(c.start, c.end) for c in cands[:n_datelines]}

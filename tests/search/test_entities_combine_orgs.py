@@ -182,3 +182,15 @@ def test_a_word_that_starts_organisations_names_is_an_org_where_the_rules_saw_a_
     ]
     found = _typed(text, spans)
     assert [t for t, name, _ in found if name == "Harrowgate"] == ["ORG", "ORG"]
+
+
+# --- lines in capitals -----------------------------------------------------------------------
+
+
+def test_companies_with_a_legal_form_on_a_line_in_capitals_are_organisations() -> None:
+    text = (
+        "Rates held steady.\nCOPYRIGHT 1997 BY KESTREL MEDIA, INC., A UNIT OF HOLMWOOD LTD\n"
+        "The central bank kept its rate."
+    )
+    found = {(t, name) for t, name, _ in _typed(text, [])}
+    assert {("ORG", "KESTREL MEDIA, INC."), ("ORG", "HOLMWOOD LTD")} <= found

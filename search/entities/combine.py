@@ -441,6 +441,25 @@ def _quoted_whole(body: str, start: int, end: int) -> bool:
     )
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+
+
+def _common_word(body: str, text: str, lower_words: set[str]) -> bool:
+    """A capitalised common word (``Success``, ``Radio``, ``Prices``): one on the list of
+    common words, or one the article also writes in lower case. spaCy alone calls such a
+    word at a sentence's start an organisation far more often than it is one; known
+    bodies (``Senate``) and acronyms stay. ``lower_words`` is filled on first use."""
+    if not text[:1].isupper() or text.isupper() or orgs.known().get(text) is not None:
+        return False
+    word = text.lower()
+    if word in data_words("common_words.txt"):
+        return True
+    if not lower_words:
+        lower_words.update(_LOWER_WORD.findall(body))
+        lower_words.add("")
+    return word in lower_words
+
+
 def _capitals_line(body: str, span: statistical.Span) -> bool:
     """The span's line has no lower-case letter (a headline in capitals, a table heading):
     spaCy's PERSON and ORG guesses there (``MARCH UNEMPLOYMENT``, ``ATHLETICS``) are mostly
@@ -970,6 +989,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         else s
         for s in _merged(body, kept_spans)
     ]
+    lower_words: set[str] = set()
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)
     for s in kept_spans:
@@ -995,6 +1015,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if _quoted_whole(body, s.start, s.end) or (
             typ in ("PERSON", "ORG") and _capitals_line(body, s)
         ):
+            continue
+        if typ == "ORG" and " " not in text and _common_word(body, text, lower_words):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
     size = max((e.end for e in rules), default=0)

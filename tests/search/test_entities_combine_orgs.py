@@ -194,3 +194,28 @@ def test_companies_with_a_legal_form_on_a_line_in_capitals_are_organisations() -
     )
     found = {(t, name) for t, name, _ in _typed(text, [])}
     assert {("ORG", "KESTREL MEDIA, INC."), ("ORG", "HOLMWOOD LTD")} <= found
+
+
+# --- spaCy's organisations that are common words -----------------------------------------
+
+
+def test_a_capitalised_common_word_alone_is_no_organisation() -> None:
+    text = (
+        "Prices of bonds fell as oil prices rose. Radio is the oldest medium, and radio "
+        "listeners are loyal. The Senate met later."
+    )
+    spans = [
+        _span(text, "Prices", "ORG"),
+        _span(text, "Radio", "ORG"),
+        _span(text, "Senate", "ORG"),
+    ]
+    found = {(t, name) for t, name, _ in _typed(text, spans)}
+    assert ("ORG", "Prices") not in found and ("ORG", "Radio") not in found
+    assert ("ORG", "Senate") in found
+
+
+def test_an_acronym_or_a_name_of_two_words_is_kept_though_its_words_are_common() -> None:
+    text = "Shares in Radio Holdings rose, and NEXT said radio sales were up."
+    spans = [_span(text, "Radio Holdings", "ORG"), _span(text, "NEXT", "ORG")]
+    found = {(t, name) for t, name, _ in _typed(text, spans)}
+    assert {("ORG", "Radio Holdings"), ("ORG", "NEXT")} <= found

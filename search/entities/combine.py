@@ -227,11 +227,28 @@ country's are."""
 
 
 def _place_name(text: str) -> bool:
-    """A city, region or county (not a country): what clubs are named after."""
+    """A city, region or county (not a country): what clubs are named after. A word in
+    ``-shire`` is a county (``Leicestershire``), known to the gazetteer or not."""
     k = key(text)
     if k in _HOME_NATIONS or countries.lookup_country(text) is not None:
         return False
+    if " " not in k and k.endswith("shire") and len(k) > 6 and text[0].isupper():
+        return True
     return bool(gazetteer.gazetteer().entries.get(k))
+
+
+def _nickname(body: str, c: Candidate) -> bool:
+    """A spaCy person that is a team's nickname: one plural word after ``the`` (``the
+    Brewers``, ``the Eagles``); people take no article."""
+    text = body[c.start : c.end]
+    return (
+        c.type == "PERSON"
+        and c.priority == STATISTICAL
+        and " " not in text
+        and text.endswith("s")
+        and not text.isupper()
+        and body[max(0, c.start - 4) : c.start] in ("the ", "The ")
+    )
 
 
 def _team_context(body: str, start: int, end: int) -> bool:
@@ -268,7 +285,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
             _convertible(c, fixed)
             and (c.type == "ORG" or _place_name(text))
             and _team_context(body, c.start, c.end)
-        ):
+        ) or _nickname(body, c):
             teams.add(key(text))
     taken = bytearray(len(body))
     for c in kept:

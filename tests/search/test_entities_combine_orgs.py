@@ -219,3 +219,22 @@ def test_an_acronym_or_a_name_of_two_words_is_kept_though_its_words_are_common()
     spans = [_span(text, "Radio Holdings", "ORG"), _span(text, "NEXT", "ORG")]
     found = {(t, name) for t, name, _ in _typed(text, spans)}
     assert {("ORG", "Radio Holdings"), ("ORG", "NEXT")} <= found
+
+
+def test_a_county_in_shire_is_a_club_in_sport_news_though_spacy_saw_a_person() -> None:
+    text = (
+        "Cricket - county championship .\nDerringshire beat Somerset by an innings , "
+        "taking eight wickets before lunch in the second innings ."
+    )
+    spans = [_span(text, "Derringshire", "PERSON"), _span(text, "Somerset", "PLACE")]
+    assert ("ORG", "Derringshire", text.index("Derringshire")) in _typed(text, spans)
+
+
+def test_a_plural_nickname_after_the_is_a_team_not_a_person() -> None:
+    text = (
+        "Baseball - league round-up .\nThe shortstop homered in the ninth inning as the "
+        "Harriers rallied , and the pitcher got his second win for the Harriers in the league ."
+    )
+    spans = [_span(text, "Harriers", "PERSON"), _span(text, "Harriers", "PERSON", 1)]
+    found = _typed(text, spans)
+    assert [t for t, name, _ in found if name == "Harriers"] == ["ORG", "ORG"]

@@ -50,6 +50,7 @@ from search.model import (
     ArchiveStats,
     Article,
     CancelCheck,
+    IndexProgress,
     ProgressCallback,
     SearchRequest,
     SearchResult,
@@ -62,6 +63,7 @@ from search.query import FacetName, run_search
 from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
+from search.store import entity_columns
 
 __all__ = [
     "Archive",
@@ -77,6 +79,9 @@ log = logging.getLogger("archive.api")
 mapped_files.read_segments_in_place()
 
 
+ENTITY_REFRESH_S = 10.0
+"""While the entity phase runs, how often its batches are laid over the table (each
+time costs a few tenths of a second at 10^5 articles)."""
 QUERY_SECONDS = 0.6
 """What parsing, stem lookups and the patterns' words of one query may take together;
 facets, the page and its snippets come after, so any query answers within a second."""
@@ -113,10 +118,40 @@ class Archive:
         if table is None:
             table = DocTable.build(reader)
             tablecache.save(self._paths.root, reader, table)
-        self._table = table
+        self._base_table = table
+        self._hashes = entity_columns.content_hashes(reader, table.size)
         self._stems = StemExpander(reader)
-        self._executor = Executor(self._searcher, self._table.live)
+        self._executor = Executor(self._searcher, table.live)
+        self._lay_entities(*entity_columns.overlay(table, self._paths.entity_store, self._hashes))
+
+    def _lay_entities(self, table: DocTable, overlay: entity_columns.Overlay) -> None:
+        """Use a table whose name columns come from the entity store where it is done."""
+        self._table = table
+        self._overlay = overlay
+        self._overlaid_at = time.monotonic()
         self._executor.use_names(table)  # person:/org:/place: from the columns the facets count
+
+    def _refresh_entities(self) -> None:
+        """Lay the entity store's newest state over the table, if it moved on.
+
+        Built outside the lock (a few tenths of a second at 10^5 articles), so searches
+        keep going meanwhile; dropped if the reader changed in between."""
+        store = entity_columns.open_for_reading(self._paths.entity_store)
+        if store is None:
+            return
+        try:
+            with store:
+                generation = store.generation()
+        except ArchiveError:
+            return
+        with self._lock:
+            if generation == self._overlay.generation:
+                return
+            base, hashes = self._base_table, self._hashes
+        table, overlay = entity_columns.overlay(base, self._paths.entity_store, hashes)
+        with self._lock:
+            if self._base_table is base:
+                self._lay_entities(table, overlay)
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -181,17 +216,43 @@ class Archive:
         rebuild: bool = False,
         wait_s: float = 0.0,
         verify: bool = False,
+        entities: bool = True,
     ) -> UpdateReport:
         """Index added and changed files, drop deleted ones (``rebuild``: start over;
-        ``verify``: hash every file, to catch changes that kept size and times).
+        ``verify``: hash every file, to catch changes that kept size and times), then
+        recognise the entities of what is new (``entities=False``: the text only).
+
+        The text is searchable here as soon as its phase ends; while the entity phase
+        runs, the facets, ``person:`` queries and articles take in its batches every
+        ``ENTITY_REFRESH_S`` seconds.
 
         Raises ``IndexLocked`` if another process is updating the same index and
         does not finish within ``wait_s`` seconds, ``IndexWriteFailed`` if the
         index cannot be written (the index as it is stays searchable).
         """
+        emit = progress or (lambda _p: None)
+        phase = ""
+
+        def relay(report: IndexProgress) -> None:
+            nonlocal phase
+            if report.phase == "entities":
+                if phase != "entities":
+                    self.refresh()  # the text phase has committed: search it
+                elif time.monotonic() - self._overlaid_at >= ENTITY_REFRESH_S:
+                    self._refresh_entities()
+            phase = report.phase
+            emit(report)
+
         try:
             report = update_index(
-                self._paths, self.root, progress, cancel, rebuild, wait_s, verify=verify
+                self._paths,
+                self.root,
+                relay,
+                cancel,
+                rebuild,
+                wait_s,
+                verify=verify,
+                entities=entities,
             )
         finally:
             self.refresh()
@@ -201,16 +262,18 @@ class Archive:
         """Pick up what another writer (or our own update) committed.
 
         A rebuild swaps in a new folder whose generations start again at 1, so
-        the live folder's identity is compared too, not only the generation."""
+        the live folder's identity is compared too, not only the generation.
+        Entities the entity phase committed since are laid over the table too."""
         with self._lock, self._reading():
             live_id = _identity(self._paths.live)
-            if live_id == self._live_id and self._searcher.up_to_date():
-                return
-            self._searcher.close()
-            self._ix.close()
-            self._ix = whoosh_index.open_dir(str(self._paths.live))
-            self._live_id = live_id
-            self._load_reader()
+            if live_id != self._live_id or not self._searcher.up_to_date():
+                self._searcher.close()
+                self._ix.close()
+                self._ix = whoosh_index.open_dir(str(self._paths.live))
+                self._live_id = live_id
+                self._load_reader()
+                return  # the new reader read the store as it is now
+        self._refresh_entities()
 
     # --- reading -------------------------------------------------------------
 
@@ -242,7 +305,12 @@ class Archive:
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
             stored = self._searcher.stored_fields(docnum)
-        return article_from_stored(article_id, stored["doc"], str(self.path_of(article_id)))
+            content_hash = self._hashes[docnum]
+        article = article_from_stored(article_id, stored["doc"], str(self.path_of(article_id)))
+        found = entity_columns.entities_of(self._paths.entity_store, article_id, content_hash)
+        if found is not None:
+            article.entities = found
+        return article
 
     def path_of(self, article_id: str) -> Path:
         """The file of an article (ids are ``/``-separated paths under the root)."""

@@ -14,20 +14,12 @@ carries on from there.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import logging
-import multiprocessing
 import os
 import re
-import signal
-import sys
-import threading
 import time
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +31,7 @@ from whoosh.writing import NO_MERGE
 
 from search.errors import (
     ArchiveError,
+    EntityStoreDamaged,
     IndexDamaged,
     IndexInUse,
     IndexLocked,
@@ -47,12 +40,15 @@ from search.errors import (
 from search.ids import file_of
 from search.ingest import SkipFile
 from search.model import CancelCheck, FileSig, IndexProgress, ProgressCallback, Skip, UpdateReport
-from search.prepare import Prepared, file_hash, prepare_many
+from search.prepare import Prepared, file_hash, prepare_chunk
 from search.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
 from search.store import folder
+from search.store.entity_store import EntityStore
 from search.store.folder import IndexPaths, damaged_message
 from search.store.meta import INVALID, Meta
 from search.termarrays import TermArraysCodec
+from search.update.entity_phase import run_entity_phase
+from search.update.pool import Cancelled, ordered_map
 from search.update.scan import Scan, scan_archive
 
 __all__ = ["IndexPaths", "Meta", "damaged_message", "discard", "open_or_create", "update_index"]
@@ -224,10 +220,6 @@ def read_signatures(ix: whoosh_index.Index) -> dict[str, tuple[FileSig, str]]:
 # --- updating ----------------------------------------------------------------
 
 
-class _Cancelled(Exception):
-    pass
-
-
 def update_index(
     paths: IndexPaths,
     archive_root: Path,
@@ -236,11 +228,14 @@ def update_index(
     rebuild: bool = False,
     wait_s: float = 0.0,
     verify: bool = False,
+    entities: bool = True,
 ) -> UpdateReport:
     """Bring the index in line with the files; see the module docstring.
 
     ``wait_s``: how long to wait for another writer to finish before giving up.
     ``verify``: hash every file, also those whose signature did not change.
+    ``entities``: then run the entity phase (`search.update.entity_phase`) under the
+    same lock; without it, only the text is brought up to date.
     """
     started = time.perf_counter()
     report = UpdateReport(rebuilt=rebuild)
@@ -269,7 +264,7 @@ def update_index(
                 _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
             finally:
                 ix.close()
-        except _Cancelled:
+        except Cancelled:
             report.cancelled = True
             if rebuild:
                 folder.remove(paths.staging)
@@ -289,11 +284,62 @@ def update_index(
             meta.save(paths.meta)
         except OSError as exc:
             raise _write_failed(paths, exc) from exc
+        if entities and not report.cancelled:
+            _recognise_entities(paths, report, emit, should_stop, check=rebuild)
     report.skipped.sort(key=lambda s: s.id)
     report.elapsed_s = time.perf_counter() - started
     emit(IndexProgress("done", 1, 1))
     log.info("update of %s: %s", archive_root, report.to_json())
     return report
+
+
+def _recognise_entities(
+    paths: IndexPaths,
+    report: UpdateReport,
+    emit: ProgressCallback,
+    should_stop: CancelCheck,
+    check: bool,
+) -> None:
+    """The entity phase, into the store beside the index. The text phase's work is
+    committed by now, so a failure here is said in the report, not raised: the text
+    stays searchable and the next update resumes the entities.
+
+    ``check``: verify the store first (a rebuild: the user asked to start over on what
+    looked wrong); a damaged store is recreated, and so is one found damaged midway."""
+    for attempt in (1, 2):
+        try:
+            with EntityStore.open(paths.entity_store, discard_damaged=True) as store:
+                if check and store.check(quick=True):
+                    raise EntityStoreDamaged("the integrity check failed")
+                if store.recreated == "damaged":
+                    report.notes.append("The entity store was damaged and is being rebuilt.")
+                phase = run_entity_phase(paths.live, store, emit, should_stop)
+            break
+        except Exception as exc:
+            damaged = isinstance(exc, EntityStoreDamaged) or (
+                not isinstance(exc, ArchiveError) and _store_damaged(paths)
+            )
+            log.warning("entity phase of %s failed: %s", paths.root, exc, exc_info=not damaged)
+            if damaged and attempt == 1:
+                EntityStore.remove(paths.entity_store)  # and start it again, once
+                continue
+            report.notes.append(f"Entities not updated: {exc}")
+            return
+    report.entities_done = phase.done
+    report.entities_left = phase.total - phase.done
+    if phase.note:
+        report.notes.append(phase.note)
+
+
+def _store_damaged(paths: IndexPaths) -> bool:
+    """Whether SQLite finds the entity store damaged (after an error that did not say)."""
+    try:
+        with EntityStore.open(paths.entity_store) as store:
+            return bool(store.check(quick=True))
+    except EntityStoreDamaged:
+        return True
+    except Exception:
+        return False
 
 
 def _as_user_error(paths: IndexPaths, exc: Exception) -> ArchiveError:
@@ -502,86 +548,13 @@ def _stat_or_zero(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def exit_with_parent(parent_pid: int) -> None:
-    """In a worker process: exit as soon as the indexing process is gone.
-
-    A killed parent (OOM, SIGKILL, a crash) never tells its pool to stop, and
-    the workers would wait for work forever. Linux kills them with it
-    (``PR_SET_PDEATHSIG``); elsewhere, and as a second guard, a thread checks
-    the parent's pid every second."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() != parent_pid:  # the parent died before the guard was set
-        os._exit(1)
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent_pid:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def _prepared(
     root: str, article_ids: list[str], should_stop: CancelCheck
 ) -> Iterator[Prepared | Skip]:
     """Analyse files in order, in worker processes when there are many."""
-    chunks = [article_ids[i : i + CHUNK] for i in range(0, len(article_ids), CHUNK)]
-    workers = os.cpu_count() or 1
-    if len(article_ids) < PARALLEL_MIN or workers < 2:
-        for chunk in chunks:
-            if should_stop():
-                raise _Cancelled
-            yield from prepare_many(root, chunk)
-        return
-    context = multiprocessing.get_context("spawn")
-    done = 0
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=exit_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            for results in _pooled(pool, root, chunks, workers, should_stop):
-                yield from results
-                done += 1
-    except BrokenProcessPool:
-        # A worker died (out of memory, killed, or a host program without a
-        # __main__ guard): finish in this process rather than fail the update.
-        log.warning("indexing workers failed; continuing in one process", exc_info=True)
-        for chunk in chunks[done:]:
-            if should_stop():
-                raise _Cancelled from None
-            yield from prepare_many(root, chunk)
-
-
-def _pooled(
-    pool: ProcessPoolExecutor,
-    root: str,
-    chunks: list[list[str]],
-    workers: int,
-    should_stop: CancelCheck,
-) -> Iterator[list[Prepared | Skip]]:
-    """Results chunk by chunk, in order, with a bounded number of chunks in flight."""
-    window: deque[Future[list[Prepared | Skip]]] = deque()
-    queue = iter(chunks)
-    try:
-        for chunk in queue:
-            window.append(pool.submit(prepare_many, root, chunk))
-            if len(window) >= max(workers * 3, AHEAD // CHUNK):
-                break
-        while window:
-            if should_stop():
-                raise _Cancelled
-            results = window.popleft().result()
-            next_chunk = next(queue, None)
-            if next_chunk is not None:
-                window.append(pool.submit(prepare_many, root, next_chunk))
-            yield results
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    jobs = [(root, article_ids[i : i + CHUNK]) for i in range(0, len(article_ids), CHUNK)]
+    parallel = len(article_ids) >= PARALLEL_MIN
+    for results in ordered_map(
+        prepare_chunk, jobs, should_stop, parallel=parallel, ahead=AHEAD // CHUNK
+    ):
+        yield from results

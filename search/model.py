@@ -307,6 +307,12 @@ class UpdateReport:
     cancelled: bool = False
     rebuilt: bool = False
     elapsed_s: float = 0.0
+    entities_done: int = 0
+    """Articles whose entities the entity phase recognised in this update."""
+    entities_left: int = 0
+    """Articles still waiting for the entity phase (cancelled, or not run: text only)."""
+    notes: list[str] = field(default_factory=list)
+    """Things to say once (e.g. entities from the rules alone, and why)."""
 
     @property
     def changed(self) -> bool:
@@ -324,6 +330,9 @@ class UpdateReport:
             "cancelled": self.cancelled,
             "rebuilt": self.rebuilt,
             "elapsed_s": round(self.elapsed_s, 3),
+            "entities_done": self.entities_done,
+            "entities_left": self.entities_left,
+            "notes": list(self.notes),
         }
 
 

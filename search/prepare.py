@@ -78,3 +78,8 @@ def prepare_file(root: str, article_id: str) -> Prepared | Skip:
 def prepare_many(root: str, article_ids: list[str]) -> list[Prepared | Skip]:
     """A chunk of files at once: fewer round trips to worker processes."""
     return [prepare_file(root, article_id) for article_id in article_ids]
+
+
+def prepare_chunk(job: tuple[str, list[str]]) -> list[Prepared | Skip]:
+    """`prepare_many` of one (root, ids) job: the unit sent to a worker process."""
+    return prepare_many(*job)

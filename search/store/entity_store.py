@@ -245,6 +245,9 @@ class FacetRows:
     offsets: npt.NDArray[np.int64]
     """len(article_ids) + 1 positions into ``entity_ids``."""
     entity_ids: npt.NDArray[np.int32]
+    content_hashes: list[str] = field(default_factory=list)
+    """The text index's content hash each article was done from (same order as the ids):
+    a reader uses an article's row only while the text index holds that content."""
 
 
 @dataclass(slots=True)
@@ -700,8 +703,8 @@ class EntityStore:
         """
         if entity_type is None:
             with self._read() as conn:
-                generation, article_ids, lengths, flat, _ = self._packed(conn)
-            return FacetRows(generation, article_ids, _offsets(lengths), flat)
+                generation, article_ids, hashes, lengths, flat, _ = self._packed(conn)
+            return FacetRows(generation, article_ids, _offsets(lengths), flat, hashes)
         return self.facet_tables([entity_type])[entity_type]
 
     def facet_tables(self, types: Iterable[EntityType]) -> dict[EntityType, FacetRows]:
@@ -711,7 +714,7 @@ class EntityStore:
         """
         wanted = tuple(dict.fromkeys(types))
         with self._read() as conn:
-            generation, article_ids, lengths, flat, top = self._packed(conn)
+            generation, article_ids, hashes, lengths, flat, top = self._packed(conn)
             codes = np.full(top + 1, -1, dtype=np.int8)
             for code, kind in enumerate(wanted):
                 ids = np.fromiter(
@@ -730,27 +733,28 @@ class EntityStore:
         for code, kind in enumerate(wanted):
             keep = flat_codes == code
             counts = np.bincount(owner[keep], minlength=len(article_ids)).astype(np.int64)
-            tables[kind] = FacetRows(generation, article_ids, _offsets(counts), flat[keep])
+            tables[kind] = FacetRows(generation, article_ids, _offsets(counts), flat[keep], hashes)
         return tables
 
     def _packed(
         self, conn: sqlite3.Connection
-    ) -> tuple[int, list[str], npt.NDArray[np.int64], npt.NDArray[np.int32], int]:
-        """(generation, article ids, entity ids per article, all entity ids, largest id)."""
+    ) -> tuple[int, list[str], list[str], npt.NDArray[np.int64], npt.NDArray[np.int32], int]:
+        """(generation, article ids, their content hashes, entity ids per article, all entity
+        ids, largest id)."""
         generation = _generation(conn)
         rows = conn.execute(
-            "SELECT article_id, entity_ids FROM articles ORDER BY article_key"
+            "SELECT article_id, entity_ids, content_hash FROM articles ORDER BY article_key"
         ).fetchall()
         top = int(conn.execute("SELECT max(entity_id) FROM entities").fetchone()[0] or 0)
         article_ids = [row[0] for row in rows]
         blobs = [row[1] for row in rows]
-        if any(len(blob) % 4 for blob in blobs):
+        if any(not isinstance(blob, bytes) or len(blob) % 4 for blob in blobs):
             raise _damaged(self.path, "a packed entity list is cut")
         lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
         flat = np.frombuffer(b"".join(blobs), dtype="<i4").astype(np.int32, copy=False)
         if flat.size and (int(flat.min()) < 1 or int(flat.max()) > top):
             raise _damaged(self.path, "a packed entity list names unknown entities")
-        return generation, article_ids, lengths, flat, top
+        return generation, article_ids, [row[2] for row in rows], lengths, flat, top
 
     def entities(self, entity_type: EntityType | None = None) -> dict[int, EntityRow]:
         """entity id -> identity, of one type or all."""

@@ -63,6 +63,10 @@ class IndexPaths:
     def lock(self) -> Path:
         return self.root / "update.lock"
 
+    @property
+    def entity_store(self) -> Path:
+        return self.root / "entities.sqlite"
+
 
 def damaged_message(paths: IndexPaths, detail: str) -> str:
     return (

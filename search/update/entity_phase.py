@@ -3,12 +3,10 @@ entity store beside the index.
 
 It runs after the text batches (the recogniser costs some 65 ms an article, the text
 phase about 4), reads each article's body back from the index rather than from its
-file, and commits one batch of articles per store transaction. What is done is known
+file, recognises batches in worker processes (one per core, each loading the model
+once) and commits one batch of articles per store transaction. What is done is known
 by the store (article, content hash, recogniser), so a cancelled or killed phase
 resumes where it stopped, and a changed article or another recogniser is redone.
-
-Not yet wired into `update_index`: the reader, the facets and ``person:`` queries
-still use the text phase's entities until they read the store.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from search.entities import combine, statistical
 from search.model import CancelCheck, Entity, IndexProgress, ProgressCallback
 from search.schema import SCHEMA_VERSION, decode_signature
 from search.store.entity_store import EntityStore
+from search.update.pool import Cancelled, ordered_map
 
 log = logging.getLogger("archive.entity_phase")
 
@@ -34,8 +33,16 @@ COMBINE_VERSION = 1
 """Bump when the rules over the recogniser change what they give: every article is redone."""
 BATCH = 32
 """Articles per store transaction: the work a kill can lose (about two seconds' worth)."""
+PARALLEL_MIN = 100
+"""Below this many articles, recognising here beats starting workers that load the model."""
+AHEAD = 4
+"""Batches in flight per phase (bodies read ahead of the recognisers: ~100 KB a batch)."""
 
 Recognise = Callable[[Sequence[str], Sequence[datetime.date | None]], list[list[Entity]]]
+Job = tuple[list[str], list[str], list[datetime.date | None]]
+"""(article ids, bodies, dates) of one batch."""
+Done = tuple[list[str], str, str | None, list[list[Entity]]]
+"""(article ids, recogniser that ran, why not spaCy, entities per article)."""
 
 
 @dataclass(slots=True)
@@ -50,12 +57,26 @@ class EntityPhaseReport:
     """Why the statistical recogniser is not used (the rules alone ran), said once."""
 
 
-def recogniser_name() -> tuple[str, str | None]:
-    """The name the store keeps with each article's entities, and why spaCy is not used."""
-    status = statistical.status()
+def _name(status: statistical.Status) -> tuple[str, str | None]:
     base = f"spacy:{status.package}-{status.version}" if status.available else "rules"
     note = None if status.available else f"Entities from the rules alone: {status.reason}."
     return f"{base}+combine-{COMBINE_VERSION}+schema-{SCHEMA_VERSION}", note
+
+
+def recogniser_name() -> tuple[str, str | None]:
+    """The name the store keeps with each article's entities, and why spaCy is not used
+    (from the installed packages: the model itself loads in the workers)."""
+    return _name(statistical.expected())
+
+
+def recognise_job(job: Job) -> Done:
+    """One batch, in a worker process: rules over spaCy, and which of them really ran
+    (a model that is installed but fails to load gives the rules' name, so its articles
+    are redone once it loads)."""
+    ids, bodies, dates = job
+    found = combine.extract_many(bodies, dates)
+    name, note = _name(statistical.status())
+    return ids, name, note, found
 
 
 def run_entity_phase(
@@ -64,14 +85,14 @@ def run_entity_phase(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     recognise: Recognise | None = None,
-    batch: int = BATCH,
+    batch: int | None = None,
 ) -> EntityPhaseReport:
     """Bring the store in line with the text index in ``live`` (the caller holds the
-    update lock). ``recognise`` stands in for rules over spaCy (tests)."""
+    update lock). ``recognise`` stands in for rules over spaCy (tests; run here)."""
     emit = progress or (lambda _p: None)
     should_stop = cancel or (lambda: False)
+    size = batch or BATCH
     name, note = recogniser_name() if recognise is None else ("custom", None)
-    run = recognise or combine.extract_many
     report = EntityPhaseReport(recogniser=name, note=note)
     ix = whoosh_index.open_dir(str(live))
     try:
@@ -81,22 +102,38 @@ def run_entity_phase(
             todo = store.pending(hashes, name)
             report.total = len(todo)
             emit(IndexProgress("entities", 0, len(todo)))
-            for start in range(0, len(todo), batch):
-                if should_stop():
-                    report.cancelled = True
-                    break
-                ids = todo[start : start + batch]
-                docs = [json.loads(searcher.stored_fields(docnums[i])["doc"]) for i in ids]
-                found = run([d["body"] for d in docs], [_date(d) for d in docs])
-                store.replace_many(
-                    [(i, hashes[i], ents) for i, ents in zip(ids, found, strict=True)], name
-                )
-                report.done += len(ids)
-                emit(IndexProgress("entities", report.done, len(todo), ids[-1]))
+
+            def jobs() -> Iterator[Job]:
+                for start in range(0, len(todo), size):
+                    ids = todo[start : start + size]
+                    docs = [json.loads(searcher.stored_fields(docnums[i])["doc"]) for i in ids]
+                    yield ids, [d["body"] for d in docs], [_date(d) for d in docs]
+
+            if recognise is None:
+                work: Callable[[Job], Done] = recognise_job
+            else:
+                custom = recognise
+
+                def work(job: Job) -> Done:
+                    return job[0], "custom", None, custom(job[1], job[2])
+
+            parallel = recognise is None and len(todo) >= PARALLEL_MIN
+            try:
+                for ids, ran, why, found in ordered_map(
+                    work, jobs(), should_stop, parallel=parallel, ahead=AHEAD
+                ):
+                    store.replace_many(
+                        [(i, hashes[i], ents) for i, ents in zip(ids, found, strict=True)], ran
+                    )
+                    report.recogniser, report.note = ran, why or report.note
+                    report.done += len(ids)
+                    emit(IndexProgress("entities", report.done, len(todo), ids[-1]))
+            except Cancelled:
+                report.cancelled = True
     finally:
         ix.close()
-    if note:
-        log.warning("%s", note)
+    if report.note:
+        log.warning("%s", report.note)
     return report
 
 

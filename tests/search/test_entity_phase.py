@@ -39,7 +39,7 @@ def indexed(tmp_path: Path) -> tuple[Path, Path]:
     root = write_articles(tmp_path / "arch", TEXTS)
     index = tmp_path / "index"
     with Archive.open(root, index) as archive:
-        archive.update()
+        archive.update(entities=False)
     return root, index
 
 
@@ -78,7 +78,7 @@ def test_changed_and_removed_articles_are_redone_and_dropped(
         (root / "a1.txt").write_text("Report\n\nAngela Merkel spoke in Berlin.", encoding="utf-8")
         (root / "a2.txt").unlink()
         with Archive.open(root, index) as archive:
-            archive.update()
+            archive.update(entities=False)
         report = run_entity_phase(index / "whoosh", store, recognise=rules)
         assert (report.done, report.removed) == (1, 1)
         assert "Angela Merkel" in {e.text for e in store.mentions("a1.txt")}
@@ -105,12 +105,8 @@ def test_without_the_model_the_rules_run_and_say_so_once(
     import search.update.entity_phase as phase
 
     _, index = indexed
-    monkeypatch.setattr(
-        phase.statistical,
-        "status",
-        lambda: phase.statistical.Status(False, "no English pipeline package is installed"),
-    )
-    monkeypatch.setattr(phase.statistical, "recognise_many", lambda _texts: None)
+    monkeypatch.setattr(phase.statistical, "PACKAGES", ("no_such_english_pipeline",))
+    monkeypatch.setattr(phase.statistical, "_state", None)  # restored after the test
     with EntityStore.open(index / "entities.sqlite") as store:
         report = run_entity_phase(index / "whoosh", store)
         assert report.recogniser.startswith("rules+")

@@ -1,0 +1,170 @@
+"""The people, organisation and place columns of a `DocTable`, from the entity store.
+
+The text phase puts the rules' names into Whoosh columns, so the facets work as soon as
+the text is committed; the entity phase then writes better ones (the statistical
+recogniser with our rules over it) into the entity store. A reader lays the store's
+entities over the table: an article the store has done *from the content the text index
+holds now* gets the store's names; any other (not done yet, or changed since) keeps the
+text phase's. Facets, filters and ``person:`` queries all read the columns made here, so
+they agree with one another and with the reader's highlights (`entities_of`).
+
+Countries stay the text phase's (the rules are fast and excellent at them, so the
+country filter never waits for the entity phase).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search.analysis import fold
+from search.doctable import BoolArray, DocTable, IntArray, MultiValued
+from search.errors import EntityStoreDamaged
+from search.model import Entity, EntityType
+from search.schema import decode_signature
+from search.store.entity_store import EntityStore, FacetRows
+
+log = logging.getLogger("archive.entity_columns")
+
+TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "PLACE")
+"""The types whose DocTable columns (people, orgs, places) the store fills."""
+
+
+@dataclass(slots=True, frozen=True)
+class Overlay:
+    """What a reader laid over its table, to tell when the store has moved on."""
+
+    generation: int
+    """The store's generation read (0: no store, or none readable)."""
+    done: int
+    """Articles whose names came from the store."""
+
+
+def content_hashes(reader: Any, size: int) -> list[str]:
+    """docnum -> the content hash the text index holds (deleted documents too)."""
+    if not size:
+        return []
+    return [decode_signature(raw)[1] for raw in reader.column_reader("c_sig")]
+
+
+def open_for_reading(path: Path) -> EntityStore | None:
+    """The store, read-only; None while there is none (or it is being created, or is of
+    another version: the next update recreates it). Damage is logged, not raised: the
+    text phase's entities serve meanwhile."""
+    try:
+        return EntityStore.open(path, readonly=True)
+    except FileNotFoundError:
+        return None
+    except EntityStoreDamaged as exc:
+        log.info("entity store not usable yet: %s", exc)
+        return None
+    except Exception as exc:  # sqlite3 errors of a damaged file among them
+        log.warning("entity store not readable: %s", exc)
+        return None
+
+
+def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, Overlay]:
+    """``table`` with its name columns from the store at ``path``, where it has done the
+    article's current content (``hashes``: docnum -> content hash)."""
+    store = open_for_reading(path)
+    if store is None:
+        return table, Overlay(0, 0)
+    try:
+        with store, store.reading():
+            tables = store.facet_tables(TYPES)
+            names = {eid: row.display for eid, row in store.entities().items()}
+    except Exception as exc:  # damage shows as anything: the text phase's names serve
+        log.warning("entity store not readable: %s", exc)
+        return table, Overlay(0, 0)
+    first = next(iter(tables.values()))
+    docnum_of_row = _docnums(table, first, hashes)
+    done = np.zeros(table.size, dtype=bool)
+    done[docnum_of_row[docnum_of_row >= 0]] = True
+
+    def column(kind: EntityType, base: MultiValued) -> MultiValued:
+        return merged(base, done, tables[kind], docnum_of_row, names)
+
+    laid = replace(
+        table,
+        people=column("PERSON", table.people),
+        orgs=column("ORG", table.orgs),
+        places=column("PLACE", table.places),
+    )
+    return laid, Overlay(first.generation, int(np.count_nonzero(done)))
+
+
+def _docnums(table: DocTable, rows: FacetRows, hashes: list[str]) -> IntArray:
+    """Per store row, the live document it stands for, or -1 (gone, or other content)."""
+    by_id = table.docnum_by_id
+    out = np.full(len(rows.article_ids), -1, dtype=np.int64)
+    for i, (article_id, content_hash) in enumerate(
+        zip(rows.article_ids, rows.content_hashes, strict=True)
+    ):
+        docnum = by_id.get(article_id)
+        if docnum is not None and hashes[docnum] == content_hash:
+            out[i] = docnum
+    return out
+
+
+def merged(
+    base: MultiValued,
+    done: BoolArray,
+    rows: FacetRows,
+    docnum_of_row: IntArray,
+    names: dict[int, str],
+) -> MultiValued:
+    """``base``'s pairs for the documents not ``done``, the store's for those done.
+
+    Values merge by folded form as in `MultiValued.build`: a name the text phase found
+    keeps its spelling; new ones take the store's display name."""
+    keep = ~done[base.docs]
+    owner = np.repeat(docnum_of_row, np.diff(rows.offsets))
+    chosen = owner >= 0
+    owner, entity_ids = owner[chosen], rows.entity_ids[chosen].astype(np.int64)
+    vocab = list(base.vocab)
+    index = dict(base.index)
+    distinct = np.unique(entity_ids)
+    position = np.empty(len(distinct), dtype=np.int64)
+    for i, entity_id in enumerate(distinct.tolist()):
+        name = names[entity_id]
+        position[i] = index.setdefault(fold(name), len(vocab))
+        if position[i] == len(vocab):
+            vocab.append(name)
+    values = position[np.searchsorted(distinct, entity_ids)]
+    # Two identities of one folded name in one article count once; pairs in doc order.
+    keys = np.unique(
+        np.concatenate([base.docs[keep], owner]) * len(vocab)
+        + np.concatenate([base.values[keep], values])
+    )
+    docs, values = keys // max(1, len(vocab)), keys % max(1, len(vocab))
+    name_rank = np.empty(len(vocab), dtype=np.int64)
+    name_rank[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
+    return MultiValued(
+        vocab=vocab,
+        index=index,
+        docs=docs,
+        values=values,
+        name_rank=name_rank,
+        indptr=np.searchsorted(docs, np.arange(len(base.live) + 1)),
+        live=base.live,
+    )
+
+
+def entities_of(path: Path, article_id: str, content_hash: str) -> list[Entity] | None:
+    """The store's entities of one article, if it has done this content; else None."""
+    store = open_for_reading(path)
+    if store is None:
+        return None
+    try:
+        with store, store.reading():
+            done = store.done(article_id)
+            if done is None or done[0] != content_hash:
+                return None
+            return store.mentions(article_id)
+    except Exception as exc:  # damage shows as anything: the text phase's entities serve
+        log.warning("entity store not readable: %s", exc)
+        return None

@@ -1,0 +1,144 @@
+"""An update runs the entity phase after the text phase; what the store holds for an
+article's current content is what its facets, ``person:`` queries and entities show."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import search.update.entity_phase as phase
+from search.api import Archive
+from search.entities import extract
+from search.model import Entity, IndexProgress, SearchRequest
+from search.store.entity_store import EntityStore
+
+from .conftest import write_articles
+
+TEXTS = {
+    f"a{i}.txt": f"Report {i}\n\nItem {i}: President Jacinda Ardern met officials of Chile in Wellington."
+    for i in range(6)
+}
+
+
+def tagged(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
+    """The rules' entities plus one person only this recogniser finds: 'Item N'."""
+    out = []
+    for body, date in zip(bodies, dates, strict=True):
+        found = extract(body, date)
+        end = body.index(":")
+        found.append(Entity("PERSON", body[:end], 0, end, "Storey " + body[5:end]))
+        out.append(found)
+    return out
+
+
+@pytest.fixture
+def store_recognises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(phase.combine, "extract_many", tagged)
+
+
+def people(archive: Archive, text: str = "") -> dict[str, int]:
+    return archive.search(SearchRequest(text=text)).facets.person
+
+
+def test_an_update_recognises_entities_after_the_text(
+    tmp_path: Path, store_recognises: None
+) -> None:
+    root = write_articles(tmp_path / "arch", TEXTS)
+    seen: list[IndexProgress] = []
+    with Archive.open(root, tmp_path / "index") as archive:
+        searchable_before_entities: list[int] = []
+
+        def progress(report: IndexProgress) -> None:
+            seen.append(report)
+            if report.phase == "entities" and report.done == 0:
+                searchable_before_entities.append(archive.search(SearchRequest("ardern")).total)
+
+        report = archive.update(progress=progress)
+        assert (report.added, report.entities_done, report.entities_left) == (6, 6, 0)
+        phases = [p.phase for p in seen]
+        assert phases.index("writing") < phases.index("entities") < phases.index("done")
+        assert searchable_before_entities == [6]  # the text was searchable already
+        assert people(archive)["Storey 3"] == 1
+        assert archive.search(SearchRequest("person:storey")).total == 6
+        assert "Storey 2" in {e.norm for e in archive.article("a2.txt").entities}
+        again = archive.update()
+        assert (again.entities_done, again.entities_left) == (0, 0)
+
+
+def test_text_only_leaves_the_entities_for_later(tmp_path: Path, store_recognises: None) -> None:
+    root = write_articles(tmp_path / "arch", TEXTS)
+    with Archive.open(root, tmp_path / "index") as archive:
+        report = archive.update(entities=False)
+        assert report.entities_done == 0
+        assert "Jacinda Ardern" in people(archive)  # the text phase's rules
+        assert not any(name.startswith("Storey") for name in people(archive))
+        assert archive.update().entities_done == 6
+        assert archive.search(SearchRequest("person:storey")).total == 6
+
+
+def test_a_changed_article_shows_the_text_phase_names_until_redone(
+    tmp_path: Path, store_recognises: None
+) -> None:
+    root = write_articles(tmp_path / "arch", TEXTS)
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+        (root / "a1.txt").write_text("Report 1\n\nItem 1: Angela Merkel spoke in Berlin.", "utf-8")
+        archive.update(entities=False)
+        names = people(archive)
+        assert "Storey 1" not in names and names["Angela Merkel"] == 1
+        assert "Storey 1" not in {e.norm for e in archive.article("a1.txt").entities}
+        assert archive.search(SearchRequest("person:storey")).total == 5
+        assert archive.update().entities_done == 1
+        assert people(archive)["Storey 1"] == 1
+
+
+def test_a_cancelled_entity_phase_keeps_the_text_and_resumes(
+    tmp_path: Path, store_recognises: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(phase, "BATCH", 2)
+    root = write_articles(tmp_path / "arch", TEXTS)
+    with Archive.open(root, tmp_path / "index") as archive:
+        progress: list[IndexProgress] = []
+        stop = lambda: any(p.phase == "entities" and p.done >= 2 for p in progress)  # noqa: E731
+        report = archive.update(progress=progress.append, cancel=stop)
+        assert report.added == 6 and not report.cancelled  # the text phase finished
+        assert (report.entities_done, report.entities_left) == (2, 4)
+        assert archive.search(SearchRequest("ardern")).total == 6
+        assert archive.update().entities_done == 4
+
+
+def test_a_damaged_store_is_recreated_by_the_next_update(
+    tmp_path: Path, store_recognises: None
+) -> None:
+    root = write_articles(tmp_path / "arch", TEXTS)
+    index = tmp_path / "index"
+    with Archive.open(root, index) as archive:
+        archive.update()
+    (index / "entities.sqlite").write_bytes(b"not a database at all" * 100)
+    with Archive.open(root, index) as archive:
+        assert "Jacinda Ardern" in people(archive)  # the text phase's names serve meanwhile
+        report = archive.update()
+        assert report.entities_done == 6
+        assert any("damaged" in note for note in report.notes)
+        assert people(archive)["Storey 4"] == 1
+
+
+def test_the_workers_recognise_with_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real recogniser in worker processes (each loads the model once)."""
+    if not phase.statistical.expected().available:
+        pytest.skip("no English pipeline installed")
+    monkeypatch.setattr(phase, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(phase, "BATCH", 2)
+    root = write_articles(tmp_path / "arch", TEXTS)
+    with Archive.open(root, tmp_path / "index") as archive:
+        report = archive.update()
+        assert report.entities_done == 6 and not report.notes
+    with EntityStore.open(tmp_path / "index" / "entities.sqlite", readonly=True) as store:
+        (recogniser,) = store.stats().recognisers
+        assert recogniser == phase.recogniser_name()[0] and recogniser.startswith("spacy:")
+        assert "Jacinda Ardern" in {e.norm for e in store.mentions("a5.txt")}

@@ -60,6 +60,7 @@ from search.entities import (
     statistical,
 )
 from search.entities.data import words as data_words
+from search.entities.dates import MONTHS
 from search.entities.resolve import non_overlapping
 from search.entities.spans import Candidate, CandidateType
 from search.entities.text import key, tokenize
@@ -134,6 +135,77 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
         run.append(m)
     close()
     return out
+
+
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+_COORDINATION = re.compile(r" ?, (?:and |or )?| or | and ")
+
+
+def _lower_word(word: str) -> bool:
+    """A lower-case word that starts no name: ``all``, ``pro-government``; not a particle
+    (``al-Gama'a``) nor a name written in lower case first (``eBay``)."""
+    if not word[0].islower():
+        return False
+    if word.isalpha():
+        return word.islower()
+    head = word.split("-", maxsplit=1)[0]
+    return "-" in word and head.isalpha() and head.islower() and head not in _particles()
+
+
+@cache
+def _particles() -> frozenset[str]:
+    return people_words.vocab().particles
+
+
+def _org_parts(body: str, span: statistical.Span) -> list[statistical.Span]:
+    """A spaCy organisation without what is no part of a name: a month or weekday before
+    it (``August Purchasing Managers Council``), lower-case words at either end
+    (``pro-government Kestrel union``, ``Kestrel news``), and split where it joins two
+    names that the article also writes alone (``Kestrel and Holmwood``, ``Kestrel,
+    Holmwood``); ``or`` and a comma always part names."""
+    if span.label != "ORG":
+        return [span]
+    words = list(_WORDS.finditer(body, span.start, span.end))
+    if not any(w.group()[0].isupper() for w in words):
+        return [span]  # ``defence ministry``: a name in lower case, as spaCy saw it
+    while len(words) > 1 and (
+        _lower_word(words[0].group())
+        or key(words[0].group()) in MONTHS
+        or key(words[0].group()) in _WEEKDAYS
+    ):
+        words.pop(0)
+    tail = len(words)
+    while tail > 1 and words[tail - 1].group().isalpha() and words[tail - 1].group().islower():
+        tail -= 1
+    rest = body[words[0].start() : words[tail - 1].end()] if words else ""
+    if rest[:1].isupper() and key(rest) not in countries.demonym_keys():
+        words = words[
+            :tail
+        ]  # ``Kestrel news``, not ``defence ministry``, ``Dutch transport ministry``
+    if not words:
+        return [span]
+    start, end = words[0].start(), words[-1].end()
+    parts = [(start, end)]
+    text = body[start:end]
+    if (
+        _COORDINATION.search(text)
+        and "&" not in text  # ``Bodman, Longely & Dahling``
+        and not _legal(body, statistical.Span(start, end, "ORG", "ORG"))
+    ):
+        pieces: list[tuple[int, int]] = []
+        last = start
+        joins: list[str] = []
+        for m in _COORDINATION.finditer(body, start, end):
+            pieces.append((last, m.start()))
+            joins.append(m.group().strip(" ,"))
+            last = m.end()
+        pieces.append((last, end))
+        alone = all(body.count(body[a:b]) >= 2 and body[a:b][:1].isupper() for a, b in pieces)
+        if all(j in {"or", ""} for j in joins) or alone:
+            parts = [(a, b) for a, b in pieces if b > a]
+    return [statistical.Span(a, b, span.label, span.source_label) for a, b in parts]
 
 
 _SPORT_WORDS = frozenset(
@@ -993,10 +1065,11 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept_spans = [
         t
         for t in (
-            _without_demonym(body, piece)
+            _without_demonym(body, part)
             for s in spans
             if s.source_label not in DROPPED_LABELS
             for piece in _pieces(body, s)
+            for part in _org_parts(body, piece)
         )
         if t is not None
     ]

@@ -238,3 +238,45 @@ def test_a_plural_nickname_after_the_is_a_team_not_a_person() -> None:
     spans = [_span(text, "Harriers", "PERSON"), _span(text, "Harriers", "PERSON", 1)]
     found = _typed(text, spans)
     assert [t for t, name, _ in found if name == "Harriers"] == ["ORG", "ORG"]
+
+
+# --- organisation names cut or run on ----------------------------------------------------
+
+
+def test_a_month_before_an_organisation_is_no_part_of_its_name() -> None:
+    text = "The August Purchasing Managers Council index rose 2 points, the report said."
+    span = _span(text, "August Purchasing Managers Council", "ORG")
+    assert ("ORG", "Purchasing Managers Council") in {(t, n) for t, n, _ in _typed(text, [span])}
+
+
+def test_lower_case_words_at_either_end_of_an_organisation_go() -> None:
+    text = (
+        "A spokesman for the pro-government Kestrel union said talks failed, "
+        "Holmwood news agency reported, and the defence ministry agreed."
+    )
+    spans = [
+        _span(text, "pro-government Kestrel union", "ORG"),
+        _span(text, "Holmwood news", "ORG"),
+        _span(text, "defence ministry", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Kestrel"), ("ORG", "Holmwood"), ("ORG", "defence ministry")} <= found
+
+
+def test_two_organisations_joined_by_and_are_two_names_when_each_stands_alone() -> None:
+    text = (
+        "Analysts expect Kestrel and Holmwood to merge. Kestrel declined to comment; "
+        "Holmwood said nothing. Tobin and Marsh, the law firm, advised both."
+    )
+    spans = [
+        _span(text, "Kestrel and Holmwood", "ORG"),
+        _span(text, "Tobin and Marsh", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Kestrel"), ("ORG", "Holmwood"), ("ORG", "Tobin and Marsh")} <= found
+
+
+def test_a_firm_with_an_ampersand_keeps_the_names_before_its_comma() -> None:
+    text = "said an analyst at Dorran, Pell & Voss in New York."
+    found = _typed(text, [_span(text, "Dorran, Pell & Voss", "ORG")])
+    assert ("ORG", "Dorran, Pell & Voss", text.index("Dorran")) in found

@@ -642,6 +642,48 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
             c.type, c.norm = "PERSON", " ".join(body[c.start : c.end].split())
 
 
+def _listed_orgs(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """spaCy's one-word people and places that are organisations: a word in a list of
+    organisations (``Kestrel, Holmwood and Lyra``; both neighbours organisations, or one
+    after ``and``/``or``) that the gazetteer does not know as a place and that is no
+    person's last name. Every other mention spaCy alone typed the same way follows."""
+    found: dict[str, CandidateType] = {}
+    surnames: set[str] | None = None
+    for i, c in enumerate(kept):
+        if c.type not in ("PERSON", "PLACE") or c.priority != STATISTICAL:
+            continue
+        text = body[c.start : c.end]
+        if " " in text or not text[:1].isupper() or (c.start, c.end) in fixed:
+            continue
+        beside: list[tuple[Candidate, str]] = []
+        if i > 0 and (m := _LIST_GAP.fullmatch(body, kept[i - 1].end, c.start)):
+            beside.append((kept[i - 1], m.group()))
+        if i + 1 < len(kept) and (m := _LIST_GAP.fullmatch(body, c.end, kept[i + 1].start)):
+            beside.append((kept[i + 1], m.group()))
+        if not beside or any(b.type != "ORG" for b, _ in beside):
+            continue
+        if len(beside) < 2 and not any(g.strip(" ,") in ("and", "or", ";") for _, g in beside):
+            continue
+        if surnames is None:
+            surnames = _surname_set(body, kept)
+        if (
+            text in surnames
+            or _place_name(text)
+            or _country_of(text)
+            or key(text) in countries.demonym_keys()
+        ):
+            continue
+        found[text] = c.type
+    for c in kept:
+        text = body[c.start : c.end]
+        if (
+            c.priority == STATISTICAL
+            and found.get(text) == c.type
+            and (c.start, c.end) not in fixed
+        ):
+            c.type, c.norm, c.role, c.country = "ORG", text, None, None
+
+
 def _surname_set(body: str, kept: list[Candidate]) -> set[str]:
     """Last words of the people named in full (two words or more)."""
     surnames: set[str] = set()
@@ -925,6 +967,17 @@ def _shouted_companies(body: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_DOT_COM = re.compile(r"(?<![\w./@:-])[A-Z][A-Za-z0-9-]*\.(?:com|net)(?![\w/-]|\.\w)")
+
+
+def _dot_coms(body: str) -> list[Candidate]:
+    """Companies named by their web address, capitalised (``Kestrel.com``): ORG; web
+    addresses themselves (``www.kestrel.com``) are left alone."""
+    return [
+        Candidate("ORG", m.start(), m.end(), m.group(), RULES_ONLY) for m in _DOT_COM.finditer(body)
+    ]
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -1118,6 +1171,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
     cands += _shouted_countries(body, cands)
     cands += _shouted_companies(body, cands)
+    if ".com" in body or ".net" in body:
+        cands += _dot_coms(body)
     _vote(body, cands)
     kept = non_overlapping(cands)
     fixed = {(c.start, c.end) for c in cands[:n_datelines]}
@@ -1127,6 +1182,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     )
     kept = _teams(body, kept, fixed)
     _listed_people(body, kept, fixed)
+    _listed_orgs(body, kept, fixed)
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)
     kept = _entrants(body, kept, fixed)

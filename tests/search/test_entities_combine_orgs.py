@@ -280,3 +280,22 @@ def test_a_firm_with_an_ampersand_keeps_the_names_before_its_comma() -> None:
     text = "said an analyst at Dorran, Pell & Voss in New York."
     found = _typed(text, [_span(text, "Dorran, Pell & Voss", "ORG")])
     assert ("ORG", "Dorran, Pell & Voss", text.index("Dorran")) in found
+
+
+def test_a_company_named_by_its_web_address_is_an_org_but_an_address_is_not() -> None:
+    text = "Kestrelnet.com, a search site, lost money; see www.kestrelnet.com for more."
+    found = {(t, n) for t, n, _ in _typed(text, [])}
+    assert ("ORG", "Kestrelnet.com") in found
+    assert not any("www" in n for _, n in found)
+
+
+def test_a_word_spacy_calls_a_place_in_a_list_of_companies_is_a_company() -> None:
+    text = "Users flock to sites like Kestrel, Vondra and Holmwood. Vondra lost money."
+    spans = [
+        _span(text, "Kestrel", "ORG"),
+        _span(text, "Vondra", "PLACE"),
+        _span(text, "Holmwood", "ORG"),
+        _span(text, "Vondra", "PLACE", 1),
+    ]
+    found = _typed(text, spans)
+    assert [t for t, n, _ in found if n == "Vondra"] == ["ORG", "ORG"]

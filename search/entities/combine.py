@@ -586,6 +586,22 @@ def _merged(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
 
 
 _LIST_GAP = re.compile(r" ?(?:,|;|,? and|,? or) ")
+_AGE_AFTER = re.compile(r" ?, \d{1,3} ?,")
+
+
+@cache
+def _apposition() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A person's noun in apposition after a name (``, a lawyer``, ``, the man who``,
+    ``, former editor``) and right before one (``his widow, ``, ``designer, ``)."""
+    nouns = "|".join(sorted(people_words.person_nouns(), key=len, reverse=True))
+    after = re.compile(
+        rf" ?, (?:(?:a|an|the|his|her) )?(?:(?:former|retired|late|\d{{1,3}}-year-old) )?"
+        rf"(?:{nouns})\b"
+    )
+    before = re.compile(rf"\b(?:{nouns}) ?, $")
+    return after, before
+
+
 _WHO_AFTER = re.compile(r",? who\b")
 
 
@@ -595,6 +611,17 @@ def _org_like(text: str) -> bool:
     heads = orgs.word_sets()["heads"] | orgs.word_sets()["of_heads"]
     words = text.split()
     return any(w in heads or _designator(w) or w in ("of", "&", "and") for w in words)
+
+
+def _apposed(body: str, start: int, end: int) -> bool:
+    """A person's noun or age in apposition beside the name (``Ivo Brel, 45,``, ``Ivo
+    Brel, the man who``, ``his widow, Ivo``)."""
+    after, before = _apposition()
+    return bool(
+        _AGE_AFTER.match(body, end)
+        or after.match(body, end)
+        or before.search(body, max(0, start - 30), start)
+    )
 
 
 def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
@@ -608,7 +635,9 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
             continue
         text = body[c.start : c.end]
         words = text.split()
-        if not 2 <= len(words) <= 3 or _org_like(text) or text.isupper():
+        if len(words) > 3 or _org_like(text) or text.isupper():
+            continue
+        if len(words) == 1 and not _apposed(body, c.start, c.end):
             continue
         if not all(w[0].isupper() and w[-1].isalpha() for w in words):
             continue  # ``Mercantile , Commerce``, ``Lindsay ) Davenport``
@@ -628,7 +657,7 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
             and key(words[0]) not in countries.demonym_keys()
             and _WHO_AFTER.match(body, c.end)
         )
-        if (beside and listed) or who:
+        if (beside and listed) or who or _apposed(body, c.start, c.end):
             people.add(" ".join(words))
     if not people:
         return

@@ -41,3 +41,10 @@ def vocab() -> Vocab:
         after_speech=frozenset(raw["speech_verbs_before_name"]),
         not_name=frozenset(raw["not_name_words"]),
     )
+
+
+@cache
+def person_nouns() -> frozenset[str]:
+    """Lower-case nouns for a person (``lawyer``, ``widow``): one in apposition beside a
+    name makes it a person's."""
+    return frozenset(json_data("people_words.json")["person_nouns"])

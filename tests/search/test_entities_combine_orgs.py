@@ -299,3 +299,26 @@ def test_a_word_spacy_calls_a_place_in_a_list_of_companies_is_a_company() -> Non
     ]
     found = _typed(text, spans)
     assert [t for t, n, _ in found if n == "Vondra"] == ["ORG", "ORG"]
+
+
+def test_a_name_in_apposition_with_a_persons_noun_is_a_person() -> None:
+    text = (
+        "Orvan Keddle, the man who drove the van, was sentenced. The judge told Keddle "
+        "to pay. Later his widow, Marla, sang. Tomas Brel, 45, was freed."
+    )
+    spans = [
+        _span(text, "Orvan Keddle", "ORG"),
+        _span(text, "Keddle", "ORG", 1),
+        _span(text, "Marla", "ORG"),
+        _span(text, "Tomas Brel", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("PERSON", "Orvan Keddle"), ("PERSON", "Keddle"), ("PERSON", "Marla")} <= found
+    assert ("PERSON", "Tomas Brel") in found
+
+
+def test_a_company_in_apposition_with_a_common_noun_stays_an_organisation() -> None:
+    text = "Kestrel Media, a publisher, and Holmwood, the rival firm, both grew."
+    spans = [_span(text, "Kestrel Media", "ORG"), _span(text, "Holmwood", "ORG")]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Kestrel Media"), ("ORG", "Holmwood")} <= found

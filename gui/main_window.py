@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.session.open_failed.connect(self._on_open_failed)
         self.session.closing.connect(self._on_closing)
         self.session.updated.connect(self._on_updated)
+        self.session.text_ready.connect(self._search_now)
         self._wanted_article: str | None = None
         self._hover_text = ""
         """The reader's hover hint in the status bar; it goes when the mouse leaves."""
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
         self.count_label.setText("")
 
     def _on_updated(self, report: UpdateReport) -> None:
-        if report.changed or report.rebuilt:
+        if report.changed or report.rebuilt or report.entities_done:
             self._search_now()
             self._check_dated()
 

@@ -57,6 +57,8 @@ class ArchiveSession(QObject):
     """The open archive is about to go: drop the searches and rows that came from it."""
     updated = Signal(object)
     """``UpdateReport`` of an index update of the open archive."""
+    text_ready = Signal()
+    """The text phase of an update has committed (its entity phase goes on)."""
 
     def __init__(
         self,
@@ -78,6 +80,10 @@ class ArchiveSession(QObject):
         self._open_ids = itertools.count(1)
         self._update: Cancellable | None = None
         self._update_again = False
+        self._phase = ""
+        """The phase of the running update (``IndexProgress.phase``)."""
+        self._said: set[str] = set()
+        """Notes of updates shown once already (e.g. entities from the rules alone)."""
         self._report: UpdateReport | None = None
         self._show_report = False
         self.watcher = FolderWatcher(self)
@@ -308,6 +314,7 @@ class ArchiveSession(QObject):
             return
         cancel = Cancellable()
         self._update = cancel
+        self._phase = ""
         self.watcher.paused = True
         self.index_label.setText(
             "Rebuilding index…"
@@ -346,6 +353,12 @@ class ArchiveSession(QObject):
             self.index_label.setText("Cancelling…")
 
     def _on_progress(self, progress: IndexProgress) -> None:
+        if progress.phase == "entities" and self._phase != "entities":
+            # The text is in: show it, and let a change of the folder interrupt the
+            # (long, resumable) entity phase rather than wait for its end.
+            self.watcher.resume()
+            self.text_ready.emit()
+        self._phase = progress.phase
         if progress.total:
             self.progress.setRange(0, progress.total)
             self.progress.setValue(progress.done)
@@ -367,7 +380,9 @@ class ArchiveSession(QObject):
             return
         self._report = report
         log.info("%s: %s", archive.root, report_text(report))
-        self.index_label.setText(report_text(report))
+        fresh = [note for note in report.notes if note not in self._said]
+        self._said.update(fresh)
+        self.index_label.setText(report_text(report, fresh))
         self._set_skipped(len(report.skipped))
         if report.changed or report.rebuilt:
             self._refresh_stats()
@@ -398,6 +413,8 @@ class ArchiveSession(QObject):
         if self.folder_gone:
             return  # the poll brings it back
         log.info("archive folder changed: updating the index")
+        if self._update is not None and self._phase == "entities":
+            self._update.cancel()  # the entity phase resumes after the text of the change
         self.start_update()
 
     # -- a folder that went away (an unplugged drive, a moved folder) --------------------
@@ -467,14 +484,20 @@ class ArchiveSession(QObject):
         )
 
 
-def report_text(report: UpdateReport) -> str:
-    """The status-bar line after an update: ``Index up to date (3 added, 1 removed)``."""
+def report_text(report: UpdateReport, notes: list[str] | None = None) -> str:
+    """The status-bar line after an update: ``Index up to date (3 added, 1 removed)``,
+    and what is left of the entities or why they come from the rules alone."""
     if report.cancelled:
         return "Indexing cancelled: index partly updated"
     counts = [(report.added, "added"), (report.updated, "changed"), (report.removed, "removed")]
     parts = [f"{n:,} {what}" for n, what in counts if n]
     head = "Index rebuilt" if report.rebuilt else "Index up to date"
-    return head + (f" ({', '.join(parts)})" if parts else "")
+    line = head + (f" ({', '.join(parts)})" if parts else "")
+    if report.entities_left:
+        line += f"; entities of {report.entities_left:,} articles to recognise at the next update"
+    for note in report.notes if notes is None else notes:
+        line += f" · {note.rstrip('.')}"
+    return line
 
 
 def _reachable(root: Path) -> bool:

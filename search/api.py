@@ -64,6 +64,7 @@ from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
 from search.store import entity_columns
+from search.update.entity_phase import recognise_article
 
 __all__ = [
     "Archive",
@@ -297,8 +298,13 @@ class Archive:
                 until,
             )
 
-    def article(self, article_id: str) -> Article:
-        """The stored article; ``article_id`` may also be a file name as the OS gives it."""
+    def article(self, article_id: str, *, final: bool = False) -> Article:
+        """The stored article; ``article_id`` may also be a file name as the OS gives it.
+
+        Its entities are the entity phase's once it has done this content, else the text
+        phase's; with ``final``, an article the phase has not done yet is recognised now
+        (as the phase would, without storing it: no lock is needed, and about a second
+        goes to loading the model)."""
         article_id = id_from_os(article_id)
         with self._lock, self._reading():
             docnum = self._table.docnum_by_id.get(article_id)
@@ -308,6 +314,8 @@ class Archive:
             content_hash = self._hashes[docnum]
         article = article_from_stored(article_id, stored["doc"], str(self.path_of(article_id)))
         found = entity_columns.entities_of(self._paths.entity_store, article_id, content_hash)
+        if found is None and final:
+            found = recognise_article(article)
         if found is not None:
             article.entities = found
         return article

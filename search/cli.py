@@ -189,14 +189,23 @@ class _Parser(argparse.ArgumentParser):
 def _progress_printer() -> Callable[[IndexProgress], None]:
     last = [-1]
 
+    phase = [""]
+
     def show(p: IndexProgress) -> None:
-        if p.phase != "reading" or not p.total:
+        if p.phase not in ("reading", "entities") or not p.total:
             return
-        percent = p.done * 100 // p.total
         tty = sys.stderr.isatty()
+        if p.phase != phase[0]:
+            if phase[0] and tty:
+                write_err("\n")
+            phase[0], last[0] = p.phase, -1
+        percent = p.done * 100 // p.total
         if percent != last[0] and (percent % 10 == 0 or tty):
             last[0] = percent
-            write_err(f"indexing: {p.done}/{p.total} files ({percent}%)" + ("\r" if tty else "\n"))
+            what = "indexing" if p.phase == "reading" else "recognising entities"
+            unit = "files" if p.phase == "reading" else "articles"
+            end = "\r" if tty else "\n"
+            write_err(f"{what}: {p.done}/{p.total} {unit} ({percent}%){end}")
 
     return show
 
@@ -208,6 +217,13 @@ def _print_report(report: UpdateReport, line: Callable[[str], None]) -> None:
         f"ignored (not .txt) {report.ignored}"
         f"{', cancelled' if report.cancelled else ''} in {report.elapsed_s:.1f} s"
     )
+    if report.entities_done or report.entities_left:
+        left = (
+            f", {report.entities_left} still to do (run 'archive-search index' to finish)"
+            if report.entities_left
+            else ""
+        )
+        line(f"entities recognised in {report.entities_done} articles{left}")
     for skip in report.skipped:
         line(f"  skipped {escape_line(skip.id)}: {escape_line(skip.reason)}")
     for warning in report.warnings:
@@ -220,7 +236,7 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
     archive = Archive.open(root, args.index_dir)
     if not getattr(args, "no_update", False):
         try:
-            report = archive.update()
+            report = archive.update(entities=False)  # a query must not wait for the model
         except IndexLocked:
             err(f"{PROG}: note: another program is updating this index; using the index as it is")
             return archive
@@ -242,6 +258,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             progress=None if args.json else _progress_printer(),
             rebuild=args.rebuild,
             verify=args.verify,
+            entities=not args.text_only,
         )
         if args.json:
             out_json(report.to_json())
@@ -304,23 +321,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_article(archive: Archive, typed: str) -> Article:
+def find_article(archive: Archive, typed: str, *, final: bool = False) -> Article:
     """The article ``typed`` names, also when typed as shown (``bad\\xff.txt``)."""
     try:
-        return archive.article(typed)
+        return archive.article(typed, final=final)
     except ArticleNotFound as first:
         shown = unescape(typed)
         if shown == typed:
             raise
         try:
-            return archive.article(shown)
+            return archive.article(shown, final=final)
         except ArticleNotFound:
             raise first from None
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _open(args) as archive:
-        article = find_article(archive, args.id)
+        article = find_article(archive, args.id, final=True)
     if args.json:
         out_json(article.to_json())
         return 0
@@ -395,6 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--verify",
         action="store_true",
         help="read every file again to find changes that kept its size and times",
+    )
+    p_index.add_argument(
+        "--text-only",
+        action="store_true",
+        help="index the text and stop: leave recognising entities for the next run",
     )
     common(p_index, with_archive=False)
     p_index.set_defaults(run=cmd_index)

@@ -22,7 +22,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search.entities import combine, statistical
-from search.model import CancelCheck, Entity, IndexProgress, ProgressCallback
+from search.model import Article, CancelCheck, Entity, IndexProgress, ProgressCallback
+from search.prepare import ENTITY_CHARS
 from search.schema import SCHEMA_VERSION, decode_signature
 from search.store.entity_store import EntityStore
 from search.update.pool import Cancelled, ordered_map
@@ -79,6 +80,11 @@ def recognise_job(job: Job) -> Done:
     return ids, name, note, found
 
 
+def recognise_article(article: Article) -> list[Entity]:
+    """One article's entities as the phase gives them (for a reader that cannot wait)."""
+    return combine.extract_many([article.body[:ENTITY_CHARS]], [article.date])[0]
+
+
 def run_entity_phase(
     live: Path,
     store: EntityStore,
@@ -107,7 +113,8 @@ def run_entity_phase(
                 for start in range(0, len(todo), size):
                     ids = todo[start : start + size]
                     docs = [json.loads(searcher.stored_fields(docnums[i])["doc"]) for i in ids]
-                    yield ids, [d["body"] for d in docs], [_date(d) for d in docs]
+                    bodies = [d["body"][:ENTITY_CHARS] for d in docs]
+                    yield ids, bodies, [_date(d) for d in docs]
 
             if recognise is None:
                 work: Callable[[Job], Done] = recognise_job

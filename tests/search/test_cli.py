@@ -135,3 +135,56 @@ def test_module_entry_point_defaults_to_the_bundled_sample(tmp_path: Path) -> No
         "003_1118953dc091fd9a.txt",
         "004_07cf703fa333c1c1.txt",
     }
+
+
+def test_index_waits_for_the_entities_unless_text_only(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    code, out, _ = run(capsys, "index", str(folder), "--text-only")
+    assert code == 0 and "entities recognised" not in out
+    code, out, _ = run(capsys, "query", "", "--archive", str(folder), "--json")
+    assert code == 0  # a query brings the text up to date, never waits for the entities
+    code, out, _ = run(capsys, "index", str(folder), "--json")
+    report = json.loads(out)
+    assert (report["entities_done"], report["entities_left"]) == (2, 0)
+    code, out, _ = run(capsys, "index", str(folder))
+    assert "entities recognised" not in out  # nothing left to do
+
+
+def test_without_the_model_index_says_so_once(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.entities.statistical as statistical
+
+    monkeypatch.setattr(statistical, "PACKAGES", ("no_such_english_pipeline",))
+    monkeypatch.setattr(statistical, "_state", None)  # restored after the test
+    code, out, err = run(capsys, "index", str(folder))
+    assert code == 0 and "entities recognised in 2 articles" in out
+    notes = [line for line in err.splitlines() if "rules alone" in line]
+    assert len(notes) == 1 and "no English pipeline package is installed" in notes[0]
+    assert (
+        "rules alone"
+        in json.loads(run(capsys, "index", str(folder), "--rebuild", "--json")[1])["notes"][0]
+    )
+
+
+def test_show_gives_the_final_entities_of_an_article_not_yet_recognised(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.update.entity_phase as phase
+
+    def marked(article: object) -> list[object]:
+        from search.model import Entity
+
+        return [Entity("PERSON", "Kazakh", 0, 6, "Final Person")]
+
+    run(capsys, "index", str(folder), "--text-only")
+    monkeypatch.setattr("search.api.recognise_article", marked)
+    code, out, _ = run(capsys, "show", "one.txt", "--archive", str(folder), "--json")
+    assert code == 0
+    assert [e["norm"] for e in json.loads(out)["entities"]] == ["Final Person"]
+    run(capsys, "index", str(folder))  # now the store has it: its entities, not recognised again
+    monkeypatch.setattr("search.api.recognise_article", lambda _a: pytest.fail("recognised"))
+    code, out, _ = run(capsys, "show", "one.txt", "--archive", str(folder), "--json")
+    assert "Final Person" not in out and code == 0
+    del phase

@@ -167,7 +167,7 @@ def hostile_engine(monkeypatch: pytest.MonkeyPatch, hostile: Path) -> Path:
         ]
         return result
 
-    def article(self: Archive, article_id: str) -> Article:
+    def article(self: Archive, article_id: str, *, final: bool = False) -> Article:
         found = real_article(self, "evil.txt")
         entity = Entity("PERSON", "Mr \x1b[5mX", 0, 4, "mr \x9bx", role="\u202erole")
         return replace(
@@ -258,7 +258,7 @@ def test_surrogate_ids_print_in_human_and_json_output(
     """The printing path alone, whatever the indexer does with such names."""
     real = Archive.article
 
-    def article(self: Archive, doc_id: str) -> object:
+    def article(self: Archive, doc_id: str, *, final: bool = False) -> object:
         found = real(self, "evil.txt")
         found.id = doc_id  # type: ignore[attr-defined]
         return found

@@ -318,6 +318,8 @@ class Archive:
             found = recognise_article(article)
         if found is not None:
             article.entities = found
+        names = self._overlay
+        article.entities = [replace(e, norm=names.name_of(e)) for e in article.entities]
         return article
 
     def path_of(self, article_id: str) -> Path:

@@ -15,7 +15,7 @@ country filter never waits for the entity phase).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from search.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.errors import EntityStoreDamaged
 from search.model import Entity, EntityType
 from search.schema import decode_signature
-from search.store.entity_store import EntityStore, FacetRows
+from search.store.entity_store import EntityRow, EntityStore, FacetRows
 
 log = logging.getLogger("archive.entity_columns")
 
@@ -42,6 +42,37 @@ class Overlay:
     """The store's generation read (0: no store, or none readable)."""
     done: int
     """Articles whose names came from the store."""
+    merged: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(type, folded norm) -> the name of the one identity it is a short form of."""
+
+    def name_of(self, entity: Entity) -> str:
+        """The name a mention resolves to across the archive."""
+        return self.merged.get((entity.type, fold(entity.norm)), entity.norm)
+
+
+def short_forms(rows: dict[int, EntityRow], aliases: list[tuple[int, str]]) -> dict[int, str]:
+    """entity id -> the name of the one other identity its name is a short form of.
+
+    An article that says "Tony Blair ... Blair" or "Securities and Exchange Commission
+    (SEC)" records "blair" and "sec" as aliases of the full names. Another article that
+    only says "Blair" or "the SEC" gets an identity of that short name; it is the full
+    one when exactly one identity of its type was seen under that alias (two Smiths
+    keep "Smith" apart). One step only: a short form of a short form stays itself."""
+    owners: dict[tuple[str, str], set[int]] = {}
+    for entity_id, folded in aliases:
+        row = rows.get(entity_id)
+        if row is not None and row.type in TYPES and fold(row.norm) != folded:
+            owners.setdefault((row.type, folded), set()).add(entity_id)
+    out: dict[int, str] = {}
+    for entity_id, row in rows.items():
+        if row.type not in TYPES:
+            continue
+        owner = owners.get((row.type, " ".join(fold(w) for w in row.norm.split())))
+        if owner and len(owner) == 1:
+            (full,) = owner
+            if full != entity_id:
+                out[entity_id] = rows[full].display
+    return out
 
 
 def content_hashes(reader: Any, size: int) -> list[str]:
@@ -76,10 +107,13 @@ def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, O
     try:
         with store, store.reading():
             tables = store.facet_tables(TYPES)
-            names = {eid: row.display for eid, row in store.entities().items()}
+            rows = store.entities()
+            shorter = short_forms(rows, store.alias_keys())
     except Exception as exc:  # damage shows as anything: the text phase's names serve
         log.warning("entity store not readable: %s", exc)
         return table, Overlay(0, 0)
+    names = {eid: shorter.get(eid, row.display) for eid, row in rows.items()}
+    merged_names = {(rows[eid].type, fold(rows[eid].norm)): name for eid, name in shorter.items()}
     first = next(iter(tables.values()))
     docnum_of_row = _docnums(table, first, hashes)
     done = np.zeros(table.size, dtype=bool)
@@ -94,7 +128,7 @@ def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, O
         orgs=column("ORG", table.orgs),
         places=column("PLACE", table.places),
     )
-    return laid, Overlay(first.generation, int(np.count_nonzero(done)))
+    return laid, Overlay(first.generation, int(np.count_nonzero(done)), merged_names)
 
 
 def _docnums(table: DocTable, rows: FacetRows, hashes: list[str]) -> IntArray:

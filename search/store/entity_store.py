@@ -794,6 +794,14 @@ class EntityStore:
             ).fetchall()
         return [Alias(folded, shown) for folded, shown in rows]
 
+    def alias_keys(self) -> list[tuple[int, str]]:
+        """Every (entity id, folded surface form) seen: to tie short forms across articles."""
+        with self._read() as conn:
+            return [
+                (int(eid), str(folded))
+                for eid, folded in conn.execute("SELECT entity_id, folded FROM aliases")
+            ]
+
     def lookup_alias(self, text: str, entity_type: str | None = None) -> list[int]:
         """Ids of the entities ``text`` has been seen as (folded: case and accents ignored)."""
         key = _alias_key(text)

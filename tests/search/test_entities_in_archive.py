@@ -142,3 +142,55 @@ def test_the_workers_recognise_with_the_model(
         (recogniser,) = store.stats().recognisers
         assert recogniser == phase.recogniser_name()[0] and recogniser.startswith("spacy:")
         assert "Jacinda Ardern" in {e.norm for e in store.mentions("a5.txt")}
+
+
+def test_a_short_form_seen_beside_one_full_name_is_that_entity_across_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def recognise(
+        bodies: Sequence[str], dates: Sequence[datetime.date | None]
+    ) -> list[list[Entity]]:
+        out = []
+        for body in bodies:
+            found = []
+            for name, norm in (("Tony Blair", "Tony Blair"), ("Blair", None), ("Smith", None)):
+                at = body.find(name)
+                while at >= 0:
+                    whole = norm or ("Tony Blair" if "Tony Blair" in body else name)
+                    if not any(e.start <= at < e.end for e in found):
+                        found.append(Entity("PERSON", name, at, at + len(name), whole))
+                    at = body.find(name, at + 1)
+            out.append(found)
+        return out
+
+    monkeypatch.setattr(phase.combine, "extract_many", recognise)
+    texts = {
+        "full.txt": "One\n\nTony Blair spoke. Later Blair left.",
+        "short.txt": "Two\n\nBlair returned on Monday.",
+        "smith1.txt": "Three\n\nSmith met Blair.",
+    }
+    root = write_articles(tmp_path / "arch", texts)
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+        names = people(archive)
+        assert names["Tony Blair"] == 3 and "Blair" not in names
+        assert names["Smith"] == 1  # no full name seen for it: stays as it is
+        assert archive.search(SearchRequest("", people=("Tony Blair",))).total == 3
+        short = archive.article("short.txt")
+        assert [e.norm for e in short.entities if e.type == "PERSON"] == ["Tony Blair"]
+
+
+def test_a_short_form_of_two_full_names_stays_apart() -> None:
+    from search.store.entity_columns import short_forms
+    from search.store.entity_store import EntityRow
+
+    rows = {
+        1: EntityRow(1, "PERSON", "John Smith", "John Smith"),
+        2: EntityRow(2, "PERSON", "Anna Smith", "Anna Smith"),
+        3: EntityRow(3, "PERSON", "Smith", "Smith"),
+        4: EntityRow(4, "ORG", "Securities and Exchange Commission", "SEC full"),
+        5: EntityRow(5, "ORG", "SEC", "SEC"),
+        6: EntityRow(6, "PERSON", "Sec", "Sec"),
+    }
+    aliases = [(1, "smith"), (2, "smith"), (1, "john smith"), (4, "sec"), (3, "smith")]
+    assert short_forms(rows, aliases) == {5: "SEC full"}  # the type must agree too

@@ -29,14 +29,17 @@ def _rss() -> dict[str, float]:
     return {"max_rss_self_mb": round(own, 1), "max_rss_largest_worker_mb": round(kids, 1)}
 
 
-def op_update(corpus: str, index_dir: str) -> dict[str, Any]:
-    """Archive.open + update: a full build on an empty index dir, else incremental."""
+def op_update(corpus: str, index_dir: str, entities: bool = False) -> dict[str, Any]:
+    """Archive.open + update: a full build on an empty index dir, else incremental.
+
+    The text phase alone unless ``entities``: the build and update figures are the text
+    phase's (the entity phase is measured apart, by bench/entity_phase_speed.py)."""
     from search.api import Archive
 
     t0 = time.perf_counter()
     archive = Archive.open(corpus, index_dir=index_dir)
     t1 = time.perf_counter()
-    report = archive.update(progress=None)
+    report = archive.update(progress=None, entities=entities)
     t2 = time.perf_counter()
     articles = len(archive)
     index_bytes = archive.stats().index_bytes

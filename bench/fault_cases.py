@@ -84,7 +84,7 @@ def names_case(work: Path, names: list[bytes]) -> str:
             f.write(TEXT.encode())
     expected = sorted({id_from_os(os.fsdecode(n + b".txt")) for n in names})
     with Archive.open(root, work / "index") as archive:
-        within(LIMIT_S, archive.update)
+        within(LIMIT_S, lambda: archive.update(entities=False))
         if archive.ids() != expected:
             return "lost"
         if archive.search(SearchRequest(text="peruvian")).total != len(expected):
@@ -137,7 +137,7 @@ def shape_case(work: Path, shape: list[tuple[str, int]]) -> str:
             deep.mkdir(parents=True)
             (deep / "bottom.txt").write_text(TEXT)
     with Archive.open(root, work / "index") as archive:
-        report = within(LIMIT_S, archive.update)
+        report = within(LIMIT_S, lambda: archive.update(entities=False))
         if set(archive.ids()) != expected:
             return "lost"
         reported = {s.id for s in report.skipped}
@@ -167,7 +167,7 @@ def build_template(work: Path) -> tuple[Path, Path]:
         (root / f"f{i}.txt").write_text(f"Title {i}\nChilean news {i}. {body}", encoding="utf-8")
     index = work / "index"
     with Archive.open(root, index) as archive:
-        archive.update()
+        archive.update(entities=False)
     return root, index
 
 
@@ -205,7 +205,7 @@ def damage(index: Path, rng: random.Random) -> str:
 
 def _use(root: Path, index: Path) -> None:
     with Archive.open(root, index) as archive:
-        archive.update()
+        archive.update(entities=False)
         for text in ["economy market", "trade", '"summit budget"', "energy OR police", "heal*"]:
             archive.search(SearchRequest(text=text))
         for article_id in archive.ids()[:5]:
@@ -222,7 +222,7 @@ def damage_case(root: Path, template: Path, work: Path, rng: random.Random) -> s
         return "answered"
     except IndexDamaged:
         with Archive.open(root, index, discard_damaged=True) as archive:
-            archive.update(rebuild=True)
+            archive.update(rebuild=True, entities=False)
             ok = len(archive) == DAMAGE_ARTICLES
             found = archive.search(SearchRequest(text="chilean")).total == DAMAGE_ARTICLES
             return "detected, rebuilt" if ok and found else "lost"

@@ -8,6 +8,12 @@ engine, so they are taken through the real ``MainWindow`` on an offscreen Qt
 platform. The index is built (or brought up to date) once, in a setup step
 reported on its own. Each measurement is a function returning a dict; nothing
 here is asserted anywhere.
+
+The text phase only: the window's own updates are made text-only here
+(`text_phase_only`), as the setup's build is, so the figures stay those of an
+idle window (the entity phase, an hour of both cores at 10^5 articles, would run
+under them and ``is_idle`` would wait for it); bench/entity_phase_speed.py
+measures that phase.
 """
 
 from __future__ import annotations
@@ -157,6 +163,31 @@ class StallProbe:
 # -- setup --------------------------------------------------------------------------------
 
 
+def text_phase_only() -> None:
+    """Make every ``Archive.update`` of this process text-only (the window's, here)."""
+    from search.api import Archive
+
+    update = Archive.update
+    if getattr(update, "text_only", False):
+        return
+
+    def text_only(self: Archive, *args: Any, **kwargs: Any) -> Any:
+        kwargs["entities"] = False
+        return update(self, *args, **kwargs)
+
+    text_only.text_only = True  # type: ignore[attr-defined]
+    setattr(Archive, "update", text_only)  # noqa: B010 - mypy forbids assigning a method
+
+
+_INDEX_CHILD = """
+import json, sys
+from search.api import Archive
+with Archive.open(sys.argv[1], sys.argv[2]) as archive:
+    print(json.dumps(archive.update(entities=False).to_json()))
+"""
+"""The text phase only (``search index`` would run the entity phase too: an hour at 10^5)."""
+
+
 def setup(n: int, corpus: Path | None, index_dir: Path | None) -> dict[str, Any]:
     """Find or generate the corpus, then build or update its index (in a child process,
     so this process's memory figures are the GUI's, not the indexer's)."""
@@ -174,16 +205,7 @@ def setup(n: int, corpus: Path | None, index_dir: Path | None) -> dict[str, Any]
     index_dir = index_dir or OUT / f"gui-index-{n}"
     t0 = time.perf_counter()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "search",
-            "index",
-            str(corpus),
-            "--index-dir",
-            str(index_dir),
-            "--json",
-        ],
+        [sys.executable, "-c", _INDEX_CHILD, str(corpus), str(index_dir)],
         check=True,
         cwd=ROOT,
         capture_output=True,
@@ -214,6 +236,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([sys.argv[0]])
 import gui.app
 from gui.main_window import MainWindow
+from bench.gui_bench import text_phase_only
+text_phase_only()
 marks = {"imported": time.time()}
 
 class FirstPaint(QObject):
@@ -440,6 +464,7 @@ def run(n: int, corpus: Path | None, index_dir: Path | None, cold_runs: int) -> 
     results["setup"] = set_up = setup(n, corpus, index_dir)
     corpus_path, index_path = Path(set_up["corpus"]), Path(set_up["index_dir"])
     results["cold_start"] = cold_start(corpus_path, index_path, cold_runs)
+    text_phase_only()
     with tempfile.TemporaryDirectory(prefix="gui-bench-") as tmp:
         os.environ["ARCHIVE_BROWSER_DATA_DIR"] = tmp  # the window's log file goes here
         app, window = open_window(corpus_path, index_path, Path(tmp))

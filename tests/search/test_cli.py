@@ -154,7 +154,7 @@ def test_index_waits_for_the_entities_unless_text_only(
 def test_without_the_model_index_says_so_once(
     capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import search.entities.statistical as statistical
+    from search.entities import statistical
 
     monkeypatch.setattr(statistical, "PACKAGES", ("no_such_english_pipeline",))
     monkeypatch.setattr(statistical, "_state", None)  # restored after the test

@@ -309,6 +309,31 @@ def _place_name(text: str) -> bool:
     return bool(gazetteer.gazetteer().entries.get(k))
 
 
+def _nickname_team(body: str, m: re.Match[str]) -> bool:
+    """A team by its nickname in sport news: a town before a plural word (``Minnesota
+    Twins``, ``Kansas City Royals``), or one or two capitalised words ending in a plural
+    after ``the`` (``the Blue Jays``), that name no country, people (``the Scots``),
+    place or event (``the World Series``)."""
+    words = m.group().split()
+    last = words[-1]
+    if len(words) > 3 or not (last.endswith("s") or last.endswith("x")) or not last[1:].islower():
+        return False
+    if last in orgs.word_sets()["event_plurals"]:
+        return False
+    if len(words) >= 2 and any(_place_name(" ".join(words[:n])) for n in (1, 2) if n < len(words)):
+        return not _place_name(last)
+    text = m.group()
+    return (
+        body[max(0, m.start() - 4) : m.start()] in ("the ", "The ")
+        and len(words) <= 2
+        and last.lower() not in data_words("common_words.txt")
+        and not _place_name(text)
+        and _country_of(text) is None
+        and key(text) not in countries.demonym_keys()
+        and last not in orgs.word_sets()["block_heads"]
+    )
+
+
 def _nickname(body: str, c: Candidate) -> bool:
     """A spaCy person that is a team's nickname: one plural word after ``the`` (``the
     Brewers``, ``the Eagles``); people take no article."""
@@ -360,11 +385,19 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
         ) or _nickname(body, c):
             teams.add(key(text))
     taken = bytearray(len(body))
+    people = bytearray(len(body))
     for c in kept:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        if c.type == "PERSON":
+            people[c.start : c.end] = b"\x01" * (c.end - c.start)
     for m in _CAPITALISED_RUN.finditer(body):
         start, end = m.span()
-        if not any(taken[start:end]) and _place_name(m.group()) and _team_context(body, start, end):
+        if (
+            not any(taken[start:end]) and _place_name(m.group()) and _team_context(body, start, end)
+        ) or (
+            (not any(people[start:end]) or body[max(0, start - 4) : start] in ("the ", "The "))
+            and _nickname_team(body, m)
+        ):
             teams.add(key(m.group()))
     lines: list[tuple[int, int]] = []
     for pattern in (_RESULT_LINE, _STANDINGS_LINE, _SCHEDULE_LINE):

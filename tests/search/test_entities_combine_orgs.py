@@ -322,3 +322,15 @@ def test_a_company_in_apposition_with_a_common_noun_stays_an_organisation() -> N
     spans = [_span(text, "Kestrel Media", "ORG"), _span(text, "Holmwood", "ORG")]
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("ORG", "Kestrel Media"), ("ORG", "Holmwood")} <= found
+
+
+def test_a_town_and_a_plural_nickname_or_the_nickname_alone_is_a_team() -> None:
+    text = (
+        "Baseball - league round-up .\nThe shortstop homered in the ninth inning as "
+        "Boston beat the Minnesota Harriers 5-4 , and the Harriers lost again in the "
+        "league , and the Blue Herons won the World Series of Golf ."
+    )
+    spans = [_span(text, "Minnesota", "PLACE"), _span(text, "Boston", "PLACE")]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Minnesota Harriers"), ("ORG", "Harriers"), ("ORG", "Blue Herons")} <= found
+    assert ("ORG", "World Series") not in found

@@ -358,6 +358,7 @@ class ArchiveSession(QObject):
             # (long, resumable) entity phase rather than wait for its end.
             self.watcher.resume()
             self.text_ready.emit()
+            self._refresh_stats()
         self._phase = progress.phase
         if progress.total:
             self.progress.setRange(0, progress.total)

@@ -53,6 +53,7 @@ def test_the_text_is_searchable_while_entities_are_recognised(
         timeout=15_000,
     )
     qtbot.waitUntil(lambda: window.model.rowCount() == 8, timeout=10_000)  # before the entities
+    qtbot.waitUntil(lambda: "8 articles" in window.session.archive_label.text(), timeout=5_000)
     assert window.session.cancel_button.isVisible()
     with qtbot.waitSignal(window.session.updated, timeout=20_000) as blocker:
         held.set()

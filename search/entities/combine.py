@@ -1085,10 +1085,14 @@ country's mention (``Kazakh Ministry of Foreign Affairs``, ``Thai Defence Minist
 Chamber of Commerce``, ``British Museum``)."""
 
 
-def _without_demonym(body: str, span: statistical.Span) -> statistical.Span | None:
+def _without_demonym(
+    body: str, span: statistical.Span, people: frozenset[tuple[int, int]] = frozenset()
+) -> statistical.Span | None:
     """None for a span that is only a nationality word; a PERSON or ORG span that starts
     with one (``Swiss Thomas Gurtner``, ``Kazakh Ministry of Foreign Affairs``) without it,
-    as the app tags the nationality as a mention of the country."""
+    as the app tags the nationality as a mention of the country. An ORG whose rest is a
+    person (one of ``people``, the rules' persons, or a given name first: ``American
+    Dennis Mitchell``) is that person."""
     text = body[span.start : span.end]
     demonyms = countries.demonym_keys()
     if key(text) in demonyms:
@@ -1097,12 +1101,20 @@ def _without_demonym(body: str, span: statistical.Span) -> statistical.Span | No
         return span
     words = list(_WORDS.finditer(text))
     for n in (2, 1):
-        after = words[n].group().strip(".") if len(words) > n else ""
-        if span.label == "ORG" and after not in _STATE_WORDS and after not in _titles():
+        if len(words) <= n or key(text[: words[n - 1].end()]) not in demonyms:
+            continue
+        after = words[n].group().strip(".")
+        start = span.start + words[n].start()
+        label = span.label
+        if (
+            label == "ORG"
+            and len(words) - n >= 2
+            and ((start, span.end) in people or after in data_words("given_names.txt"))
+        ):
+            label = "PERSON"  # ``Australian Rodney Eyles``
+        elif label == "ORG" and after not in _STATE_WORDS and after not in _titles():
             continue  # ``British Museum``, ``Argentine Chamber of Commerce``: one name
-        if len(words) > n and key(text[: words[n - 1].end()]) in demonyms:
-            start = span.start + words[n].start()
-            return statistical.Span(start, span.end, span.label, span.source_label)
+        return statistical.Span(start, span.end, label, span.source_label)
     return span
 
 
@@ -1177,10 +1189,11 @@ def _vote(body: str, cands: list[Candidate]) -> None:
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
+    people = frozenset((e.start, e.end) for e in rules if e.type == "PERSON")
     kept_spans = [
         t
         for t in (
-            _without_demonym(body, part)
+            _without_demonym(body, part, people)
             for s in spans
             if s.source_label not in DROPPED_LABELS
             for piece in _pieces(body, s)

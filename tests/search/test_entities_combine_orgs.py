@@ -334,3 +334,10 @@ def test_a_town_and_a_plural_nickname_or_the_nickname_alone_is_a_team() -> None:
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("ORG", "Minnesota Harriers"), ("ORG", "Harriers"), ("ORG", "Blue Herons")} <= found
     assert ("ORG", "World Series") not in found
+
+
+def test_a_nationality_before_a_person_that_spacy_calls_an_org_is_cut_off() -> None:
+    text = "BERLIN 1996-08-30\nAmerican Dennis Varrow outclassed the field on Friday ."
+    found = {(t, n) for t, n, _ in _typed(text, [_span(text, "American Dennis Varrow", "ORG")])}
+    assert ("PERSON", "Dennis Varrow") in found
+    assert not any(t == "ORG" for t, _ in found)

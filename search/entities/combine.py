@@ -659,9 +659,10 @@ def _apposed(body: str, start: int, end: int) -> bool:
 
 def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
     """spaCy's organisations that are people: a name of two or three words in a list of
-    people (``Ann Lee and Tom Hale``, ``Ann Lee, Tom Hale, Ivo Brel``), or a name of two
-    words followed by ``who`` (``Ivo Brel, who``). Every other mention spaCy alone typed
-    the same way follows."""
+    people (``Ann Lee and Tom Hale``, ``Ann Lee, Tom Hale, Ivo Brel``), one that starts
+    with a given name (``Todd Varrow``), a name of two words followed by ``who`` (``Ivo
+    Brel, who``), or a name in apposition with a person's noun. Every other mention spaCy
+    alone typed the same way follows."""
     people: set[str] = set()
     for i, c in enumerate(kept):
         if c.type != "ORG" or c.priority != STATISTICAL or (c.start, c.end) in fixed:
@@ -690,7 +691,15 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
             and key(words[0]) not in countries.demonym_keys()
             and _WHO_AFTER.match(body, c.end)
         )
-        if (beside and listed) or who or _apposed(body, c.start, c.end):
+        given = (
+            len(words) >= 2
+            and words[0] in data_words("given_names.txt")
+            and not any(
+                w.lower() in data_words("common_words.txt") and w.lower() not in _particles()
+                for w in words[1:]
+            )
+        )
+        if (beside and listed) or who or given or _apposed(body, c.start, c.end):
             people.add(" ".join(words))
     if not people:
         return

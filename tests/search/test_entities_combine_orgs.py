@@ -341,3 +341,10 @@ def test_a_nationality_before_a_person_that_spacy_calls_an_org_is_cut_off() -> N
     found = {(t, n) for t, n, _ in _typed(text, [_span(text, "American Dennis Varrow", "ORG")])}
     assert ("PERSON", "Dennis Varrow") in found
     assert not any(t == "ORG" for t, _ in found)
+
+
+def test_a_name_spacy_calls_an_org_that_starts_with_a_given_name_is_a_person() -> None:
+    text = "In Detroit , Todd Van Varrow pitched a five-hitter , and Varrow walked two ."
+    spans = [_span(text, "Todd Van Varrow", "ORG"), _span(text, "Varrow", "ORG", 1)]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("PERSON", "Todd Van Varrow"), ("PERSON", "Varrow")} <= found

@@ -11,7 +11,7 @@ here is asserted anywhere.
 
 The text phase only: the window's own updates are made text-only here
 (`text_phase_only`), as the setup's build is, so the figures stay those of an
-idle window (the entity phase, an hour of both cores at 10^5 articles, would run
+idle window (the entity phase, most of an hour of two cores at 10^5 articles, would run
 under them and ``is_idle`` would wait for it); bench/entity_phase_speed.py
 measures that phase.
 """
@@ -185,7 +185,7 @@ from search.api import Archive
 with Archive.open(sys.argv[1], sys.argv[2]) as archive:
     print(json.dumps(archive.update(entities=False).to_json()))
 """
-"""The text phase only (``search index`` would run the entity phase too: an hour at 10^5)."""
+"""The text phase only (``search index`` runs the entity phase too)."""
 
 
 def setup(n: int, corpus: Path | None, index_dir: Path | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench import fault_record, targets
+from bench import entity_phase_speed, fault_record, targets
 from bench.queries import KINDS
 
 Row = tuple[str, Callable[[dict[str, Any]], Any]]
@@ -229,6 +229,7 @@ def render(results: dict[str, dict[str, Any]], quick: bool = False) -> str:
     if notes:
         lines += ["", "## Not measured", ""]
         lines += [f"- N = {int(n):,}, {k}: {why}" for n, k, why in notes]
+    lines += entity_phase_speed.section(entity_phase_speed.load_record())
     lines += fault_record.section(fault_record.load())
     lines += ["", "## How", ""]
     lines += [

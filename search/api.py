@@ -32,9 +32,16 @@ from whoosh import index as whoosh_index
 
 from resources import resource_path
 from search import __version__, mapped_files, tablecache
+from search.analysis import fold
 from search.doctable import DocTable
 from search.entities import country_name, lookup_country
-from search.errors import ArchiveError, ArchiveNotFound, ArticleNotFound, IndexDamaged
+from search.errors import (
+    ArchiveError,
+    ArchiveNotFound,
+    ArticleNotFound,
+    BadCorrection,
+    IndexDamaged,
+)
 from search.executor import Executor
 from search.ids import file_of, id_from_os, printable
 from search.index import (
@@ -47,9 +54,15 @@ from search.index import (
     update_index,
 )
 from search.model import (
+    CORRECTION_KINDS,
     ArchiveStats,
     Article,
     CancelCheck,
+    Correction,
+    CorrectionKind,
+    Entity,
+    EntitySummary,
+    EntityType,
     IndexProgress,
     ProgressCallback,
     SearchRequest,
@@ -64,6 +77,7 @@ from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
 from search.store import entity_columns
+from search.store.entity_store import EntityStore
 from search.update.entity_phase import recognise_article
 
 __all__ = [
@@ -80,6 +94,9 @@ log = logging.getLogger("archive.api")
 mapped_files.read_segments_in_place()
 
 
+CORRECTIONS_FORMAT = "archive-browser-corrections/1"
+"""The ``format`` of an exported file of corrections."""
+ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "COUNTRY", "DATE")
 ENTITY_REFRESH_S = 10.0
 """While the entity phase runs, how often its batches are laid over the table (each
 time costs a few tenths of a second at 10^5 articles)."""
@@ -123,7 +140,11 @@ class Archive:
         self._hashes = entity_columns.content_hashes(reader, table.size)
         self._stems = StemExpander(reader)
         self._executor = Executor(self._searcher, table.live)
-        self._lay_entities(*entity_columns.overlay(table, self._paths.entity_store, self._hashes))
+        self._lay_entities(
+            *entity_columns.overlay(
+                table, self._paths.entity_store, self._hashes, self._text_entities
+            )
+        )
 
     def _lay_entities(self, table: DocTable, overlay: entity_columns.Overlay) -> None:
         """Use a table whose name columns come from the entity store where it is done."""
@@ -149,7 +170,9 @@ class Archive:
             if generation == self._overlay.generation:
                 return
             base, hashes = self._base_table, self._hashes
-        table, overlay = entity_columns.overlay(base, self._paths.entity_store, hashes)
+        table, overlay = entity_columns.overlay(
+            base, self._paths.entity_store, hashes, self._text_entities
+        )
         with self._lock:
             if self._base_table is base:
                 self._lay_entities(table, overlay)
@@ -318,9 +341,17 @@ class Archive:
             found = recognise_article(article)
         if found is not None:
             article.entities = found
-        names = self._overlay
-        article.entities = [replace(e, norm=names.name_of(e)) for e in article.entities]
+        article.entities = self._overlay.entities(article_id, article.entities)
         return article
+
+    def _text_entities(self, article_id: str) -> list[Entity]:
+        """The text phase's entities of an article (stored with its text)."""
+        with self._lock:  # the searcher's files are read with seeks: one thread at a time
+            docnum = self._base_table.docnum_by_id.get(article_id)
+            if docnum is None:
+                return []
+            stored = self._searcher.stored_fields(docnum)
+        return article_from_stored(article_id, stored["doc"], "").entities
 
     def path_of(self, article_id: str) -> Path:
         """The file of an article (ids are ``/``-separated paths under the root)."""
@@ -353,6 +384,147 @@ class Archive:
             expanded = self._stems.expand(parsed.query, until)
             self._executor.begin(until=until)  # the marks' patterns share one query's budget
             return Marker.from_query(expanded, self._executor.expand)
+
+    # --- entities and the user's corrections -------------------------------------
+
+    def entities(self, entity_type: EntityType | None = None) -> list[EntitySummary]:
+        """Every person, organisation and place (or those of one type) with the number of
+        articles naming it, as the facets count it now: most named first, then by name."""
+        with self._lock:
+            table = self._table
+        columns = {"PERSON": table.people, "ORG": table.orgs, "PLACE": table.places}
+        out: list[EntitySummary] = []
+        for kind, column in columns.items():
+            if entity_type not in (None, kind):
+                continue
+            counts = column.counts(table.live)
+            out += [EntitySummary(kind, name, n) for name, n in counts.items()]  # type: ignore[arg-type]
+        return sorted(out, key=lambda e: (-e.articles, e.name, e.type))
+
+    def correct(self, kind: CorrectionKind, args: dict[str, object]) -> Correction:
+        """Record a correction (see `search.store.corrections` for the kinds and their
+        arguments) and apply it at once, with no reindex. Raises ``BadCorrection`` when it
+        names no entity of the archive or its arguments do not fit its kind."""
+        checked = self._checked(kind, args)
+        with self._writable_store() as store:
+            names = [(str(checked["type"]), str(checked["name"]))]
+            if kind == "merge":
+                names.append((str(checked["into_type"]), str(checked["into_name"])))
+            correction_id = store.add_correction(kind, checked, names)
+            found = next(c for c in store.corrections() if c.correction_id == correction_id)
+        self._refresh_entities()
+        return found
+
+    def corrections(self) -> list[Correction]:
+        """The user's corrections, oldest first."""
+        store = entity_columns.open_for_reading(self._paths.entity_store)
+        if store is None:
+            return []
+        with store:
+            return store.corrections()
+
+    def undo_correction(self, correction_id: int) -> None:
+        """Take a correction back (its effect goes at once)."""
+        with self._writable_store() as store:
+            if not store.remove_correction(correction_id):
+                raise BadCorrection(f"There is no correction {correction_id} to undo.")
+        self._refresh_entities()
+
+    def export_corrections(self) -> dict[str, object]:
+        """The corrections as a small JSON document a colleague can import."""
+        return {
+            "format": CORRECTIONS_FORMAT,
+            "corrections": [{"kind": c.kind, "args": c.args} for c in self.corrections()],
+        }
+
+    def import_corrections(self, data: object) -> int:
+        """Apply a colleague's exported corrections; those already here are skipped.
+        Returns how many were added. Raises ``BadCorrection`` for a file not of this
+        format (nothing is applied then)."""
+        if not isinstance(data, dict) or data.get("format") != CORRECTIONS_FORMAT:
+            raise BadCorrection("This is not a file of Archive Browser corrections.")
+        items = data.get("corrections")
+        if not isinstance(items, list):
+            raise BadCorrection("The file of corrections has no list of corrections.")
+        wanted: list[tuple[CorrectionKind, dict[str, object]]] = []
+        for item in items:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            args = item.get("args") if isinstance(item, dict) else None
+            if kind not in CORRECTION_KINDS or not isinstance(args, dict) or kind == "split":
+                raise BadCorrection(f"A correction in the file is not understood: {item!r:.80}.")
+            wanted.append((kind, {str(k): v for k, v in args.items()}))
+        have = {(c.kind, json.dumps(c.args, sort_keys=True)) for c in self.corrections()}
+        added = 0
+        with self._writable_store() as store:
+            for kind, args in wanted:
+                if (kind, json.dumps(args, sort_keys=True)) in have:
+                    continue
+                names = [(str(args.get("type", "")), str(args.get("name", "")))]
+                store.add_correction(kind, args, names)
+                have.add((kind, json.dumps(args, sort_keys=True)))
+                added += 1
+        self._refresh_entities()
+        return added
+
+    def _checked(self, kind: CorrectionKind, args: dict[str, object]) -> dict[str, object]:
+        """The arguments of a correction, checked against the archive as it is shown."""
+        if kind not in CORRECTION_KINDS or kind == "split":
+            raise BadCorrection(f"Unknown kind of correction {kind!r}.")
+        entity_type = str(args.get("type", "")).upper()
+        if entity_type not in ENTITY_TYPES:
+            raise BadCorrection(
+                f"Unknown entity type {args.get('type')!r}: use one of {', '.join(ENTITY_TYPES)}."
+            )
+        name = " ".join(str(args.get("name", "")).split())
+        if not name:
+            raise BadCorrection("A correction needs the entity's name.")
+        out: dict[str, object] = {"type": entity_type, "name": name}
+        article = args.get("article")
+        if article is not None:
+            article_id = id_from_os(str(article))
+            start, end = args.get("start"), args.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+                raise BadCorrection("A mention needs its start and end in the text.")
+            out |= {"article": article_id, "start": start, "end": end}
+            if kind == "add":
+                body = self.article(article_id).body
+                if end > len(body):
+                    raise BadCorrection("The mention ends past the end of the article.")
+                out["text"] = body[start:end]
+                return out
+            if kind != "reject":
+                raise BadCorrection(f"A {kind} applies to an entity, not to one mention.")
+            return out
+        if kind == "add":
+            raise BadCorrection("Adding a mention needs its article, start and end.")
+        known = {(e.type, fold(e.name)) for e in self.entities()}
+        if entity_type in ("PERSON", "ORG", "PLACE") and (entity_type, fold(name)) not in known:
+            raise BadCorrection(f"No {entity_type.lower()} named {name!r} in this archive.")
+        if kind == "retype":
+            new_type = str(args.get("new_type", "")).upper()
+            if new_type not in ("PERSON", "ORG", "PLACE") or new_type == entity_type:
+                raise BadCorrection("Retype to another of PERSON, ORG or PLACE.")
+            out["new_type"] = new_type
+        elif kind == "rename":
+            new_name = " ".join(str(args.get("new_name", "")).split())
+            if not new_name:
+                raise BadCorrection("Renaming needs the new name.")
+            out["new_name"] = new_name
+        elif kind == "merge":
+            into_type = str(args.get("into_type", entity_type)).upper()
+            into_name = " ".join(str(args.get("into_name", "")).split())
+            if (into_type, fold(into_name)) not in known:
+                raise BadCorrection(f"No {into_type.lower()} named {into_name!r} to merge into.")
+            if (into_type, fold(into_name)) == (entity_type, fold(name)):
+                raise BadCorrection("An entity cannot be merged into itself.")
+            out |= {"into_type": into_type, "into_name": into_name}
+        return out
+
+    @contextlib.contextmanager
+    def _writable_store(self) -> Iterator[EntityStore]:
+        """The entity store for one write (SQLite serialises it with the entity phase's)."""
+        with EntityStore.open(self._paths.entity_store) as store:
+            yield store
 
     def ids(self) -> list[str]:
         with self._lock:

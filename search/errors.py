@@ -45,3 +45,7 @@ class IndexInUse(ArchiveError):
 
 class EntityStoreDamaged(IndexDamaged):
     """The entity store beside the index (``entities.sqlite``) cannot be read or is not ours."""
+
+
+class BadCorrection(ArchiveError):
+    """A correction that names no entity of the archive, or a file of corrections not ours."""

@@ -350,6 +350,44 @@ ProgressCallback = Callable[[IndexProgress], None]
 CancelCheck = Callable[[], bool]
 
 
+CorrectionKind = Literal["reject", "retype", "rename", "merge", "split", "add"]
+CORRECTION_KINDS: tuple[CorrectionKind, ...] = (
+    "reject",
+    "retype",
+    "rename",
+    "merge",
+    "split",
+    "add",
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Correction:
+    """One correction by the user (`search.store.corrections` says what each kind means)."""
+
+    correction_id: int
+    kind: CorrectionKind
+    args: dict[str, object]
+    names: tuple[tuple[str, str], ...]
+    """The (type, norm) identities the correction is about; they are never removed."""
+    created_at: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.correction_id, "kind": self.kind, "args": dict(self.args)}
+
+
+@dataclass(slots=True, frozen=True)
+class EntitySummary:
+    """One person, organisation or place of the archive, as its facet counts it."""
+
+    type: EntityType
+    name: str
+    articles: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"type": self.type, "name": self.name, "articles": self.articles}
+
+
 @dataclass(slots=True)
 class ArchiveStats:
     root: str

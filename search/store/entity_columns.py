@@ -15,6 +15,7 @@ country filter never waits for the entity phase).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from search.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.errors import EntityStoreDamaged
 from search.model import Entity, EntityType
 from search.schema import decode_signature
+from search.store.corrections import CorrectionSet
 from search.store.entity_store import EntityRow, EntityStore, FacetRows
 
 log = logging.getLogger("archive.entity_columns")
@@ -44,10 +46,18 @@ class Overlay:
     """Articles whose names came from the store."""
     merged: dict[tuple[str, str], str] = field(default_factory=dict)
     """(type, folded norm) -> the name of the one identity it is a short form of."""
+    corrections: CorrectionSet = field(default_factory=CorrectionSet)
+    """The user's corrections, applied over the machine's entities."""
 
     def name_of(self, entity: Entity) -> str:
-        """The name a mention resolves to across the archive."""
+        """The name a mention resolves to across the archive (before corrections)."""
         return self.merged.get((entity.type, fold(entity.norm)), entity.norm)
+
+    def entities(self, article_id: str, found: list[Entity]) -> list[Entity]:
+        """An article's mentions as the reader shows them: one name per identity across
+        the archive, then the user's corrections."""
+        named = [replace(e, norm=self.name_of(e)) for e in found]
+        return self.corrections.entities(article_id, named)
 
 
 def short_forms(rows: dict[int, EntityRow], aliases: list[tuple[int, str]]) -> dict[int, str]:
@@ -98,9 +108,16 @@ def open_for_reading(path: Path) -> EntityStore | None:
         return None
 
 
-def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, Overlay]:
+def overlay(
+    table: DocTable,
+    path: Path,
+    hashes: list[str],
+    text_entities: Callable[[str], list[Entity]],
+) -> tuple[DocTable, Overlay]:
     """``table`` with its name columns from the store at ``path``, where it has done the
-    article's current content (``hashes``: docnum -> content hash)."""
+    article's current content (``hashes``: docnum -> content hash), and the user's
+    corrections over them. ``text_entities``: an article's text-phase entities (for the
+    few articles a correction names, when the store has not done them)."""
     store = open_for_reading(path)
     if store is None:
         return table, Overlay(0, 0)
@@ -109,6 +126,9 @@ def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, O
             tables = store.facet_tables(TYPES)
             rows = store.entities()
             shorter = short_forms(rows, store.alias_keys())
+            corrections = CorrectionSet.build(store.corrections())
+            named = {*corrections.rejected_here, *corrections.added}
+            here = {a: _current(store, a, table, hashes, text_entities) for a in named}
     except Exception as exc:  # damage shows as anything: the text phase's names serve
         log.warning("entity store not readable: %s", exc)
         return table, Overlay(0, 0)
@@ -128,7 +148,26 @@ def overlay(table: DocTable, path: Path, hashes: list[str]) -> tuple[DocTable, O
         orgs=column("ORG", table.orgs),
         places=column("PLACE", table.places),
     )
-    return laid, Overlay(first.generation, int(np.count_nonzero(done)), merged_names)
+    names_of = Overlay(first.generation, int(np.count_nonzero(done)), merged_names, corrections)
+    here = {a: [replace(e, norm=names_of.name_of(e)) for e in found] for a, found in here.items()}
+    return corrections.apply(laid, here), names_of
+
+
+def _current(
+    store: EntityStore,
+    article_id: str,
+    table: DocTable,
+    hashes: list[str],
+    text_entities: Callable[[str], list[Entity]],
+) -> list[Entity]:
+    """An article's machine entities now: the store's for its content, else the text's."""
+    docnum = table.docnum_by_id.get(article_id)
+    if docnum is None:
+        return []
+    done = store.done(article_id)
+    if done is not None and done[0] == hashes[docnum]:
+        return store.mentions(article_id)
+    return text_entities(article_id)
 
 
 def _docnums(table: DocTable, rows: FacetRows, hashes: list[str]) -> IntArray:

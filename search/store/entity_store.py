@@ -89,7 +89,7 @@ from search.errors import (
     IndexLocked,
     IndexWriteFailed,
 )
-from search.model import Entity, EntityType
+from search.model import CORRECTION_KINDS, Correction, CorrectionKind, Entity, EntityType
 
 log = logging.getLogger("archive.store")
 
@@ -102,15 +102,6 @@ SCHEMA_VERSION: Final = 1
 APPLICATION_ID: Final = 0x41424553
 """``PRAGMA application_id`` of our stores ("ABES"): a SQLite file without it is not ours."""
 
-CorrectionKind = Literal["reject", "retype", "rename", "merge", "split", "add"]
-CORRECTION_KINDS: Final[tuple[CorrectionKind, ...]] = (
-    "reject",
-    "retype",
-    "rename",
-    "merge",
-    "split",
-    "add",
-)
 
 NO_ALIAS_TYPES: Final = frozenset({"DATE"})
 """Types whose surface forms are not names: no aliases are kept for them."""
@@ -217,18 +208,6 @@ class Alias:
     """The lookup key: each word `fold`-ed, single spaces."""
     shown: str
     """The first surface form seen with that key."""
-
-
-@dataclass(slots=True, frozen=True)
-class Correction:
-    """One correction by the user. Applying corrections is not this module's job (yet)."""
-
-    correction_id: int
-    kind: CorrectionKind
-    args: dict[str, object]
-    names: tuple[tuple[str, str], ...]
-    """The (type, norm) identities the correction is about; they are never removed."""
-    created_at: float
 
 
 @dataclass(slots=True)
@@ -870,6 +849,14 @@ class EntityStore:
                 [(cid, t, n) for t, n in names],
             )
         return cid
+
+    def remove_correction(self, correction_id: int) -> bool:
+        """Take a correction back (undo); False if there is none of that id."""
+        with self._write() as conn:
+            gone = conn.execute(
+                "DELETE FROM corrections WHERE correction_id = ?", (correction_id,)
+            ).rowcount
+        return bool(gone)
 
     def corrections(self) -> list[Correction]:
         """Every correction, oldest first."""

@@ -1127,6 +1127,26 @@ def _without_demonym(
     return span
 
 
+def _places_in_orgs(
+    spans: list[statistical.Span], rules: Sequence[Entity]
+) -> list[statistical.Span]:
+    """spaCy's places inside a longer organisation of the rules whose last word is an
+    organisation's head (``Kestrelburg`` in ``Kestrelburg Newsroom``, ``New York`` in
+    ``New York Institute``) give way to it, where no other spaCy span overlaps it and the
+    head is outside the place (``West Bank`` is a place, in ``Jewish West Bank`` too)."""
+    heads = orgs.word_sets()["heads"]
+    drop: set[statistical.Span] = set()
+    for r in rules:
+        if r.type != "ORG" or " " not in r.text or r.text.split()[-1] not in heads:
+            continue
+        overlapping = [s for s in spans if s.start < r.end and r.start < s.end]
+        if overlapping and all(
+            s.label == "PLACE" and r.start <= s.start and s.end < r.end for s in overlapping
+        ):
+            drop.update(overlapping)
+    return [s for s in spans if s not in drop] if drop else spans
+
+
 def _fuller_person(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' person that holds a spaCy person and more of the name (``Nguyen Minh Vu``
     over spaCy's ``Nguyen Minh``, ``Lê Thị Thu Hằng`` over ``Thị Thu Hằng``)."""
@@ -1216,6 +1236,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         else s
         for s in _merged(body, kept_spans)
     ]
+    kept_spans = _places_in_orgs(kept_spans, rules)
     lower_words: set[str] = set()
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)

@@ -81,8 +81,10 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
         ):
             first -= 1  # "Search and Rescue Agency", "Food and Drug Administration"
             continue
-        if not prev.cap or prev.text in stop or not joinable(body, prev, tokens[first]):
+        if not prev.cap or not joinable(body, prev, tokens[first]):
             break
+        if prev.text in stop and not _place_start(prev, tokens[first]):
+            break  # "New rules Committee" stops; "New York Institute" goes on
         if prev.possessive and prev.text not in _words()["possessive_ok"]:
             break
         if prev.initial and prev.key in _COMMON_STARTERS:
@@ -101,6 +103,17 @@ def _left_edge(body: str, tokens: list[Token], head: int) -> int:
     ):
         first += 1
     return first
+
+
+def _place_start(prev: Token, tok: Token) -> bool:
+    """A stop word that starts a place's name with the next word (``New York``); not an
+    article (``The Kazakh``)."""
+    if prev.key in ("the", "a", "an"):
+        return False
+    name = f"{prev.text} {tok.text}"
+    return bool(gazetteer().entries.get(fold(name).lower())) or (
+        countries.lookup_country(name) is not None
+    )
 
 
 def _and_inside(body: str, tokens: list[Token], k: int) -> bool:

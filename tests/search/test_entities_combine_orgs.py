@@ -348,3 +348,9 @@ def test_a_name_spacy_calls_an_org_that_starts_with_a_given_name_is_a_person() -
     spans = [_span(text, "Todd Van Varrow", "ORG"), _span(text, "Varrow", "ORG", 1)]
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("PERSON", "Todd Van Varrow"), ("PERSON", "Varrow")} <= found
+
+
+def test_a_news_bureau_sign_off_is_an_org_with_its_town_in_the_name() -> None:
+    text = "Shares closed higher .\n-- Ana Varro , Kestrelburg Newsroom +40 1 3120264\n-- New York Newsdesk 212-859-1610"
+    found = {(t, n) for t, n, _ in _typed(text, [_span(text, "New York", "PLACE")])}
+    assert {("ORG", "Kestrelburg Newsroom"), ("ORG", "New York Newsdesk")} <= found

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from gui import errors, files
 from gui.collector import Collector
 from gui.compat import guard_refcount_leaks
+from gui.corrections import Corrections
 from gui.export import export_hits
 from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.history: SearchHistory = SearchHistory(settings)
         self.saved = SavedSearches(settings)
         self.tasks = TaskManager(self)
+        self.corrections: Corrections = Corrections(self)
         self.tasks.busy_changed.connect(self._on_busy)
         self.tasks.task_failed.connect(self._show_error)
         self.searcher = SearchService(self.tasks, self)
@@ -114,6 +116,9 @@ class MainWindow(QMainWindow):
         self.session.updated.connect(self._on_updated)
         self.session.text_ready.connect(self._search_now)
         self._wanted_article: str | None = None
+        self._article_load = 0
+        """Counts loads: a load older than the newest is dropped, also of the same article
+        (its entities may have changed in between: the entity phase, a correction)."""
         self._hover_text = ""
         """The reader's hover hint in the status bar; it goes when the mouse leaves."""
         self._visited: list[str] = []
@@ -237,6 +242,9 @@ class MainWindow(QMainWindow):
         self.reader.open_requested.connect(self.open_in_editor)
         self.reader.show_in_folder_requested.connect(self.show_in_folder)
         self.reader.browser.viewport().installEventFilter(self)  # reading: see eventFilter
+        self.reader.browser.customContextMenuRequested.connect(self._reader_menu)
+        self.corrections.applied.connect(self._after_correction)
+        self.session.opening.connect(lambda _root: self.corrections.forget())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -309,6 +317,8 @@ class MainWindow(QMainWindow):
         if report.changed or report.rebuilt or report.entities_done:
             self._search_now()
             self._check_dated()
+        if report.entities_done and self.reader.article is not None:
+            self.load_article(self.reader.article.id, record=False)  # its entities are in
 
     def _check_dated(self) -> None:
         """Tell the date filter whether the archive has any dated article at all."""
@@ -420,7 +430,8 @@ class MainWindow(QMainWindow):
             if row >= 0:
                 self._select_row(row, load=False)
                 if article_id == reading:
-                    self._wanted_article = None  # drop a load of a non-hit still in flight
+                    if self._wanted_article != reading:
+                        self._wanted_article = None  # drop a load of a non-hit still in flight
                     self._remark_reader()
                 return
         first = self.model.hit(0)
@@ -597,6 +608,8 @@ class MainWindow(QMainWindow):
         if archive is None:
             return
         self._wanted_article = article_id
+        self._article_load += 1
+        load = self._article_load
 
         query = self.state.query
 
@@ -608,7 +621,8 @@ class MainWindow(QMainWindow):
             loaded: tuple[Article, list[tuple[int, int]] | None, os.stat_result | None],
         ) -> None:
             article, hits, stat = loaded
-            if self._wanted_article != article_id or self.archive is not archive:
+            stale = load != self._article_load or self._wanted_article != article_id
+            if stale or self.archive is not archive:
                 return
             self._wanted_article = None
             self.reader.show_article(article, query, hits, stat)
@@ -619,12 +633,28 @@ class MainWindow(QMainWindow):
             self.article_shown.emit(article_id)
 
         def failed(exc: BaseException) -> None:
-            if self._wanted_article == article_id:
+            if self._wanted_article == article_id and load == self._article_load:
                 self._wanted_article = None
                 self.reader.clear(errors.message_for(exc))
                 self.statusBar().showMessage(errors.message_for(exc), 6000)
 
         self.tasks.run(work, name="load article", on_done=done, on_error=failed)
+
+    def _reader_menu(self, pos: QPoint) -> None:
+        """Qt's copy menu, and the corrections for the mention or the text under the mouse."""
+        browser = self.reader.browser
+        menu = browser.createStandardContextMenu(pos)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        target = self.reader.target_at(pos)
+        if target is not None and self.archive is not None:
+            self.corrections.add_actions(menu, target)
+        menu.popup(browser.viewport().mapToGlobal(pos))
+
+    def _after_correction(self) -> None:
+        """Show what a correction changed: the facets, the list and the article."""
+        self._search_now()
+        if self.reader.article is not None:
+            self.load_article(self.reader.article.id, record=False)
 
     def _remark_reader(self) -> None:
         """Mark the new query's hits in the article being read, keeping its position."""

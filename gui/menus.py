@@ -163,6 +163,14 @@ MENUS: tuple[Menu, ...] = (
             ),
             Command("Show in F&older", lambda w: w.show_in_folder(), "Ctrl+Shift+F"),
             Command("&Copy File Path", lambda w: w.copy_path(), "Ctrl+Shift+C"),
+            None,
+            Command(
+                "&Undo Correction",
+                lambda w: w.corrections.undo(),
+                "Ctrl+Alt+Z",
+                "Take back this session's last correction of an entity",
+            ),
+            Command("Redo Correctio&n", lambda w: w.corrections.redo(), "Ctrl+Alt+Shift+Z"),
         ),
     ),
     Menu(

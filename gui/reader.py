@@ -13,7 +13,7 @@ import logging
 import os
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.corrections import Target
 from gui.flow import FlowLayout
 from gui.markup import (
     TYPE_PLURALS,
@@ -151,6 +152,7 @@ class Reader(QWidget):
         self.browser = ArticleBrowser(self)
         self.browser.setObjectName("reader")
         self.browser.anchorClicked.connect(self._on_anchor)
+        self.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.browser.highlighted.connect(self._on_hover)
 
         # The file the article is: its path in the archive, size and time, and
@@ -492,6 +494,30 @@ class Reader(QWidget):
         if not 0 <= index < len(self.article.entities):
             return None
         return scheme, self.article.entities[index]
+
+    def target_at(self, pos: QPoint) -> Target | None:
+        """What a right-click at ``pos`` (viewport coordinates) is on, for the corrections."""
+        if self.article is None:
+            return None
+        anchor = self.browser.anchorAt(pos)
+        found = self._entity(QUrl(anchor)) if anchor else None
+        if found is not None:
+            scheme, entity = found
+            return Target(self.article, entity, here=scheme == "entity")
+        cursor = self.browser.textCursor()
+        if cursor.hasSelection():
+            start = cursor.selectionStart() - self._body_start
+            end = cursor.selectionEnd() - self._body_start
+            if 0 <= start < end <= len(self.article.body):
+                return Target(self.article, selection=(start, end))
+        return Target(self.article)
+
+    def select_body_text(self, start: int, end: int) -> None:
+        """Select body text by its offsets (as a user would with the mouse)."""
+        cursor = QTextCursor(self.browser.document())
+        cursor.setPosition(self._body_start + start)
+        cursor.setPosition(self._body_start + end, QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
 
     def _on_anchor(self, url: QUrl) -> None:
         found = self._entity(url)

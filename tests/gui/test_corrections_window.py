@@ -1,0 +1,122 @@
+"""Correcting entities from the reader: the right-click menu's actions change the facets
+and the article at once; rename and merge ask in a dialog; undo and redo."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QInputDialog, QMenu
+from pytestqt.qtbot import QtBot
+
+import search.update.entity_phase as phase
+from gui.corrections import Target
+from gui.main_window import MainWindow
+from search.model import Entity
+
+from .conftest import wait_idle
+
+NAMES = {"Motors": "PERSON", "Pham Minh Chinh": "PERSON", "Pham Min Chinh": "PERSON"}
+ARTICLES = {
+    "a.txt": "Motors and Pham Minh Chinh\nMotors rose as Pham Minh Chinh spoke in Hanoi.\n",
+    "b.txt": "Second report\nPham Min Chinh spoke again in Hanoi.\n",
+}
+
+
+def recognise(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
+    return [
+        sorted(
+            (
+                Entity(kind, name, m.start(), m.end(), name)  # type: ignore[arg-type]
+                for name, kind in NAMES.items()
+                for m in re.finditer(rf"\b{name}\b", body)
+            ),
+            key=lambda e: e.start,
+        )
+        for body in bodies
+    ]
+
+
+@pytest.fixture
+def window(
+    make_window: Callable[..., MainWindow],
+    write_archive: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+) -> MainWindow:
+    monkeypatch.setattr(phase.combine, "extract_many", recognise)
+    shown = make_window(write_archive(ARTICLES))
+    qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
+    shown.select_article("a.txt")
+    qtbot.waitUntil(lambda: shown.reader.article is not None and shown.reader.article.id == "a.txt")
+    wait_idle(qtbot, shown)
+    return shown
+
+
+def people(window: MainWindow) -> set[str]:
+    return {item.key for item in window.sidebar.people.model.items()}
+
+
+def act(window: MainWindow, target: Target, *path: str) -> None:
+    menu = QMenu(window)
+    window.corrections.add_actions(menu, target)
+    for text in path[:-1]:
+        menu = next(a.menu() for a in menu.actions() if a.text().startswith(text))
+    action = next(a for a in menu.actions() if a.text().startswith(path[-1]))
+    action.trigger()
+
+
+def mention(window: MainWindow, name: str) -> Target:
+    article = window.reader.article
+    assert article is not None
+    entity = next(e for e in article.entities if e.norm == name)
+    return Target(article, entity, here=True)
+
+
+def test_rejecting_a_false_person_removes_it_from_the_facet_and_the_text(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert "Motors" in people(window)
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        act(window, mention(window, "Motors"), "Not an Entity Anywhere")
+    wait_idle(qtbot, window)
+    assert "Motors" not in people(window)
+    assert window.reader.article is not None
+    assert "Motors" not in {e.norm for e in window.reader.article.entities}
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        window.corrections.undo()
+    wait_idle(qtbot, window)
+    assert "Motors" in people(window)
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        window.corrections.redo()
+    wait_idle(qtbot, window)
+    assert "Motors" not in people(window)
+
+
+def test_merging_asks_for_the_other_entity(qtbot: QtBot, window: MainWindow) -> None:
+    act(window, mention(window, "Pham Minh Chinh"), "Merge")
+    dialog = next(d for d in window.dialogs() if d.objectName() == "mergeEntityDialog")
+    assert isinstance(dialog, QInputDialog)
+    assert "Pham Min Chinh" in dialog.comboBoxItems()
+    dialog.setTextValue("Pham Min Chinh")
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        dialog.accept()
+    wait_idle(qtbot, window)
+    assert "Pham Minh Chinh" not in people(window) and "Pham Min Chinh" in people(window)
+
+
+def test_selected_text_can_be_marked_as_an_organisation(qtbot: QtBot, window: MainWindow) -> None:
+    article = window.reader.article
+    assert article is not None
+    start = article.body.index("Hanoi")
+    window.reader.select_body_text(start, start + 5)
+    target = window.reader.target_at(QPoint(1, 1))
+    assert target is not None and target.selection == (start, start + 5)
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        act(window, target, "Mark", "Organisation")
+    wait_idle(qtbot, window)
+    assert {i.key for i in window.sidebar.orgs.model.items()} == {"Hanoi"}

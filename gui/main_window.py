@@ -645,6 +645,9 @@ class MainWindow(QMainWindow):
         browser = self.reader.browser
         menu = browser.createStandardContextMenu(pos)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in menu.actions():
+            if action.objectName() == "link-copy":  # our links are entity:N, not addresses
+                menu.removeAction(action)
         target = self.reader.target_at(pos)
         if target is not None and self.archive is not None:
             self.corrections.add_actions(menu, target)

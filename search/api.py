@@ -33,7 +33,7 @@ from whoosh import index as whoosh_index
 from resources import resource_path
 from search import __version__, mapped_files, tablecache
 from search.analysis import fold
-from search.doctable import DocTable
+from search.doctable import BoolArray, DocTable
 from search.entities import country_name, lookup_country
 from search.errors import (
     ArchiveError,
@@ -58,9 +58,12 @@ from search.model import (
     ArchiveStats,
     Article,
     CancelCheck,
+    Cooccurrence,
     Correction,
     CorrectionKind,
+    CountryPairs,
     Entity,
+    EntityPage,
     EntitySummary,
     EntityType,
     IndexProgress,
@@ -72,7 +75,7 @@ from search.model import (
     UpdateReport,
 )
 from search.parsing import QueryParser
-from search.query import FacetName, run_search
+from search.query import FacetName, analyst, hit_row, run_search, selected_documents
 from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
@@ -400,6 +403,51 @@ class Archive:
             counts = column.counts(table.live)
             out += [EntitySummary(kind, name, n) for name, n in counts.items()]  # type: ignore[arg-type]
         return sorted(out, key=lambda e: (-e.articles, e.name, e.type))
+
+    def entity_page(self, entity_type: EntityType, name: str, limit: int = 20) -> EntityPage:
+        """One entity across the archive: articles, months, first and last seen, who and
+        what is named with it, its newest ``limit`` articles with the sentence of the
+        first mention. Raises ``UnknownEntity`` if no article names it."""
+        with self._lock, self._reading():
+            table = self._table
+        aliases: tuple[str, ...] = ()
+        store = entity_columns.open_for_reading(self._paths.entity_store)
+        if store is not None:
+            with contextlib.suppress(Exception), store:  # aliases are a nicety
+                found = store.entity_id(entity_type, name)
+                if found is not None:
+                    aliases = tuple(a.shown for a in store.aliases(found))
+        return analyst.entity_page(
+            table,
+            entity_type,
+            name,
+            self.article,
+            lambda docnum: hit_row(docnum, table),
+            aliases,
+            limit,
+        )
+
+    def cooccurrence(self, request: SearchRequest) -> Cooccurrence:
+        """Who appears with whom in the articles a search selects (query and filters)."""
+        return analyst.cooccurrence(self._table_now(), self._selected(request))
+
+    def country_pairs(
+        self, request: SearchRequest, top: int = 10, pinned: str | None = None
+    ) -> CountryPairs:
+        """Country pairs by month over a search's dated articles (``pinned``: one country
+        and its partners)."""
+        return analyst.country_pairs(self._table_now(), self._selected(request), top, pinned)
+
+    def _table_now(self) -> DocTable:
+        with self._lock:
+            return self._table
+
+    def _selected(self, request: SearchRequest) -> BoolArray:
+        until = time.perf_counter() + QUERY_SECONDS
+        parsed = self._parser.parse(request.text)
+        with self._lock, self._reading():
+            parsed = replace(parsed, query=self._stems.expand(parsed.query, until))
+            return selected_documents(request, self._executor, self._table, parsed, until)
 
     def correct(self, kind: CorrectionKind, args: dict[str, object]) -> Correction:
         """Record a correction (see `search.store.corrections` for the kinds and their

@@ -14,8 +14,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from search.entities import lookup_country
 from search.errors import BadCorrection
-from search.model import CorrectionKind
+from search.model import CorrectionKind, SearchRequest
 
 OpenArchive = Callable[[argparse.Namespace], AbstractContextManager[Any]]
 Out = Callable[[str], None]
@@ -56,6 +57,80 @@ def register(
         return 0
 
     p_list.set_defaults(run=run_list)
+
+    p_show = commands.add_parser("show", help="an entity's page: counts, months, company")
+    p_show.add_argument("name", help="its name as listed (a country: its code or name)")
+    p_show.add_argument("--limit", type=int, default=10, help="articles to list")
+    typed(p_show)
+
+    def run_show(args: argparse.Namespace) -> int:
+        with open_archive(args) as archive:
+            name = args.name
+            if args.type == "COUNTRY":
+                name = lookup_country(name) or name
+            page = archive.entity_page(args.type, name, max(0, args.limit))
+        if args.json:
+            out_json(page.to_json())
+            return 0
+        seen = f"{page.first_seen} to {page.last_seen}" if page.first_seen else "no dated article"
+        out(f"{page.type} {page.name}: {page.articles} articles ({seen})")
+        if page.aliases:
+            out("also written: " + ", ".join(page.aliases))
+        out("by month: " + ", ".join(f"{m} {n}" for m, n in page.months.items()))
+        for label, counts in (
+            ("people", page.people),
+            ("organisations", page.orgs),
+            ("countries", page.countries),
+        ):
+            if counts:
+                out(f"{label} with it: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+        for hit in page.hits:
+            out(f"  {hit.date or 'undated'}  {hit.id}: {hit.snippet}")
+        return 0
+
+    p_show.set_defaults(run=run_show)
+
+    def searching(p: argparse.ArgumentParser) -> None:
+        p.add_argument("text", nargs="?", default="", help='a query ("" or nothing: all)')
+        p.add_argument("--country", action="append", default=[], help="any of these (repeat)")
+        common(p)
+
+    p_with = commands.add_parser("with", help="who appears with whom in a search's articles")
+    searching(p_with)
+
+    def run_with(args: argparse.Namespace) -> int:
+        request = SearchRequest(text=args.text, countries=tuple(args.country))
+        with open_archive(args) as archive:
+            graph = archive.cooccurrence(request)
+        if args.json:
+            out_json(graph.to_json())
+            return 0
+        for a, b, n in graph.edges[:40]:
+            first, second = graph.nodes[a], graph.nodes[b]
+            out(f"{n:5}  {first.name} ({first.type}) + {second.name} ({second.type})")
+        return 0
+
+    p_with.set_defaults(run=run_with)
+
+    p_pairs = commands.add_parser("pairs", help="country pairs by month in a search's articles")
+    searching(p_pairs)
+    p_pairs.add_argument("--pin", help="one country and its partners (code or name)")
+    p_pairs.add_argument("--top", type=int, default=10, help="countries (or partners) shown")
+
+    def run_pairs(args: argparse.Namespace) -> int:
+        request = SearchRequest(text=args.text, countries=tuple(args.country))
+        pinned = (lookup_country(args.pin) or args.pin) if args.pin else None
+        with open_archive(args) as archive:
+            table = archive.country_pairs(request, max(1, args.top), pinned)
+        if args.json:
+            out_json(table.to_json())
+            return 0
+        out("pair     " + " ".join(f"{m:>7}" for m in table.months))
+        for (a, b), counts in table.pairs.items():
+            out(f"{a}-{b:5} " + " ".join(f"{n:7}" for n in counts))
+        return 0
+
+    p_pairs.set_defaults(run=run_pairs)
 
     def correcting(
         name: str, help_text: str, kind: CorrectionKind, extra: list[tuple[str, str]]

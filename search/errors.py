@@ -49,3 +49,7 @@ class EntityStoreDamaged(IndexDamaged):
 
 class BadCorrection(ArchiveError):
     """A correction that names no entity of the archive, or a file of corrections not ours."""
+
+
+class UnknownEntity(ArchiveError):
+    """No entity of that type and name in the archive (an entity page asked for)."""

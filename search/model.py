@@ -388,6 +388,74 @@ class EntitySummary:
         return {"type": self.type, "name": self.name, "articles": self.articles}
 
 
+@dataclass(slots=True, frozen=True)
+class EntityPage:
+    """One entity across the archive: how much, when, with whom, and where."""
+
+    type: EntityType
+    name: str
+    aliases: tuple[str, ...]
+    """Other forms it was written as (from the entity store; empty before the phase)."""
+    articles: int
+    months: dict[str, int]
+    """``YYYY-MM`` -> articles naming it, in date order, then ``undated``."""
+    first_seen: date | None
+    last_seen: date | None
+    people: dict[str, int]
+    """The people most often named in the same articles (itself left out)."""
+    orgs: dict[str, int]
+    countries: dict[str, int]
+    hits: list[Hit]
+    """Its articles, newest first; each snippet is the sentence of its first mention."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "articles": self.articles,
+            "months": self.months,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "people": self.people,
+            "orgs": self.orgs,
+            "countries": self.countries,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Cooccurrence:
+    """Who appears with whom in a search's articles: the top entities and their pairs."""
+
+    nodes: list[EntitySummary]
+    """The most named people, organisations and countries; ``articles`` counts the search's."""
+    edges: list[tuple[int, int, int]]
+    """(node, node, articles naming both), most shared first; only pairs that share one."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "nodes": [n.to_json() for n in self.nodes],
+            "edges": [{"a": a, "b": b, "articles": n} for a, b, n in self.edges],
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class CountryPairs:
+    """How often two countries appear in the same articles of a search, month by month."""
+
+    months: list[str]
+    """``YYYY-MM`` in date order (undated articles are not counted)."""
+    pairs: dict[tuple[str, str], list[int]]
+    """(code, code) -> articles naming both, per month; the pairs with most in all first."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "months": self.months,
+            "pairs": [{"a": a, "b": b, "counts": c} for (a, b), c in self.pairs.items()],
+        }
+
+
 @dataclass(slots=True)
 class ArchiveStats:
     root: str

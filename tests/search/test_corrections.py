@@ -206,3 +206,17 @@ def test_the_command_line_lists_corrects_and_shares(
     capsys.readouterr()
     assert main(["entities", "reject", "Nobody", "--type", "ORG", *where]) == 2
     assert "No org named 'Nobody'" in capsys.readouterr().err
+
+
+def test_entities_show_with_and_pairs_on_the_command_line(
+    archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ["--archive", str(archive.root), "--index-dir", str(archive.index_dir)]
+    assert main(["entities", "show", "Pham Minh Chinh", "--type", "person", "--json", *where]) == 0
+    page = json.loads(capsys.readouterr().out)
+    assert (page["name"], page["articles"]) == ("Pham Minh Chinh", 2)
+    assert main(["entities", "with", "--json", *where]) == 0
+    graph = json.loads(capsys.readouterr().out)
+    assert {n["name"] for n in graph["nodes"]} >= {"Pham Minh Chinh", "Reuters"}
+    assert main(["entities", "pairs", "--json", *where]) == 0
+    assert json.loads(capsys.readouterr().out)["months"] == []  # no dated article here

@@ -1,0 +1,163 @@
+"""SearchRequest -> SearchResult: filters, sort, facets and the page of hits.
+
+`search.parsing` turns the text into a Whoosh query; `search.executor`
+matches and scores it over numpy arrays; filters, facet counts and date
+sorting run over the per-document arrays of `DocTable`. Whoosh objects never
+leave the engine: hits are copied into our dataclasses here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from search.doctable import BoolArray, DocTable
+from search.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
+from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
+from search.parsing import ParsedQuery
+from search.snippets import Marker, make_snippet
+
+TOP_NAMES = 50
+"""People and organisations shown in a facet."""
+
+
+def run_search(
+    request: SearchRequest,
+    executor: Executor,
+    table: DocTable,
+    parsed: ParsedQuery,
+    body_of: Callable[[int], str],
+    facets_ignoring: tuple[FacetName, ...] = (),
+    until: float | None = None,
+) -> SearchResult:
+    """``until``: the query's deadline for looking up the words of its patterns."""
+    started = time.perf_counter()
+    matches = executor.evaluate(parsed.query, until)
+    masks = _filter_masks(request, table)
+    selected = _combined(matches.mask, masks)
+    total = int(np.count_nonzero(selected))
+
+    offset = max(0, request.offset)
+    limit = max(0, request.limit)
+    scores: dict[int, float] = {}
+    if request.sort is Sort.RELEVANCE and not parsed.is_every:
+        page = top_documents(matches.scores, selected, offset + limit)[offset:]
+        scores = dict(page)
+        page_docs = [docnum for docnum, _ in page]
+    else:
+        page_docs = table.date_order(request.sort is Sort.OLDEST, selected, offset, limit)
+
+    marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
+    hits = [_hit(docnum, table, scores.get(docnum, 0.0), marker, body_of) for docnum in page_docs]
+
+    def facet_base(name: FacetName) -> BoolArray:
+        if name in facets_ignoring and name in masks:
+            return _combined(matches.mask, masks, leave_out=name)
+        return selected
+
+    facets = Facets()
+    if request.facets:
+        facets = Facets(
+            country=table.countries.counts(facet_base("country")),
+            month=table.month_counts(facet_base("month")),
+            person=table.people.counts(selected, TOP_NAMES),
+            org=table.orgs.counts(selected, TOP_NAMES),
+            place=table.places.counts(selected, TOP_NAMES),
+        )
+    notice = parsed.notice
+    if executor.truncated:
+        cut = (
+            "A wildcard or fuzzy word matched too many different words, or the query has "
+            "too many of them, so the search was cut to some of the words (at most "
+            f"{MAX_EXPANSION} per word, {MAX_QUERY_WORDS} in all, or what a second allows). "
+            "Make it more specific."
+        )
+        notice = f"{notice} {cut}" if notice else cut
+    return SearchResult(
+        request=request,
+        total=total,
+        hits=hits,
+        facets=facets,
+        archive_total=int(np.count_nonzero(table.live)),
+        notice=notice,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+FacetName = Literal["country", "month"]
+
+
+def selected_documents(
+    request: SearchRequest,
+    executor: Executor,
+    table: DocTable,
+    parsed: ParsedQuery,
+    until: float | None = None,
+) -> BoolArray:
+    """The documents a search selects (its query and filters), as a mask: what the
+    analyst's views (co-occurrence, country pairs) count over."""
+    matches = executor.evaluate(parsed.query, until)
+    return _combined(matches.mask, _filter_masks(request, table))
+
+
+def _filter_masks(request: SearchRequest, table: DocTable) -> dict[str, BoolArray]:
+    """One mask per kind of filter, so a facet can leave out its own filter."""
+    size = table.size
+    masks: dict[str, BoolArray] = {}
+    if request.countries:
+        countries = tuple(c.upper() for c in request.countries)
+        masks["country"] = table.countries.any_of(countries, size)
+    if request.exclude_countries:
+        excluded = tuple(c.upper() for c in request.exclude_countries)
+        masks["exclude"] = ~table.countries.any_of(excluded, size)
+    if request.people:
+        masks["person"] = table.people.all_of(request.people, size)
+    if request.orgs:
+        masks["org"] = table.orgs.all_of(request.orgs, size)
+    if request.date_from or request.date_to or not request.include_undated:
+        masks["month"] = table.date_mask(
+            request.date_from, request.date_to, request.include_undated
+        )
+    return masks
+
+
+def _combined(base: BoolArray, masks: dict[str, BoolArray], leave_out: str = "") -> BoolArray:
+    out = base.copy()
+    for name, mask in masks.items():
+        if name != leave_out:
+            out &= mask
+    return out
+
+
+def hit_row(docnum: int, table: DocTable) -> Hit:
+    """A hit from its row alone: no score, no snippet (lists that are not searches)."""
+    return _hit(docnum, table, 0.0, None, lambda _d: "")
+
+
+def _hit(
+    docnum: int,
+    table: DocTable,
+    score: float,
+    marker: Marker | None,
+    body_of: Callable[[int], str],
+) -> Hit:
+    row = table.row(docnum)
+    snippet = ""
+    marks: tuple[tuple[int, int], ...] = ()
+    if marker is not None:
+        snippet, marks = make_snippet(body_of(docnum), marker)
+    return Hit(
+        id=table.ids[docnum],
+        title=row["t"],
+        title_derived=bool(row["td"]),
+        date=date.fromisoformat(row["d"]) if row["d"] else None,
+        countries=tuple(row["c"]),
+        source=row["s"],
+        score=score,
+        snippet=snippet,
+        snippet_marks=marks,
+    )

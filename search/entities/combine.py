@@ -563,6 +563,15 @@ def _quoted_whole(body: str, start: int, end: int) -> bool:
     )
 
 
+def _not_an_org(text: str) -> bool:
+    """What spaCy calls an organisation but is none: an event or competition (``Fed
+    Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head) or an
+    abbreviation such as a time zone (``GMT``)."""
+    words = orgs.word_sets()
+    parts = text.split()
+    return text in words["time_zones"] or (len(parts) > 1 and parts[-1] in words["event_heads"])
+
+
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 
 
@@ -1265,6 +1274,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         ):
             continue
         if typ == "ORG" and " " not in text and _common_word(body, text, lower_words):
+            continue
+        if typ == "ORG" and _not_an_org(text):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
     size = max((e.end for e in rules), default=0)

@@ -354,3 +354,21 @@ def test_a_news_bureau_sign_off_is_an_org_with_its_town_in_the_name() -> None:
     text = "Shares closed higher .\n-- Ana Varro , Kestrelburg Newsroom +40 1 3120264\n-- New York Newsdesk 212-859-1610"
     found = {(t, n) for t, n, _ in _typed(text, [_span(text, "New York", "PLACE")])}
     assert {("ORG", "Kestrelburg Newsroom"), ("ORG", "New York Newsdesk")} <= found
+
+
+def test_competitions_and_time_zones_are_no_organisations() -> None:
+    text = (
+        "Her Kestrel Cup debut came in April , and the Holmwood Grand Prix Final is "
+        "next . Trading ended at 1800 GMT , the Kestrel Tennis Federation said ."
+    )
+    spans = [
+        _span(text, "Kestrel Cup", "ORG"),
+        _span(text, "Holmwood Grand Prix Final", "ORG"),
+        _span(text, "GMT", "ORG"),
+        _span(text, "Kestrel Tennis Federation", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert ("ORG", "Kestrel Tennis Federation") in found
+    assert (
+        not {("ORG", "Kestrel Cup"), ("ORG", "Holmwood Grand Prix Final"), ("ORG", "GMT")} & found
+    )

@@ -853,6 +853,36 @@ def _press_names(body: str) -> set[str]:
     return names
 
 
+_NOT_BETWEEN = r"(?!(?:at|of|for|with|in|on|from|by|to|and|or|who|which|that)\b)"
+
+
+@cache
+def _org_apposition() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A noun for a company or body in apposition with a name: before it (``her
+    restaurant, Bayona``) or after it (``Qradio, a new venture``)."""
+    nouns = "|".join(sorted(orgs.word_sets()["org_nouns"], key=len, reverse=True))
+    name = r"([A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})"
+    between = rf"(?:{_NOT_BETWEEN}[a-z][\w-]* ){{0,2}}"
+    before = re.compile(
+        rf"\b(?:the|a|an|her|his|its|their) {between}(?:{nouns}) ?, {name}(?= ?[,.;:)]| ?$)"
+    )
+    after = re.compile(rf"(?<![\w.'-]){name} ?, (?:a|an|the) {between}(?:{nouns})\b(?!['’])")
+    return before, after
+
+
+def _apposed_orgs(body: str) -> set[str]:
+    """Names beside a noun for a company or body (``her restaurant, Bayona,``)."""
+    common = data_words("common_words.txt")
+    out: set[str] = set()
+    for pattern in _org_apposition():
+        for m in pattern.finditer(body):
+            name = m.group(1).rstrip(".,")
+            first = name.split()[0] if name else ""
+            if first and first.lower() not in common and first not in data_words("given_names.txt"):
+                out.add(name)
+    return out
+
+
 @cache
 def _company_cue() -> re.Pattern[str]:
     cues = sorted(orgs.word_sets()["company_cues"], key=len, reverse=True)
@@ -903,6 +933,13 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
         and countries.lookup_country(n) is None
         and key(n) not in countries.demonym_keys()
         and not _place_name(n)
+    }
+    evidence |= {
+        n
+        for n in _apposed_orgs(body)
+        if n not in surnames
+        and countries.lookup_country(n) is None
+        and key(n) not in countries.demonym_keys()
     }
     if not evidence:
         return kept

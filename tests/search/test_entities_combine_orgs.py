@@ -372,3 +372,20 @@ def test_competitions_and_time_zones_are_no_organisations() -> None:
     assert (
         not {("ORG", "Kestrel Cup"), ("ORG", "Holmwood Grand Prix Final"), ("ORG", "GMT")} & found
     )
+
+
+def test_a_name_in_apposition_with_a_company_noun_is_an_org_in_the_whole_article() -> None:
+    text = (
+        "On Wednesday, Ann Jones will introduce Vondrio, a venture that sells music. "
+        "Vondrio began in February. At the Holmka factory, workers struck. "
+        "Anna Lee, the consortium's director, said little."
+    )
+    spans = [
+        _span(text, "Ann Jones", "PERSON"),
+        _span(text, "Vondrio", "PERSON", 1),
+        _span(text, "Holmka", "PLACE"),
+        _span(text, "Anna Lee", "PERSON"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Vondrio"), ("ORG", "Holmka"), ("PERSON", "Anna Lee")} <= found
+    assert ("PERSON", "Vondrio") not in found

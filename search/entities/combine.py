@@ -45,6 +45,7 @@ tells why).
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -264,10 +265,12 @@ _SCORE_BEFORE = re.compile(
 @cache
 def _team_role() -> re.Pattern[str]:
     """A word after a town's name (or its possessive) that makes it the club: ``the
-    Norwich striker``, ``Boston 's lead``."""
+    Norwich striker``, ``Boston 's lead``, ``Derbyshire 's Australian captain``."""
     roles = sorted(orgs.word_sets()["team_roles"], key=len, reverse=True)
     return re.compile(
-        r"(?: ?['’]s)? (?:" + "|".join(re.escape(r) for r in roles) + r")(?=[ \n,.;:)]|$)"
+        r"(?: ?['’]s(?: [A-Z][a-z]+)?)? (?:"
+        + "|".join(re.escape(r) for r in roles)
+        + r")(?=[ \n,.;:)]|$)"
     )
 
 
@@ -368,6 +371,21 @@ def _convertible(c: Candidate, fixed: set[tuple[int, int]]) -> bool:
     return c.type != "PERSON" or c.priority == STATISTICAL
 
 
+def _listed_teams(body: str, teams: set[str]) -> None:
+    """Towns listed with a team are teams too (``title hopefuls Derbyshire and Surrey``,
+    ``winners over Worcestershire, and Surrey``); countries stay national teams."""
+    runs = [m for m in _CAPITALISED_RUN.finditer(body) if "\n" not in m.group()]
+    for _ in range(2):
+        for a, b in itertools.pairwise(runs):
+            if not _LIST_GAP.fullmatch(body, a.end(), b.start()):
+                continue
+            ka, kb = key(a.group()), key(b.group())
+            if ka in teams and kb not in teams and _place_name(b.group()):
+                teams.add(kb)
+            elif kb in teams and ka not in teams and _place_name(a.group()):
+                teams.add(ka)
+
+
 def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """In sport news, clubs named after their city or county are ORG: a place (or a spaCy
     guess at one) with a score or match verb next to it, the teams of a results, standings
@@ -410,6 +428,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     teams.update(key(body[s:e]) for s, e in lines)
     if not teams:
         return kept
+    _listed_teams(body, teams)
     wanted = {(s, e) for s, e in lines}
     for m in _CAPITALISED_RUN.finditer(body):
         if key(m.group()) in teams:

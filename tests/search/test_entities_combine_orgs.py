@@ -389,3 +389,19 @@ def test_a_name_in_apposition_with_a_company_noun_is_an_org_in_the_whole_article
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("ORG", "Vondrio"), ("ORG", "Holmka"), ("PERSON", "Anna Lee")} <= found
     assert ("PERSON", "Vondrio") not in found
+
+
+def test_a_town_listed_with_a_team_is_a_team_in_sport_news() -> None:
+    text = (
+        "Cricket - county championship .\nThe wickets fell fast at Hove , where "
+        "Sussex beat Kent by an innings , leaving title hopefuls Kent and Durham "
+        "to chase in the second innings ."
+    )
+    spans = [
+        _span(text, "Sussex", "PLACE"),
+        _span(text, "Kent", "PLACE"),
+        _span(text, "Kent", "PLACE", 1),
+        _span(text, "Durham", "PLACE"),
+    ]
+    found = _typed(text, spans)
+    assert ("ORG", "Durham", text.index("Durham")) in found

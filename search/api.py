@@ -80,6 +80,7 @@ from search.schema import article_from_stored
 from search.snippets import Marker, make_snippet
 from search.stems import StemExpander
 from search.store import entity_columns
+from search.store.corrections import CorrectionSet
 from search.store.entity_store import EntityStore
 from search.update.entity_phase import recognise_article
 
@@ -459,9 +460,31 @@ class Archive:
             if kind == "merge":
                 names.append((str(checked["into_type"]), str(checked["into_name"])))
             correction_id = store.add_correction(kind, checked, names)
-            found = next(c for c in store.corrections() if c.correction_id == correction_id)
-        self._refresh_entities()
+            every = store.corrections()
+            generation = store.generation()
+        found = next(c for c in every if c.correction_id == correction_id)
+        self._lay_correction(found, every, generation)
         return found
+
+    def _lay_correction(
+        self, correction: Correction, every: list[Correction], generation: int
+    ) -> None:
+        """Apply one new correction to the table as it is (its names are the ones shown
+        now, so that equals laying every correction again, at a fraction of the cost)."""
+        with self._lock:
+            table, overlay = self._table, self._overlay
+        single = CorrectionSet.build([correction])
+        named = {*single.rejected_here, *single.added}
+        here = {a: self.article(a).entities for a in named if a in table.docnum_by_id}
+        laid = single.apply(table, here)
+        with self._lock:
+            if self._table is table and overlay.generation:
+                self._lay_entities(
+                    laid,
+                    replace(overlay, generation=generation, corrections=CorrectionSet.build(every)),
+                )
+                return
+        self._refresh_entities()  # the table moved on meanwhile (or had no store): all of it
 
     def corrections(self) -> list[Correction]:
         """The user's corrections, oldest first."""
@@ -545,8 +568,13 @@ class Archive:
             return out
         if kind == "add":
             raise BadCorrection("Adding a mention needs its article, start and end.")
-        known = {(e.type, fold(e.name)) for e in self.entities()}
-        if entity_type in ("PERSON", "ORG", "PLACE") and (entity_type, fold(name)) not in known:
+
+        def known(kind: str, text: str) -> bool:
+            table = self._table_now()
+            column = {"PERSON": table.people, "ORG": table.orgs, "PLACE": table.places}
+            return fold(" ".join(text.split())) in column[kind].index
+
+        if entity_type in ("PERSON", "ORG", "PLACE") and not known(entity_type, name):
             raise BadCorrection(f"No {entity_type.lower()} named {name!r} in this archive.")
         if kind == "retype":
             new_type = str(args.get("new_type", "")).upper()
@@ -561,7 +589,7 @@ class Archive:
         elif kind == "merge":
             into_type = str(args.get("into_type", entity_type)).upper()
             into_name = " ".join(str(args.get("into_name", "")).split())
-            if (into_type, fold(into_name)) not in known:
+            if into_type not in ("PERSON", "ORG", "PLACE") or not known(into_type, into_name):
                 raise BadCorrection(f"No {into_type.lower()} named {into_name!r} to merge into.")
             if (into_type, fold(into_name)) == (entity_type, fold(name)):
                 raise BadCorrection("An entity cannot be merged into itself.")

@@ -7,6 +7,7 @@ which rebuilds its categorisers on every search (see field-notes.md).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections import Counter
@@ -76,6 +77,47 @@ class MultiValued:
             indptr=np.searchsorted(doc_array, np.arange(len(live) + 1)),
             live=live,
         )
+
+    def rebuilt(
+        self, vocab: list[str], index: dict[str, int], docs: IntArray, values: IntArray
+    ) -> MultiValued:
+        """A column of the same documents from new (doc, value) pairs; ``vocab`` is this
+        one's plus names appended. Pairs are made distinct and put in doc order.
+
+        Sorting int keys and keeping the first of each run is ten times faster than
+        numpy's (hash-based) unique here, and the names' ranks come from the old ones."""
+        size = max(1, len(vocab))
+        keys = np.sort(docs * size + values)
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        pair_docs, pair_values = keys // size, keys % size
+        return MultiValued(
+            vocab=vocab,
+            index=index,
+            docs=pair_docs,
+            values=pair_values,
+            name_rank=self._ranks_with(vocab[len(self.vocab) :]),
+            indptr=np.searchsorted(pair_docs, np.arange(len(self.live) + 1)),
+            live=self.live,
+        )
+
+    def _ranks_with(self, added: list[str]) -> IntArray:
+        """Alphabetical ranks of the values and of ``added`` names after them (sorting
+        10^5 names again costs a tenth of a second; inserting a few, nothing)."""
+        if not added:
+            return self.name_rank
+        order = np.empty(len(self.vocab), dtype=np.int64)
+        order[self.name_rank] = np.arange(len(self.vocab))
+        in_order = [self.vocab[i] for i in order.tolist()]
+        at = [bisect.bisect_left(in_order, name) for name in added]
+        by_place = sorted(range(len(added)), key=lambda i: (at[i], added[i]))
+        places = np.asarray([at[i] for i in by_place], dtype=np.int64)
+        ranks = np.empty(len(self.vocab) + len(added), dtype=np.int64)
+        ranks[: len(self.vocab)] = self.name_rank + np.searchsorted(
+            places, self.name_rank, side="right"
+        )
+        for j, i in enumerate(by_place):
+            ranks[len(self.vocab) + i] = places[j] + j
+        return ranks
 
     def any_of(self, keys: tuple[str, ...], size: int) -> BoolArray:
         """Mask of documents having at least one of ``keys``."""

@@ -194,6 +194,8 @@ def merged(
 
     Values merge by folded form as in `MultiValued.build`: a name the text phase found
     keeps its spelling; new ones take the store's display name."""
+    if not done.any():
+        return base  # the store has done none of these articles
     keep = ~done[base.docs]
     owner = np.repeat(docnum_of_row, np.diff(rows.offsets))
     chosen = owner >= 0
@@ -208,22 +210,12 @@ def merged(
         if position[i] == len(vocab):
             vocab.append(name)
     values = position[np.searchsorted(distinct, entity_ids)]
-    # Two identities of one folded name in one article count once; pairs in doc order.
-    keys = np.unique(
-        np.concatenate([base.docs[keep], owner]) * len(vocab)
-        + np.concatenate([base.values[keep], values])
-    )
-    docs, values = keys // max(1, len(vocab)), keys % max(1, len(vocab))
-    name_rank = np.empty(len(vocab), dtype=np.int64)
-    name_rank[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
-    return MultiValued(
-        vocab=vocab,
-        index=index,
-        docs=docs,
-        values=values,
-        name_rank=name_rank,
-        indptr=np.searchsorted(docs, np.arange(len(base.live) + 1)),
-        live=base.live,
+    # Two identities of one folded name in one article count once.
+    return base.rebuilt(
+        vocab,
+        index,
+        np.concatenate([base.docs[keep], owner]),
+        np.concatenate([base.values[keep], values]),
     )
 
 

@@ -220,3 +220,36 @@ def test_entities_show_with_and_pairs_on_the_command_line(
     assert {n["name"] for n in graph["nodes"]} >= {"Pham Minh Chinh", "Reuters"}
     assert main(["entities", "pairs", "--json", *where]) == 0
     assert json.loads(capsys.readouterr().out)["months"] == []  # no dated article here
+
+
+def test_names_added_by_corrections_get_the_alphabetical_ranks_a_full_sort_gives() -> None:
+    import random
+
+    import numpy as np
+
+    from search.doctable import MultiValued
+
+    rng = random.Random(3)
+    for _ in range(300):
+        vocab = list(
+            {
+                "".join(rng.choice("abAB ") for _ in range(rng.randint(1, 4)))
+                for _ in range(rng.randint(1, 30))
+            }
+        )
+        rng.shuffle(vocab)
+        ranks = np.empty(len(vocab), dtype=np.int64)
+        ranks[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
+        empty = np.empty(0, dtype=np.int64)
+        column = MultiValued(
+            vocab, {}, empty, empty, ranks, np.zeros(1, dtype=np.int64), empty.astype(bool)
+        )
+        added = [
+            w
+            for w in dict.fromkeys("".join(rng.choice("abAB ") for _ in range(3)) for _ in range(4))
+            if w not in vocab
+        ]
+        every = vocab + added
+        want = np.empty(len(every), dtype=np.int64)
+        want[np.argsort(np.asarray(every, dtype=object))] = np.arange(len(every))
+        assert column._ranks_with(added).tolist() == want.tolist()

@@ -371,6 +371,10 @@ def _convertible(c: Candidate, fixed: set[tuple[int, int]]) -> bool:
     return c.type != "PERSON" or c.priority == STATISTICAL
 
 
+_POSSESSIVE = re.compile(r" ?['’]s ")
+"""``Baltimore 's Eddie Murray``: a town's possessive before a player makes it his club."""
+
+
 def _listed_teams(body: str, teams: set[str]) -> None:
     """Towns listed with a team are teams too (``title hopefuls Derbyshire and Surrey``,
     ``winners over Worcestershire, and Surrey``); countries stay national teams."""
@@ -388,18 +392,26 @@ def _listed_teams(body: str, teams: set[str]) -> None:
 
 def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """In sport news, clubs named after their city or county are ORG: a place (or a spaCy
-    guess at one) with a score or match verb next to it, the teams of a results, standings
-    or fixtures line, and every other mention of the same name in the article. Countries
-    stay countries (national teams), datelines stay places."""
+    guess at one) with a score or match verb next to it or a player after its possessive
+    (``Baltimore 's Eddie Murray``), the teams of a results, standings or fixtures line,
+    and every other mention of the same name in the article. Countries stay countries
+    (national teams), datelines stay places."""
     if not sport_article(body):
         return kept
     teams: set[str] = set()
+    player_at = {
+        c.start for c in kept if c.type == "PERSON" and " " in body[c.start : c.end].strip()
+    }
     for c in kept:
         text = body[c.start : c.end]
+        possessive = _POSSESSIVE.match(body, c.end)
         if (
             _convertible(c, fixed)
             and (c.type == "ORG" or _place_name(text))
-            and _team_context(body, c.start, c.end)
+            and (
+                _team_context(body, c.start, c.end)
+                or (possessive is not None and possessive.end() in player_at)
+            )
         ) or _nickname(body, c):
             teams.add(key(text))
     taken = bytearray(len(body))

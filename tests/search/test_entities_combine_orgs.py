@@ -405,3 +405,12 @@ def test_a_town_listed_with_a_team_is_a_team_in_sport_news() -> None:
     ]
     found = _typed(text, spans)
     assert ("ORG", "Durham", text.index("Durham")) in found
+
+
+def test_a_towns_possessive_before_a_player_makes_it_his_club() -> None:
+    text = (
+        "Soccer - squad named .\nThe manager named his squad for the league match . "
+        "Leeds 's Tomas Hale was recalled , and the striker scored twice ."
+    )
+    spans = [_span(text, "Leeds", "PLACE"), _span(text, "Tomas Hale", "PERSON")]
+    assert ("ORG", "Leeds", text.index("Leeds")) in _typed(text, spans)

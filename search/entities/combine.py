@@ -727,7 +727,7 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
         )
         who = (
             len(words) == 2
-            and not words[-1].endswith("s")
+            and body[max(0, c.start - 4) : c.start].lower() != "the "  # the Yankees, who
             and key(words[0]) not in countries.demonym_keys()
             and _WHO_AFTER.match(body, c.end)
         )

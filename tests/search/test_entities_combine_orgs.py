@@ -414,3 +414,10 @@ def test_a_towns_possessive_before_a_player_makes_it_his_club() -> None:
     )
     spans = [_span(text, "Leeds", "PLACE"), _span(text, "Tomas Hale", "PERSON")]
     assert ("ORG", "Leeds", text.index("Leeds")) in _typed(text, spans)
+
+
+def test_a_two_word_name_in_s_before_who_is_a_person_but_the_team_before_who_is_not() -> None:
+    text = "Police identified him as Orvan Keddos, who fled. Fans cheered the Kestrel Harriers, who won."
+    spans = [_span(text, "Orvan Keddos", "ORG"), _span(text, "Kestrel Harriers", "ORG")]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("PERSON", "Orvan Keddos"), ("ORG", "Kestrel Harriers")} <= found

@@ -62,6 +62,11 @@ class Corrections(QObject):
         if entity is not None:
             menu.addSeparator()
             label = _quoted(entity.norm)
+            if entity.type in ("PERSON", "ORG", "PLACE", "COUNTRY"):
+                menu.addAction(
+                    f"Open Entity Page of {label}",
+                    lambda: self._window.open_entity_page(entity.type, entity.norm),
+                )
             base: dict[str, object] = {"type": entity.type, "name": entity.norm}
             if target.here:
                 here = base | {"article": article.id, "start": entity.start, "end": entity.end}

@@ -62,7 +62,7 @@ from gui.workers import SearchService, TaskManager
 from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
-from search.model import Article, SearchResult, Sort, UpdateReport
+from search.model import Article, EntityPage, SearchResult, Sort, UpdateReport
 
 log = logging.getLogger("archive_browser.window")
 
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         (its entities may have changed in between: the entity phase, a correction)."""
         self._hover_text = ""
         """The reader's hover hint in the status bar; it goes when the mouse leaves."""
-        self._visited: list[str] = []
+        self._visited: list[Visit] = []
         self._visit_pos = -1
 
         self.setWindowTitle("Archive Browser")
@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
         self.reader.browser.viewport().installEventFilter(self)  # reading: see eventFilter
         self.reader.browser.customContextMenuRequested.connect(self._reader_menu)
         self.corrections.applied.connect(self._after_correction)
+        self.reader.page_requested.connect(self.open_entity_page)
+        self.reader.article_requested.connect(self.select_article)
         self.session.opening.connect(lambda _root: self.corrections.forget())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -676,7 +678,36 @@ class MainWindow(QMainWindow):
             on_error=lambda exc: log.warning("marking: %s", exc),
         )
 
-    def _record_visit(self, article_id: str) -> None:
+    def open_entity_page(self, entity_type: str, name: str, *, record: bool = True) -> None:
+        """An entity's page in the reader (off the UI thread), kept in back/forward."""
+        archive = self.archive
+        if archive is None:
+            return
+        self._wanted_article = None
+        self._article_load += 1  # an article load still in flight must not cover the page
+        load = self._article_load
+
+        def done(page: EntityPage) -> None:
+            if load == self._article_load and self.archive is archive:
+                self.reader.show_page(page)
+                if record:
+                    self._record_visit((page.type, page.name))
+
+        self.tasks.run(
+            lambda: archive.entity_page(entity_type, name),  # type: ignore[arg-type]
+            name="entity page",
+            on_done=done,
+            on_error=lambda exc: self.statusBar().showMessage(errors.message_for(exc), 6000),
+        )
+
+    def open_selected_entity_page(self) -> None:
+        selected = self.reader.selected_entity
+        if selected is None:
+            self.statusBar().showMessage("Click an entity in the article first", 4000)
+            return
+        self.open_entity_page(*selected)
+
+    def _record_visit(self, article_id: Visit) -> None:
         visited = self._visited
         if 0 <= self._visit_pos < len(visited) and visited[self._visit_pos] == article_id:
             return
@@ -695,6 +726,9 @@ class MainWindow(QMainWindow):
 
     def _go_visited(self) -> None:
         article_id = self._visited[self._visit_pos]
+        if isinstance(article_id, tuple):
+            self.open_entity_page(*article_id, record=False)
+            return
         row = self.model.row_of(article_id)
         if row >= 0:
             self._select_row(row, load=False)
@@ -936,6 +970,10 @@ class MainWindow(QMainWindow):
             # error path segfaults): log it and let the window close.
             log.exception("closing the window")
         super().closeEvent(event)
+
+
+Visit = str | tuple[str, str]
+"""What back/forward walk: an article id, or an entity page's (type, name)."""
 
 
 def archive_key(root: Path) -> str:

@@ -153,6 +153,12 @@ MENUS: tuple[Menu, ...] = (
                 "Next mention of the selected entity",
             ),
             Command("Previous M&ention", lambda w: w.reader.previous_mention(), "Shift+F4"),
+            Command(
+                "Entity &Page",
+                lambda w: w.open_selected_entity_page(),
+                "F6",
+                "The selected entity's page: months, company, articles",
+            ),
             None,
             Command("&Read (Focus Reader)", lambda w: w.focus_reader(), "Ctrl+R"),
             Command(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.corrections import Target
+from gui.entity_page import PageLinks, page_html
 from gui.flow import FlowLayout
 from gui.markup import (
     TYPE_PLURALS,
@@ -40,7 +41,7 @@ from gui.markup import (
     hit_colours,
 )
 from search.api import printable
-from search.model import ENTITY_TYPES, Article, Entity
+from search.model import ENTITY_TYPES, Article, Entity, EntityPage
 
 log = logging.getLogger("archive_browser.reader")
 
@@ -130,6 +131,10 @@ class Reader(QWidget):
     """A line for the status bar (what the hovered entity is)."""
     types_changed = Signal(list)
     """The entity types now highlighted."""
+    page_requested = Signal(str, str)
+    """(type, name): a link on an entity page to another entity's page."""
+    article_requested = Signal(str)
+    """An article id: a link on an entity page."""
     open_requested = Signal()
     """The header's Open button: open the article's file in its program."""
     show_in_folder_requested = Signal()
@@ -138,6 +143,9 @@ class Reader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.article: Article | None = None
+        self.page: EntityPage | None = None
+        """The entity page shown instead of an article, if one is."""
+        self._page_links = PageLinks()
         self._query = ""
         self._engine_hits: list[tuple[int, int]] = []
         self._enabled: list[str] = list(ENTITY_TYPES)
@@ -274,6 +282,7 @@ class Reader(QWidget):
 
     def clear(self, message: str = "Select an article to read it here.") -> None:
         self.article = None
+        self.page = None
         self.file_header.hide()
         self._hits, self._shown = [], []
         self._current_hit = -1
@@ -285,6 +294,13 @@ class Reader(QWidget):
         )
         self.browser.setHtml(self._html)
         self._update_nav()
+
+    def show_page(self, page: EntityPage) -> None:
+        """Show an entity's page (in place of an article; back returns to it)."""
+        self.clear()
+        self.page = page
+        self._html, self._page_links = page_html(page, self._palette())
+        self.browser.setHtml(self._html)
 
     def show_article(
         self,
@@ -300,6 +316,7 @@ class Reader(QWidget):
         (taken off the UI thread), for the size and time in the header.
         """
         same = self.article is not None and self.article.id == article.id
+        self.page = None
         self.article = article
         self._show_file(article, stat)
         self._query = query
@@ -520,6 +537,14 @@ class Reader(QWidget):
         self.browser.setTextCursor(cursor)
 
     def _on_anchor(self, url: QUrl) -> None:
+        scheme, _, rest = url.toString().partition(":")
+        if self.page is not None and rest.isdigit():
+            links = self._page_links
+            if scheme == "goto" and int(rest) < len(links.entities):
+                self.page_requested.emit(*links.entities[int(rest)])
+            elif scheme == "open" and int(rest) < len(links.articles):
+                self.article_requested.emit(links.articles[int(rest)])
+            return
         found = self._entity(url)
         if found is None:
             log.info("ignored link %s", url.toString())

@@ -124,11 +124,16 @@ def _first_mention(
             ends = [m for m in _SENTENCE_END.finditer(body) if _ends_sentence(body, m)]
             start = max((m.end() for m in ends if m.end() <= entity.start), default=0)
             end = min((m.start() for m in ends if m.start() >= entity.end), default=len(body))
+            cut_start = cut_end = False
             if end - start > SENTENCE_CHARS:  # a long sentence: a window round the mention
+                cut_start = entity.start - SENTENCE_CHARS // 2 > start
                 start = max(start, entity.start - SENTENCE_CHARS // 2)
+                cut_end = start + SENTENCE_CHARS < end
                 end = min(end, start + SENTENCE_CHARS)
-            text = body[start:end]
-            return text, ((entity.start - start, min(entity.end, end) - start),)
+            lead = "…" if cut_start else ""
+            text = lead + body[start:end] + ("…" if cut_end else "")
+            offset = len(lead) - start
+            return text, ((entity.start + offset, min(entity.end, end) + offset),)
     return None
 
 

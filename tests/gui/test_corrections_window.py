@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtWidgets import QInputDialog, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -120,3 +120,40 @@ def test_selected_text_can_be_marked_as_an_organisation(qtbot: QtBot, window: Ma
         act(window, target, "Mark", "Organisation")
     wait_idle(qtbot, window)
     assert {i.key for i in window.sidebar.orgs.model.items()} == {"Hanoi"}
+
+
+def test_an_entity_page_opens_from_the_menu_and_back_returns(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    act(window, mention(window, "Pham Minh Chinh"), "Open Entity Page")
+    qtbot.waitUntil(lambda: window.reader.page is not None, timeout=10_000)
+    page = window.reader.page
+    assert page is not None and (page.name, page.articles) == ("Pham Minh Chinh", 1)
+    assert "Person: Pham Minh Chinh" in window.reader.browser.toPlainText()
+    assert "Motors rose as Pham Minh Chinh spoke in Hanoi." in window.reader.browser.toPlainText()
+    # A co-mentioned person's link opens their page; back comes to this one, then the article.
+    window.reader._on_anchor(QUrl("goto:0"))
+    qtbot.waitUntil(
+        lambda: window.reader.page is not None and window.reader.page.name == "Motors",
+        timeout=10_000,
+    )
+    window.go_back()
+    qtbot.waitUntil(
+        lambda: window.reader.page is not None and window.reader.page.name == "Pham Minh Chinh",
+        timeout=10_000,
+    )
+    window.go_back()
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    assert window.reader.article is not None and window.reader.article.id == "a.txt"
+    wait_idle(qtbot, window)
+
+
+def test_an_article_link_on_a_page_opens_it(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_entity_page("PERSON", "Pham Min Chinh")
+    qtbot.waitUntil(lambda: window.reader.page is not None, timeout=10_000)
+    window.reader._on_anchor(QUrl("open:0"))
+    qtbot.waitUntil(
+        lambda: window.reader.article is not None and window.reader.article.id == "b.txt",
+        timeout=10_000,
+    )
+    wait_idle(qtbot, window)

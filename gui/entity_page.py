@@ -45,8 +45,8 @@ def page_html(page: EntityPage, palette: Palette | None = None) -> tuple[str, Pa
         if page.first_seen
         else "no dated article"
     )
-    count = f"{page.articles:,} article{'' if page.articles == 1 else 's'}"
-    parts.append(f'<p style="color:{colours.dim}">{count} · {_esc(seen)}</p>')
+    total = f"{page.articles:,} article{'' if page.articles == 1 else 's'}"
+    parts.append(f'<p style="color:{colours.dim}">{total} · {_esc(seen)}</p>')
     if page.aliases:
         parts.append(f"<p>Also written: {_esc(', '.join(page.aliases))}</p>")
     if page.months:

@@ -553,8 +553,8 @@ class Reader(QWidget):
         self.select_entity(entity)
         if scheme == "entity" and entity.type in FILTERABLE:
             alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
-            if entity.type == "COUNTRY" and alt:
-                self.filter_requested.emit("exclude_countries", entity.norm, True)
+            if alt:  # Alt+click: a negative filter
+                self.filter_requested.emit(f"exclude_{FILTERABLE[entity.type]}", entity.norm, True)
             else:
                 self.filter_requested.emit(FILTERABLE[entity.type], entity.norm, False)
 
@@ -565,10 +565,8 @@ class Reader(QWidget):
             return
         _scheme, entity = found
         hint = ""
-        if entity.type == "COUNTRY":
+        if entity.type in FILTERABLE:
             hint = " — click to filter, Alt+click to exclude"
-        elif entity.type in FILTERABLE:
-            hint = " — click to filter by it"
         self.message.emit(entity_tooltip(entity) + hint)
 
     def _on_toggle(self) -> None:

@@ -317,6 +317,11 @@ class Sidebar(QScrollArea):
         self.people.toggled.connect(lambda k, on: self.filter_toggled.emit("people", k, on))
         self.orgs = FacetList("Organisations", rows=6, limit=40, parent=inner)
         self.orgs.toggled.connect(lambda k, on: self.filter_toggled.emit("orgs", k, on))
+        for facet, kind in ((self.people, "people"), (self.orgs, "orgs")):
+            facet.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            facet.view.customContextMenuRequested.connect(
+                lambda pos, f=facet, k=kind: self._name_menu(f, k, pos)
+            )
         self.saved = QListWidget(inner)
         self.saved.setObjectName("savedSearches")
         self.saved.itemActivated.connect(lambda it: self.saved_chosen.emit(it.text()))
@@ -397,6 +402,21 @@ class Sidebar(QScrollArea):
             self.filter_toggled.emit("countries", key, True)
         elif chosen is exclude:
             self.filter_toggled.emit("exclude_countries", key, True)
+
+    def _name_menu(self, facet: FacetList, kind: str, pos: QPoint) -> None:
+        """Only articles naming a person or organisation, or none naming it."""
+        index = facet.view.indexAt(pos)
+        if not index.isValid():
+            return
+        key = str(index.data(FacetRole.KEY))
+        menu = QMenu(self)
+        include = menu.addAction(f"Only articles naming “{key}”")
+        exclude = menu.addAction(f"Exclude articles naming “{key}”")
+        chosen = menu.exec(facet.view.viewport().mapToGlobal(pos))
+        if chosen is include:
+            self.filter_toggled.emit(kind, key, True)
+        elif chosen is exclude:
+            self.filter_toggled.emit(f"exclude_{kind}", key, True)
 
     def _saved_menu(self, pos: QPoint) -> None:
         item = self.saved.itemAt(pos)

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from search.api import country_name
 from search.model import SearchRequest, Sort
@@ -75,6 +76,17 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+_OPPOSITE = {
+    "countries": "exclude_countries",
+    "exclude_countries": "countries",
+    "people": "exclude_people",
+    "exclude_people": "people",
+    "orgs": "exclude_orgs",
+    "exclude_orgs": "orgs",
+}
+"""Each list filter and its negation: a value is in one of them at most."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchState:
     """The query, filters and sort of one search, without paging."""
@@ -84,6 +96,8 @@ class SearchState:
     exclude_countries: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    exclude_people: tuple[str, ...] = ()
+    exclude_orgs: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     include_undated: bool = True
@@ -121,6 +135,8 @@ class SearchState:
             exclude_countries=self.exclude_countries,
             people=self.people,
             orgs=self.orgs,
+            exclude_people=self.exclude_people,
+            exclude_orgs=self.exclude_orgs,
             date_from=self.date_from,
             date_to=self.date_to,
             include_undated=self.include_undated,
@@ -147,27 +163,22 @@ class SearchState:
     def toggled(self, kind: str, key: str, on: bool) -> SearchState:
         """Add or remove ``key`` from one of the list filters.
 
-        ``kind`` is ``countries``, ``exclude_countries``, ``people`` or ``orgs``.
-        Including a country drops an exclusion of it and vice versa, so a
-        country is never both required and forbidden.
+        ``kind`` is ``countries``, ``people`` or ``orgs``, or one of them with
+        ``exclude_`` before it. Including a value drops an exclusion of it and
+        vice versa, so nothing is ever both required and forbidden.
         """
+        if kind not in _OPPOSITE:
+            raise ValueError(f"unknown filter kind {kind!r}")
         current: tuple[str, ...] = getattr(self, kind)
         values = tuple(v for v in current if v != key)
         if on:
             values = (*values, key)
-        if kind == "countries":
-            kept = tuple(c for c in self.exclude_countries if c != key)
-            return replace(
-                self, countries=values, exclude_countries=kept if on else self.exclude_countries
-            )
-        if kind == "exclude_countries":
-            kept = tuple(c for c in self.countries if c != key)
-            return replace(self, exclude_countries=values, countries=kept if on else self.countries)
-        if kind == "people":
-            return replace(self, people=values)
-        if kind == "orgs":
-            return replace(self, orgs=values)
-        raise ValueError(f"unknown filter kind {kind!r}")
+        opposite = _OPPOSITE[kind]
+        others: tuple[str, ...] = getattr(self, opposite)
+        if on:
+            others = tuple(v for v in others if v != key)
+        changed: dict[str, Any] = {kind: values, opposite: others}
+        return replace(self, **changed)
 
     def with_dates(
         self, date_from: date | None, date_to: date | None, include_undated: bool | None = None
@@ -188,7 +199,9 @@ class SearchState:
         out += [("countries", c, f"{country_name(c)}") for c in self.countries]
         out += [("exclude_countries", c, f"not {country_name(c)}") for c in self.exclude_countries]
         out += [("people", p, p) for p in self.people]
+        out += [("exclude_people", p, f"not {p}") for p in self.exclude_people]
         out += [("orgs", o, o) for o in self.orgs]
+        out += [("exclude_orgs", o, f"not {o}") for o in self.exclude_orgs]
         if self.date_from or self.date_to:
             start = self.date_from.isoformat() if self.date_from else "…"
             end = self.date_to.isoformat() if self.date_to else "…"
@@ -214,6 +227,8 @@ class SearchState:
             "exclude_countries": list(self.exclude_countries),
             "people": list(self.people),
             "orgs": list(self.orgs),
+            "exclude_people": list(self.exclude_people),
+            "exclude_orgs": list(self.exclude_orgs),
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "include_undated": self.include_undated,
@@ -238,6 +253,8 @@ class SearchState:
             exclude_countries=_strings(data.get("exclude_countries")),
             people=_strings(data.get("people")),
             orgs=_strings(data.get("orgs")),
+            exclude_people=_strings(data.get("exclude_people")),
+            exclude_orgs=_strings(data.get("exclude_orgs")),
             date_from=_parse_date(data.get("date_from")),
             date_to=_parse_date(data.get("date_to")),
             include_undated=bool(data.get("include_undated", True)),

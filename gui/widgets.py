@@ -42,6 +42,11 @@ class ChipBar(QWidget):
             button.setText(f"{label}  ✕")
             button.setToolTip(f"Remove the filter “{label}”")
             button.setAutoRaise(False)
+            if kind.startswith("exclude_"):  # a negative filter: struck out
+                font = button.font()
+                font.setStrikeOut(True)
+                button.setFont(font)
+                button.setToolTip(f"Articles {label} only; click to remove this filter")
             button.clicked.connect(lambda _=False, k=kind, v=key: self.removed.emit(k, v))
             self._layout.addWidget(button)
         self._layout.addStretch(1)

@@ -289,6 +289,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         exclude_countries=tuple(country_code(c) for c in args.exclude_country),
         people=tuple(args.person),
         orgs=tuple(args.org),
+        exclude_people=tuple(args.exclude_person),
+        exclude_orgs=tuple(args.exclude_org),
         date_from=parse_date(args.date_from) if args.date_from else None,
         date_to=parse_date(args.date_to, end=True) if args.date_to else None,
         include_undated=not args.no_undated,
@@ -428,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_query.add_argument("--exclude-country", action="append", default=[], help="none of these")
     p_query.add_argument("--person", action="append", default=[], help="person (normalised name)")
     p_query.add_argument("--org", action="append", default=[], help="organisation (normalised)")
+    p_query.add_argument("--exclude-person", action="append", default=[], help="none naming it")
+    p_query.add_argument("--exclude-org", action="append", default=[], help="none naming it")
     p_query.add_argument("--from", dest="date_from", help="from date, inclusive (YYYY-MM-DD)")
     p_query.add_argument("--to", dest="date_to", help="to date, inclusive (YYYY-MM-DD)")
     p_query.add_argument("--no-undated", action="store_true", help="leave out undated articles")

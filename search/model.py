@@ -133,6 +133,10 @@ class SearchRequest:
     """All-of filter on person ``norm`` keys."""
     orgs: tuple[str, ...] = ()
     """All-of filter on organisation ``norm`` keys."""
+    exclude_people: tuple[str, ...] = ()
+    """None-of filter on person names."""
+    exclude_orgs: tuple[str, ...] = ()
+    """None-of filter on organisation names."""
     date_from: date | None = None
     date_to: date | None = None
     include_undated: bool = True
@@ -152,6 +156,8 @@ class SearchRequest:
             or self.exclude_countries
             or self.people
             or self.orgs
+            or self.exclude_people
+            or self.exclude_orgs
             or self.date_from
             or self.date_to
             or (not self.include_undated)

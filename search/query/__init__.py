@@ -118,6 +118,10 @@ def _filter_masks(request: SearchRequest, table: DocTable) -> dict[str, BoolArra
         masks["person"] = table.people.all_of(request.people, size)
     if request.orgs:
         masks["org"] = table.orgs.all_of(request.orgs, size)
+    if request.exclude_people:
+        masks["exclude_person"] = ~table.people.any_of(request.exclude_people, size)
+    if request.exclude_orgs:
+        masks["exclude_org"] = ~table.orgs.any_of(request.exclude_orgs, size)
     if request.date_from or request.date_to or not request.include_undated:
         masks["month"] = table.date_mask(
             request.date_from, request.date_to, request.include_undated

@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from gui.settings import S, Settings, all_settings
@@ -139,3 +140,27 @@ def test_progress_lines_name_each_phase() -> None:
 
     assert progress_text(IndexProgress("reading", 3, 10)) == "Reading 3 of 10"
     assert progress_text(IndexProgress("entities", 2, 5)) == "Recognising entities: 2 of 5"
+
+
+def test_a_name_is_never_both_required_and_excluded() -> None:
+    state = SearchState().toggled("people", "Jon Dahl", True)
+    excluded = state.toggled("exclude_people", "Jon Dahl", True)
+    assert (excluded.people, excluded.exclude_people) == ((), ("Jon Dahl",))
+    assert excluded.to_request().exclude_people == ("Jon Dahl",)
+    assert ("exclude_people", "Jon Dahl", "not Jon Dahl") in excluded.filter_labels()
+    assert SearchState.from_json(excluded.to_json()) == excluded
+    again = excluded.toggled("people", "Jon Dahl", True)
+    assert (again.people, again.exclude_people) == (("Jon Dahl",), ())
+    orgs = SearchState().toggled("exclude_orgs", "Reuters", True)
+    assert orgs.to_request().exclude_orgs == ("Reuters",) and orgs.has_filters
+
+
+def test_an_exclusion_chip_is_struck_out(qtbot: QtBot) -> None:
+    from gui.widgets import ChipBar
+
+    bar = ChipBar()
+    qtbot.addWidget(bar)
+    bar.set_chips([("people", "A", "A"), ("exclude_people", "B", "not B")])
+    buttons = [w for w in bar.findChildren(QToolButton) if w.objectName() == "chip"]
+    struck = {b.text(): b.font().strikeOut() for b in buttons}
+    assert struck == {"A  ✕": False, "not B  ✕": True}

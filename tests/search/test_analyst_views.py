@@ -100,3 +100,13 @@ def test_country_pairs_by_month_and_pinned(archive: Archive) -> None:
     assert set(pinned.pairs) == {("PE", "CL")}  # undated d.txt (Japan and Peru) not counted
     assert all(a == "PE" for a, _ in pinned.pairs)
     assert list(itertools.chain(*pinned.pairs.values())) == [1, 1]
+
+
+def test_people_and_organisations_can_be_excluded(archive: Archive) -> None:
+    everyone = archive.search(SearchRequest("")).total
+    without = archive.search(SearchRequest("", exclude_people=("jon dahl",)))
+    assert without.total == everyone - 2
+    assert "Jon Dahl" not in without.facets.person
+    both = archive.search(SearchRequest("", people=("Anna Berg",), exclude_people=("Mia Holm",)))
+    assert {h.id for h in both.hits} == {"a.txt", "c.txt"}
+    assert archive.search(SearchRequest("", exclude_orgs=("nothing",))).total == everyone

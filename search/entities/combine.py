@@ -160,6 +160,13 @@ def _particles() -> frozenset[str]:
     return people_words.vocab().particles
 
 
+def _has_head(text: str) -> bool:
+    """A name of two words or more with an organisation's head word in it."""
+    words = text.split()
+    heads = orgs.word_sets()["heads"] | orgs.word_sets()["of_heads"]
+    return len(words) >= 2 and any(w in heads for w in words)
+
+
 def _org_parts(body: str, span: statistical.Span) -> list[statistical.Span]:
     """A spaCy organisation without what is no part of a name: a month or weekday before
     it (``August Purchasing Managers Council``), lower-case words at either end
@@ -190,6 +197,13 @@ def _org_parts(body: str, span: statistical.Span) -> list[statistical.Span]:
     start, end = words[0].start(), words[-1].end()
     parts = [(start, end)]
     text = body[start:end]
+    at = text.find(" at ")
+    if at > 0 and _has_head(text[:at]) and _has_head(text[at + 4 :]):
+        # ``Institute of Jazz Studies at Rutgers University``: two bodies
+        return [
+            statistical.Span(start, start + at, span.label, span.source_label),
+            statistical.Span(start + at + 4, end, span.label, span.source_label),
+        ]
     if (
         _COORDINATION.search(text)
         and "&" not in text  # ``Bodman, Longely & Dahling``
@@ -1250,6 +1264,22 @@ def _titled_person(body: str, span: statistical.Span, rules: Sequence[Entity]) -
     return None
 
 
+def _trailing_person(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
+    """The rules' person of two words or more at the end of a spaCy organisation that
+    adds other words before it (``the former Chicago Bear Walter Payton``): the person."""
+    if span.label != "ORG":
+        return None
+    for r in rules:
+        if r.type == "PERSON" and r.end == span.end and span.start < r.start:
+            if not body[r.start - 1].isspace():
+                return None  # ``U.S. Treasury``, not ``S. Treasury``
+            before = body[span.start : r.start].split()
+            if len(r.text.split()) >= 2 and before and before[-1] not in ("of", "and", "&"):
+                return r
+            return None
+    return None
+
+
 @cache
 def _titles() -> frozenset[str]:
     v = people_words.vocab()
@@ -1323,6 +1353,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             by_offsets.get((s.start, s.end))
             or _titled_person(body, s, rules)
             or _fuller_person(s, rules)
+            or _trailing_person(body, s, rules)
         )
         if r is not None and r.type == "PERSON" and s.label == "ORG" and _legal(body, s):
             r = None  # ``Vantor Industries Inc said``: a company, whoever speaks

@@ -421,3 +421,17 @@ def test_a_two_word_name_in_s_before_who_is_a_person_but_the_team_before_who_is_
     spans = [_span(text, "Orvan Keddos", "ORG"), _span(text, "Kestrel Harriers", "ORG")]
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("PERSON", "Orvan Keddos"), ("ORG", "Kestrel Harriers")} <= found
+
+
+def test_a_person_at_the_end_of_a_spacy_org_is_the_person() -> None:
+    text = "Fans cheered the former Kestrel Bear Walter Hollis on Sunday."
+    found = {(t, n) for t, n, _ in _typed(text, [_span(text, "Kestrel Bear Walter Hollis", "ORG")])}
+    assert ("PERSON", "Walter Hollis") in found
+    assert not any(t == "ORG" for t, _ in found)
+
+
+def test_two_bodies_joined_by_at_are_two_names() -> None:
+    text = "said the director of the Institute of Tidal Studies at Holmwood University."
+    span = _span(text, "Institute of Tidal Studies at Holmwood University", "ORG")
+    found = {(t, n) for t, n, _ in _typed(text, [span])}
+    assert {("ORG", "Institute of Tidal Studies"), ("ORG", "Holmwood University")} <= found

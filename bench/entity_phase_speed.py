@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import sys
 import threading
@@ -527,6 +528,7 @@ def section(data: dict[str, Any]) -> list[str]:
             f"- N = {r['articles']:,}: `{r['command']}`, {m['date']}, nproc {m['nproc']}, "
             f"{m['cpu']}, {m['memory']}, Python {m['python']}, spaCy {m['spacy']}, "
             f"recogniser `{r['recogniser']}`; output {r['json']}."
+            + (f" {r['note']}" if r.get("note") else "")
         )
     return lines
 
@@ -541,15 +543,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query", default="cooperation", help="word the first search looks for")
     ap.add_argument("--out", type=Path, default=None, help="JSON (default bench/out/...)")
     ap.add_argument("--record", action="store_true", help="into bench/entity_phase.json")
+    ap.add_argument("--note", default="", help="said with the run in RESULTS.md")
     args = ap.parse_args(argv)
     result = measure(args.archive.resolve(), args.index_dir.resolve(), args.seconds, args.query)
+    if args.note:
+        result["note"] = args.note
     out = args.out or BENCH / "out" / f"entity-phase-{result['articles']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1, sort_keys=True))
     if args.record:
-        how = "python -m bench.entity_phase_speed " + " ".join(
-            a for a in (argv if argv is not None else sys.argv[1:])
+        how = "python -m bench.entity_phase_speed " + shlex.join(
+            argv if argv is not None else sys.argv[1:]
         )
         record(result, how, out)
     return 0

@@ -288,7 +288,9 @@ def _team_role() -> re.Pattern[str]:
     )
 
 
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z](?:[\w'-]|\.(?=\w))*(?: [A-Z](?:[\w'-]|\.(?=\w))*)*")
+"""Runs of capitalised words; a dot only inside a word (``U.S``), so that a run stops at
+the end of a sentence (``in Seattle. The Yankees``)."""
 _TEAM = r"[A-Z][\w.'&-]*(?: [A-Z][\w.'&-]*){0,3}"
 _RESULT_LINE = re.compile(rf"^({_TEAM}) \d{{1,3}} ({_TEAM}) \d{{1,3}}\b", re.MULTILINE)
 _STANDINGS_LINE = re.compile(rf"^({_TEAM})(?: (?:\d[\d.]*|-)){{3,}} *$", re.MULTILINE)

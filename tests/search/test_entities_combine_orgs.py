@@ -435,3 +435,12 @@ def test_two_bodies_joined_by_at_are_two_names() -> None:
     span = _span(text, "Institute of Tidal Studies at Holmwood University", "ORG")
     found = {(t, n) for t, n, _ in _typed(text, [span])}
     assert {("ORG", "Institute of Tidal Studies"), ("ORG", "Holmwood University")} <= found
+
+
+def test_a_team_name_does_not_run_on_across_the_end_of_a_sentence() -> None:
+    text = (
+        "Baseball - league round-up .\nThe opener was played in Seattle. The Harriers "
+        "went 4-4 in the league , and the pitcher won the ninth inning for the Harriers ."
+    )
+    found = {(t, n) for t, n, _ in _typed(text, [_span(text, "Seattle", "PLACE")])}
+    assert not any("." in n for _, n in found)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import errors, files
+from gui.analyst_views import CooccurrenceDialog, CountryPairsDialog
 from gui.collector import Collector
 from gui.compat import guard_refcount_leaks
 from gui.corrections import Corrections
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         self.session.updated.connect(self._on_updated)
         self.session.text_ready.connect(self._search_now)
         self._wanted_article: str | None = None
+        self.last_result: SearchResult | None = None
+        """The search shown now (the analyst's windows offer its countries)."""
         self._article_load = 0
         """Counts loads: a load older than the newest is dropped, also of the same article
         (its entities may have changed in between: the entity phase, a correction)."""
@@ -421,6 +424,7 @@ class MainWindow(QMainWindow):
         else:
             self._follow_hits()
         self.collector.settle()
+        self.last_result = result
         self.search_applied.emit(result)
 
     def _follow_hits(self) -> None:
@@ -699,6 +703,27 @@ class MainWindow(QMainWindow):
             on_done=done,
             on_error=lambda exc: self.statusBar().showMessage(errors.message_for(exc), 6000),
         )
+
+    def show_cooccurrence(self) -> None:
+        """Who appears with whom in this search's articles (one such window)."""
+        self._analyst_window("cooccurrenceDialog", CooccurrenceDialog)
+
+    def show_country_pairs(self) -> None:
+        """Country pairs by month in this search's articles (one such window)."""
+        self._analyst_window("countryPairsDialog", CountryPairsDialog)
+
+    def _analyst_window(
+        self, name: str, make: type[CooccurrenceDialog] | type[CountryPairsDialog]
+    ) -> None:
+        if self.archive is None:
+            return
+        for dialog in self.dialogs():
+            if dialog.objectName() == name and isinstance(dialog, make):
+                dialog.refresh()
+                dialog.raise_()
+                dialog.activateWindow()
+                return
+        make(self).show()
 
     def open_selected_entity_page(self) -> None:
         selected = self.reader.selected_entity

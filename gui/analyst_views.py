@@ -1,0 +1,418 @@
+"""The analyst's two windows over the current search: who appears with whom (a graph and
+the same pairs as a table) and country pairs by month (a heat map).
+
+Both count the articles the current search selects, query and filters included (the
+date filter is the time range), computed off the UI thread (`search.api.Archive`
+``cooccurrence`` / ``country_pairs``); the graph's layout is networkx's spring layout,
+seeded so the same search draws the same picture. Clicking a node filters by it; an edge
+or a table row, by both ends; a heat-map cell, by both countries and that month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import math
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx
+import shiboken6
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGraphicsEllipseItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.markup import TYPE_LABELS, entity_colour
+from search.api import country_name
+from search.model import Cooccurrence, CountryPairs
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+FILTER_KIND = {"PERSON": "people", "ORG": "orgs", "COUNTRY": "countries"}
+SCENE = 600.0
+"""Side of the square the layout is drawn in, in scene units."""
+
+
+def label_of(kind: str, name: str) -> str:
+    return country_name(name) if kind == "COUNTRY" else name
+
+
+def layout(graph: Cooccurrence, seed: int = 7) -> list[tuple[float, float]]:
+    """Node positions in [0, SCENE]^2: spring layout, heavier edges pull closer.
+
+    A hidden hub tied weakly to every node keeps groups that share no article near the
+    rest (the spring layout alone flings them to the corners and crams the others)."""
+    count = len(graph.nodes)
+    if not count:
+        return []
+    g = networkx.Graph()
+    g.add_nodes_from(range(count + 1))
+    most = max((n for _, _, n in graph.edges), default=1)
+    for a, b, n in graph.edges:
+        g.add_edge(a, b, weight=float(n) / most)
+    for node in range(count):
+        g.add_edge(node, count, weight=0.05)
+    spread = 2.5 / math.sqrt(count + 1)
+    positions = networkx.spring_layout(g, seed=seed, weight="weight", k=spread, iterations=200)
+    xs = [float(positions[i][0]) for i in range(count)]
+    ys = [float(positions[i][1]) for i in range(count)]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return [
+        (40 + (x - min(xs)) / span_x * (SCENE - 80), 40 + (y - min(ys)) / span_y * (SCENE - 80))
+        for x, y in zip(xs, ys, strict=True)
+    ]
+
+
+class _Node(QGraphicsEllipseItem):
+    def __init__(self, view: GraphView, index: int, x: float, y: float, r: float) -> None:
+        super().__init__(x - r, y - r, 2 * r, 2 * r)
+        self.index = index
+        self._view = view
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: object) -> None:  # noqa: N802
+        self._view.node_clicked.emit(self.index)
+
+
+class _Edge(QGraphicsLineItem):
+    def __init__(self, view: GraphView, a: int, b: int, line: tuple[QPointF, QPointF]) -> None:
+        super().__init__(line[0].x(), line[0].y(), line[1].x(), line[1].y())
+        self.ends = (a, b)
+        self._view = view
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: object) -> None:  # noqa: N802
+        self._view.edge_clicked.emit(*self.ends)
+
+
+class GraphView(QGraphicsView):
+    """Nodes sized by articles, coloured by type; edges as thick as the articles shared."""
+
+    node_clicked = Signal(int)
+    edge_clicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.graph: Cooccurrence | None = None
+
+    def show_graph(self, graph: Cooccurrence, positions: list[tuple[float, float]]) -> None:
+        scene = self.scene()
+        scene.clear()
+        self.graph = graph
+        if not graph.nodes:
+            scene.addText("No people, organisations or countries in these articles.")
+            return
+        dark = self.palette().color(self.backgroundRole()).lightness() < 128
+        most_shared = max((n for _, _, n in graph.edges), default=1)
+        most_named = max(n.articles for n in graph.nodes)
+        pen_colour = QColor("#9a9a9a")
+        for a, b, n in graph.edges:
+            edge = _Edge(self, a, b, (QPointF(*positions[a]), QPointF(*positions[b])))
+            edge.setPen(QPen(pen_colour, 0.5 + 5.0 * n / most_shared))
+            edge.setToolTip(
+                f"{label_of(graph.nodes[a].type, graph.nodes[a].name)} and "
+                f"{label_of(graph.nodes[b].type, graph.nodes[b].name)}: {n:,} articles"
+            )
+            edge.setZValue(0)
+            scene.addItem(edge)
+        text_colour = self.palette().color(self.foregroundRole())
+        for i, node in enumerate(graph.nodes):
+            x, y = positions[i]
+            r = 6 + 18 * math.sqrt(node.articles / most_named)
+            item = _Node(self, i, x, y, r)
+            item.setBrush(QBrush(QColor(entity_colour(node.type, dark))))
+            item.setPen(QPen(text_colour, 0.8))
+            item.setToolTip(
+                f"{TYPE_LABELS[node.type]}: {label_of(node.type, node.name)}, "
+                f"{node.articles:,} articles — click to filter by it"
+            )
+            item.setZValue(1)
+            scene.addItem(item)
+            text = QGraphicsSimpleTextItem(label_of(node.type, node.name))
+            text.setBrush(QBrush(text_colour))
+            font = QFont(self.font())
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+            text.setFont(font)
+            text.setPos(x + r + 2, y - text.boundingRect().height() / 2)
+            text.setZValue(2)
+            scene.addItem(text)
+        self.fitInView(
+            scene.itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio
+        )
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.graph is not None and self.scene().items():
+            self.fitInView(
+                self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20),
+                Qt.AspectRatioMode.KeepAspectRatio,
+            )
+
+
+class _AnalystDialog(QDialog):
+    """A window over the current search whose counts arrive from a worker: results that
+    land after it closed (and Qt deleted it) are dropped."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.open_now = True
+
+    @property
+    def showing(self) -> bool:
+        """Still there to show a result (not closed, nor deleted with the main window)."""
+        return self.open_now and shiboken6.isValid(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.open_now = False
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self.open_now = False
+        super().done(result)
+
+
+class CooccurrenceDialog(_AnalystDialog):
+    """Who appears with whom in the current search's articles: graph and table."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("cooccurrenceDialog")
+        self.setWindowTitle("Who Appears With Whom")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(900, 680)
+        self._window = window
+        self.graph: Cooccurrence | None = None
+        self.caption = QLabel("Counting…", self)
+        self.view = GraphView(self)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("pairsTable")
+        self.table.setHorizontalHeaderLabels(["Entity", "With", "Articles"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.cellActivated.connect(lambda row, _col: self._edge_row(row))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.view, "&Graph")
+        self.tabs.addTab(self.table, "&Table")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.export_button = buttons.addButton("&Export…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.clicked.connect(self.choose_export)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.view.node_clicked.connect(self._node)
+        self.view.edge_clicked.connect(self._edge)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Count for the window's search as it is now (off the UI thread)."""
+        archive = self._window.archive
+        if archive is None:
+            return
+        request = self._window.state.to_request()
+        self.caption.setText("Counting…")
+
+        def work() -> tuple[Cooccurrence, list[tuple[float, float]]]:
+            graph = archive.cooccurrence(request)
+            return graph, layout(graph)
+
+        def done(result: tuple[Cooccurrence, list[tuple[float, float]]]) -> None:
+            if self.showing:
+                self.show_graph(*result)
+
+        def failed(exc: BaseException) -> None:
+            if self.showing:
+                self.caption.setText(str(exc))
+
+        self._window.tasks.run(work, name="co-occurrence", on_done=done, on_error=failed)
+
+    def show_graph(self, graph: Cooccurrence, positions: list[tuple[float, float]]) -> None:
+        self.graph = graph
+        self.caption.setText(
+            f"In the articles of {self._window.state.summary()}: the most named people, "
+            "organisations and countries, and how many articles name each pair. "
+            "Click a circle to filter by it, a line (or a row, Enter) for both."
+        )
+        self.view.show_graph(graph, positions)
+        self.table.setRowCount(len(graph.edges))
+        for row, (a, b, n) in enumerate(graph.edges):
+            first, second = graph.nodes[a], graph.nodes[b]
+            for col, text in enumerate(
+                (label_of(first.type, first.name), label_of(second.type, second.name))
+            ):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+            count = QTableWidgetItem()
+            count.setData(Qt.ItemDataRole.DisplayRole, n)
+            self.table.setItem(row, 2, count)
+
+    def _node(self, index: int) -> None:
+        if self.graph is not None:
+            node = self.graph.nodes[index]
+            self._filter([(node.type, node.name)])
+
+    def _edge(self, a: int, b: int) -> None:
+        if self.graph is not None:
+            nodes = self.graph.nodes
+            self._filter([(nodes[a].type, nodes[a].name), (nodes[b].type, nodes[b].name)])
+
+    def _edge_row(self, row: int) -> None:
+        if self.graph is not None and 0 <= row < len(self.graph.edges):
+            a, b, _ = self.graph.edges[row]
+            self._edge(a, b)
+
+    def _filter(self, entities: list[tuple[str, str]]) -> None:
+        """Filter the window's search by these (all of them); the list shows the articles."""
+        state = self._window.state
+        for kind, name in entities:
+            if name not in getattr(state, FILTER_KIND[kind]):
+                state = state.toggled(FILTER_KIND[kind], name, True)
+        self._window.set_state(state, remember=True)
+        self.refresh()
+
+    def choose_export(self) -> None:
+        if self.graph is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export pairs", "pairs.csv", "CSV (*.csv)")
+        if path:
+            export_pairs(self.graph, Path(path))
+
+
+def export_pairs(graph: Cooccurrence, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["type", "name", "with_type", "with_name", "articles"])
+        for a, b, n in graph.edges:
+            first, second = graph.nodes[a], graph.nodes[b]
+            writer.writerow([first.type, first.name, second.type, second.name, n])
+
+
+class CountryPairsDialog(_AnalystDialog):
+    """Country pairs of the current search by month: rows are pairs, columns months."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("countryPairsDialog")
+        self.setWindowTitle("Country Pairs by Month")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(980, 560)
+        self._window = window
+        self.pairs: CountryPairs | None = None
+        self.pin = QComboBox(self)
+        self.pin.setObjectName("pinCountry")
+        self.pin.addItem("All pairs", None)
+        facets = window.last_result.facets.country if window.last_result else {}
+        for code in facets:
+            self.pin.addItem(f"{country_name(code)} and its partners", code)
+        self.pin.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.caption = QLabel("Counting…", self)
+        self.caption.setWordWrap(True)
+        self.table = QTableWidget(0, 0, self)
+        self.table.setObjectName("heatMap")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellActivated.connect(self._cell)
+        self.table.cellClicked.connect(self._cell)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:", self))
+        top.addWidget(self.pin, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        archive = self._window.archive
+        if archive is None:
+            return
+        request = self._window.state.to_request()
+        pinned = self.pin.currentData()
+
+        def done(pairs: CountryPairs) -> None:
+            if self.showing:
+                self.show_pairs(pairs)
+
+        def failed(exc: BaseException) -> None:
+            if self.showing:
+                self.caption.setText(str(exc))
+
+        self._window.tasks.run(
+            lambda: archive.country_pairs(request, pinned=pinned),
+            name="country pairs",
+            on_done=done,
+            on_error=failed,
+        )
+
+    def show_pairs(self, pairs: CountryPairs) -> None:
+        self.pairs = pairs
+        self.caption.setText(
+            f"Dated articles of {self._window.state.summary()} naming both countries, by "
+            "month. Click a cell (or Enter) to list those articles."
+        )
+        if not pairs.pairs:
+            self.caption.setText(
+                f"No two countries share a dated article in {self._window.state.summary()}: "
+                "pairs are counted by month, so undated articles are left out."
+            )
+        rows = list(pairs.pairs.items())
+        self.table.setColumnCount(len(pairs.months))
+        self.table.setRowCount(len(rows))
+        self.table.setHorizontalHeaderLabels(pairs.months)
+        self.table.setVerticalHeaderLabels(
+            [f"{country_name(a)} – {country_name(b)}" for (a, b), _ in rows]
+        )
+        most = max((max(c) for _, c in rows if c), default=1) or 1
+        dark = self.palette().color(self.backgroundRole()).lightness() < 128
+        base = QColor(entity_colour("COUNTRY", dark))
+        for row, (_pair, counts) in enumerate(rows):
+            for col, n in enumerate(counts):
+                item = QTableWidgetItem(str(n) if n else "")
+                if n:
+                    shade = QColor(base)
+                    shade.setAlphaF(0.15 + 0.85 * n / most)
+                    item.setBackground(shade)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+
+    def _cell(self, row: int, col: int) -> None:
+        if self.pairs is None:
+            return
+        rows = list(self.pairs.pairs)
+        if not (0 <= row < len(rows) and 0 <= col < len(self.pairs.months)):
+            return
+        a, b = rows[row]
+        year, month = (int(x) for x in self.pairs.months[col].split("-"))
+        state = self._window.state
+        state = state.with_text(
+            " ".join(part for part in (state.text.strip(), f"country:{a}", f"country:{b}") if part)
+        )
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        self._window.set_state(state.with_dates(first, last, include_undated=False), remember=True)

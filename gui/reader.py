@@ -527,6 +527,9 @@ class Reader(QWidget):
             end = cursor.selectionEnd() - self._body_start
             if 0 <= start < end <= len(self.article.body):
                 return Target(self.article, selection=(start, end))
+        if 0 <= self._current_mention < len(self._mentions):
+            # The menu key: the mention F4 went to (the mouse is not on a name).
+            return Target(self.article, self._mentions[self._current_mention], here=True)
         return Target(self.article)
 
     def select_body_text(self, start: int, end: int) -> None:

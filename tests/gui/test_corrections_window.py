@@ -157,3 +157,13 @@ def test_an_article_link_on_a_page_opens_it(qtbot: QtBot, window: MainWindow) ->
         timeout=10_000,
     )
     wait_idle(qtbot, window)
+
+
+def test_the_menu_key_corrects_the_mention_f4_went_to(qtbot: QtBot, window: MainWindow) -> None:
+    article = window.reader.article
+    assert article is not None
+    window.reader.select_entity(next(e for e in article.entities if e.norm == "Motors"))
+    window.reader.next_mention()
+    target = window.reader.target_at(QPoint(1, 1))  # nowhere near a name
+    assert target is not None and target.entity is not None and target.here
+    assert target.entity.norm == "Motors"

@@ -610,6 +610,12 @@ def _quoted_whole(body: str, start: int, end: int) -> bool:
     )
 
 
+_STREET_HEADS = frozenset(
+    {"Square", "Street", "Avenue", "Boulevard", "Road", "Bridge", "Monument", "Prison"}
+)
+"""Last words of streets, squares, bridges and the like: places, whatever spaCy says."""
+
+
 def _not_an_org(text: str) -> bool:
     """What spaCy calls an organisation but is none: an event or competition (``Fed
     Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head) or an
@@ -1367,7 +1373,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         text = body[s.start : s.end]
         typ: CandidateType = "PERSON" if s.label == "PERSON" else "ORG"
         norm = " ".join(text.split())
-        if s.label == "PLACE":
+        street = typ == "ORG" and " " in text and text.split()[-1] in _STREET_HEADS
+        if s.label == "PLACE" or street:  # ``Green Square``: a place, whatever spaCy says
             code = _country_of(text)
             typ, norm = ("COUNTRY", code) if code else ("PLACE", norm)
         if _quoted_whole(body, s.start, s.end) or (

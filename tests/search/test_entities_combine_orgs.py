@@ -444,3 +444,10 @@ def test_a_team_name_does_not_run_on_across_the_end_of_a_sentence() -> None:
     )
     found = {(t, n) for t, n, _ in _typed(text, [_span(text, "Seattle", "PLACE")])}
     assert not any("." in n for _, n in found)
+
+
+def test_a_street_or_monument_that_spacy_calls_an_org_is_a_place() -> None:
+    text = "Crowds gathered in Kestrel Square and walked to the Holmwood Monument."
+    spans = [_span(text, "Kestrel Square", "ORG"), _span(text, "Holmwood Monument", "ORG")]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("PLACE", "Kestrel Square"), ("PLACE", "Holmwood Monument")} <= found

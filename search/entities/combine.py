@@ -197,6 +197,19 @@ def _org_parts(body: str, span: statistical.Span) -> list[statistical.Span]:
     start, end = words[0].start(), words[-1].end()
     parts = [(start, end)]
     text = body[start:end]
+    pair = text.split()
+    if (
+        len(pair) == 2
+        and pair[1].isupper()
+        and 2 <= len(pair[1]) <= 6
+        and pair[1].isalpha()
+        and re.search(rf"\( ?{pair[1]} ?\)", body)
+        and (_place_name(pair[0]) or _country_of(pair[0]))
+    ):
+        # ``Chicago NAPM`` after ``National Association of Purchasing Management (NAPM)``:
+        # the body is the acronym; the town is left to the rules
+        cut = start + text.index(" ") + 1
+        return [statistical.Span(cut, end, span.label, span.source_label)]
     at = text.find(" at ")
     if at > 0 and _has_head(text[:at]) and _has_head(text[at + 4 :]):
         # ``Institute of Jazz Studies at Rutgers University``: two bodies

@@ -451,3 +451,12 @@ def test_a_street_or_monument_that_spacy_calls_an_org_is_a_place() -> None:
     spans = [_span(text, "Kestrel Square", "ORG"), _span(text, "Holmwood Monument", "ORG")]
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("PLACE", "Kestrel Square"), ("PLACE", "Holmwood Monument")} <= found
+
+
+def test_a_town_before_an_acronym_defined_in_the_article_is_no_part_of_the_body() -> None:
+    text = (
+        "The rise in the Kestrel Council of Purchasing Managers ( KCPM ) index lifted "
+        "bonds . Analysts said the Chicago KCPM would rise again ."
+    )
+    found = {(t, n) for t, n, _ in _typed(text, [_span(text, "Chicago KCPM", "ORG")])}
+    assert ("ORG", "KCPM") in found and ("ORG", "Chicago KCPM") not in found

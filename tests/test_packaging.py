@@ -15,6 +15,7 @@ The PyInstaller bundle (``packaging/build.sh``) is not built here: too slow for 
 
 from __future__ import annotations
 
+import ast
 import configparser
 import fnmatch
 import importlib.metadata
@@ -31,6 +32,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,7 +66,7 @@ def _release(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in match.group(0).split(".")) if match else ()
 
 
-def _pyproject() -> dict:
+def _pyproject() -> dict[str, Any]:
     with (ROOT / "pyproject.toml").open("rb") as f:
         return tomllib.load(f)
 
@@ -105,7 +107,7 @@ def _copy_sources(dest: Path) -> None:
 
 
 def _run(args: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
+    proc: subprocess.CompletedProcess[str] = subprocess.run(
         [str(a) for a in args],
         capture_output=True,
         text=True,
@@ -169,6 +171,7 @@ def _dependency_dirs() -> list[str]:
         dirs.append(site.getusersitepackages())
     for name in DEPENDENCIES:
         module = __import__(name)
+        assert module.__file__, name
         dirs.append(str(Path(module.__file__).resolve().parent.parent))
     seen: list[str] = []
     for d in dirs:
@@ -381,3 +384,74 @@ def test_install_desktop_puts_entry_icons_and_metainfo_in_the_user_data_dir(
     _run(["bash", PACKAGING / "install-desktop.sh", "--uninstall"], env=env)
     assert not (share / "applications" / "archive-browser.desktop").exists()
     assert not list((share / "icons").rglob("archive-browser.*"))
+
+
+# The PyInstaller bundle is not built here; these read packaging/ as text.
+
+
+def _spec_function(name: str) -> object:
+    """A top-level function of archive-browser.spec, compiled on its own (the spec as a
+    whole runs only inside PyInstaller)."""
+    tree = ast.parse((PACKAGING / "archive-browser.spec").read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    namespace: dict[str, object] = {"ast": ast, "Path": Path, "ROOT": ROOT}
+    exec(
+        compile(ast.Module(body=[node], type_ignores=[]), "archive-browser.spec", "exec"), namespace
+    )
+    return namespace[name]
+
+
+def test_spec_collects_the_model_package_the_app_loads() -> None:
+    from search.entities import statistical
+
+    constant = _spec_function("statistical_constant")
+    assert callable(constant)
+    # The spec reads these from statistical.py's source: the package names it collects and
+    # the components whose folders it leaves out must be the ones the app loads and excludes.
+    assert constant("PACKAGES") == statistical.PACKAGES
+    assert constant("NOT_NEEDED") == statistical.NOT_NEEDED
+    assert "ner" not in statistical.NOT_NEEDED
+    spec = (PACKAGING / "archive-browser.spec").read_text(encoding="utf-8")
+    for must in (
+        "collect_data_files(MODEL)",  # config, meta.json, weights
+        "copy_metadata(MODEL)",  # spacy.load finds the package through importlib.metadata
+        "collect_submodules(MODEL)",  # imported by name only
+        'str(HERE / "hooks")',  # hooks/ replace the contrib hooks for spacy and thinc
+    ):
+        assert must in spec, must
+    for package in ("spacy", "thinc"):
+        hook = (PACKAGING / "hooks" / f"hook-{package}.py").read_text(encoding="utf-8")
+        assert f'PACKAGE = "{package}"' in hook
+        assert f'"{package}": {{"leave_out"' in spec
+
+
+def test_launcher_calls_freeze_support_first() -> None:
+    tree = ast.parse((PACKAGING / "launcher.py").read_text(encoding="utf-8"))
+    main = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
+    first = main.body[0]
+    assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+    assert ast.unparse(first.value) == "multiprocessing.freeze_support()"
+
+
+def test_bundle_check_looks_for_what_the_code_says() -> None:
+    """check-bundle.sh greps for messages and counts on figures of the code: they must
+    still be the code's (it once looked for 'workers failed', which nothing said)."""
+    from search import index
+    from search.update import entity_phase
+
+    check = (PACKAGING / "check-bundle.sh").read_text(encoding="utf-8")
+    sources = {
+        "worker processes failed": ROOT / "search" / "update" / "pool.py",
+        "rules alone": ROOT / "search" / "update" / "entity_phase.py",
+        "entities recognised in": ROOT / "search" / "cli.py",
+    }
+    for message, source in sources.items():
+        assert message in check, message
+        assert message in source.read_text(encoding="utf-8"), (message, source)
+    samples = list((ROOT / "resources" / "sample-archive").glob("*.txt"))
+    copies = re.search(r"for i in \$\(seq -w 1 (\d+)\)", check)
+    assert copies, "check-bundle.sh makes no copies of the sample"
+    files = int(copies.group(1)) * len(samples)
+    assert f"({files} files)" in check
+    assert files >= max(index.PARALLEL_MIN, entity_phase.PARALLEL_MIN)  # workers in both phases
+    assert f"^entities recognised in {files} articles$" in check

@@ -1347,6 +1347,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
     people = frozenset((e.start, e.end) for e in rules if e.type == "PERSON")
+    titled = {e.text for e in rules if e.type == "PERSON" and e.role}
     kept_spans = [
         t
         for t in (
@@ -1380,6 +1381,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             r = None  # ``Vantor Industries Inc said``: a company, whoever speaks
         if r is not None and r.type == "ORG" and s.label == "PLACE" and _place_name(text):
             r = None  # ``West Bank``: a place the gazetteer knows, not a bank
+        if r is not None and r.type == "PLACE" and s.label == "PERSON" and text in titled:
+            r = None  # ``Clinton`` after ``President Clinton``: the person, not the town
         if r is not None and r.type != "DATE":
             cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
             continue

@@ -460,3 +460,17 @@ def test_a_town_before_an_acronym_defined_in_the_article_is_no_part_of_the_body(
     )
     found = {(t, n) for t, n, _ in _typed(text, [_span(text, "Chicago KCPM", "ORG")])}
     assert ("ORG", "KCPM") in found and ("ORG", "Chicago KCPM") not in found
+
+
+def test_a_titled_persons_other_mentions_stay_the_person_where_the_gazetteer_has_a_town() -> None:
+    text = (
+        "President Clinton warned Japan and the United States agreed. While Clinton "
+        "spoke, aides in the United States said Clinton was calm."
+    )
+    spans = [
+        _span(text, "Clinton", "PERSON"),
+        _span(text, "Clinton", "PERSON", 1),
+        _span(text, "Clinton", "PERSON", 2),
+    ]
+    found = _typed(text, spans)
+    assert [t for t, n, _ in found if n == "Clinton"] == ["PERSON", "PERSON", "PERSON"]

@@ -16,7 +16,8 @@ import os
 # Before anything creates a QApplication; an explicit QT_QPA_PLATFORM (xcb) wins.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable, Iterator
+import datetime
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from pytestqt.qtbot import QtBot
 
 from gui.main_window import MainWindow
 from gui.settings import Settings
+from search.entities import extract
+from search.model import Entity
+from search.update import entity_phase
 
 ARTICLES: dict[str, str] = {
     "kz-trade.txt": (
@@ -65,6 +69,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(*IGNORED_QT_MESSAGES))
+
+
+def _rules(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
+    return [extract(body, date) for body, date in zip(bodies, dates, strict=True)]
+
+
+@pytest.fixture(autouse=True)
+def _rules_recogniser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entity phase recognises with the rules alone in window tests (in this process:
+    their archives are small). What the window does with entities does not depend on the
+    model, and loading it in every test's process would cost seconds; tests/search and the
+    real-app tests run the model."""
+    monkeypatch.setattr(entity_phase.combine, "extract_many", _rules)
 
 
 @pytest.fixture(autouse=True)

@@ -4,29 +4,14 @@ current search, and a click filters the list to the articles behind it."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-import search.update.entity_phase as phase
 from gui.analyst_views import CooccurrenceDialog, CountryPairsDialog, export_pairs, layout
 from gui.main_window import MainWindow
-from search.entities import extract
-from search.model import Entity
 
 from .conftest import wait_idle
-
-
-def rules(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
-    return [extract(b, d) for b, d in zip(bodies, dates, strict=True)]
-
-
-@pytest.fixture
-def window(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
-    monkeypatch.setattr(phase.combine, "extract_many", rules)
-    return window
 
 
 def dialog_named(window: MainWindow, name: str) -> object:

@@ -1343,6 +1343,10 @@ def _vote(body: str, cands: list[Candidate]) -> None:
             c.type = new
 
 
+_UNIT_TAIL = re.compile(r" (?:province|provinces|prefecture|governorate|county|district)$")
+"""A lower-case unit after a place's name, which is no part of the name."""
+
+
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
@@ -1444,6 +1448,12 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     for c in kept:
         if c.type == "COUNTRY" and c.role is None and key(body[c.start : c.end]) in demonyms:
             c.role = NATIONALITY
+        elif c.type == "PLACE":
+            m = _UNIT_TAIL.search(body, c.start, c.end)
+            if m and m.start() > c.start and body[c.start].isupper():
+                c.end = m.start()  # ``Jiangsu province``: the name is ``Jiangsu``
+                if c.norm.endswith(m.group()):
+                    c.norm = c.norm[: -len(m.group())]
     return [
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept

@@ -474,3 +474,10 @@ def test_a_titled_persons_other_mentions_stay_the_person_where_the_gazetteer_has
     ]
     found = _typed(text, spans)
     assert [t for t, n, _ in found if n == "Clinton"] == ["PERSON", "PERSON", "PERSON"]
+
+
+def test_a_lower_case_unit_after_a_place_is_no_part_of_its_name() -> None:
+    text = "The plant in Wuxi , Jiangsu province , opened , and troops left Sharqiyah province ."
+    found = {(t, n) for t, n, _ in _typed(text, [])}
+    assert ("PLACE", "Jiangsu") in found
+    assert not any(n.endswith("province") for _, n in found)

@@ -34,6 +34,8 @@ COMBINE_VERSION = 1
 """Bump when the rules over the recogniser change what they give: every article is redone."""
 BATCH = 32
 """Articles per store transaction: the work a kill can lose (about two seconds' worth)."""
+BATCH_HERE = 8
+"""Articles per batch when recognising in this process (about half a second)."""
 PARALLEL_MIN = 100
 """Below this many articles, recognising here beats starting workers that load the model."""
 AHEAD = 4
@@ -97,7 +99,6 @@ def run_entity_phase(
     update lock). ``recognise`` stands in for rules over spaCy (tests; run here)."""
     emit = progress or (lambda _p: None)
     should_stop = cancel or (lambda: False)
-    size = batch or BATCH
     name, note = recogniser_name() if recognise is None else ("custom", None)
     report = EntityPhaseReport(recogniser=name, note=note)
     ix = whoosh_index.open_dir(str(live))
@@ -108,6 +109,10 @@ def run_entity_phase(
             todo = store.pending(hashes, name)
             report.total = len(todo)
             emit(IndexProgress("entities", 0, len(todo)))
+            parallel = recognise is None and len(todo) >= PARALLEL_MIN
+            # Here (few articles: the GUI's own process) a cancel or quit waits for one
+            # batch: keep it to half a second.
+            size = batch or (BATCH if parallel else BATCH_HERE)
 
             def jobs() -> Iterator[Job]:
                 for start in range(0, len(todo), size):
@@ -124,7 +129,6 @@ def run_entity_phase(
                 def work(job: Job) -> Done:
                     return job[0], "custom", None, custom(job[1], job[2])
 
-            parallel = recognise is None and len(todo) >= PARALLEL_MIN
             try:
                 for ids, ran, why, found in ordered_map(
                     work, jobs(), should_stop, parallel=parallel, ahead=AHEAD

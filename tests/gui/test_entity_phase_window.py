@@ -38,6 +38,7 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
     monkeypatch.setattr(phase.combine, "extract_many", recognise)
     monkeypatch.setattr(phase, "BATCH", 2)
+    monkeypatch.setattr(phase, "BATCH_HERE", 2)
     return go
 
 

@@ -99,6 +99,7 @@ def test_a_cancelled_entity_phase_keeps_the_text_and_resumes(
     tmp_path: Path, store_recognises: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(phase, "BATCH", 2)
+    monkeypatch.setattr(phase, "BATCH_HERE", 2)
     root = write_articles(tmp_path / "arch", TEXTS)
     with Archive.open(root, tmp_path / "index") as archive:
         progress: list[IndexProgress] = []
@@ -134,6 +135,7 @@ def test_the_workers_recognise_with_the_model(
         pytest.skip("no English pipeline installed")
     monkeypatch.setattr(phase, "PARALLEL_MIN", 2)
     monkeypatch.setattr(phase, "BATCH", 2)
+    monkeypatch.setattr(phase, "BATCH_HERE", 2)
     root = write_articles(tmp_path / "arch", TEXTS)
     with Archive.open(root, tmp_path / "index") as archive:
         report = archive.update()

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
     def _build_center(self) -> None:
         self.sidebar = Sidebar(self)
         self.sidebar.filter_toggled.connect(self.toggle_filter)
+        self.sidebar.page_requested.connect(self.open_entity_page)
         self.sidebar.dates_changed.connect(self.set_dates)
         self.sidebar.clear_requested.connect(self.clear_filters)
         self.sidebar.saved_chosen.connect(self.restore_saved)

@@ -296,6 +296,8 @@ class Sidebar(QScrollArea):
     clear_requested = Signal()
     saved_chosen = Signal(str)
     saved_removed = Signal(str)
+    page_requested = Signal(str, str)
+    """(type, name): the entity page of a country, person or organisation."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -397,11 +399,14 @@ class Sidebar(QScrollArea):
         menu = QMenu(self)
         include = menu.addAction(f"Only articles about {name}")
         exclude = menu.addAction(f"Exclude articles about {name}")
+        page = menu.addAction(f"Entity page of {name}")
         chosen = menu.exec(self.countries.view.viewport().mapToGlobal(pos))
         if chosen is include:
             self.filter_toggled.emit("countries", key, True)
         elif chosen is exclude:
             self.filter_toggled.emit("exclude_countries", key, True)
+        elif chosen is page:
+            self.page_requested.emit("COUNTRY", key)
 
     def _name_menu(self, facet: FacetList, kind: str, pos: QPoint) -> None:
         """Only articles naming a person or organisation, or none naming it."""
@@ -412,11 +417,14 @@ class Sidebar(QScrollArea):
         menu = QMenu(self)
         include = menu.addAction(f"Only articles naming “{key}”")
         exclude = menu.addAction(f"Exclude articles naming “{key}”")
+        page = menu.addAction(f"Entity page of “{key}”")
         chosen = menu.exec(facet.view.viewport().mapToGlobal(pos))
         if chosen is include:
             self.filter_toggled.emit(kind, key, True)
         elif chosen is exclude:
             self.filter_toggled.emit(f"exclude_{kind}", key, True)
+        elif chosen is page:
+            self.page_requested.emit("PERSON" if kind == "people" else "ORG", key)
 
     def _saved_menu(self, pos: QPoint) -> None:
         item = self.saved.itemAt(pos)

@@ -167,3 +167,12 @@ def test_the_menu_key_corrects_the_mention_f4_went_to(qtbot: QtBot, window: Main
     target = window.reader.target_at(QPoint(1, 1))  # nowhere near a name
     assert target is not None and target.entity is not None and target.here
     assert target.entity.norm == "Motors"
+
+
+def test_the_sidebar_opens_an_entity_page(qtbot: QtBot, window: MainWindow) -> None:
+    window.sidebar.page_requested.emit("PERSON", "Motors")
+    qtbot.waitUntil(
+        lambda: window.reader.page is not None and window.reader.page.name == "Motors",
+        timeout=10_000,
+    )
+    wait_idle(qtbot, window)

@@ -20,7 +20,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ from search.model import SearchRequest  # noqa: E402
 SEARCHES = ("", "minister", "trade AND cooperation", '"foreign ministry"', "vietnam", "summit")
 
 
-def timed(calls: list[Callable[[], object]], rounds: int) -> dict[str, float]:
+def timed(calls: Sequence[Callable[[], object]], rounds: int) -> dict[str, float]:
     times: list[float] = []
     for call in calls:
         call()  # warm: first reads of columns and caches
@@ -51,11 +52,17 @@ def timed(calls: list[Callable[[], object]], rounds: int) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--archive", required=True, type=Path)
-    parser.add_argument("--index-dir", required=True, type=Path)
+    parser.add_argument("--archive", type=Path)
+    parser.add_argument("--index-dir", type=Path)
+    parser.add_argument("--render", type=Path, help="print the RESULTS.md section of a run's JSON")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.render:
+        print(render(json.loads(args.render.read_text("utf-8")), args.render))
+        return 0
+    if not (args.archive and args.index_dir):
+        parser.error("--archive and --index-dir are needed (or --render FILE)")
     rng = random.Random(args.seed)
     load = os.getloadavg()
     with Archive.open(args.archive, args.index_dir) as archive:
@@ -64,16 +71,18 @@ def main() -> int:
         orgs = archive.entities("ORG")
         countries = archive.search(SearchRequest("")).facets.country
         rare = [e for e in people if e.articles <= 3]
-        pages: list[Callable[[], object]] = []
-        for entity in people[:20] + orgs[:10] + rng.sample(rare, min(20, len(rare))):
-            pages.append(lambda e=entity: archive.entity_page(e.type, e.name))
-        for code in list(countries)[:10]:
-            pages.append(lambda c=code: archive.entity_page("COUNTRY", c))
+        chosen = people[:20] + orgs[:10] + rng.sample(rare, min(20, len(rare)))
+        wanted = [(e.type, e.name) for e in chosen] + [("COUNTRY", c) for c in list(countries)[:10]]
+        pages: list[Callable[[], object]] = [
+            partial(archive.entity_page, kind, name) for kind, name in wanted
+        ]
         requests = [SearchRequest(text) for text in SEARCHES]
         top_country = next(iter(countries), None)
-        graph = [lambda r=r: archive.cooccurrence(r) for r in requests]
-        pairs = [lambda r=r: archive.country_pairs(r) for r in requests]
-        pinned = [lambda r=r: archive.country_pairs(r, pinned=top_country) for r in requests]
+        graph: list[Callable[[], object]] = [partial(archive.cooccurrence, r) for r in requests]
+        pairs: list[Callable[[], object]] = [partial(archive.country_pairs, r) for r in requests]
+        pinned: list[Callable[[], object]] = [
+            partial(archive.country_pairs, r, pinned=top_country) for r in requests
+        ]
         results = {
             "entity_page": timed(pages, args.rounds),
             "cooccurrence": timed(graph, args.rounds),
@@ -100,6 +109,8 @@ def main() -> int:
                 "max_ms": round(times[-1], 2),
             }
     report = {
+        "command": " ".join(sys.argv),
+        "when": time.strftime("%Y-%m-%d %H:%M"),
         "articles": articles,
         "people": len(people),
         "orgs": len(orgs),
@@ -110,6 +121,41 @@ def main() -> int:
     }
     print(json.dumps(report, indent=2))
     return 0
+
+
+LABELS = {
+    "entity_page": "entity page (20 top people, 10 organisations, 10 countries, 20 rare people)",
+    "cooccurrence": "who appears with whom, 6 searches",
+    "country_pairs": "country pairs by month, 6 searches",
+    "country_pairs_pinned": "the same, top country pinned",
+    "correct": "a correction (rename), applied",
+    "undo": "its undo, applied",
+}
+
+
+def render(report: dict[str, object], source: Path) -> str:
+    """The RESULTS.md section, from one run's JSON only."""
+    results = report["results"]
+    assert isinstance(results, dict)
+    lines = [
+        "## Analyst's views (issue #13)",
+        "",
+        f"Written from {source} (`python -m bench.analyst_speed --render`): one run, "
+        f"{report['articles']:,} articles ({report['people']:,} people, {report['orgs']:,} "
+        f"organisations), nproc {report['nproc']}, load {report['load_at_start']} at the start,"
+        f" {report['load_at_end']} at the end. Each call alone, warm, timed with the re-laid "
+        "columns. Target: p95 ≤ 200 ms for the views, ≤ 100 ms for a correction.",
+        "",
+        "| call | N | p50 ms | p95 ms | max ms |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in LABELS.items():
+        row = results[key]
+        lines.append(
+            f"| {label} | {row['n']} | {row['p50_ms']} | {row['p95_ms']} | {row['max_ms']} |"
+        )
+    lines += ["", f"- `{report.get('command', '')}`, {report.get('when', '')}."]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

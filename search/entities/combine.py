@@ -715,8 +715,13 @@ _WHO_AFTER = re.compile(r",? who\b")
 
 def _org_like(text: str) -> bool:
     """Words that make a name an organisation's or a place's, not a person's: a head
-    word (``Council``, ``Group``), a designator or legal form, ``of`` or ``&``."""
-    heads = orgs.word_sets()["heads"] | orgs.word_sets()["of_heads"]
+    word (``Council``, ``Group``), a business's last word (``Productions``), a designator
+    or legal form, ``of`` or ``&``."""
+    heads = (
+        orgs.word_sets()["heads"]
+        | orgs.word_sets()["of_heads"]
+        | orgs.word_sets()["business_tails"]
+    )
     words = text.split()
     return any(w in heads or _designator(w) or w in ("of", "&", "and") for w in words)
 
@@ -1413,6 +1418,11 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     for r in rules:
         if not any(covered[r.start : r.end]):
             cands.append(Candidate(r.type, r.start, r.end, r.norm, RULES_ONLY, r.role, r.country))
+    tails = orgs.word_sets()["business_tails"]
+    for c in cands:
+        words = body[c.start : c.end].split()
+        if c.type == "PERSON" and len(words) >= 2 and words[-1] in tails:
+            c.type, c.role = "ORG", None  # ``Werner Herzog Filmproduktion``: his business
     cands += _shouted_countries(body, cands)
     cands += _shouted_companies(body, cands)
     if ".com" in body or ".net" in body:

@@ -481,3 +481,13 @@ def test_a_lower_case_unit_after_a_place_is_no_part_of_its_name() -> None:
     found = {(t, n) for t, n, _ in _typed(text, [])}
     assert ("PLACE", "Jiangsu") in found
     assert not any(n.endswith("province") for _, n in found)
+
+
+def test_a_business_named_after_a_person_is_an_org() -> None:
+    text = "The film was released by Tomas Varrow Productions, and Ann Lee Communications sold it."
+    spans = [
+        _span(text, "Tomas Varrow Productions", "PERSON"),
+        _span(text, "Ann Lee Communications", "PERSON"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("ORG", "Tomas Varrow Productions"), ("ORG", "Ann Lee Communications")} <= found

@@ -38,6 +38,20 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   (the rules' short-form pass, run over the combined people), and every mention of one
   person gets the same norm.
 
+- Organisations (``_org_parts``, ``_companies`` and the passes beside them): a spaCy ORG
+  loses a month, lower-case edge words and a town before an acronym the article defines,
+  and is split where it joins names (``X and Y`` where each stands alone, ``X at Y`` for
+  two bodies); events, time zones and common words alone are no ORG; streets and squares
+  are places; a company's short name, a name before ``shares`` or ``chief executive``, in
+  apposition with a company noun or on a list of organisations, a ``.com`` name and a
+  business named after a person are ORG across the article, and companies with a legal
+  form are found on lines in capitals. spaCy's organisations that are people (a given
+  name first, a list of people, ``who``, a person's noun or age in apposition, a rules
+  person at its end or after a nationality word) become PERSON.
+- Sport news also reads teams from a player or result word after the town, a town's
+  possessive before a player, nicknames (``the Blue Jays``, ``Minnesota Twins``), lists
+  with a team and counties in ``-shire``.
+
 Without spaCy or its model, ``extract_many`` is the rules alone (``statistical.status()``
 tells why).
 """

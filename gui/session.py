@@ -58,7 +58,8 @@ class ArchiveSession(QObject):
     updated = Signal(object)
     """``UpdateReport`` of an index update of the open archive."""
     text_ready = Signal()
-    """The text phase of an update has committed (its entity phase goes on)."""
+    """Text of an update has committed: a batch (more follow) or the whole text phase
+    (its entity phase goes on)."""
 
     def __init__(
         self,
@@ -353,6 +354,9 @@ class ArchiveSession(QObject):
             self.index_label.setText("Cancelling…")
 
     def _on_progress(self, progress: IndexProgress) -> None:
+        if progress.phase == "reading" and self._phase == "writing":
+            self.text_ready.emit()  # a batch of text is in: show it while the rest comes
+            self._refresh_stats()
         if progress.phase == "entities" and self._phase != "entities":
             # The text is in: show it, and let a change of the folder interrupt the
             # (long, resumable) entity phase rather than wait for its end.

@@ -263,6 +263,8 @@ class Archive:
 
         def relay(report: IndexProgress) -> None:
             nonlocal phase
+            if report.phase == "reading" and phase == "writing":
+                self.refresh()  # a batch of text has committed: search it already
             if report.phase == "entities":
                 if phase != "entities":
                     self.refresh()  # the text phase has committed: search it

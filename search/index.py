@@ -71,6 +71,9 @@ one segment per batch, which the executor reads alike. Whoosh's own policy
 would merge batches in this one process in pure Python: three minutes at
 40,000 articles, and with 20 batches of 5,000 its Fibonacci rule merged all
 10^5 articles after a 1% update."""
+FIRST_COMMIT = 500
+"""The first batch is small, so a new folder is searchable within seconds (its segment
+is merged with the others' small ones at the end)."""
 SMALL_SEGMENT = 1_000
 """Segments with fewer documents (left by small updates, e.g. the folder watcher) are merged."""
 POOL_MB = 512
@@ -438,6 +441,7 @@ def _write(
     is_update = dict(todo)
     writer = _open_writer(ix)
     pending = 0
+    committed = False
     try:
         for article_id in removed:
             writer.delete_by_term("id", article_id)
@@ -474,12 +478,13 @@ def _write(
                     result.id if isinstance(result, Skip) else result.article.id,
                 )
             )
-            if pending >= COMMIT_EVERY:
+            if pending >= (COMMIT_EVERY if committed else min(FIRST_COMMIT, COMMIT_EVERY)):
                 emit(IndexProgress("writing", done, total))
                 _commit(writer, paths, merge=False)
                 meta.save(paths.meta)
                 writer = _open_writer(ix)
                 pending = 0
+                committed = True
         emit(IndexProgress("writing", total, total))
         if pending:
             _commit(writer, paths)

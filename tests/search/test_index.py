@@ -241,3 +241,23 @@ def test_updates_merge_only_small_segments(tmp_path: Path, monkeypatch: pytest.M
         archive.update()
         assert _segment_sizes(index_dir) == [2, 10, 10, 10, 10]  # the two small ones merged
         assert archive.search(SearchRequest(text="Laos OR Cambodia")).total == 2
+
+
+def test_a_new_folder_is_searchable_after_its_first_small_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search.index, "FIRST_COMMIT", 3)
+    texts = {f"n{i:02d}.txt": f"Report {i}\n\nTalks in Chile, note {i}." for i in range(12)}
+    root = write_articles(tmp_path / "arch", texts)
+    with Archive.open(root, tmp_path / "index") as archive:
+        seen_while_reading: list[int] = []
+        last = [""]
+
+        def progress(report: IndexProgress) -> None:
+            if report.phase == "reading" and last[0] == "writing":
+                seen_while_reading.append(archive.search(SearchRequest("chile")).total)
+            last[0] = report.phase
+
+        archive.update(progress=progress, entities=False)
+        assert seen_while_reading and seen_while_reading[0] == 3  # the first batch, at once
+        assert archive.search(SearchRequest("chile")).total == 12

@@ -101,6 +101,8 @@ mapped_files.read_segments_in_place()
 CORRECTIONS_FORMAT = "archive-browser-corrections/1"
 """The ``format`` of an exported file of corrections."""
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "COUNTRY", "DATE")
+BATCH_REFRESH_S = 30.0
+"""During the text phase, how often committed batches are taken in for searching."""
 ENTITY_REFRESH_S = 10.0
 """While the entity phase runs, how often its batches are laid over the table (each
 time costs a few tenths of a second at 10^5 articles)."""
@@ -260,11 +262,16 @@ class Archive:
         """
         emit = progress or (lambda _p: None)
         phase = ""
+        taken_in = 0.0
 
         def relay(report: IndexProgress) -> None:
-            nonlocal phase
-            if report.phase == "reading" and phase == "writing":
-                self.refresh()  # a batch of text has committed: search it already
+            nonlocal phase, taken_in
+            batch_in = report.phase == "reading" and phase == "writing"
+            if batch_in and time.monotonic() - taken_in >= BATCH_REFRESH_S:
+                # A batch of text has committed: search it already (the first at once,
+                # then not more often than this: each costs the writer a reader load).
+                taken_in = time.monotonic()
+                self.refresh()
             if report.phase == "entities":
                 if phase != "entities":
                     self.refresh()  # the text phase has committed: search it

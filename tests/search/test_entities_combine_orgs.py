@@ -491,3 +491,10 @@ def test_a_business_named_after_a_person_is_an_org() -> None:
     ]
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert {("ORG", "Tomas Varrow Productions"), ("ORG", "Ann Lee Communications")} <= found
+
+
+def test_a_name_before_its_head_office_is_a_company_though_spacy_saw_a_place() -> None:
+    text = "The rules were met by Vel Arro 's head office in Haifa . Vel Arro said nothing ."
+    spans = [_span(text, "Vel Arro", "PLACE"), _span(text, "Vel Arro", "PLACE", 1)]
+    found = _typed(text, spans)
+    assert [t for t, n, _ in found if n == "Vel Arro"] == ["ORG", "ORG"]

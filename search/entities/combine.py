@@ -999,6 +999,9 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
         head = _org_head(text)
         if head is not None and any(_legal_form(w) for w in words[len(head.split()) :]):
             evidence.add(head)
+            first, *rest = head.split()
+            if len(rest) == 1 and first.isupper() and len(first) <= 3 and rest[0][1:].islower():
+                evidence.add(rest[0])  # ``Ericsson`` beside ``LM Ericsson AB``
         if len(words) >= 2 and words[1][:1].isupper():
             firsts.add(words[0])
         elif len(words) == 1 and c.priority == STATISTICAL:

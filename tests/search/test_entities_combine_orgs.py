@@ -498,3 +498,10 @@ def test_a_name_before_its_head_office_is_a_company_though_spacy_saw_a_place() -
     spans = [_span(text, "Vel Arro", "PLACE"), _span(text, "Vel Arro", "PLACE", 1)]
     found = _typed(text, spans)
     assert [t for t, n, _ in found if n == "Vel Arro"] == ["ORG", "ORG"]
+
+
+def test_the_short_name_after_an_initialism_of_a_company_with_a_legal_form_is_the_company() -> None:
+    text = "Holmberg said it won the order. Swedish telecoms group KV Holmberg AB said sales rose."
+    spans = [_span(text, "Holmberg", "PERSON"), _span(text, "KV Holmberg AB", "ORG")]
+    found = _typed(text, spans)
+    assert ("ORG", "Holmberg", 0) in found

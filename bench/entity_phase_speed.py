@@ -222,6 +222,30 @@ def machine() -> dict[str, Any]:
 # -- the run --------------------------------------------------------------------------------
 
 
+def _commit() -> str | None:
+    """HEAD, and "+changes" when search/ has uncommitted edits (what the run measured)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "search"],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return None
+    return (head + (" +changes in search/" if dirty else "")) or None
+
+
 @dataclass
 class Timeline:
     """Monotonic times of the progress reports that matter."""
@@ -272,6 +296,7 @@ def measure(
         "seconds_cap": seconds,
         "machine": machine(),
         "recogniser": recogniser_name()[0],
+        "commit": _commit(),
     }
     sampler = Sampler()
     sampler.start()
@@ -423,8 +448,11 @@ def section(data: dict[str, Any]) -> list[str]:
         "(one run per N: every figure in a column comes from that run). The text phase is "
         "`update(entities=False)` on a fresh index; the entity phase is the `update()` after "
         "it (spaCy and our rules in worker processes). The first search that finds something "
-        f"is polled every {POLL_S} s from the open on; the archive's reader takes in the text "
-        "phase when it ends. Peaks are sampled from /proc every "
+        f"is polled every {POLL_S} s from the open on: how soon it finds one depends on when "
+        "the engine commits text batches and takes them in (since e90b2f5 the first batch at "
+        "500 articles; before, at the end of the phase). Each run measured the engine as it "
+        "was then (its recogniser and, where recorded, commit are listed under the table). "
+        "Peaks are sampled from /proc every "
         f"{SAMPLE_S} s; the 1-minute load average on this machine, shared with other work, is "
         "given for each phase."
     )
@@ -527,7 +555,9 @@ def section(data: dict[str, Any]) -> list[str]:
         lines.append(
             f"- N = {r['articles']:,}: `{r['command']}`, {m['date']}, nproc {m['nproc']}, "
             f"{m['cpu']}, {m['memory']}, Python {m['python']}, spaCy {m['spacy']}, "
-            f"recogniser `{r['recogniser']}`; output {r['json']}."
+            f"recogniser `{r['recogniser']}`"
+            + (f", commit {r['commit']}" if r.get("commit") else "")
+            + f"; output {r['json']}."
             + (f" {r['note']}" if r.get("note") else "")
         )
     return lines

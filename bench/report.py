@@ -7,6 +7,7 @@ by every run from bench/results.json.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench import entity_phase_speed, fault_record, targets
@@ -173,6 +174,18 @@ def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
+SECTIONS = Path(__file__).resolve().parent / "sections"
+"""Sections written by other runs (each file says which run and command made it):
+bench/sections/NN-name.md, kept in RESULTS.md in name order across full runs."""
+
+
+def recorded_sections() -> list[str]:
+    lines: list[str] = []
+    for path in sorted(SECTIONS.glob("*.md")):
+        lines += ["", *path.read_text(encoding="utf-8").rstrip().splitlines()]
+    return lines
+
+
 def render(results: dict[str, dict[str, Any]], quick: bool = False) -> str:
     runs = {n: results[n] for n in sorted(results, key=int)}
     lines = ["# Benchmark results", ""]
@@ -230,6 +243,7 @@ def render(results: dict[str, dict[str, Any]], quick: bool = False) -> str:
         lines += ["", "## Not measured", ""]
         lines += [f"- N = {int(n):,}, {k}: {why}" for n, k, why in notes]
     lines += entity_phase_speed.section(entity_phase_speed.load_record())
+    lines += recorded_sections()
     lines += fault_record.section(fault_record.load())
     lines += ["", "## How", ""]
     lines += [

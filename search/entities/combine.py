@@ -645,11 +645,13 @@ _STREET_HEADS = frozenset(
 
 def _not_an_org(text: str) -> bool:
     """What spaCy calls an organisation but is none: an event or competition (``Fed
-    Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head) or an
+    Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head), an
+    agreement or talks (``Free Trade Agreement``, ``Political Consultations``) or an
     abbreviation such as a time zone (``GMT``)."""
     words = orgs.word_sets()
     parts = text.split()
-    return text in words["time_zones"] or (len(parts) > 1 and parts[-1] in words["event_heads"])
+    heads = words["event_heads"] | words["document_heads"]
+    return text in words["time_zones"] or (len(parts) > 1 and parts[-1] in heads)
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")

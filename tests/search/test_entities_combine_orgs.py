@@ -505,3 +505,18 @@ def test_the_short_name_after_an_initialism_of_a_company_with_a_legal_form_is_th
     spans = [_span(text, "Holmberg", "PERSON"), _span(text, "KV Holmberg AB", "ORG")]
     found = _typed(text, spans)
     assert ("ORG", "Holmberg", 0) in found
+
+
+def test_agreements_and_talks_that_spacy_calls_organisations_are_none() -> None:
+    text = (
+        "The Free Trade Agreement and the Political Consultations of the two sides were "
+        "praised by the Kestrel Trade Council ."
+    )
+    spans = [
+        _span(text, "Free Trade Agreement", "ORG"),
+        _span(text, "Political Consultations", "ORG"),
+        _span(text, "Kestrel Trade Council", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert ("ORG", "Kestrel Trade Council") in found
+    assert not {("ORG", "Free Trade Agreement"), ("ORG", "Political Consultations")} & found

@@ -1371,6 +1371,19 @@ _UNIT_TAIL = re.compile(r" (?:province|provinces|prefecture|governorate|county|d
 """A lower-case unit after a place's name, which is no part of the name."""
 
 
+_OF_TAIL = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+
+
+def _longer_org(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
+    """A rules organisation that is spaCy's and ``of`` a name more (``Communist Party`` in
+    ``Communist Party of Vietnam``): spaCy cut the complement off, the rules kept it."""
+    for r in rules:
+        longer = r.type == "ORG" and r.start == span.start and r.end > span.end
+        if longer and _OF_TAIL.match(body, span.end) and "\n" not in body[span.end : r.end]:
+            return r
+    return None
+
+
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
@@ -1411,6 +1424,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             r = None  # ``West Bank``: a place the gazetteer knows, not a bank
         if r is not None and r.type == "PLACE" and s.label == "PERSON" and text in titled:
             r = None  # ``Clinton`` after ``President Clinton``: the person, not the town
+        if r is None and s.label == "ORG":
+            r = _longer_org(body, s, rules)
         if r is not None and r.type != "DATE":
             cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
             continue

@@ -520,3 +520,11 @@ def test_agreements_and_talks_that_spacy_calls_organisations_are_none() -> None:
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert ("ORG", "Kestrel Trade Council") in found
     assert not {("ORG", "Free Trade Agreement"), ("ORG", "Political Consultations")} & found
+
+
+def test_a_rules_organisation_keeps_the_of_part_spacy_cut_off() -> None:
+    text = "Delegates of the Liberal Union of Kestrelia met the Farmers League in Holm ."
+    spans = [_span(text, "Liberal Union", "ORG"), _span(text, "Farmers League", "ORG")]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert ("ORG", "Liberal Union of Kestrelia") in found, found
+    assert ("ORG", "Liberal Union") not in found

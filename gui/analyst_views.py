@@ -13,9 +13,10 @@ from __future__ import annotations
 import calendar
 import csv
 import math
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import networkx
 import shiboken6
@@ -46,6 +47,8 @@ from search.model import Cooccurrence, CountryPairs
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
+
+T = TypeVar("T")
 
 FILTER_KIND = {"PERSON": "people", "ORG": "orgs", "COUNTRY": "countries"}
 SCENE = 600.0
@@ -175,9 +178,30 @@ class _AnalystDialog(QDialog):
     """A window over the current search whose counts arrive from a worker: results that
     land after it closed (and Qt deleted it) are dropped."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, name: str, title: str, size: tuple[int, int]) -> None:
         super().__init__(window)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(*size)
+        self._window = window
         self.open_now = True
+        self.caption = QLabel("Counting…", self)
+        self.caption.setWordWrap(True)
+
+    def count(self, name: str, work: Callable[[], T], show: Callable[[T], None]) -> None:
+        """``work`` in the background, then ``show`` its result, or the error in the
+        caption; both only while the window is still there."""
+
+        def done(result: T) -> None:
+            if self.showing:
+                show(result)
+
+        def failed(exc: BaseException) -> None:
+            if self.showing:
+                self.caption.setText(str(exc))
+
+        self._window.tasks.run(work, name=name, on_done=done, on_error=failed)
 
     @property
     def showing(self) -> bool:
@@ -197,14 +221,8 @@ class CooccurrenceDialog(_AnalystDialog):
     """Who appears with whom in the current search's articles: graph and table."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.setObjectName("cooccurrenceDialog")
-        self.setWindowTitle("Who Appears With Whom")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 680)
-        self._window = window
+        super().__init__(window, "cooccurrenceDialog", "Who Appears With Whom", (900, 680))
         self.graph: Cooccurrence | None = None
-        self.caption = QLabel("Counting…", self)
         self.view = GraphView(self)
         self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("pairsTable")
@@ -240,15 +258,7 @@ class CooccurrenceDialog(_AnalystDialog):
             graph = archive.cooccurrence(request)
             return graph, layout(graph)
 
-        def done(result: tuple[Cooccurrence, list[tuple[float, float]]]) -> None:
-            if self.showing:
-                self.show_graph(*result)
-
-        def failed(exc: BaseException) -> None:
-            if self.showing:
-                self.caption.setText(str(exc))
-
-        self._window.tasks.run(work, name="co-occurrence", on_done=done, on_error=failed)
+        self.count("co-occurrence", work, lambda result: self.show_graph(*result))
 
     def show_graph(self, graph: Cooccurrence, positions: list[tuple[float, float]]) -> None:
         self.graph = graph
@@ -314,12 +324,7 @@ class CountryPairsDialog(_AnalystDialog):
     """Country pairs of the current search by month: rows are pairs, columns months."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.setObjectName("countryPairsDialog")
-        self.setWindowTitle("Country Pairs by Month")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(980, 560)
-        self._window = window
+        super().__init__(window, "countryPairsDialog", "Country Pairs by Month", (980, 560))
         self.pairs: CountryPairs | None = None
         self.pin = QComboBox(self)
         self.pin.setObjectName("pinCountry")
@@ -328,8 +333,6 @@ class CountryPairsDialog(_AnalystDialog):
         for code in facets:
             self.pin.addItem(f"{country_name(code)} and its partners", code)
         self.pin.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.caption = QLabel("Counting…", self)
-        self.caption.setWordWrap(True)
         self.table = QTableWidget(0, 0, self)
         self.table.setObjectName("heatMap")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -353,20 +356,8 @@ class CountryPairsDialog(_AnalystDialog):
             return
         request = self._window.state.to_request()
         pinned = self.pin.currentData()
-
-        def done(pairs: CountryPairs) -> None:
-            if self.showing:
-                self.show_pairs(pairs)
-
-        def failed(exc: BaseException) -> None:
-            if self.showing:
-                self.caption.setText(str(exc))
-
-        self._window.tasks.run(
-            lambda: archive.country_pairs(request, pinned=pinned),
-            name="country pairs",
-            on_done=done,
-            on_error=failed,
+        self.count(
+            "country pairs", lambda: archive.country_pairs(request, pinned=pinned), self.show_pairs
         )
 
     def show_pairs(self, pairs: CountryPairs) -> None:

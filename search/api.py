@@ -405,9 +405,8 @@ class Archive:
         articles naming it, as the facets count it now: most named first, then by name."""
         with self._lock:
             table = self._table
-        columns = {"PERSON": table.people, "ORG": table.orgs, "PLACE": table.places}
         out: list[EntitySummary] = []
-        for kind, column in columns.items():
+        for kind, column in table.names().items():
             if entity_type not in (None, kind):
                 continue
             counts = column.counts(table.live)
@@ -579,9 +578,7 @@ class Archive:
             raise BadCorrection("Adding a mention needs its article, start and end.")
 
         def known(kind: str, text: str) -> bool:
-            table = self._table_now()
-            column = {"PERSON": table.people, "ORG": table.orgs, "PLACE": table.places}
-            return fold(" ".join(text.split())) in column[kind].index
+            return fold(" ".join(text.split())) in self._table_now().names()[kind].index
 
         if entity_type in ("PERSON", "ORG", "PLACE") and not known(entity_type, name):
             raise BadCorrection(f"No {entity_type.lower()} named {name!r} in this archive.")

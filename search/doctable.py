@@ -267,6 +267,17 @@ class DocTable:
             _decoded={},
         )
 
+    def names(self) -> dict[str, MultiValued]:
+        """The person, organisation and place columns by entity type (what the entity
+        store and the user's corrections fill)."""
+        return {"PERSON": self.people, "ORG": self.orgs, "PLACE": self.places}
+
+    def column_of(self, entity_type: str) -> MultiValued | None:
+        """The column that counts an entity type (countries too), or None."""
+        if entity_type == "COUNTRY":
+            return self.countries
+        return self.names().get(entity_type)
+
     def date_order(self, oldest: bool, selected: BoolArray, offset: int, limit: int) -> list[int]:
         """A page of the selected documents, newest (or oldest) first, undated last.
 

@@ -29,13 +29,6 @@ from search.model import (
     Hit,
 )
 
-COLUMNS: dict[str, str] = {
-    "PERSON": "people",
-    "ORG": "orgs",
-    "PLACE": "places",
-    "COUNTRY": "countries",
-}
-"""Entity type -> the DocTable column that counts it."""
 CO_MENTIONED = 12
 """People, organisations and countries listed on an entity page."""
 NODES: dict[str, int] = {"PERSON": 12, "ORG": 10, "COUNTRY": 8}
@@ -49,10 +42,9 @@ _NOT_AN_END = re.compile(
 
 
 def column(table: DocTable, entity_type: str) -> MultiValued:
-    name = COLUMNS.get(entity_type)
-    if name is None:
+    found = table.column_of(entity_type)
+    if found is None:
         raise UnknownEntity(f"There is no page for entities of type {entity_type!r}.")
-    found: MultiValued = getattr(table, name)
     return found
 
 

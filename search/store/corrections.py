@@ -145,7 +145,7 @@ class CorrectionSet:
         addition (such an article keeps a name while another mention of it is left)."""
         if not self:
             return table
-        columns = {"PERSON": table.people, "ORG": table.orgs, "PLACE": table.places}
+        columns = table.names()
         parts = {kind: _Part.of(column) for kind, column in columns.items()}
         for (kind, folded), target in self.to.items():
             source = parts.get(kind)

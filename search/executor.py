@@ -560,14 +560,7 @@ class Executor:
         Not Whoosh's automaton: for large distances it took minutes to build,
         before any deadline could be looked at."""
         text = str(q.text)
-        maxdist = max(0, int(q.maxdist))
-        length = len(text)
-
-        def near(word: str) -> bool:
-            if abs(len(word) - length) > maxdist:  # cheap, and most words fail it
-                return False
-            return bool(distance(word, text, maxdist) <= maxdist)
-
+        near = name_match.within_edits(text, max(0, int(q.maxdist)))
         candidates, whole = self._candidates(q.field(), text[: max(0, int(q.prefixlength))])
         found, complete = self._walk(candidates, near, _UNLIMITED)
         found.sort(key=lambda word: (distance(word, text), word))

@@ -279,11 +279,9 @@ def _pattern(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray
     return words.values_of_words(found), complete
 
 
-def _fuzzy(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, bool]:
-    """Words within ``maxdist`` edits sharing the first ``prefixlength`` letters
-    (the executor's rule for the text fields, so both fields read ``~`` alike)."""
-    text = fold(_text(q.text))
-    maxdist = max(0, int(q.maxdist))
+def within_edits(text: str, maxdist: int) -> Callable[[str], bool]:
+    """Whether a word is within ``maxdist`` Damerau-Levenshtein edits of ``text``: the
+    one rule of ``~`` for the text fields (executor) and the name fields (here)."""
     length = len(text)
 
     def near(word: str) -> bool:
@@ -291,6 +289,14 @@ def _fuzzy(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, 
             return False
         return bool(distance(word, text, maxdist) <= maxdist)
 
+    return near
+
+
+def _fuzzy(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, bool]:
+    """Words within ``maxdist`` edits sharing the first ``prefixlength`` letters
+    (the executor's rule for the text fields, so both fields read ``~`` alike)."""
+    text = fold(_text(q.text))
+    near = within_edits(text, max(0, int(q.maxdist)))
     candidates = words.with_prefix(text[: max(0, int(q.prefixlength))])
     found, complete = _walk(words, candidates, near, deadline)
     return words.values_of_words(found), complete

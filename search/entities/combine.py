@@ -9,6 +9,13 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   adds titles before it (``Ms Marsudi`` -> ``Marsudi``).
 - Where the rules' span differs from an overlapping spaCy span, spaCy's boundaries win
   (on IE-ER dev its boundaries were right more often).
+- The rules' reading also wins where spaCy cut a name it holds: a longer place of the
+  gazetteer (``Asia – Pacific``), a name before an organisation that spaCy left unmarked
+  (``Ho Chi Minh National Academy of Politics``), a committee named by a list that spaCy
+  split (``Committee on Foreign Affairs, Defence, and Security``), and the country of
+  ``Government of the Kyrgyz Republic``. spaCy's organisations inside the office before
+  a person (``Party General`` Secretary To Lam) and its persons that are abbreviations
+  of mixed case (``MoU``, ``PhD``) are dropped.
 - Rules mentions that overlap no spaCy span are kept: DATE, demonyms as COUNTRY, and the
   people and organisations spaCy missed.
 - A nationality word at the front of a spaCy PERSON span, or of an ORG span before a
@@ -654,6 +661,10 @@ def _not_an_org(text: str) -> bool:
     return text in words["time_zones"] or (len(parts) > 1 and parts[-1] in heads)
 
 
+_ABBREVIATION = re.compile(r"[A-Z][a-z]+[A-Z][a-z]?")
+"""One word of mixed case that ends in a capital (``MoU``, ``PhD``, ``MoUs``): an
+abbreviation, not a person, whatever spaCy says."""
+
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 
 
@@ -1283,6 +1294,44 @@ def _places_in_orgs(
     return [s for s in spans if s not in drop] if drop else spans
 
 
+def _fuller_place(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
+    """The rules' place of several words that holds a spaCy place and more (``Asia –
+    Pacific`` over spaCy's ``Asia``): the gazetteer knows the longer name."""
+    if span.label != "PLACE":
+        return None
+    for r in rules:
+        inside = r.start <= span.start and span.end <= r.end
+        if r.type in ("PLACE", "COUNTRY") and inside and " " in r.text:
+            return r if (r.start, r.end) != (span.start, span.end) else None
+    return None
+
+
+_GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
+
+
+def _government_of(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
+    """The rules' country that ends spaCy's ``Government of the Kyrgyz Republic``: the
+    government of a country is the country here, as ``Kazakh Ministry`` is Kazakhstan's."""
+    m = _GOVERNMENT_OF.match(body, span.start, span.end)
+    if span.label != "ORG" or m is None:
+        return None
+    return next(
+        (r for r in rules if r.type == "COUNTRY" and (r.start, r.end) == (m.end(), span.end)),
+        None,
+    )
+
+
+def _in_title(span: statistical.Span, rules: Sequence[Entity]) -> bool:
+    """spaCy's organisation lies inside the title the rules read before a person
+    (``Party General`` of ``Party General Secretary To Lam``): part of an office."""
+    for r in rules:
+        if r.type == "PERSON" and r.role and span.end <= r.start:
+            title_start = r.start - len(r.role) - 1
+            if title_start <= span.start and span.label == "ORG":
+                return True
+    return False
+
+
 def _fuller_person(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' person that holds a spaCy person and more of the name (``Nguyen Minh Vu``
     over spaCy's ``Nguyen Minh``, ``Lê Thị Thu Hằng`` over ``Thị Thu Hằng``)."""
@@ -1374,14 +1423,57 @@ _UNIT_TAIL = re.compile(r" (?:province|provinces|prefecture|governorate|county|d
 _OF_TAIL = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 
 
-def _longer_org(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
-    """A rules organisation that is spaCy's and ``of`` a name more (``Communist Party`` in
-    ``Communist Party of Vietnam``): spaCy cut the complement off, the rules kept it."""
+def _longer_org(
+    body: str, span: statistical.Span, rules: Sequence[Entity], spans: Sequence[statistical.Span]
+) -> Entity | None:
+    """A rules organisation that holds spaCy's and more of the same name, where spaCy cut
+    it: ``of`` a name more (``Communist Party`` in ``Communist Party of Vietnam``), a
+    name before it that spaCy left unmarked (``Ho Chi Minh National Academy of
+    Politics``), or the rest of a list inside one name that spaCy split into bodies of
+    their own (``Committee on Foreign Affairs, Defence, and Security``)."""
     for r in rules:
-        longer = r.type == "ORG" and r.start == span.start and r.end > span.end
-        if longer and _OF_TAIL.match(body, span.end) and "\n" not in body[span.end : r.end]:
+        if r.type != "ORG" or (r.start, r.end) == (span.start, span.end):
+            continue
+        if not (r.start <= span.start and span.end <= r.end) or "\n" in body[r.start : r.end]:
+            continue
+        if r.start == span.start and _OF_TAIL.match(body, span.end):
+            return r
+        others = [s for s in spans if s is not span and s.start < r.end and r.start < s.end]
+        if r.end == span.end and not others and _name_words(body[r.start : span.start]):
+            return r
+        if r.start == span.start and others and _joined_parts(body, span, others, r):
             return r
     return None
+
+
+_NAME_WORD = re.compile(r"[A-Z][\w.'’-]*")
+
+
+def _name_words(text: str) -> bool:
+    """Capitalised words only, no month (``Ho Chi Minh``, not ``August``): a name."""
+    words = text.split()
+    return bool(words) and all(_NAME_WORD.fullmatch(w) and w.lower() not in MONTHS for w in words)
+
+
+_LIST_GLUE = re.compile(r",?\s+and\s+|,\s+")
+
+
+def _joined_parts(
+    body: str, first: statistical.Span, others: list[statistical.Span], whole: Entity
+) -> bool:
+    """spaCy's organisations inside ``whole`` are its parts, split at list commas: only
+    organisations, nothing but ``,``/``and`` between them, and the last ends the whole."""
+    parts = sorted([first, *others], key=lambda s: s.start)
+    if any(s.label != "ORG" for s in parts):
+        return False
+    between = [body[a.end : b.start] for a, b in itertools.pairwise(parts)]
+    tail = body[parts[-1].end : whole.end]
+    if tail:  # ``..., Defence, and Security``: spaCy left the last part unmarked
+        glue = _LIST_GLUE.match(tail)
+        if glue is None or not _name_words(tail[glue.end() :]):
+            return False
+        between.append(glue.group())
+    return all(_LIST_GLUE.fullmatch(g) for g in between) and any("," in g for g in between)
 
 
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
@@ -1416,6 +1508,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             by_offsets.get((s.start, s.end))
             or _titled_person(body, s, rules)
             or _fuller_person(s, rules)
+            or _fuller_place(s, rules)
+            or _government_of(body, s, rules)
             or _trailing_person(body, s, rules)
         )
         if r is not None and r.type == "PERSON" and s.label == "ORG" and _legal(body, s):
@@ -1425,7 +1519,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if r is not None and r.type == "PLACE" and s.label == "PERSON" and text in titled:
             r = None  # ``Clinton`` after ``President Clinton``: the person, not the town
         if r is None and s.label == "ORG":
-            r = _longer_org(body, s, rules)
+            r = _longer_org(body, s, rules, kept_spans)
         if r is not None and r.type != "DATE":
             cands.append(Candidate(r.type, r.start, r.end, r.norm, CONFIRMED, r.role, r.country))
             continue
@@ -1442,7 +1536,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             continue
         if typ == "ORG" and " " not in text and _common_word(body, text, lower_words):
             continue
-        if typ == "ORG" and _not_an_org(text):
+        if typ == "ORG" and (_not_an_org(text) or _in_title(s, rules)):
+            continue
+        if typ == "PERSON" and _ABBREVIATION.fullmatch(text):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
     size = max((e.end for e in rules), default=0)

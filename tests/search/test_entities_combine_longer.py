@@ -1,0 +1,93 @@
+"""Where spaCy cut a name that the rules read whole, or read a word of an office or an
+abbreviation as a name (``combine.py``). The spans are written by hand, so these tests run
+without spaCy; the texts are invented."""
+
+from __future__ import annotations
+
+from search.entities import combine, extract
+from search.entities.statistical import Span
+
+
+def _span(text: str, mention: str, label: str, source: str | None = None) -> Span:
+    start = text.index(mention)
+    return Span(start, start + len(mention), label, source or label)
+
+
+def _found(text: str, spans: list[Span]) -> set[tuple[str, str]]:
+    return {(e.type, e.text) for e in combine.combine(text, extract(text), spans)}
+
+
+def test_a_name_before_an_organisation_that_spacy_left_out_stays_in_it() -> None:
+    text = "Lecturers at the Ho Chi Minh National Academy of Politics met on Monday."
+    found = _found(text, [_span(text, "National Academy of Politics", "ORG")])
+    assert ("ORG", "Ho Chi Minh National Academy of Politics") in found
+    assert ("ORG", "National Academy of Politics") not in found
+
+
+def test_a_month_before_an_organisation_is_not_part_of_it() -> None:
+    text = "Shares rose after the August National Association of Purchasing Managers survey."
+    found = _found(text, [_span(text, "National Association of Purchasing Managers", "ORG")])
+    assert ("ORG", "National Association of Purchasing Managers") in found
+
+
+def test_a_committee_whose_name_is_a_list_is_one_organisation() -> None:
+    text = (
+        "He chairs the Committee on Foreign Affairs, Defence, and Security of the Senate, "
+        "which met on Tuesday."
+    )
+    spans = [
+        _span(text, "Committee on Foreign Affairs", "ORG"),
+        _span(text, "Defence", "ORG"),
+    ]
+    found = _found(text, spans)
+    assert ("ORG", "Committee on Foreign Affairs, Defence, and Security") in found
+    assert ("ORG", "Defence") not in found
+
+
+def test_two_organisations_joined_by_and_without_a_list_stay_two() -> None:
+    text = "The Ministry of Finance and the Central Bank of Ruritania signed the plan."
+    spans = [
+        _span(text, "Ministry of Finance", "ORG"),
+        _span(text, "Central Bank of Ruritania", "ORG"),
+    ]
+    found = _found(text, spans)
+    assert {("ORG", "Ministry of Finance"), ("ORG", "Central Bank of Ruritania")} <= found
+
+
+def test_a_region_that_spacy_cut_at_its_dash_is_whole() -> None:
+    text = "Trade grew across the Asia – Pacific this year, the bank said."
+    found = _found(text, [_span(text, "Asia", "PLACE", "LOC")])
+    assert ("PLACE", "Asia – Pacific") in found
+    assert ("PLACE", "Asia") not in found
+
+
+def test_an_organisation_inside_an_office_before_a_person_is_none() -> None:
+    text = "Talks between Party General Secretary To Lam and the premier went well."
+    found = _found(text, [_span(text, "Party General", "ORG"), _span(text, "Lam", "PERSON")])
+    assert not any(kind == "ORG" for kind, _ in found)
+    assert ("PERSON", "To Lam") in found
+
+
+def test_a_mixed_case_abbreviation_is_no_person() -> None:
+    text = "The MoU was signed in Nairobi, and each PhD student gets a grant."
+    found = _found(text, [_span(text, "MoU", "PERSON"), _span(text, "PhD", "PERSON")])
+    assert not any(kind == "PERSON" for kind, _ in found)
+
+
+def test_a_mixed_case_surname_is_still_a_person() -> None:
+    text = "Governor Ron DeSantis and Mr McCain spoke."
+    found = _found(text, [_span(text, "Ron DeSantis", "PERSON"), _span(text, "McCain", "PERSON")])
+    assert {("PERSON", "Ron DeSantis"), ("PERSON", "McCain")} <= found
+
+
+def test_the_government_of_a_country_is_the_country() -> None:
+    text = "A delegation of the Government of the Kyrgyz Republic arrived in Hanoi."
+    found = _found(text, [_span(text, "Government of the Kyrgyz Republic", "ORG")])
+    assert ("COUNTRY", "Kyrgyz Republic") in found
+    assert not any(kind == "ORG" for kind, _ in found)
+
+
+def test_a_capitalised_common_adjective_is_no_organisation() -> None:
+    text = "Exports of Halal products to the region doubled."
+    found = _found(text, [_span(text, "Halal", "ORG")])
+    assert ("ORG", "Halal") not in found

@@ -81,6 +81,7 @@ class Corrections(QObject):
                         )
                 menu.addAction(f"Rename {label}…", lambda: self.ask_rename(entity))
                 menu.addAction(f"Merge {label} Into…", lambda: self.ask_merge(entity))
+                self._add_apart(menu, entity)
         elif target.selection is not None:
             start, end = target.selection
             text = " ".join(article.body[start:end].split())
@@ -92,6 +93,18 @@ class Corrections(QObject):
                     mark.addAction(
                         TYPE_LABELS[kind], self._doing("add", args, start=start, end=end)
                     )
+
+    def _add_apart(self, menu: QMenu, entity: Entity) -> None:
+        """ "Keep “Blair” Apart From “Tony Blair”", where the machine counted this short name
+        as the one full name it was seen beside elsewhere in the archive."""
+        archive = self._window.archive
+        short = " ".join(entity.text.split())
+        full = archive.merged_into(entity.type, short) if archive is not None else None
+        if full is not None:
+            args: dict[str, object] = {"type": entity.type, "name": short}
+            menu.addAction(
+                f"Keep {_quoted(short)} Apart From {_quoted(full)}", self._doing("apart", args)
+            )
 
     def _doing(
         self, kind: CorrectionKind, base: dict[str, object], **more: object
@@ -195,6 +208,7 @@ def describe(correction: Correction) -> str:
         "rename": f"{name} is now {_quoted(str(args.get('new_name', '')))}",
         "merge": f"{name} merged into {_quoted(str(args.get('into_name', '')))}",
         "add": f"{name} marked as a {TYPE_LABELS.get(str(args.get('type')), '?').lower()}",
+        "apart": f"{name} kept apart from the full name",
     }.get(correction.kind, correction.kind)
 
 

@@ -471,8 +471,17 @@ class Archive:
             every = store.corrections()
             generation = store.generation()
         found = next(c for c in every if c.correction_id == correction_id)
-        self._lay_correction(found, every, generation)
+        if kind == "apart":
+            self._refresh_entities()  # the machine's short-form merges are laid anew
+        else:
+            self._lay_correction(found, every, generation)
         return found
+
+    def merged_into(self, entity_type: str, name: str) -> str | None:
+        """The full name the machine counts the short name ``name`` as across the archive
+        ("Blair" -> "Tony Blair"), or None where it counts it as itself."""
+        with self._lock:
+            return self._overlay.merged.get((entity_type, fold(" ".join(name.split()))))
 
     def _lay_correction(
         self, correction: Correction, every: list[Correction], generation: int
@@ -580,6 +589,12 @@ class Archive:
         def known(kind: str, text: str) -> bool:
             return fold(" ".join(text.split())) in self._table_now().names()[kind].index
 
+        if kind == "apart":
+            if self.merged_into(entity_type, name) is None:
+                raise BadCorrection(
+                    f"{name!r} is not counted as another {entity_type.lower()}'s name."
+                )
+            return out
         if entity_type in ("PERSON", "ORG", "PLACE") and not known(entity_type, name):
             raise BadCorrection(f"No {entity_type.lower()} named {name!r} in this archive.")
         if kind == "retype":

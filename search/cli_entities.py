@@ -173,6 +173,12 @@ def register(
         "merge",
         [("into_name", "the entity it joins")],
     )
+    correcting(
+        "apart",
+        "a short name (Blair) stays itself where it was counted as a full name (Tony Blair)",
+        "apart",
+        [],
+    )
 
     p_corr = commands.add_parser("corrections", help="the corrections made, oldest first")
     common(p_corr)

@@ -356,7 +356,7 @@ ProgressCallback = Callable[[IndexProgress], None]
 CancelCheck = Callable[[], bool]
 
 
-CorrectionKind = Literal["reject", "retype", "rename", "merge", "split", "add"]
+CorrectionKind = Literal["reject", "retype", "rename", "merge", "split", "add", "apart"]
 CORRECTION_KINDS: tuple[CorrectionKind, ...] = (
     "reject",
     "retype",
@@ -364,6 +364,7 @@ CORRECTION_KINDS: tuple[CorrectionKind, ...] = (
     "merge",
     "split",
     "add",
+    "apart",
 )
 
 

@@ -16,6 +16,8 @@ accents do not matter):
 ``merge``   ``{"type", "name", "into_type", "into_name"}``: one entity from now on.
 ``add``     ``{"type", "name", "article", "start", "end"}``: a mention the machine missed.
 ``split``   ``{"correction": id}``: undo the merge with that id (kept, so an export says so).
+``apart``   ``{"type", "name"}``: a short name stays itself where the machine counted it as
+            the one full name it was seen beside ("Blair" is not always "Tony Blair").
 
 Later corrections apply over earlier ones: a rename of a merged name renames the whole.
 """
@@ -53,6 +55,8 @@ class CorrectionSet:
     """article id -> (start, end) of mentions that are not entities."""
     added: dict[str, list[Entity]] = field(default_factory=dict)
     """article id -> mentions the user added."""
+    apart: set[Key] = field(default_factory=set)
+    """Short names the machine must not count as a full name (`entity_columns.short_forms`)."""
 
     @classmethod
     def build(cls, corrections: Sequence[Correction]) -> CorrectionSet:
@@ -72,6 +76,9 @@ class CorrectionSet:
         kind = str(args.get("type", ""))
         name = str(args.get("name", ""))
         if not kind or not name:
+            return
+        if correction.kind == "apart":
+            self.apart.add(key_of(kind, name))
             return
         article = args.get("article")
         if correction.kind == "reject" and article is not None:

@@ -15,7 +15,7 @@ country filter never waits for the entity phase).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from search.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.errors import EntityStoreDamaged
 from search.model import Entity, EntityType
 from search.schema import decode_signature
-from search.store.corrections import CorrectionSet
+from search.store.corrections import CorrectionSet, key_of
 from search.store.entity_store import EntityRow, EntityStore, FacetRows
 
 log = logging.getLogger("archive.entity_columns")
@@ -60,14 +60,19 @@ class Overlay:
         return self.corrections.entities(article_id, named)
 
 
-def short_forms(rows: dict[int, EntityRow], aliases: list[tuple[int, str]]) -> dict[int, str]:
+def short_forms(
+    rows: dict[int, EntityRow],
+    aliases: list[tuple[int, str]],
+    apart: Collection[tuple[str, str]] = (),
+) -> dict[int, str]:
     """entity id -> the name of the one other identity its name is a short form of.
 
     An article that says "Tony Blair ... Blair" or "Securities and Exchange Commission
     (SEC)" records "blair" and "sec" as aliases of the full names. Another article that
     only says "Blair" or "the SEC" gets an identity of that short name; it is the full
     one when exactly one identity of its type was seen under that alias (two Smiths
-    keep "Smith" apart). One step only: a short form of a short form stays itself."""
+    keep "Smith" apart). One step only: a short form of a short form stays itself. ``apart``:
+    (type, folded name) of short names the user keeps apart (a correction)."""
     owners: dict[tuple[str, str], set[int]] = {}
     for entity_id, folded in aliases:
         row = rows.get(entity_id)
@@ -75,7 +80,7 @@ def short_forms(rows: dict[int, EntityRow], aliases: list[tuple[int, str]]) -> d
             owners.setdefault((row.type, folded), set()).add(entity_id)
     out: dict[int, str] = {}
     for entity_id, row in rows.items():
-        if row.type not in TYPES:
+        if row.type not in TYPES or key_of(row.type, row.norm) in apart:
             continue
         owner = owners.get((row.type, " ".join(fold(w) for w in row.norm.split())))
         if owner and len(owner) == 1:
@@ -125,8 +130,8 @@ def overlay(
         with store, store.reading():
             tables = store.facet_tables(TYPES)
             rows = store.entities()
-            shorter = short_forms(rows, store.alias_keys())
             corrections = CorrectionSet.build(store.corrections())
+            shorter = short_forms(rows, store.alias_keys(), corrections.apart)
             named = {*corrections.rejected_here, *corrections.added}
             here = {a: _current(store, a, table, hashes, text_entities) for a in named}
     except Exception as exc:  # damage shows as anything: the text phase's names serve

@@ -176,3 +176,42 @@ def test_the_sidebar_opens_an_entity_page(qtbot: QtBot, window: MainWindow) -> N
         timeout=10_000,
     )
     wait_idle(qtbot, window)
+
+
+def test_a_short_name_counted_as_a_full_name_can_be_kept_apart(
+    make_window: Callable[..., MainWindow],
+    write_archive: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+) -> None:
+    def blair(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
+        out = []
+        for body in bodies:
+            full = "Tony Blair" in body
+            found = [
+                Entity("PERSON", m.group(), m.start(), m.end(), "Tony Blair" if full else "Blair")
+                for m in re.finditer(r"\b(?:Tony )?Blair\b", body)
+            ]
+            out.append(found)
+        return out
+
+    monkeypatch.setattr(phase.combine, "extract_many", blair)
+    articles = {
+        "full.txt": "Full report\nTony Blair spoke. Later Blair left.\n",
+        "short.txt": "Short report\nBlair returned on Monday.\n",
+    }
+    shown = make_window(write_archive(articles))
+    qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
+    shown.select_article("short.txt")
+    qtbot.waitUntil(
+        lambda: shown.reader.article is not None and shown.reader.article.id == "short.txt"
+    )
+    wait_idle(qtbot, shown)
+    assert "Blair" not in people(shown) and "Tony Blair" in people(shown)
+    with qtbot.waitSignal(shown.corrections.applied, timeout=10_000):
+        act(shown, mention(shown, "Tony Blair"), "Keep “Blair” Apart From “Tony Blair”")
+    wait_idle(qtbot, shown)
+    assert {"Blair", "Tony Blair"} <= people(shown)
+    menu = QMenu(shown)
+    shown.corrections.add_actions(menu, mention(shown, "Blair"))
+    assert not any(a.text().startswith("Keep") for a in menu.actions())

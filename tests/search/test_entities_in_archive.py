@@ -196,3 +196,52 @@ def test_a_short_form_of_two_full_names_stays_apart() -> None:
     }
     aliases = [(1, "smith"), (2, "smith"), (1, "john smith"), (4, "sec"), (3, "smith")]
     assert short_forms(rows, aliases) == {5: "SEC full"}  # the type must agree too
+
+
+def test_a_short_form_kept_apart_by_the_user_counts_as_itself_until_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from search.cli import main
+    from search.errors import BadCorrection
+
+    def recognise(
+        bodies: Sequence[str], dates: Sequence[datetime.date | None]
+    ) -> list[list[Entity]]:
+        out = []
+        for body in bodies:
+            found = []
+            for name in ("Tony Blair", "Blair", "Smith"):
+                at = body.find(name)
+                while at >= 0:
+                    whole = "Tony Blair" if "Tony Blair" in body and "Blair" in name else name
+                    if not any(e.start <= at < e.end for e in found):
+                        found.append(Entity("PERSON", name, at, at + len(name), whole))
+                    at = body.find(name, at + 1)
+            out.append(found)
+        return out
+
+    monkeypatch.setattr(phase.combine, "extract_many", recognise)
+    texts = {
+        "full.txt": "One\n\nTony Blair spoke. Later Blair left.",
+        "short.txt": "Two\n\nBlair returned on Monday, Smith said.",
+    }
+    root = write_articles(tmp_path / "arch", texts)
+    with Archive.open(root, tmp_path / "index") as archive:
+        archive.update()
+        assert archive.merged_into("PERSON", "Blair") == "Tony Blair"
+        with pytest.raises(BadCorrection, match="not counted as another person"):
+            archive.correct("apart", {"type": "PERSON", "name": "Smith"})
+        done = archive.correct("apart", {"type": "person", "name": "Blair"})
+        names = people(archive)
+        assert names["Tony Blair"] == 1 and names["Blair"] == 1
+        assert archive.merged_into("PERSON", "Blair") is None
+        short = archive.article("short.txt")
+        assert "Blair" in [e.norm for e in short.entities if e.type == "PERSON"]
+        archive.undo_correction(done.correction_id)
+        assert people(archive)["Tony Blair"] == 2 and "Blair" not in people(archive)
+    where = ["--archive", str(root), "--index-dir", str(tmp_path / "index")]
+    assert main(["entities", "apart", "Blair", "--type", "PERSON", *where]) == 0
+    assert main(["entities", "apart", "Smith", "--type", "PERSON", *where]) == 2
+    assert "'Smith' is not counted as another person's name" in capsys.readouterr().err
+    with Archive.open(root, tmp_path / "index") as archive:
+        assert people(archive)["Blair"] == 1

@@ -1279,16 +1279,25 @@ def _places_in_orgs(
 ) -> list[statistical.Span]:
     """spaCy's places inside a longer organisation of the rules whose last word is an
     organisation's head (``Kestrelburg`` in ``Kestrelburg Newsroom``, ``New York`` in
-    ``New York Institute``) give way to it, where no other spaCy span overlaps it and the
+    ``New York Institute``), or that the list of known organisations names (``Madrid`` in
+    ``Real Madrid``), give way to it, where no other spaCy span overlaps it and the
     head is outside the place (``West Bank`` is a place, in ``Jewish West Bank`` too)."""
     heads = orgs.word_sets()["heads"]
     drop: set[statistical.Span] = set()
     for r in rules:
-        if r.type != "ORG" or " " not in r.text or r.text.split()[-1] not in heads:
+        if r.type != "ORG" or " " not in r.text:
             continue
+        known = orgs.known().get(r.text) is not None
+        if not known and r.text.split()[-1] not in heads:
+            continue
+        end = r.end + 1 if known else r.end  # a known name may end in the place
         overlapping = [s for s in spans if s.start < r.end and r.start < s.end]
         if overlapping and all(
-            s.label == "PLACE" and r.start <= s.start and s.end < r.end for s in overlapping
+            s.label == "PLACE"
+            and r.start <= s.start
+            and s.end < end
+            and s.end - s.start < len(r.text)
+            for s in overlapping
         ):
             drop.update(overlapping)
     return [s for s in spans if s not in drop] if drop else spans

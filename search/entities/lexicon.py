@@ -100,8 +100,9 @@ class Lexicon(Generic[V]):
         """The longest entry matching a capitalised run starting at token ``i``.
 
         Returns (index of the last token, entry). Words inside may be lower-case
-        connectors; the first and the last word must be capitalised, and an acronym
-        entry only matches its exact upper-case spelling.
+        connectors; the first word must be capitalised and the last too, or a number
+        (``Channel 4``, ``Maroon 5``), and an acronym entry only matches its exact
+        upper-case spelling.
         """
         first = tokens[i]
         if not first.cap:
@@ -112,7 +113,8 @@ class Lexicon(Generic[V]):
         while True:
             tok = tokens[j]
             entry = self.entries.get(k)
-            if entry is not None and tok.cap and self._case_ok(entry, tokens, i, j):
+            last_ok = tok.cap or tok.text.isdigit()
+            if entry is not None and last_ok and self._case_ok(entry, tokens, i, j):
                 best = (j, entry)
             stem = k + "'s" if tok.possessive else k
             if stem not in self.prefixes or j + 1 >= len(tokens) or j - i + 1 >= self.max_words:
@@ -120,7 +122,7 @@ class Lexicon(Generic[V]):
             nxt = tokens[j + 1]
             if not joinable(body, tok, nxt):
                 return best
-            if not nxt.cap and nxt.key not in CONNECTORS:
+            if not nxt.cap and nxt.key not in CONNECTORS and not nxt.text.isdigit():
                 return best
             k = stem + " " + nxt.key
             j += 1

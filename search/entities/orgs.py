@@ -53,14 +53,16 @@ def word_sets() -> dict[str, frozenset[str]]:
 
 @cache
 def known() -> Lexicon[KnownOrg]:
-    """Organisations of ``data/orgs.tsv`` by surface form."""
+    """Organisations of ``data/orgs.tsv`` (diplomacy, the sample's beat) and
+    ``data/orgs_world.tsv`` (parties, companies, media, clubs, bands) by surface form."""
     lex: Lexicon[KnownOrg] = Lexicon()
     for word in sorted(_words()["single"]):
         lex.add(word, KnownOrg(word, None))
-    for row in table("orgs.tsv"):
-        surface, norm = row[0], row[1]
-        country = row[2] if len(row) > 2 and row[2] else None
-        lex.add(surface, KnownOrg(norm, country))
+    for name in ("orgs.tsv", "orgs_world.tsv"):
+        for row in table(name):
+            surface, norm = row[0], row[1]
+            country = row[2] if len(row) > 2 and row[2] else None
+            lex.add(surface, KnownOrg(norm, country))
     return lex
 
 

@@ -24,7 +24,8 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   of the name (``Argentine Chamber of Commerce``, ``British Museum``), as in our own gold,
   IE-ER and CoNLL. A nationality word alone is a COUNTRY mention with the role
   ``nationality`` (for the facet; the outside corpora do not mark it as a name).
-- spaCy's FAC spans are dropped (its own OntoNotes F1 for FAC is 0.35).
+- spaCy's FAC spans are dropped (its own OntoNotes F1 for FAC is 0.35), but for venues
+  (``Ellis Park``, ``Yankee Stadium``: ``venue_heads`` in ``place_words.json``).
 - spaCy spans are cut where no name goes: line breaks, spaced dashes, bare numbers
   (``J. Ratcliffe 63``) and, in a PERSON, scorecard words (``Gillespie st Kaluwitharana``);
   a place right before an organisation joins it (``U.S. District Court``), a legal form
@@ -81,6 +82,7 @@ from search.entities import (
     people_words,
     statistical,
 )
+from search.entities.data import json_data
 from search.entities.data import words as data_words
 from search.entities.dates import MONTHS
 from search.entities.resolve import non_overlapping
@@ -97,6 +99,21 @@ TEAM = 45
 """Priority of a sport club found on a results line where nothing else was."""
 
 DROPPED_LABELS = frozenset({"FAC"})
+
+
+def _kept_label(body: str, span: statistical.Span) -> bool:
+    """spaCy's FAC spans are dropped unless they end in a venue's head (``Ellis Park``,
+    ``Yankee Stadium``): its other FAC guesses are mostly wrong."""
+    if span.source_label not in DROPPED_LABELS:
+        return True
+    words = body[span.start : span.end].split()
+    return len(words) > 1 and words[-1] in _venue_heads()
+
+
+@cache
+def _venue_heads() -> frozenset[str]:
+    return frozenset(json_data("place_words.json")["venue_heads"])
+
 
 _VOTABLE: dict[str, CandidateType] = {t: t for t in ("PERSON", "ORG", "PLACE", "COUNTRY")}
 _WORDS = re.compile(r"\S+")
@@ -1495,7 +1512,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         for t in (
             _without_demonym(body, part, people)
             for s in spans
-            if s.source_label not in DROPPED_LABELS
+            if _kept_label(body, s)
             for piece in _pieces(body, s)
             for part in _org_parts(body, piece)
         )

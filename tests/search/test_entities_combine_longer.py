@@ -91,3 +91,14 @@ def test_a_capitalised_common_adjective_is_no_organisation() -> None:
     text = "Exports of Halal products to the region doubled."
     found = _found(text, [_span(text, "Halal", "ORG")])
     assert ("ORG", "Halal") not in found
+
+
+def test_a_stadium_spacy_calls_a_facility_is_a_place_and_its_other_facilities_are_not() -> None:
+    text = "They played at Ellis Park before the Kestrel Bypass opened."
+    spans = [
+        _span(text, "Ellis Park", "PLACE", "FAC"),
+        _span(text, "Kestrel Bypass", "PLACE", "FAC"),
+    ]
+    found = _found(text, spans)
+    assert ("PLACE", "Ellis Park") in found
+    assert ("PLACE", "Kestrel Bypass") not in found

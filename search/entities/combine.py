@@ -670,12 +670,14 @@ _STREET_HEADS = frozenset(
 def _not_an_org(text: str) -> bool:
     """What spaCy calls an organisation but is none: an event or competition (``Fed
     Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head), an
-    agreement or talks (``Free Trade Agreement``, ``Political Consultations``) or an
-    abbreviation such as a time zone (``GMT``)."""
+    agreement or talks (``Free Trade Agreement``, ``Political Consultations``), an
+    abbreviation such as a time zone (``GMT``) or a product (``DVD``, ``Xbox``)."""
     words = orgs.word_sets()
     parts = text.split()
     heads = words["event_heads"] | words["document_heads"]
-    return text in words["time_zones"] or (len(parts) > 1 and parts[-1] in heads)
+    if text in words["time_zones"] or text in words["products"]:
+        return True
+    return len(parts) > 1 and parts[-1] in heads
 
 
 _ABBREVIATION = re.compile(r"[A-Z][a-z]+[A-Z][a-z]?")
@@ -1564,7 +1566,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             continue
         if typ == "ORG" and (_not_an_org(text) or _in_title(s, rules)):
             continue
-        if typ == "PERSON" and _ABBREVIATION.fullmatch(text):
+        if typ == "PERSON" and (
+            _ABBREVIATION.fullmatch(text) or text in orgs.word_sets()["products"]
+        ):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
     size = max((e.end for e in rules), default=0)

@@ -596,7 +596,7 @@ def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> li
     """An abbreviation in capitals used twice or more is an organisation (``AFD``, ``NLD``)
     unless it is a country, a common abbreviation (``GDP``) or defined as no body."""
     titles = people_words.vocab()
-    stop = _words()["not_org_acronyms"] | titles.heads | titles.title_words
+    stop = _words()["not_org_acronyms"] | _words()["products"] | titles.heads | titles.title_words
     counts: dict[str, int] = {}
     for tok in tokens:
         if tok.upper and 2 <= len(tok.text) <= 6 and tok.text.isalpha():

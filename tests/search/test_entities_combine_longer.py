@@ -102,3 +102,17 @@ def test_a_stadium_spacy_calls_a_facility_is_a_place_and_its_other_facilities_ar
     found = _found(text, spans)
     assert ("PLACE", "Ellis Park") in found
     assert ("PLACE", "Kestrel Bypass") not in found
+
+
+def test_products_and_formats_are_no_organisations_or_people() -> None:
+    text = "Sales of the Nintendo DS rose as PC and DVD sales fell; the Xbox sold out. DVD prices fell."
+    spans = [
+        _span(text, "Nintendo", "ORG"),
+        _span(text, "DS", "ORG"),
+        _span(text, "PC", "ORG"),
+        _span(text, "DVD", "ORG"),
+        _span(text, "Xbox", "PERSON"),
+    ]
+    found = _found(text, spans)
+    assert ("ORG", "Nintendo") in found
+    assert not {name for _, name in found} & {"DS", "PC", "DVD", "Xbox"}

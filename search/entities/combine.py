@@ -315,6 +315,14 @@ _SPORT_WORDS = frozenset(
         "championship",
         "match",
         "matches",
+        "goal",
+        "goals",
+        "premiership",
+        "referee",
+        "penalty",
+        "penalties",
+        "tournament",
+        "unbeaten",
     }
 )
 _SPORT_WORD = re.compile(r"[a-z-]+")

@@ -116,3 +116,24 @@ def test_products_and_formats_are_no_organisations_or_people() -> None:
     found = _found(text, spans)
     assert ("ORG", "Nintendo") in found
     assert not {name for _, name in found} & {"DS", "PC", "DVD", "Xbox"}
+
+
+def test_an_award_is_no_person() -> None:
+    text = "She won an Oscar in March, and two Baftas, while Stephen Fry's play ran on."
+    spans = [
+        _span(text, "Oscar", "PERSON"),
+        _span(text, "Baftas", "PERSON"),
+        _span(text, "Stephen Fry", "PERSON"),
+    ]
+    found = _found(text, spans)
+    assert ("PERSON", "Stephen Fry") in found
+    assert not {name for _, name in found} & {"Oscar", "Baftas"}
+
+
+def test_a_town_before_boss_in_football_news_is_its_club() -> None:
+    text = (
+        "The Premiership match ended goalless after a late penalty was saved. "
+        "Leeds boss Kevin Blackwell praised his goalkeeper."
+    )
+    spans = [_span(text, "Leeds", "PLACE", "GPE"), _span(text, "Kevin Blackwell", "PERSON")]
+    assert ("ORG", "Leeds") in _found(text, spans)

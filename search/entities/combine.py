@@ -1317,17 +1317,25 @@ def _places_in_orgs(
         known = orgs.known().get(r.text) is not None
         if not known and r.text.split()[-1] not in heads:
             continue
-        end = r.end + 1 if known else r.end  # a known name may end in the place
         overlapping = [s for s in spans if s.start < r.end and r.start < s.end]
         if overlapping and all(
             s.label == "PLACE"
             and r.start <= s.start
-            and s.end < end
-            and s.end - s.start < len(r.text)
+            and (s.end < r.end or (known and s.end == r.end and r.start < s.start))
             for s in overlapping
         ):
             drop.update(overlapping)
     return [s for s in spans if s not in drop] if drop else spans
+
+
+def _holding(
+    span: statistical.Span, rules: Sequence[Entity], types: tuple[str, ...]
+) -> Entity | None:
+    """The first rules mention of one of ``types`` that holds ``span``, if it holds more."""
+    for r in rules:
+        if r.type in types and r.start <= span.start and span.end <= r.end:
+            return r if (r.start, r.end) != (span.start, span.end) else None
+    return None
 
 
 def _fuller_place(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
@@ -1335,11 +1343,8 @@ def _fuller_place(span: statistical.Span, rules: Sequence[Entity]) -> Entity | N
     Pacific`` over spaCy's ``Asia``): the gazetteer knows the longer name."""
     if span.label != "PLACE":
         return None
-    for r in rules:
-        inside = r.start <= span.start and span.end <= r.end
-        if r.type in ("PLACE", "COUNTRY") and inside and " " in r.text:
-            return r if (r.start, r.end) != (span.start, span.end) else None
-    return None
+    several = [r for r in rules if " " in r.text]
+    return _holding(span, several, ("PLACE", "COUNTRY"))
 
 
 _GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
@@ -1358,25 +1363,21 @@ def _government_of(body: str, span: statistical.Span, rules: Sequence[Entity]) -
 
 
 def _in_title(span: statistical.Span, rules: Sequence[Entity]) -> bool:
-    """spaCy's organisation lies inside the title the rules read before a person
-    (``Party General`` of ``Party General Secretary To Lam``): part of an office."""
-    for r in rules:
-        if r.type == "PERSON" and r.role and span.end <= r.start:
-            title_start = r.start - len(r.role) - 1
-            if title_start <= span.start and span.label == "ORG":
-                return True
-    return False
+    """The span lies inside the title the rules read before a person (spaCy's
+    organisation ``Party General`` of ``Party General Secretary To Lam``)."""
+    return any(
+        r.type == "PERSON"
+        and r.role
+        and r.start - len(r.role) - 1 <= span.start < r.start
+        and span.end <= r.start
+        for r in rules
+    )
 
 
 def _fuller_person(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' person that holds a spaCy person and more of the name (``Nguyen Minh Vu``
     over spaCy's ``Nguyen Minh``, ``Lê Thị Thu Hằng`` over ``Thị Thu Hằng``)."""
-    if span.label != "PERSON":
-        return None
-    for r in rules:
-        if r.type == "PERSON" and r.start <= span.start and span.end <= r.end:
-            return r if (r.start, r.end) != (span.start, span.end) else None
-    return None
+    return _holding(span, rules, ("PERSON",)) if span.label == "PERSON" else None
 
 
 def _titled_person(body: str, span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:

@@ -117,12 +117,20 @@ def recollq_text(q: Query) -> str | None:
     return q.text if q.text.strip() else "mime:text/plain"
 
 
-def recollq_latency(confdir: Path, queries: list[Query]) -> dict[str, Any]:
-    """Whole-process latency of ``recollq`` for the first 50 results, after a warm-up pass."""
+def recollq_exact_flag() -> bool:
+    """Whether this ``recollq`` has ``-E`` (an exact result count instead of Xapian's
+    estimate): our totals are exact, so that is the like-for-like comparison."""
+    usage = subprocess.run(["recollq", "-h"], check=False, capture_output=True, text=True)
+    return re.search(r"^\s*-E\b", usage.stdout + usage.stderr, re.MULTILINE) is not None
+
+
+def recollq_latency(confdir: Path, queries: list[Query], exact: bool = False) -> dict[str, Any]:
+    """Whole-process latency of ``recollq`` for the first 50 results, after a warm-up pass;
+    ``exact``: with ``-E``, counting every result."""
     runnable = [(q, t) for q in queries if (t := recollq_text(q)) is not None]
 
     def once(text: str) -> tuple[float, int]:
-        cmd = ["recollq", "-c", str(confdir), "-n", "0-50", text]
+        cmd = ["recollq", "-c", str(confdir), "-n", "0-50", *(["-E"] if exact else []), text]
         t0 = time.perf_counter()
         done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=_env(confdir))
         dt = time.perf_counter() - t0
@@ -169,6 +177,10 @@ def measure(corpus: Path, work: Path, articles: int, allow_install: bool = True)
     result["reindex_unchanged"] = index(confdir, articles, reset=False)
     queries = query_mix()
     result["recollq"] = recollq_latency(confdir, queries)
+    if recollq_exact_flag():
+        result["recollq_exact"] = recollq_latency(confdir, queries, exact=True)
+    else:
+        result["recollq_exact"] = {"skipped": "this recollq has no -E (exact counts)"}
     result["xapian"] = xapian_latency(confdir / "xapiandb", queries)
     return result
 
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     articles = sum(1 for _ in args.corpus.rglob("*.txt"))
     work = args.work or args.corpus.parent / f"{args.corpus.name}-recoll"
     result = measure(args.corpus, work, articles, allow_install=not args.no_install)
-    for key in ("recollq", "xapian"):
+    for key in ("recollq", "recollq_exact", "xapian"):
         if key in result:
             result[key].pop("counts", None)
             result[key].pop("estimated_counts", None)

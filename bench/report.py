@@ -120,6 +120,7 @@ PEERS: list[Row] = [
     ("recollindex, nothing changed, s", _val("recoll", "reindex_unchanged", "elapsed_s")),
     ("recollindex after 1% modified, s", _val("update_1pct", "recoll", "elapsed_s")),
     ("recollq whole process, p50 / p95 / p99 ms", _lat("recoll", "recollq")),
+    ("recollq -E (exact counts), whole process", _lat("recoll", "recollq_exact")),
     ("Xapian in-process, estimated counts", _lat("recoll", "xapian", "estimated")),
     ("Xapian in-process, exact counts", _lat("recoll", "xapian", "exact")),
     ("Load average (1 min) during the Recoll step", _val("recoll", "load_1min")),

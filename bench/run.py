@@ -105,7 +105,8 @@ def step_recoll(ctx: Context) -> dict[str, Any]:
     )
     if "skipped" in result:
         raise Skipped(f"Recoll: {result['skipped']}")
-    result["recollq"].pop("counts", None)
+    for key in ("recollq", "recollq_exact"):
+        result.get(key, {}).pop("counts", None)
     for key in ("estimated_counts", "exact_counts"):
         result["xapian"].pop(key, None)
     return result

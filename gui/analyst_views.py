@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import networkx
 import shiboken6
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QPainter, QPen
@@ -67,6 +66,9 @@ def layout(graph: Cooccurrence, seed: int = 7) -> list[tuple[float, float]]:
     count = len(graph.nodes)
     if not count:
         return []
+    # Imported here: networkx takes 0.4 s to import, which a first start cannot spare.
+    import networkx  # noqa: PLC0415
+
     g = networkx.Graph()
     g.add_nodes_from(range(count + 1))
     most = max((n for _, _, n in graph.edges), default=1)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -162,10 +163,11 @@ class MainWindow(QMainWindow):
         self.search_field.textEdited.connect(self._on_text_edited)
         self.search_field.returnPressed.connect(self._on_return)
         self.search_field.installEventFilter(self)
-        self.history_button = QToolButton(bar)
-        self.history_button.setText("History")
+        # A push button: it keeps room for its menu arrow beside the text (a tool button
+        # draws the arrow over the text's last letter).
+        self.history_button = QPushButton("History", bar)
         self.history_button.setToolTip("Recent searches with their filters")
-        self.history_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.history_button.setAutoDefault(False)
         self.history_menu = QMenu(self.history_button)
         self.history_menu.aboutToShow.connect(self._fill_history_menu)
         self.history_button.setMenu(self.history_menu)

@@ -204,7 +204,8 @@ class Reader(QWidget):
             self._checks[kind] = box
             legend.addWidget(box)
         self._hits_key = QLabel("Search hits", self)
-        legend.addWidget(self._hits_key)
+        """The hits' colour, on the row of the hit buttons: beside the five types it made
+        the legend two lines in a reader of 1280 x 720's width."""
 
         nav = QHBoxLayout()
         nav.setContentsMargins(6, 0, 6, 2)
@@ -228,6 +229,7 @@ class Reader(QWidget):
         nav.addWidget(self.mention_label)
         nav.addWidget(self.next_mention_button)
         nav.addStretch(1)
+        nav.addWidget(self._hits_key)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -287,6 +287,12 @@ class FacetList(QWidget):
         self.view.setFixedHeight(row_height * rows + 2 * self.view.frameWidth())
 
 
+SAVED_HINT = "None yet: Ctrl+S saves this search."
+FACET_ROWS = 5
+"""Rows the people and organisations lists show (they scroll): with full lists the whole
+sidebar fits a 1400 x 900 window, down to the saved searches."""
+
+
 class Sidebar(QScrollArea):
     """All filters in one scrollable column."""
 
@@ -315,9 +321,9 @@ class Sidebar(QScrollArea):
         self.countries.view.customContextMenuRequested.connect(self._country_menu)
         self.dates = DateFilter(inner)
         self.dates.changed.connect(self.dates_changed)
-        self.people = FacetList("People", rows=6, limit=40, parent=inner)
+        self.people = FacetList("People", rows=FACET_ROWS, limit=40, parent=inner)
         self.people.toggled.connect(lambda k, on: self.filter_toggled.emit("people", k, on))
-        self.orgs = FacetList("Organisations", rows=6, limit=40, parent=inner)
+        self.orgs = FacetList("Organisations", rows=FACET_ROWS, limit=40, parent=inner)
         self.orgs.toggled.connect(lambda k, on: self.filter_toggled.emit("orgs", k, on))
         for facet, kind in ((self.people, "people"), (self.orgs, "orgs")):
             facet.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -331,15 +337,17 @@ class Sidebar(QScrollArea):
         self.saved.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.saved.customContextMenuRequested.connect(self._saved_menu)
         self.saved_heading = heading("Saved searches", inner)
-        self.saved_hint = QLabel(
-            "None yet: Search → Save Search (Ctrl+S) keeps the current query with its filters.",
-            inner,
+        # Short: a long hint was the line cut at the sidebar's foot at 1400 x 900.
+        self.saved_hint = QLabel(SAVED_HINT, inner)
+        self.saved_hint.setToolTip(
+            "Search → Save Search (Ctrl+S) keeps the current query with its filters and sort"
+            " under a name"
         )
         self.saved_hint.setWordWrap(True)
         self.saved_hint.setEnabled(False)
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(8, 6, 8, 8)
-        layout.setSpacing(12)
+        layout.setSpacing(10)
         layout.addWidget(self.clear_button)
         layout.addWidget(self.countries)
         layout.addWidget(self.dates)

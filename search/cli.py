@@ -29,7 +29,7 @@ from typing import IO, NoReturn
 from dateutil import parser as dateparser
 from platformdirs import user_log_dir
 
-from search import __version__, cli_entities
+from search import __version__, cli_cluster, cli_entities
 from search.api import Archive, country_name, default_archive_path, lookup_country
 from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked, IndexWriteFailed
 from search.model import Article, Hit, IndexProgress, SearchRequest, Sort, UpdateReport
@@ -451,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_stats)
     p_stats.set_defaults(run=cmd_stats)
     cli_entities.register(sub, common, _open, out, out_json)
+    cli_cluster.register(sub, out, out_json)
     return parser
 
 

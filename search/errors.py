@@ -53,3 +53,8 @@ class BadCorrection(ArchiveError):
 
 class UnknownEntity(ArchiveError):
     """No entity of that type and name in the archive (an entity page asked for)."""
+
+
+class ClusterError(ArchiveError):
+    """A shared archive's cluster cannot be started, reached or stopped (``searchd``
+    missing, a node down, a folder that holds no cluster)."""

@@ -31,6 +31,10 @@ Arg = TypeVar("Arg")
 Result = TypeVar("Result")
 
 
+CANCEL_POLL_S = 0.1
+"""How often a wait for a worker's chunk looks whether the update was cancelled."""
+
+
 class Cancelled(Exception):
     """The user cancelled: what was committed before stays."""
 
@@ -87,7 +91,7 @@ def _pooled(
                 raise Cancelled
             chunk, future = window[0]
             try:
-                result = future.result()
+                result = _result(future, should_stop)
             except BrokenProcessPool:
                 log.warning("worker processes failed; continuing in one process", exc_info=True)
                 for left, _ in window:
@@ -101,7 +105,32 @@ def _pooled(
                 window.append((next_chunk, pool.submit(work, next_chunk)))
             yield result
     finally:
+        if window:  # cancelled or failed: the chunks in flight are not wanted
+            _stop_workers(pool)
         pool.shutdown(wait=not window, cancel_futures=True)
+
+
+def _result(future: Future[Result], should_stop: CancelCheck) -> Result:
+    """The future's result, looking at ``should_stop`` while it is not there yet.
+
+    A chunk can take seconds (the first loads a model or builds the gazetteer in each
+    worker): a cancel, or a window being closed, must not wait for it."""
+    while True:
+        try:
+            return future.result(timeout=CANCEL_POLL_S)
+        except TimeoutError:
+            if should_stop():
+                raise Cancelled from None
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now: left to finish their chunks, they would hold up the
+    interpreter's exit (``concurrent.futures`` joins its pools then), so a quit would wait
+    for work whose results nobody takes."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def exit_with_parent(parent_pid: int) -> None:

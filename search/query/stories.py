@@ -61,6 +61,8 @@ Bools = npt.NDArray[np.bool_]
 
 STATE_FORMAT = 1
 """Bump when the saved file's layout changes; `load` refuses other formats."""
+LINK_BATCH = 8192
+"""New versions signed before their candidates are looked up and their keys merged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,9 @@ class Group:
 @dataclass(frozen=True, slots=True)
 class UpdateResult:
     """What one `StoryIndex.update` did. ``touched`` are the ids whose group changed
-    (joined, left, another representative or other members), including removed ids."""
+    (joined, left, another representative or other members), removed ids that were in a
+    group among them; ``candidates`` the version pairs compared, ``edges_added`` those
+    confirmed."""
 
     added: int
     changed: int
@@ -359,7 +363,7 @@ class StoryIndex:
         self._sig = np.empty((0, self.params.num_perm), dtype=np.uint32)
         self._signed = np.empty(0, dtype=np.bool_)
         self._keys = np.empty(0, dtype=np.uint64)
-        self._key_rows = np.empty(0, dtype=np.int64)
+        self._key_rows = np.empty(0, dtype=np.int32)
         """Band keys of every signed version, sorted, with the row each came from."""
         self._edges: dict[int, dict[int, float]] = {}
         """Version row -> {other row: estimated Jaccard}, both directions."""
@@ -410,10 +414,11 @@ class StoryIndex:
         for doc_id in gone:
             self._detach(doc_id)
         pending: list[tuple[int, U32 | None]] = []
+        candidates = edges_added = 0
         for doc_id, article in incoming.items():
             digest = content_hash(article.body)
             old = self._docs.get(doc_id)
-            if old is not None and old.version >= 0 and self._digest[old.version] == digest:
+            if old is not None and self._digest_of(old) == digest:
                 counts["unchanged"] += 1
                 old.date, old.length = article.date, article.length
                 continue
@@ -423,16 +428,11 @@ class StoryIndex:
             else:
                 counts["added"] += 1
             self._attach(doc_id, digest, article, pending)
-        if pending:
-            empty = np.zeros(self.params.num_perm, dtype=np.uint32)
-            self._sig = np.concatenate(
-                [self._sig, np.stack([s if s is not None else empty for _, s in pending])]
-            )
-            self._signed = np.concatenate(
-                [self._signed, np.array([s is not None for _, s in pending])]
-            )
-
-        candidates, edges_added = self._link([row for row, _ in pending])
+            if len(pending) >= LINK_BATCH:
+                found, confirmed = self._flush(pending)
+                candidates, edges_added = candidates + found, edges_added + confirmed
+        found, confirmed = self._flush(pending)
+        candidates, edges_added = candidates + found, edges_added + confirmed
         self._maybe_compact()
         self._relabel()
         near = set(incoming) | gone
@@ -453,6 +453,9 @@ class StoryIndex:
     def _ids_of_groups(groups: Iterable[Group | None]) -> set[str]:
         """Every member of the groups given (None: no group)."""
         return {m for g in groups if g is not None for m in g.members}
+
+    def _digest_of(self, doc: _Doc) -> bytes:
+        return self._digest[doc.version] if doc.version >= 0 else b""
 
     def _attach(
         self,
@@ -498,6 +501,21 @@ class StoryIndex:
             if not self._edges[other]:
                 del self._edges[other]
 
+    def _flush(self, pending: list[tuple[int, U32 | None]]) -> tuple[int, int]:
+        """Put the pending versions' signatures in the table and link them; empties
+        ``pending``. In batches, so a build's temporaries stay those of `LINK_BATCH`
+        versions (the edges found are the same: each batch looks up all before it)."""
+        if not pending:
+            return 0, 0
+        empty = np.zeros(self.params.num_perm, dtype=np.uint32)
+        self._sig = np.concatenate(
+            [self._sig, np.stack([s if s is not None else empty for _, s in pending])]
+        )
+        self._signed = np.concatenate([self._signed, np.array([s is not None for _, s in pending])])
+        rows = [row for row, _ in pending]
+        pending.clear()
+        return self._link(rows)
+
     def _link(self, new_rows: list[int]) -> tuple[int, int]:
         """Find the candidates of the new versions, confirm them, add their edges and
         their band keys. Returns (candidate pairs compared, edges added)."""
@@ -540,10 +558,9 @@ class StoryIndex:
                 self._edges.setdefault(j, {})[i] = s
                 added += 1
 
-        merged_keys = np.concatenate([self._keys, sorted_keys])
-        merged_rows = np.concatenate([self._key_rows, sorted_rows])
-        order = np.argsort(merged_keys, kind="stable")
-        self._keys, self._key_rows = merged_keys[order], merged_rows[order]
+        at = np.searchsorted(self._keys, sorted_keys, side="right")  # a merge, not a sort
+        self._keys = np.insert(self._keys, at, sorted_keys)
+        self._key_rows = np.insert(self._key_rows, at, sorted_rows.astype(np.int32))
         return len(code), added
 
     def _maybe_compact(self) -> None:
@@ -557,7 +574,7 @@ class StoryIndex:
         new_of_old[alive] = np.arange(int(alive.sum()))
         keep_keys = alive[self._key_rows] if len(self._key_rows) else np.empty(0, np.bool_)
         self._keys = self._keys[keep_keys]
-        self._key_rows = new_of_old[self._key_rows[keep_keys]]
+        self._key_rows = new_of_old[self._key_rows[keep_keys]].astype(np.int32)
         self._sig = self._sig[alive]
         self._signed = self._signed[alive]
         self._digest = [d for d in self._digest if d]
@@ -696,7 +713,7 @@ class StoryIndex:
         self._sig = sig
         self._signed = np.asarray(arrays["signed"], dtype=np.bool_)
         self._keys = np.asarray(arrays["keys"], dtype=np.uint64)
-        self._key_rows = np.asarray(arrays["key_rows"], dtype=np.int64)
+        self._key_rows = np.asarray(arrays["key_rows"], dtype=np.int32)
         for doc_id, v, d, n in zip(ids, version, dates, lengths, strict=True):
             if not -1 <= v < rows:
                 raise StoryStateError("story state: an article's version is out of range")

@@ -453,6 +453,8 @@ def test_empty_bodies_are_never_grouped() -> None:
     assert result.added == 3
     assert index.groups() == [] and index.group_of("a") is None
     assert "a" in index and len(index) == 3
+    again = index.update([article("a", "")])
+    assert (again.unchanged, again.changed) == (1, 0)
     index.update(removed=["a", "b", "c"])
     assert len(index) == 0
 
@@ -515,3 +517,20 @@ def test_groups_are_plain_values() -> None:
     group = Group("a", "a", ("a", "b"))
     assert group.versions == 2
     assert group == Group("a", "a", ("a", "b"), ())
+
+
+def test_a_build_linked_in_small_batches_finds_the_same_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from search.query import stories
+
+    articles = [
+        article("a", ORIGINAL),
+        article("b", SAME_EVENT),
+        *(article(f"m{i}", body) for i, body in enumerate(MUTATIONS.values())),
+        article("c", ORIGINAL),
+    ]
+    whole = find_groups(articles)
+    monkeypatch.setattr(stories, "LINK_BATCH", 2)
+    assert find_groups(articles) == whole
+    assert [len(g.members) for g in whole] == [len(MUTATIONS) + 2]

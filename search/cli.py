@@ -22,6 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
@@ -260,13 +261,43 @@ def cmd_index(args: argparse.Namespace) -> int:
             verify=args.verify,
             entities=not args.text_only,
         )
-        if args.json:
-            out_json(report.to_json())
-        else:
+        if not args.json:
             write_err("\n" if sys.stderr.isatty() else "")
             _print_report(report, out)
             out(f"{len(archive)} articles indexed in {escape_line(str(archive.index_dir))}")
+        loaded = _load_cluster(archive, args.to, args.json) if args.to is not None else None
+        if args.json:
+            out_json(report.to_json() | ({"cluster": loaded} if loaded is not None else {}))
     return 0
+
+
+def _load_cluster(archive: Archive, where: Path, quiet: bool) -> dict[str, object]:
+    """Send the archive's articles to the cluster recorded in ``where`` (its folder or
+    cluster.json): only what changed, every mirror. Returns what was done."""
+    from search.backends.cluster import loader, nodes  # noqa: PLC0415 - only with --to
+
+    folder = where.parent if where.name == nodes.MANIFEST else where
+    cluster = nodes.read(folder)
+    printer = None if quiet else _load_printer()
+    report = loader.load(archive, cluster, printer)
+    if not quiet:
+        write_err("\n" if printer else "")
+        out(
+            f"cluster {cluster.url}: {report.written} rows written, {report.deleted} deleted, "
+            f"{report.unchanged} unchanged ({report.articles} articles, "
+            f"{report.retries} retries)"
+        )
+    return {"url": cluster.url, **asdict(report)}
+
+
+def _load_printer() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        write_err(f"\rLoading the cluster: {done:,} of {total:,}")
+
+    return show
 
 
 def _snippet(hit: Hit) -> str:
@@ -414,6 +445,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--verify",
         action="store_true",
         help="read every file again to find changes that kept its size and times",
+    )
+    p_index.add_argument(
+        "--to",
+        type=Path,
+        metavar="CLUSTER",
+        help="then load the articles into the cluster of this folder (see 'cluster start')",
     )
     p_index.add_argument(
         "--text-only",

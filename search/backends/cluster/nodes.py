@@ -47,10 +47,10 @@ SCHEMA = (
     "rt_attr_string = source",
     "rt_attr_string = content_hash",
     "rt_attr_json = details",
-    "rt_attr_multi = countries",
-    "rt_attr_multi = people",
-    "rt_attr_multi = orgs",
-    "rt_attr_multi = places",
+    "rt_attr_multi_64 = countries",
+    "rt_attr_multi_64 = people",
+    "rt_attr_multi_64 = orgs",
+    "rt_attr_multi_64 = places",
     "rt_attr_timestamp = published",
     "rt_attr_uint = month",
     "rt_attr_uint = dated",
@@ -58,8 +58,16 @@ SCHEMA = (
     "min_prefix_len = 1",
     "index_exact_words = 1",
 )
-"""The shards' columns. Text arrives folded by us (accents, Việt Nam = Vietnam), so the
-engine's own folding never differs from the local index's."""
+"""The shards' columns. Text arrives folded by us (accents, Việt Nam = Vietnam, see
+``text.py``), so the engine's own folding never differs from the local index's. Entities
+are 64-bit keys of (type, name); ``NAMES`` on node 1 turns them back into names."""
+
+NAMES = "names"
+NAMES_SCHEMA = (
+    "rt_field = name",
+    "rt_attr_string = kind",
+    "rt_attr_string = display",
+)
 
 
 @dataclass(slots=True)
@@ -144,6 +152,9 @@ def node_config(cluster: Cluster, node: Node) -> str:
         lines += [f"    {row}" for row in SCHEMA]
         lines += ["}", ""]
     if node.number == 1:
+        lines += [f"index {NAMES}", "{", "    type = rt", f"    path = {folder / NAMES}"]
+        lines += [f"    {row}" for row in NAMES_SCHEMA]
+        lines += ["}", ""]
         lines += [f"index {DISTRIBUTED}", "{", "    type = distributed"]
         for shard, holders in cluster.shards.items():
             if 1 in holders:

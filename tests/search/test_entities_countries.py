@@ -148,3 +148,12 @@ def test_countries_not_in_the_sample_are_found() -> None:
 
 def test_possessive_country_excludes_the_apostrophe() -> None:
     assert countries("Kenya’s embassy in Bangkok") == [("Kenya", "KE")]
+
+
+def test_nationality_nouns_without_a_derived_plural_name_their_country() -> None:
+    from search.entities import extract
+
+    text = "Bosnian Serbs and Croats met Poles, Britons and a Frenchman; the Serb side agreed."
+    found = {(e.text, e.norm) for e in extract(text) if e.type == "COUNTRY"}
+    assert {("Serbs", "RS"), ("Croats", "HR"), ("Poles", "PL"), ("Britons", "GB")} <= found
+    assert {("Frenchman", "FR"), ("Serb", "RS")} <= found

@@ -110,6 +110,16 @@ def _kept_label(body: str, span: statistical.Span) -> bool:
     return len(words) > 1 and words[-1] in _venue_heads()
 
 
+def _faith(text: str) -> bool:
+    """Only words of faiths and churches (``Roman Catholic``): no person, whoever says so."""
+    return all(w in _faith_words() for w in text.split())
+
+
+@cache
+def _faith_words() -> frozenset[str]:
+    return frozenset(json_data("people_words.json")["faith_words"])
+
+
 @cache
 def _venue_heads() -> frozenset[str]:
     return frozenset(json_data("place_words.json")["venue_heads"])
@@ -1636,7 +1646,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     return [
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept
-        if c.type != "BLOCK"
+        if c.type != "BLOCK" and not (c.type == "PERSON" and _faith(body[c.start : c.end]))
     ]
 
 

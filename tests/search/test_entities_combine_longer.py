@@ -137,3 +137,15 @@ def test_a_town_before_boss_in_football_news_is_its_club() -> None:
     )
     spans = [_span(text, "Leeds", "PLACE", "GPE"), _span(text, "Kevin Blackwell", "PERSON")]
     assert ("ORG", "Leeds") in _found(text, spans)
+
+
+def test_words_of_a_faith_are_no_person_but_a_name_that_starts_alike_is() -> None:
+    text = "A senior Roman Catholic leader met Roman Polanski and Sunni Muslims in Rome."
+    spans = [
+        _span(text, "Roman Catholic", "PERSON"),
+        _span(text, "Roman Polanski", "PERSON"),
+        _span(text, "Sunni Muslims", "PERSON"),
+    ]
+    found = _found(text, spans)
+    assert ("PERSON", "Roman Polanski") in found
+    assert not {name for _, name in found} & {"Roman Catholic", "Sunni Muslims"}

@@ -125,6 +125,7 @@ class Archive:
         self._paths = paths
         self._ix = ix
         self._lock = threading.RLock()
+        self._closed = False
         self._live_id = _identity(paths.live)
         self._parser = QueryParser(ix.schema, lookup_country)
         with self._reading():
@@ -173,14 +174,14 @@ class Archive:
         except ArchiveError:
             return
         with self._lock:
-            if generation == self._overlay.generation:
+            if self._closed or generation == self._overlay.generation:
                 return
             base, hashes = self._base_table, self._hashes
         table, overlay = entity_columns.overlay(
             base, self._paths.entity_store, hashes, self._text_entities
         )
         with self._lock:
-            if self._base_table is base:
+            if self._base_table is base and not self._closed:
                 self._lay_entities(table, overlay)
 
     # --- lifecycle -----------------------------------------------------------
@@ -229,7 +230,13 @@ class Archive:
             raise
 
     def close(self) -> None:
+        """Close the reader. An ``update`` still running in another thread (a window
+        that switched archives while a commit went on) finishes without it: the
+        batches it commits are no longer taken in for searching."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._searcher.close()
             self._ix.close()
 
@@ -300,8 +307,11 @@ class Archive:
 
         A rebuild swaps in a new folder whose generations start again at 1, so
         the live folder's identity is compared too, not only the generation.
-        Entities the entity phase committed since are laid over the table too."""
+        Entities the entity phase committed since are laid over the table too.
+        Nothing to do once closed."""
         with self._lock, self._reading():
+            if self._closed:
+                return
             live_id = _identity(self._paths.live)
             if live_id != self._live_id or not self._searcher.up_to_date():
                 self._searcher.close()

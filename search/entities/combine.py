@@ -1338,6 +1338,20 @@ def _places_in_orgs(
     return [s for s in spans if s not in drop] if drop else spans
 
 
+_FIRST_WORD = re.compile(r"(\S+)\s+")
+
+
+def _drop_person_nouns(body: str, kept: list[Candidate]) -> None:
+    """People without the noun for a person before the name (``Uncle Frank``, ``Actor
+    Johnny Depp``): names go without it, as without titles."""
+    for c in kept:
+        m = _FIRST_WORD.match(body, c.start, c.end) if c.type == "PERSON" else None
+        if m is not None and m.group(1).lower() in people_words.person_nouns():
+            if c.norm.startswith(m.group(1) + " "):
+                c.norm = c.norm[len(m.group(1)) + 1 :]
+            c.start = m.end()
+
+
 def _holding(
     span: statistical.Span, rules: Sequence[Entity], types: tuple[str, ...]
 ) -> Entity | None:
@@ -1621,6 +1635,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _entrants(body, kept, fixed)
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
+    _drop_person_nouns(body, kept)
     extra = corefer.short_forms(body, tokenize(body), kept)
     places_at = {(c.start, c.end) for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``

@@ -149,3 +149,11 @@ def test_words_of_a_faith_are_no_person_but_a_name_that_starts_alike_is() -> Non
     found = _found(text, spans)
     assert ("PERSON", "Roman Polanski") in found
     assert not {name for _, name in found} & {"Roman Catholic", "Sunni Muslims"}
+
+
+def test_a_noun_for_a_person_before_a_name_is_not_part_of_it() -> None:
+    text = "Inspired by the book, his Uncle Frank wrote. Actor Johnny Depp agreed."
+    spans = [_span(text, "Uncle Frank", "PERSON"), _span(text, "Actor Johnny Depp", "PERSON")]
+    found = _found(text, spans)
+    assert {("PERSON", "Frank"), ("PERSON", "Johnny Depp")} <= found
+    assert not {name for _, name in found} & {"Uncle Frank", "Actor Johnny Depp"}

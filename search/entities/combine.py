@@ -1233,6 +1233,21 @@ def _dot_coms(body: str) -> list[Candidate]:
     ]
 
 
+@cache
+def _newspaper() -> re.Pattern[str]:
+    heads = "|".join(sorted(orgs.word_sets()["newspaper_heads"], key=len, reverse=True))
+    return re.compile(rf"(?<=[a-z,;] The )((?:[A-Z][a-z]+ ){{0,2}}(?:{heads}))(?![\w-])")
+
+
+def _newspapers(body: str) -> list[Candidate]:
+    """Newspapers named with ``The`` in capitals in mid-sentence (``told The Times``, ``in
+    The Daily Star``): an organisation, whatever spaCy made of the words."""
+    return [
+        Candidate("ORG", m.start(1), m.end(1), m.group(1), CONFIRMED)
+        for m in _newspaper().finditer(body)
+    ]
+
+
 def _country_of(text: str) -> str | None:
     """ISO code when ``text`` names a country (not a demonym)."""
     if key(text) in countries.demonym_keys():
@@ -1620,6 +1635,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     cands += _shouted_companies(body, cands)
     if ".com" in body or ".net" in body:
         cands += _dot_coms(body)
+    if " The " in body:
+        cands += _newspapers(body)
     _vote(body, cands)
     kept = non_overlapping(cands)
     fixed = {(c.start, c.end) for c in cands[:n_datelines]}

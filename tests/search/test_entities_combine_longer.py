@@ -157,3 +157,11 @@ def test_a_noun_for_a_person_before_a_name_is_not_part_of_it() -> None:
     found = _found(text, spans)
     assert {("PERSON", "Frank"), ("PERSON", "Johnny Depp")} <= found
     assert not {name for _, name in found} & {"Uncle Frank", "Actor Johnny Depp"}
+
+
+def test_the_in_capitals_before_a_newspapers_name_makes_it_a_newspaper() -> None:
+    text = "He told The Times and ran an advertisement in The Daily Star. The Sun rose at six."
+    spans = [_span(text, "Daily Star", "PERSON")]
+    found = _found(text, spans)
+    assert {("ORG", "Times"), ("ORG", "Daily Star")} <= found
+    assert ("ORG", "Sun") not in found  # a sentence's first word: no newspaper cue

@@ -41,7 +41,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import tempfile
 import unicodedata
 import zipfile
@@ -167,12 +166,6 @@ class StoryStateError(ValueError):
 
 # --------------------------------------------------------------------- text -> signature
 
-_WORD = re.compile(r"\w+")
-
-
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-"""The combining marks that NFD splits off Latin, Greek and Cyrillic letters."""
-
 
 def normalised(body: str) -> str:
     """What exact copies share: NFC, white space runs as one space, no ends."""
@@ -189,37 +182,51 @@ def content_hash(body: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def fold(body: str) -> str:
-    """Case and accents folded (``Hằng`` -> ``hang``, ``Đà`` -> ``da``)."""
+_ASTRAL = 0x10000
+"""Code points past the BMP share the last entry of the tables below."""
+_WORD_CHAR = np.array(
+    [chr(c).isalnum() or c == 0x5F for c in range(_ASTRAL)] + [True], dtype=np.bool_
+)
+"""Which code points are word characters (what ``\\w`` matches); past the BMP all are."""
+_MARK = np.zeros(_ASTRAL + 1, dtype=np.bool_)
+for _start, _end in ((0x300, 0x370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100)):
+    _MARK[_start:_end] = True
+_MARK[0xFE20:0xFE30] = True
+"""The combining marks that NFD splits off Latin, Greek and Cyrillic letters."""
+
+
+def _folded_points(body: str) -> U32:
+    """The body's code points, case and accents folded (``Hằng`` -> ``hang``, ``Đà`` ->
+    ``da``): casefold, NFD, marks dropped, all but the NFD in numpy."""
     folded = body.casefold()
-    if not folded.isascii():
-        folded = _MARKS.sub("", unicodedata.normalize("NFD", folded)).replace("đ", "d")
-    return folded
-
-
-_WORD_CHAR = np.array([chr(c).isalnum() or c == 0x5F for c in range(0x10000)], dtype=np.bool_)
-"""Which BMP code points are word characters (what ``\\w`` matches); past the BMP every
-code point counts as one."""
-
-
-def _code_points(folded: str) -> U32:
-    return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if folded.isascii():
+        return np.frombuffer(folded.encode("ascii"), dtype=np.uint8).astype(np.uint32)
+    decomposed = unicodedata.normalize("NFD", folded)
+    points = np.frombuffer(decomposed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[~_MARK[np.minimum(points, _ASTRAL)]]
+    points[points == 0x111] = 0x64  # đ, which has no decomposition -> d
+    return points
 
 
 def _word_bounds(points: U32) -> tuple[I64, I64]:
     """Start and end offsets of the runs of word characters."""
-    is_word = np.ones(len(points), dtype=np.bool_)
-    small = points < 0x10000
-    is_word[small] = _WORD_CHAR[points[small]]
-    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    padded = np.zeros(len(points) + 2, dtype=np.bool_)
+    padded[1:-1] = _WORD_CHAR[np.minimum(points, _ASTRAL)]
+    changes = np.flatnonzero(padded[1:] != padded[:-1])
+    return changes[0::2], changes[1::2]
+
+
+def fold(body: str) -> str:
+    """Case and accents folded as the shingles see them (``Hằng`` -> ``hang``)."""
+    return _folded_points(body).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def words(body: str) -> list[str]:
     """The body's words as the shingles see them: `fold`, then runs of word characters."""
-    folded = fold(body)
-    starts, ends = _word_bounds(_code_points(folded))
-    return [folded[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
+    points = _folded_points(body)
+    text = points.tobytes().decode("utf-32-le", "surrogatepass")
+    starts, ends = _word_bounds(points)
+    return [text[i:j] for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def _mix64(x: U64) -> U64:
@@ -269,7 +276,7 @@ class _Hasher:
         """A 64-bit hash per word of the folded body, without a loop in Python: each
         word's polynomial hash of its code points from prefix sums, brought to the same
         scale wherever it stands, so equal words hash alike."""
-        points = _code_points(fold(body))
+        points = _folded_points(body)
         starts, ends = _word_bounds(points)
         if not len(starts):
             return np.empty(0, dtype=np.uint64)

@@ -110,6 +110,17 @@ def _kept_label(body: str, span: statistical.Span) -> bool:
     return len(words) > 1 and words[-1] in _venue_heads()
 
 
+def _lower_case_name(text: str) -> bool:
+    """A name that starts in lower case (``premises``, ``defence ministry``): none, but for
+    a particle before a capital (``van Schalkwyk``, ``al-Qaeda``) and words like ``eBay``."""
+    if not text[:1].islower():
+        return False
+    first = text.split(maxsplit=1)[0]
+    if any(ch.isupper() for ch in first):
+        return False  # eBay, iPod, al-Qaeda
+    return first not in _particles() or text == first
+
+
 def _faith(text: str) -> bool:
     """Only words of faiths and churches (``Roman Catholic``): no person, whoever says so."""
     return all(w in _faith_words() for w in text.split())
@@ -1678,7 +1689,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     return [
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept
-        if c.type != "BLOCK" and not (c.type == "PERSON" and _faith(body[c.start : c.end]))
+        if c.type != "BLOCK"
+        and not (c.type == "PERSON" and _faith(body[c.start : c.end]))
+        and not (c.type != "DATE" and _lower_case_name(body[c.start : c.end]))
     ]
 
 

@@ -30,7 +30,7 @@ from search.update.pool import Cancelled, ordered_map
 
 log = logging.getLogger("archive.entity_phase")
 
-COMBINE_VERSION = 13
+COMBINE_VERSION = 14
 """Bump when the rules over the recogniser change what they give: every article is redone."""
 BATCH = 32
 """Articles per store transaction: the work a kill can lose (about two seconds' worth)."""

@@ -165,3 +165,18 @@ def test_the_in_capitals_before_a_newspapers_name_makes_it_a_newspaper() -> None
     found = _found(text, spans)
     assert {("ORG", "Times"), ("ORG", "Daily Star")} <= found
     assert ("ORG", "Sun") not in found  # a sentence's first word: no newspaper cue
+
+
+def test_a_name_in_lower_case_is_none_but_particles_and_dates_stay() -> None:
+    text = (
+        "Nothing left the premises, the defence ministry said; Danie van Schalkwyk came last year."
+    )
+    spans = [
+        _span(text, "premises", "PLACE", "GPE"),
+        _span(text, "defence ministry", "ORG"),
+        _span(text, "van Schalkwyk", "PERSON"),
+    ]
+    found = _found(text, spans)
+    assert not {name for _, name in found} & {"premises", "defence ministry"}
+    assert ("PERSON", "van Schalkwyk") in found or ("PERSON", "Danie van Schalkwyk") in found
+    assert ("DATE", "last year") in found

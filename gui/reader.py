@@ -14,12 +14,21 @@ import os
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QTextBrowser,
     QTextEdit,
     QToolButton,
@@ -47,6 +56,41 @@ log = logging.getLogger("archive_browser.reader")
 
 FILTERABLE = {"COUNTRY": "countries", "PERSON": "people", "ORG": "orgs"}
 """Entity type -> the SearchState list a click on it filters by."""
+
+
+class ElidedLabel(QLabel):
+    """One line cut in the middle with an ellipsis to the width the layout gives it.
+
+    The reader's file path: a long one (a generated archive's) was clipped mid-letter
+    under the file's size beside it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        fits = metrics.horizontalAdvance(self._full) <= self.width()
+        shown = (
+            self._full
+            if fits
+            else metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.width())
+        )
+        if shown != self.text():
+            self.setText(shown)
 
 
 class ArticleBrowser(QTextBrowser):
@@ -170,7 +214,7 @@ class Reader(QWidget):
         file_row = QHBoxLayout(self.file_header)
         file_row.setContentsMargins(6, 3, 6, 0)
         file_row.setSpacing(6)
-        self.path_label = QLabel("", self.file_header)
+        self.path_label = ElidedLabel(self.file_header)
         self.path_label.setObjectName("readerPath")
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -382,7 +426,7 @@ class Reader(QWidget):
     # -- rendering --------------------------------------------------------------------
     def _show_file(self, article: Article, stat: os.stat_result | None) -> None:
         shown = printable(article.id)
-        self.path_label.setText(shown)
+        self.path_label.set_full_text(shown)
         full = printable(article.path) if article.path else shown
         self.path_label.setToolTip(full)
         self.file_label.setText(file_facts(stat))

@@ -129,6 +129,17 @@ class Timeline(QWidget):
         i = int((x - self._plot().left()) // width)
         return max(0, min(i, len(self.months) - 1))
 
+    def bar_height(self, count: int, room: float) -> float:
+        """Height of a bar of ``count`` hits in a plot ``room`` high.
+
+        Months are scaled to the busiest month, not to the undated column: on an archive
+        with many undated articles (a generated one: a tenth) every month was a line at
+        the bottom under one tall "n.d." bar. The undated bar stops at the top."""
+        if not count:
+            return 0.0
+        peak = max([*self.counts.values(), 1]) if self.counts else max(self.undated, 1)
+        return max(2.0, min(room, room * count / peak))
+
     # -- painting ---------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -140,7 +151,6 @@ class Timeline(QWidget):
             painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self.placeholder())
             return
-        peak = max([*self.counts.values(), self.undated, 1])
         width = self._bar_width()
         bar = pal.color(QPalette.ColorRole.Highlight)
         muted = QColor(pal.color(QPalette.ColorRole.Text))
@@ -148,7 +158,7 @@ class Timeline(QWidget):
         lo, hi = self._selected_indices()
         for i, key in enumerate(self.months):
             count = self.counts.get(key, 0)
-            h = 0 if not count else max(2.0, plot.height() * count / peak)
+            h = self.bar_height(count, plot.height())
             x = plot.left() + i * width
             chosen = lo is None or lo <= i <= (hi if hi is not None else i)
             painter.fillRect(
@@ -202,7 +212,7 @@ class Timeline(QWidget):
             )
         if self.undated:
             x = plot.right() - self.MAX_BAR
-            h = max(2.0, plot.height() * self.undated / peak)
+            h = self.bar_height(self.undated, plot.height())
             shade = QColor(muted)
             shade.setAlphaF(0.5)
             painter.fillRect(QRectF(x + 1, plot.bottom() - h, self.MAX_BAR - 2, h), shade)

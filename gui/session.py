@@ -174,7 +174,7 @@ class ArchiveSession(QObject):
         rebuild: bool,
         discard_damaged: bool = False,
     ) -> None:
-        self.close()
+        self.close(wait=False)
         open_id = self._opening = next(self._open_ids)
         self._show_report = show_report
         self.opening.emit(root)
@@ -186,17 +186,24 @@ class ArchiveSession(QObject):
             on_error=lambda exc: self._on_open_failed(open_id, exc, root, index_dir),
         )
 
-    def close(self) -> None:
-        """Stop watching and updating, tell the window, then close the archive."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop watching and updating, tell the window, then close the archive.
+
+        ``wait=False`` (another archive is being opened): the archive is closed on the
+        write lane once its cancelled update has stopped (a long commit can take many
+        seconds), so the window never freezes; the next open is queued after it."""
         self.watcher.stop()
         self._folder_back_quietly()
         if self._update is not None:
             self._update.cancel()
         self.closing.emit()
-        self._tasks.wait()
-        if self.archive is not None:
-            archive, self.archive = self.archive, None
-            _close_quietly(archive)
+        archive, self.archive = self.archive, None
+        if wait:
+            self._tasks.wait()
+            if archive is not None:
+                _close_quietly(archive)
+        elif archive is not None:
+            self._tasks.run(lambda: _close_quietly(archive), lane="write", name="close archive")
         self.stats = None
         self._report = None
         self.skipped_button.hide()

@@ -569,3 +569,43 @@ def test_verify_index_rereads_files_whose_signature_did_not_change(
     wait_idle(qtbot, window)
     search(qtbot, window, "quokka")
     assert window.model.total == 1
+
+
+def test_opening_another_archive_while_an_update_will_not_stop_keeps_the_window_free(
+    qtbot: QtBot,
+    make_window: Callable[..., MainWindow],
+    write_archive: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from search.api import Archive
+
+    first = write_archive(name="first")
+    second = write_archive(name="second")
+    window = make_window(first)
+    release = threading.Event()
+    closed: list[Path] = []
+    real_update, real_close = Archive.update, Archive.close
+
+    def stuck_update(self: Archive, *args: object, **kwargs: object) -> object:
+        release.wait(30)  # a long commit that no cancel can shorten
+        return real_update(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def recorded_close(self: Archive) -> None:
+        closed.append(self.root)
+        real_close(self)
+
+    monkeypatch.setattr(Archive, "update", stuck_update)
+    monkeypatch.setattr(Archive, "close", recorded_close)
+    window.session.start_update()
+    qtbot.waitUntil(lambda: window.tasks.pending("write") > 0, timeout=5_000)
+    window.session.open(second)  # returns at once: nothing waits for the stuck update
+    assert window.session.archive is None and not release.is_set()
+    assert first not in closed  # closed after its update, on the write lane
+    release.set()
+    qtbot.waitUntil(
+        lambda: window.archive is not None and window.archive.root == second, timeout=20_000
+    )
+    assert closed[0] == first
+    wait_idle(qtbot, window)

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from search.analysis import fold
-from search.doctable import DocTable, IntArray, MultiValued
 from search.model import Correction, Entity
+from search.store.doctable import DocTable, IntArray, MultiValued
 
 COLUMN_TYPES = ("PERSON", "ORG", "PLACE")
 """The types with a facet column (countries are codes, corrected through the rules)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from search.schema import SCHEMA_VERSION
+from search.store.schema import SCHEMA_VERSION
 
 log = logging.getLogger("archive.store")
 

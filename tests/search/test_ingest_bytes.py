@@ -31,7 +31,7 @@ from search.ingest import (
     read_head,
 )
 from search.model import Article, SearchRequest, Skip
-from search.prepare import prepare_file
+from search.update.prepare import prepare_file
 
 from .conftest import write_articles
 

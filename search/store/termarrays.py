@@ -49,8 +49,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
-from search.lengths import ColumnLengths
-from search.schema import ArrayPositions
+from search.store.lengths import ColumnLengths
+from search.store.schema import ArrayPositions
 
 log = logging.getLogger("archive.termarrays")
 

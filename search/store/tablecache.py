@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from search.doctable import DocTable, MultiValued, rows_reader
+from search.store.doctable import DocTable, MultiValued, rows_reader
 from search.store.folder import open_regular
 
 log = logging.getLogger("archive.tablecache")

@@ -12,11 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import qparser, query
-from whoosh.qparser import syntax
-
 from search.analysis import TOKEN_PATTERN, fold
 from search.ids import valid_text
+from search.store.whoosh_api import qparser, query, syntax
 
 log = logging.getLogger("archive.parsing")
 

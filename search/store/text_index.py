@@ -22,7 +22,7 @@ from whoosh.writing import NO_MERGE
 
 from search.errors import IndexDamaged, IndexInUse, IndexLocked, IndexWriteFailed
 from search.model import Article, FileSig
-from search.store import folder
+from search.store import fast_paths, folder
 from search.store.folder import IndexPaths, damaged_message
 from search.store.mapped_files import read_segments_in_place
 from search.store.meta import INVALID, Meta
@@ -100,6 +100,7 @@ def open_or_create(paths: IndexPaths, archive_root: Path, *, take_over: bool = F
             reader.doc_count_all()
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
+    fast_paths.check_once()  # the Whoosh internals we lean on: a warning if one is gone
     return ix
 
 

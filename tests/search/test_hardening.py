@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from search.api import Archive
 from search.errors import IndexDamaged, IndexWriteFailed
-from search.ingest import MAX_READ_BYTES, SkipFile, decode, parse_article, read_article
+from search.ingest import SkipFile
+from search.ingest.article import MAX_READ_BYTES, parse_article, read_article
+from search.ingest.decoding import decode
 from search.model import SearchRequest
 from search.update.prepare import prepare_file
 

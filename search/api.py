@@ -86,7 +86,7 @@ __all__ = [
     "printable",
 ]
 
-log = logging.getLogger("archive.api")
+log = logging.getLogger("archive_browser.engine.api")
 
 CORRECTIONS_FORMAT = "archive-browser-corrections/1"
 """The ``format`` of an exported file of corrections."""

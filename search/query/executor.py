@@ -40,7 +40,7 @@ from search.store.lengths import BYTE_TO_LENGTH, length_bytes
 from search.store.schema import ArrayPositions
 from search.store.whoosh_api import TermNotFound, distance, query
 
-log = logging.getLogger("archive.executor")
+log = logging.getLogger("archive_browser.engine.executor")
 
 FloatArray = npt.NDArray[np.float32]
 IdArray = npt.NDArray[np.int64]

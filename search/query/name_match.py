@@ -31,7 +31,6 @@ from search.store.analyzers import exact_analyzer, name_analyzer
 from search.store.doctable import BoolArray, IntArray, MultiValued
 from search.store.whoosh_api import distance, query
 
-NAME_FIELDS = ("person", "org", "place")
 CHECK_EVERY = 512
 """Words a pattern looks at between two looks at the clock."""
 CACHED_COLUMNS = 6

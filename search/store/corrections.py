@@ -31,9 +31,6 @@ from search.analysis import fold
 from search.model import Correction, Entity
 from search.store.doctable import DocTable, IntArray, MultiValued
 
-COLUMN_TYPES = ("PERSON", "ORG", "PLACE")
-"""The types with a facet column (countries are codes, corrected through the rules)."""
-
 Key = tuple[str, str]
 """(type, folded name): one identity as the columns know it."""
 

@@ -30,7 +30,7 @@ from search.store.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.store.entity_store import EntityRow, EntityStore, FacetRows
 from search.store.schema import decode_signature
 
-log = logging.getLogger("archive.entity_columns")
+log = logging.getLogger("archive_browser.engine.entity_columns")
 
 TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "PLACE")
 """The types whose DocTable columns (people, orgs, places) the store fills."""

@@ -25,7 +25,7 @@ from whoosh.util import numeric
 
 from search.store import mapped_files
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 _BODY = "body"
 

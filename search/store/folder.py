@@ -32,7 +32,7 @@ import platformdirs
 
 from search.errors import IndexDamaged, IndexFolderUnusable
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 """Opening a FIFO for reading blocks until a writer comes; with this it never waits."""

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from search.store.schema import SCHEMA_VERSION
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ from search.store.meta import INVALID, Meta
 from search.store.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
 from search.store.termarrays import TermArraysCodec
 
-log = logging.getLogger("archive.index")
+log = logging.getLogger("archive_browser.engine.index")
 
 Index: TypeAlias = Any
 """A Whoosh index (opaque outside `search.store`: ``reader()``, ``searcher()``, ``close()``)."""

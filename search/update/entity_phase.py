@@ -27,7 +27,7 @@ from search.store.text_index import open_index
 from search.update.pool import Cancelled, ordered_map
 from search.update.prepare import ENTITY_CHARS
 
-log = logging.getLogger("archive.entity_phase")
+log = logging.getLogger("archive_browser.engine.entity_phase")
 
 COMBINE_VERSION = 4
 """Bump when the rules over the recogniser change what they give: every article is redone."""

@@ -43,7 +43,7 @@ from search.update.pool import Cancelled, ordered_map
 from search.update.prepare import Prepared, file_hash, prepare_chunk
 from search.update.scan import Scan, scan_archive
 
-log = logging.getLogger("archive.index")
+log = logging.getLogger("archive_browser.engine.index")
 
 COMMIT_EVERY = 5_000
 """Documents per commit: bounds the work lost to a crash (about half a minute's worth).

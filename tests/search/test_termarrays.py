@@ -349,7 +349,7 @@ def test_damaged_or_missing_term_arrays_fall_back_with_the_same_results(
         monkeypatch.setattr(termarrays, "EXT", ".gone")
     else:
         _patch_sidecar(tmp_path / "index", how)
-    caplog.set_level(logging.WARNING, logger="archive.termarrays")
+    caplog.set_level(logging.WARNING, logger="archive_browser.engine.termarrays")
     with Archive.open(root, tmp_path / "index") as archive:
         assert _search_all(archive) == expected
         assert _search_all(archive) == expected

@@ -162,7 +162,7 @@ def op_queries_warm(corpus: str, index_dir: str, stride: int = 1) -> dict[str, A
 def op_entities(corpus: str, limit: int) -> dict[str, Any]:
     """Fallback when bench/entity_speed.py is absent: ingest and extract per article."""
     from search.entities import extract
-    from search.ingest import read_article
+    from search.ingest.article import read_article
 
     root = Path(corpus)
     paths = sorted(root.rglob("*.txt"))

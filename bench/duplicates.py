@@ -417,7 +417,7 @@ def _loadavg() -> list[float]:
 
 
 def read_corpus(folder: Path) -> list[StoryArticle]:
-    from search.ingest import read_article
+    from search.ingest.article import read_article
 
     out = []
     for path in sorted(folder.rglob("*.txt")):

@@ -2,7 +2,7 @@
 
 Mention level, exact span: a predicted mention counts when (type, start, end) equals a
 gold mention. Norm accuracy is reported over the matched mentions. Bodies come from
-``search.ingest.read_article`` so the offsets are those the index stores.
+``search.ingest.article.read_article`` so the offsets are those the index stores.
 
 Usage: ``python bench/entity_quality.py [--gold tests/entities_gold.json] [--errors]``
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search.entities import extract  # noqa: E402
-from search.ingest import read_article  # noqa: E402
+from search.ingest.article import read_article  # noqa: E402
 from search.model import ENTITY_TYPES  # noqa: E402
 
 SAMPLES = ROOT / "resources" / "sample-archive"

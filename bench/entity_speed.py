@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search.entities import extract  # noqa: E402
-from search.ingest import read_article  # noqa: E402
+from search.ingest.article import read_article  # noqa: E402
 
 WORDS = 600
 

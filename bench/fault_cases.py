@@ -32,7 +32,7 @@ from bench.fault_record import record
 from search.api import Archive
 from search.errors import IndexDamaged
 from search.ids import id_from_os
-from search.ingest import article_from_bytes
+from search.ingest.article import article_from_bytes
 from search.model import SearchRequest
 from search.update.scan import MAX_DEPTH
 

@@ -91,9 +91,9 @@ def expected_files(root: Path) -> set[str]:
 
 _CHILD = """
 import sys
-import search.index
+import search.update.index
 from search.api import Archive
-search.index.COMMIT_EVERY = 60  # many commit points to be killed between and during
+search.update.index.COMMIT_EVERY = 60  # many commit points to be killed between and during
 archive = Archive.open(sys.argv[1], sys.argv[2])
 archive.update(rebuild=sys.argv[3] == "rebuild", entities=False)
 """

@@ -81,7 +81,7 @@ TARGETS = [
         _p95("queries_cold", "first_terms"),
         _const(50),
         "ms",
-        if_missed="Each segment's words are read from its term arrays (search/termarrays.py, "
+        if_missed="Each segment's words are read from its term arrays (search/store/termarrays.py, "
         "memory-mapped); what remains for a new word is the binary search per segment, "
         "page faults on a cold file cache and query-time stem expansion over the term "
         "lists. To close: fewer, larger segments (a background merge) and a cached stem "
@@ -123,7 +123,7 @@ TARGETS = [
         _const(2000),
         "ms",
         if_missed="Profile: Python and Qt imports ~0.6 s; Archive.open maps the saved "
-        "per-document table (search/tablecache.py) and the segment files in place; the "
+        "per-document table (search/store/tablecache.py) and the segment files in place; the "
         "first query and first paint follow. To close: import less before the window "
         "shows (lazy imports of the entity data and numpy-heavy modules).",
     ),

@@ -64,12 +64,7 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         logging.getLogger("archive_browser").warning("no log file: %s", exc)
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    # The engine logs under "archive.*": its warnings (damaged caches, skipped files, index
-    # read failures) belong in the file the error dialogs point to.
-    engine = logging.getLogger("archive")
-    engine.setLevel(min(engine.getEffectiveLevel(), logging.WARNING))
-    engine.addHandler(handler)
+    root.addHandler(handler)  # the engine's "archive_browser.engine.*" warnings too
     _log_file = path
     return path
 

@@ -1,8 +1,11 @@
 """Text analysis shared by indexing, query parsing, snippets and hit marking.
 
+Plain functions over strings; the Whoosh analyzers built from them (the
+index's tokenizer chain) and the Porter2 stemmer are in `search.store.analyzers`.
+
 The index holds each word once, case and accents folded (``Hằng`` = ``hang``),
 with ``Việt Nam``/``Viet Nam`` joined into ``vietnam``. Stemming happens at
-query time instead (`search.stems`): a plain word is expanded to the indexed
+query time instead (`search.query.stems`): a plain word is expanded to the indexed
 words sharing its Porter2 stem, so ``cooperate`` finds ``cooperation`` while a
 quoted phrase, ``coop*`` and ``term~`` see the words as written. Indexing every
 body once instead of twice (stemmed and exact) halves the indexing work.
@@ -19,10 +22,6 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-
-from whoosh.analysis import Filter, RegexTokenizer, StopFilter
-from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter2 import stem as porter2_stem
 
 
 def _mark_ranges() -> str:
@@ -57,7 +56,7 @@ _JOINED_VIETNAM = re.compile(r"^vi[eêệ]t[\s\-]*nam$")
 _FOLD_EXTRA = str.maketrans(
     {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"}
 )
-_DROP = frozenset({"s", "t"})
+DROPPED = frozenset({"s", "t"})
 """What is left of possessives and contractions after splitting at apostrophes."""
 
 
@@ -122,19 +121,11 @@ def fold(word: str) -> str:
     return text
 
 
-@lru_cache(maxsize=200_000)
-def stem(folded: str) -> str:
-    """Porter2 stem of a folded word (cached: the vocabulary is small)."""
-    if len(folded) < 3 or not folded.isalpha():
-        return folded
-    return str(porter2_stem(folded))
-
-
 def word_keys(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, folded key) of every indexed word, for snippets and marks."""
     for match in TOKEN_PATTERN.finditer(text):
         key = fold(match.group(0))
-        if key not in _DROP:
+        if key not in DROPPED:
             yield match.start(), match.end(), key
 
 
@@ -149,7 +140,7 @@ def word_positions(text: str) -> dict[str, list[int]]:
     position = -1
     for index, token in enumerate(TOKEN_PATTERN.findall(text)):
         key = fold(token)
-        if key in _DROP:
+        if key in DROPPED:
             continue
         # Whoosh's stop filter renumbers from the first kept word's own position.
         position = index if position < 0 else position + 1
@@ -179,25 +170,3 @@ _FOLD_TABLE = _same_length_fold_table()
 def fold_text(text: str) -> str:
     """`fold` for a whole text, keeping every offset (one character for one)."""
     return text.translate(_FOLD_TABLE)
-
-
-class FoldFilter(Filter):  # type: ignore[misc]
-    """Whoosh filter applying `fold` (replaces LowercaseFilter + accent folding)."""
-
-    def __call__(self, tokens: Iterator[object]) -> Iterator[object]:
-        for token in tokens:
-            token.text = fold(token.text)  # type: ignore[attr-defined]
-            yield token
-
-
-def _tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(expression=TOKEN_PATTERN)
-
-
-def exact_analyzer() -> Analyzer:
-    return _tokenizer() | FoldFilter() | StopFilter(stoplist=_DROP, minsize=1, renumber=True)
-
-
-def name_analyzer() -> Analyzer:
-    """For person/org/place fields: folded words, no stems (names are not English)."""
-    return exact_analyzer()

@@ -28,12 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from resources import resource_path
-from search import __version__, mapped_files, tablecache
+from search import __version__
 from search.analysis import fold
-from search.doctable import BoolArray, DocTable
 from search.entities import country_name, lookup_country
 from search.errors import (
     ArchiveError,
@@ -42,17 +39,7 @@ from search.errors import (
     BadCorrection,
     IndexDamaged,
 )
-from search.executor import Executor
 from search.ids import file_of, id_from_os, printable
-from search.index import (
-    IndexPaths,
-    Meta,
-    damaged_message,
-    default_index_dir,
-    discard,
-    open_or_create,
-    update_index,
-)
 from search.model import (
     CORRECTION_KINDS,
     ArchiveStats,
@@ -74,15 +61,21 @@ from search.model import (
     Snippet,
     UpdateReport,
 )
-from search.parsing import QueryParser
 from search.query import FacetName, analyst, hit_row, run_search, selected_documents
-from search.schema import article_from_stored
-from search.snippets import Marker, make_snippet
-from search.stems import StemExpander
-from search.store import entity_columns
+from search.query.executor import Executor
+from search.query.parsing import QueryParser
+from search.query.snippets import Marker, make_snippet
+from search.query.stems import StemExpander
+from search.store import entity_columns, tablecache
 from search.store.corrections import CorrectionSet
+from search.store.doctable import BoolArray, DocTable
 from search.store.entity_store import EntityStore
+from search.store.folder import IndexPaths, damaged_message, default_index_dir
+from search.store.meta import Meta
+from search.store.schema import article_from_stored
+from search.store.text_index import discard, open_index, open_or_create
 from search.update.entity_phase import recognise_article
+from search.update.index import update_index
 
 __all__ = [
     "Archive",
@@ -93,10 +86,7 @@ __all__ = [
     "printable",
 ]
 
-log = logging.getLogger("archive.api")
-
-mapped_files.read_segments_in_place()
-
+log = logging.getLogger("archive_browser.engine.api")
 
 CORRECTIONS_FORMAT = "archive-browser-corrections/1"
 """The ``format`` of an exported file of corrections."""
@@ -316,7 +306,7 @@ class Archive:
             if live_id != self._live_id or not self._searcher.up_to_date():
                 self._searcher.close()
                 self._ix.close()
-                self._ix = whoosh_index.open_dir(str(self._paths.live))
+                self._ix = open_index(self._paths.live)
                 self._live_id = live_id
                 self._load_reader()
                 return  # the new reader read the store as it is now

@@ -30,6 +30,7 @@ from typing import IO, NoReturn
 from dateutil import parser as dateparser
 from platformdirs import user_log_dir
 
+from search import LOGGER as ENGINE_LOGGER
 from search import __version__, cli_cluster, cli_entities
 from search.api import Archive, country_name, default_archive_path, lookup_country
 from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked, IndexWriteFailed
@@ -41,7 +42,9 @@ EXIT_FAILED = 1
 """The output could not be written, or a bug."""
 EXIT_USER_ERROR = 2
 LOG_NAME = "archive-search.log"
-ENGINE_LOGGERS = ("archive", "archive_browser")
+APP_LOGGER = "archive_browser"
+"""The root of the one logging tree (the engine's loggers included): its records go to the
+log file and stderr."""
 
 log = logging.getLogger("archive_browser.cli")
 
@@ -544,18 +547,19 @@ def _logging(verbose: bool) -> Iterator[LogFile]:
     log_file = LogFile(log_dir() / LOG_NAME)
     log_file.setLevel(logging.WARNING)
     terminal = TerminalLog(verbose)
-    loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+    app = logging.getLogger(APP_LOGGER)
+    loggers = [app, logging.getLogger(ENGINE_LOGGER)]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.INFO if verbose else logging.WARNING)
-        logger.addHandler(log_file)
-        logger.addHandler(terminal)
+    app.addHandler(log_file)
+    app.addHandler(terminal)
     try:
         yield log_file
     finally:
+        app.removeHandler(log_file)
+        app.removeHandler(terminal)
         for logger, level in zip(loggers, levels, strict=True):
-            logger.removeHandler(log_file)
-            logger.removeHandler(terminal)
             logger.setLevel(level)
         log_file.close()
 

@@ -436,8 +436,7 @@ def test_launcher_calls_freeze_support_first() -> None:
 def test_bundle_check_looks_for_what_the_code_says() -> None:
     """check-bundle.sh greps for messages and counts on figures of the code: they must
     still be the code's (it once looked for 'workers failed', which nothing said)."""
-    from search import index
-    from search.update import entity_phase
+    from search.update import entity_phase, index
 
     check = (PACKAGING / "check-bundle.sh").read_text(encoding="utf-8")
     sources = {

@@ -1,6 +1,6 @@
 """SearchRequest -> SearchResult: filters, sort, facets and the page of hits.
 
-`search.parsing` turns the text into a Whoosh query; `search.executor`
+`search.query.parsing` turns the text into a Whoosh query; `search.query.executor`
 matches and scores it over numpy arrays; filters, facet counts and date
 sorting run over the per-document arrays of `DocTable`. Whoosh objects never
 leave the engine: hits are copied into our dataclasses here.
@@ -15,11 +15,11 @@ from typing import Literal
 
 import numpy as np
 
-from search.doctable import BoolArray, DocTable
-from search.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
 from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
-from search.parsing import ParsedQuery
-from search.snippets import Marker, make_snippet
+from search.query.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
+from search.query.parsing import ParsedQuery
+from search.query.snippets import Marker, make_snippet
+from search.store.doctable import BoolArray, DocTable
 
 TOP_NAMES = 50
 """People and organisations shown in a facet."""

@@ -17,7 +17,6 @@ from datetime import date
 import numpy as np
 
 from search.analysis import fold
-from search.doctable import BoolArray, DocTable, MultiValued
 from search.errors import UnknownEntity
 from search.model import (
     Article,
@@ -28,6 +27,7 @@ from search.model import (
     EntityType,
     Hit,
 )
+from search.store.doctable import BoolArray, DocTable, MultiValued
 
 CO_MENTIONED = 12
 """People, organisations and countries listed on an entity page."""

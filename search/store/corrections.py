@@ -30,11 +30,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from search.analysis import fold
-from search.doctable import DocTable, IntArray, MultiValued
 from search.model import Correction, Entity
-
-COLUMN_TYPES = ("PERSON", "ORG", "PLACE")
-"""The types with a facet column (countries are codes, corrected through the rules)."""
+from search.store.doctable import DocTable, IntArray, MultiValued
 
 Key = tuple[str, str]
 """(type, folded name): one identity as the columns know it."""

@@ -23,14 +23,14 @@ from typing import Any
 import numpy as np
 
 from search.analysis import fold
-from search.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.errors import EntityStoreDamaged
 from search.model import Entity, EntityType
-from search.schema import decode_signature
 from search.store.corrections import CorrectionSet, key_of
+from search.store.doctable import BoolArray, DocTable, IntArray, MultiValued
 from search.store.entity_store import EntityRow, EntityStore, FacetRows
+from search.store.schema import decode_signature
 
-log = logging.getLogger("archive.entity_columns")
+log = logging.getLogger("archive_browser.engine.entity_columns")
 
 TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "PLACE")
 """The types whose DocTable columns (people, orgs, places) the store fills."""

@@ -91,7 +91,7 @@ from search.errors import (
 )
 from search.model import CORRECTION_KINDS, Correction, CorrectionKind, Entity, EntityType
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 FILE_NAME: Final = "entities.sqlite"
 """The store's file name in the index folder."""

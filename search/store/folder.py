@@ -18,20 +18,39 @@ replaced, and damage to the index itself is reported as ``IndexDamaged``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
+import re
 import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import platformdirs
+
 from search.errors import IndexDamaged, IndexFolderUnusable
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 """Opening a FIFO for reading blocks until a writer comes; with this it never waits."""
+APP_NAME = "ArchiveBrowser"
+DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+
+
+def default_index_dir(root: Path) -> Path:
+    """One index folder per archive, named after the folder and its full path."""
+    resolved = os.fsencode(root.resolve())  # a folder name need not be valid UTF-8
+    digest = hashlib.sha1(resolved, usedforsecurity=False).hexdigest()[:12]
+    name = re.sub(r"[^\w.-]+", "_", root.resolve().name)[:40] or "archive"
+    return data_dir() / "indexes" / f"{name}-{digest}"
 
 
 @dataclass(slots=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from search.schema import SCHEMA_VERSION
+from search.store.schema import SCHEMA_VERSION
 
-log = logging.getLogger("archive.store")
+log = logging.getLogger("archive_browser.engine.store")
 
 
 @dataclass(slots=True)

@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from search.entities import combine, statistical
 from search.model import Article, CancelCheck, Entity, IndexProgress, ProgressCallback
-from search.prepare import ENTITY_CHARS
-from search.schema import SCHEMA_VERSION, decode_signature
 from search.store.entity_store import EntityStore
+from search.store.schema import SCHEMA_VERSION, decode_signature
+from search.store.text_index import open_index
 from search.update.pool import Cancelled, ordered_map
+from search.update.prepare import ENTITY_CHARS
 
-log = logging.getLogger("archive.entity_phase")
+log = logging.getLogger("archive_browser.engine.entity_phase")
 
 COMBINE_VERSION = 14
 """Bump when the rules over the recogniser change what they give: every article is redone."""
@@ -101,7 +100,7 @@ def run_entity_phase(
     should_stop = cancel or (lambda: False)
     name, note = recogniser_name() if recognise is None else ("custom", None)
     report = EntityPhaseReport(recogniser=name, note=note)
-    ix = whoosh_index.open_dir(str(live))
+    ix = open_index(live)
     try:
         with ix.searcher() as searcher:
             docnums, hashes = _articles(searcher.reader())

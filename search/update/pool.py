@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from search.model import CancelCheck
 
-log = logging.getLogger("archive.pool")
+log = logging.getLogger("archive_browser.engine.pool")
 
 Arg = TypeVar("Arg")
 Result = TypeVar("Result")

@@ -119,11 +119,11 @@ def test_engine_warnings_reach_the_app_log_file(tmp_path: Path) -> None:
         "import logging\n"
         "from gui import errors\n"
         "errors.setup_logging()\n"
-        "logging.getLogger('archive.tablecache').warning('engine says hello')\n"
-        "logging.getLogger('archive.tablecache').info('engine chatter')\n"
+        "logging.getLogger('archive_browser.engine.tablecache').warning('engine says hello')\n"
+        "logging.getLogger('archive_browser.engine.tablecache').info('engine chatter')\n"
     )
     env = {**os.environ, "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", script], timeout=60, env=env, check=True)
     log = (tmp_path / "logs" / "archive-browser.log").read_text(encoding="utf-8")
-    assert "archive.tablecache: engine says hello" in log
+    assert "archive_browser.engine.tablecache: engine says hello" in log
     assert "engine chatter" not in log

@@ -315,7 +315,7 @@ def test_a_damaged_index_offers_a_rebuild_that_works(
 ) -> None:
     import json
 
-    from search.schema import SCHEMA_VERSION
+    from search.store.schema import SCHEMA_VERSION
 
     index_dir = tmp_path / "index"
     (index_dir / "whoosh").mkdir(parents=True)
@@ -554,7 +554,7 @@ def test_after_reindex_the_window_shows_the_rebuilt_index(
 def test_verify_index_rereads_files_whose_signature_did_not_change(
     qtbot: QtBot, window: MainWindow, archive_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from search import index as engine_index
+    from search.update import index as engine_index
 
     monkeypatch.setattr(engine_index, "_same_file", lambda _old, _new: True)  # no sign of change
     hit = window.model.hit(0)

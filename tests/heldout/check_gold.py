@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from search.ingest import read_article  # noqa: E402
+from search.ingest.article import read_article  # noqa: E402
 
 GOLD = ROOT / "tests" / "heldout" / "gold.json"
 FOLDERS = {

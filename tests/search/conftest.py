@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.api import Archive
+from search.model import SearchResult
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample-archive"
 
@@ -44,3 +45,12 @@ def write_articles(root: Path, articles: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def assert_answered(result: SearchResult) -> None:
+    """A search that only has to answer (hostile or odd text) answered coherently: a count
+    within the archive, a page no longer than the count or the limit, no article twice."""
+    assert result.archive_total > 0
+    assert 0 <= result.total <= result.archive_total
+    assert len(result.hits) <= min(result.total, result.request.limit)
+    assert len({hit.id for hit in result.hits}) == len(result.hits)

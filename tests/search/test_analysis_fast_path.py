@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from whoosh import formats
 
 from resources import resource_path
-from search.schema import ArrayPositions, build_schema
+from search.store.schema import ArrayPositions, build_schema
 
 SAMPLE = resource_path("sample-archive")
 TRICKY = [

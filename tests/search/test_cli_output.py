@@ -368,7 +368,7 @@ def search(self, request):
     try:
         raise OSError("bad segment")
     except OSError:
-        logging.getLogger("archive.api").exception("index read failed")
+        logging.getLogger("archive_browser.engine.api").exception("index read failed")
         raise IndexDamaged("The search index cannot be read. Rebuild it.")
 
 Archive.search = search
@@ -407,7 +407,7 @@ def test_warnings_without_a_traceback_still_reach_stderr(
     real = Archive.stats
 
     def stats(self: Archive) -> object:
-        logging.getLogger("archive.tablecache").warning("could not save the cache")
+        logging.getLogger("archive_browser.engine.tablecache").warning("could not save the cache")
         return real(self)
 
     monkeypatch.setattr(Archive, "stats", stats)

@@ -227,7 +227,7 @@ def test_names_added_by_corrections_get_the_alphabetical_ranks_a_full_sort_gives
 
     import numpy as np
 
-    from search.doctable import MultiValued
+    from search.store.doctable import MultiValued
 
     rng = random.Random(3)
     for _ in range(300):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search.entities import extract
-from search.ingest import read_article
+from search.ingest.article import read_article
 from search.model import Entity
 
 ROOT = Path(__file__).resolve().parents[2]

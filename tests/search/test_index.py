@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-import search.index
+import search.store.text_index
+import search.update.index
 from search.api import Archive
 from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked
-from search.index import IndexPaths, _update_lock, default_index_dir
 from search.model import IndexProgress, SearchRequest
+from search.store.folder import IndexPaths, default_index_dir
+from search.store.text_index import update_lock
 
 from .conftest import write_articles
 
@@ -157,7 +159,7 @@ def test_damaged_index_is_reported_and_can_be_discarded(archive: Archive, tmp_pa
 
 
 def test_second_writer_gets_a_clear_lock_error(archive: Archive, tmp_path: Path) -> None:
-    with _update_lock(IndexPaths(tmp_path / "index")):
+    with update_lock(IndexPaths(tmp_path / "index")):
         errors: list[Exception] = []
 
         def other() -> None:
@@ -195,17 +197,17 @@ def test_links_out_of_the_archive_and_link_loops_are_not_followed(tmp_path: Path
 def test_update_without_worker_processes_matches_parallel_update(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import search.index
+    import search.update.index
 
     texts = {
         f"d{i // 10}/f{i}.txt": f"Report {i}\nThe Italian and Greek ministers met, item {i}."
         for i in range(40)
     }
     root = write_articles(tmp_path / "arch", texts)
-    monkeypatch.setattr(search.index, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(search.update.index, "PARALLEL_MIN", 10)
     with Archive.open(root, tmp_path / "parallel") as parallel:
         assert parallel.update().added == 40
-        monkeypatch.setattr(search.index, "PARALLEL_MIN", 10**9)
+        monkeypatch.setattr(search.update.index, "PARALLEL_MIN", 10**9)
         with Archive.open(root, tmp_path / "serial") as serial:
             assert serial.update().added == 40
             request = SearchRequest(text="item", limit=100)
@@ -224,8 +226,8 @@ def _segment_sizes(index_dir: Path) -> list[int]:
 
 
 def test_updates_merge_only_small_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search.index, "COMMIT_EVERY", 10)
-    monkeypatch.setattr(search.index, "SMALL_SEGMENT", 5)
+    monkeypatch.setattr(search.update.index, "COMMIT_EVERY", 10)
+    monkeypatch.setattr(search.store.text_index, "SMALL_SEGMENT", 5)
     root = write_articles(
         tmp_path / "arch",
         {f"a{i:02d}.txt": f"Article {i}\n\nVietnam and Kazakhstan, number {i}." for i in range(40)},
@@ -246,7 +248,7 @@ def test_updates_merge_only_small_segments(tmp_path: Path, monkeypatch: pytest.M
 def test_a_new_folder_is_searchable_after_its_first_small_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search.index, "FIRST_COMMIT", 3)
+    monkeypatch.setattr(search.update.index, "FIRST_COMMIT", 3)
     texts = {f"n{i:02d}.txt": f"Report {i}\n\nTalks in Chile, note {i}." for i in range(12)}
     root = write_articles(tmp_path / "arch", texts)
     with Archive.open(root, tmp_path / "index") as archive:

@@ -22,7 +22,7 @@ from search.errors import (
 )
 from search.ids import id_from_os, os_from_id, printable
 from search.model import SearchRequest
-from search.prepare import prepare_file
+from search.update.prepare import prepare_file
 
 from .conftest import write_articles
 
@@ -140,14 +140,16 @@ def test_a_file_rewritten_with_its_size_and_mtime_restored_is_reindexed(tmp_path
 
 
 def test_verify_rehashes_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.index
+    import search.update.index
 
     root = write_articles(tmp_path / "arch", {"a.txt": "A\nChile.", "b.txt": "B\nPeru."})
     with Archive.open(root, tmp_path / "index") as archive:
         archive.update()
         hashed: list[str] = []
-        real = search.index.file_hash
-        monkeypatch.setattr(search.index, "file_hash", lambda p: hashed.append(p.name) or real(p))
+        real = search.update.index.file_hash
+        monkeypatch.setattr(
+            search.update.index, "file_hash", lambda p: hashed.append(p.name) or real(p)
+        )
         assert archive.update().unchanged == 2 and hashed == []
         assert archive.update(verify=True).unchanged == 2
         assert sorted(hashed) == ["a.txt", "b.txt"]
@@ -499,7 +501,7 @@ def test_cli_rebuild_takes_over_an_index_folder_and_refuses_without(
 def test_cli_verify_finds_a_change_that_kept_size_and_times(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import search.index
+    import search.update.index
     from search.cli import main
 
     root = write_articles(tmp_path / "arch", {"a.txt": "A\nChilean news."})
@@ -507,7 +509,7 @@ def test_cli_verify_finds_a_change_that_kept_size_and_times(
     assert main(["index", str(root), "--index-dir", index]) == 0
     (root / "a.txt").write_text("A\nLaotian news.", encoding="utf-8")
     # a change no signature shows (a file system that keeps no ctime or inode)
-    monkeypatch.setattr(search.index, "_same_file", lambda _old, _new: True)
+    monkeypatch.setattr(search.update.index, "_same_file", lambda _old, _new: True)
     assert main(["index", str(root), "--index-dir", index]) == 0
     assert main(["index", str(root), "--index-dir", index, "--verify", "--json"]) == 0
     capsys.readouterr()

@@ -21,17 +21,12 @@ from hypothesis import strategies as st
 
 from search.analysis import fold, fold_confusables, word_keys, word_positions
 from search.api import Archive
-from search.ingest import (
-    SkipFile,
-    article_from_bytes,
-    clean_line,
-    decode,
-    open_regular_file,
-    parse_article,
-    read_head,
-)
+from search.ingest import SkipFile
+from search.ingest.article import article_from_bytes, open_regular_file, parse_article, read_head
+from search.ingest.cleaning import clean_line
+from search.ingest.decoding import decode
 from search.model import Article, SearchRequest, Skip
-from search.prepare import prepare_file
+from search.update.prepare import prepare_file
 
 from .conftest import write_articles
 

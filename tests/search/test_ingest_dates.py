@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from search.ingest import find_text_date
+from search.ingest.dates import find_text_date
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search.ingest import looks_like_headline, parse_article
+from search.ingest.article import parse_article
+from search.ingest.title import looks_like_headline
 
 BODY = "The online auction house agreed to pay 2.6 billion dollars for the internet phone firm."
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import SkipFile, clean_line, decode, parse_article, read_article
+from search.ingest import SkipFile
+from search.ingest.article import parse_article, read_article
+from search.ingest.cleaning import clean_line
+from search.ingest.decoding import decode
 
 
 def test_cp1252_file_is_read_with_a_warning(tmp_path: Path) -> None:

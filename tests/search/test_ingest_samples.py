@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import read_article
+from search.ingest.article import read_article
 from search.model import Article
 
 from .conftest import SAMPLE

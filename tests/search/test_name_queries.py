@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 from whoosh import query
 
-from search import name_match
-from search.analysis import name_analyzer, word_keys
+from search.analysis import word_keys
 from search.api import Archive
-from search.doctable import MultiValued
-from search.executor import Executor
 from search.model import SearchRequest
+from search.query import name_match
+from search.query.executor import Executor
+from search.store.analyzers import name_analyzer
+from search.store.doctable import MultiValued
 
 from .conftest import write_articles
 

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-import search.index
-from search import tablecache
+import search.store.text_index
 from search.api import Archive
-from search.doctable import DocTable
-from search.mapped_files import MappedView
 from search.model import SearchRequest, SearchResult, Sort
+from search.store import tablecache
+from search.store.doctable import DocTable
+from search.store.mapped_files import MappedView
 
 from .conftest import write_articles
 
@@ -121,7 +121,7 @@ def test_cached_table_equals_freshly_built_table(
 def test_update_replaces_the_cache_and_it_equals_a_fresh_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search.index, "SMALL_SEGMENT", 0)  # keep segments and deletions
+    monkeypatch.setattr(search.store.text_index, "SMALL_SEGMENT", 0)  # keep segments and deletions
     root = write_articles(tmp_path / "arch", ARTICLES)
     index = tmp_path / "index"
     with open_archive(root, index) as archive:

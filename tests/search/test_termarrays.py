@@ -18,15 +18,16 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.query import Phrase
 
-import search.executor
-import search.index
-from search import termarrays
+import search.query.executor
+import search.store.text_index
+import search.update.index
 from search.api import Archive
-from search.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
-from search.index import _open_writer
-from search.lengths import ColumnLengths
 from search.model import SearchRequest
-from search.schema import ArrayPositions, build_schema
+from search.query.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
+from search.store import termarrays
+from search.store.lengths import ColumnLengths
+from search.store.schema import ArrayPositions, build_schema
+from search.store.text_index import open_writer
 
 from .conftest import write_articles
 
@@ -91,8 +92,8 @@ def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Several batches, an update that changes and deletes files, a merge, more deletions."""
     rng = random.Random(7)
     root = write_articles(tmp_path / "arch", {f"a{i:03d}.txt": _article(rng) for i in range(120)})
-    monkeypatch.setattr(search.index, "COMMIT_EVERY", 25)
-    monkeypatch.setattr(search.index, "SMALL_SEGMENT", 0)  # keep segments and deletions
+    monkeypatch.setattr(search.update.index, "COMMIT_EVERY", 25)
+    monkeypatch.setattr(search.store.text_index, "SMALL_SEGMENT", 0)  # keep segments and deletions
     with Archive.open(root, tmp_path / "index") as archive:
         archive.update()
         write_articles(root, {f"a{i:03d}.txt": _article(rng) for i in range(10)})
@@ -100,7 +101,7 @@ def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             (root / f"a{i:03d}.txt").unlink()
         archive.update()
     ix = whoosh_index.open_dir(str(tmp_path / "index" / "whoosh"))
-    writer = _open_writer(ix)
+    writer = open_writer(ix)
     writer.commit(optimize=True)  # through the app's writer: the merged segment gets arrays
     ix.close()
     with Archive.open(root, tmp_path / "index") as archive:
@@ -177,7 +178,7 @@ def test_searches_are_identical_with_and_without_term_arrays(
 ) -> None:
     _fresh(built)
     with_arrays = _search_all(built)
-    monkeypatch.setattr(search.executor, "USE_TERM_ARRAYS", False)
+    monkeypatch.setattr(search.query.executor, "USE_TERM_ARRAYS", False)
     _fresh(built)
     assert _search_all(built) == with_arrays
     assert any(total for _, total, _ in with_arrays[:5])
@@ -193,7 +194,7 @@ def test_merged_away_segments_take_their_term_arrays_along(
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             assert leaf._storage.file_exists(leaf._segment.make_filename(termarrays.EXT))
-    _open_writer(ix).commit(optimize=True)
+    open_writer(ix).commit(optimize=True)
     (segment,) = ix._segments()
     ix.close()
     names = [p.name for p in folder.iterdir()]
@@ -348,7 +349,7 @@ def test_damaged_or_missing_term_arrays_fall_back_with_the_same_results(
         monkeypatch.setattr(termarrays, "EXT", ".gone")
     else:
         _patch_sidecar(tmp_path / "index", how)
-    caplog.set_level(logging.WARNING, logger="archive.termarrays")
+    caplog.set_level(logging.WARNING, logger="archive_browser.engine.termarrays")
     with Archive.open(root, tmp_path / "index") as archive:
         assert _search_all(archive) == expected
         assert _search_all(archive) == expected

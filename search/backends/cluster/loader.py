@@ -29,7 +29,7 @@ from search.backends.cluster.text import engine_words
 from search.errors import ClusterError
 from search.model import Article
 
-log = logging.getLogger("archive_browser.cluster.loader")
+log = logging.getLogger("archive_browser.engine.cluster.loader")
 
 BATCH = 100
 ATTEMPTS = 4

@@ -30,7 +30,7 @@ from typing import Any
 
 from search.errors import ClusterError
 
-log = logging.getLogger("archive_browser.cluster")
+log = logging.getLogger("archive_browser.engine.cluster")
 
 MANIFEST = "cluster.json"
 DISTRIBUTED = "archive"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from search.entities import extract
 from search.ids import file_of
-from search.ingest import SkipFile, article_from_bytes, read_head
+from search.ingest import SkipFile
+from search.ingest.article import article_from_bytes, read_head
 from search.model import Article, FileSig, Skip
 
 

@@ -35,10 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from search.doctable import DocTable, MultiValued, rows_reader
+from search.store.doctable import DocTable, MultiValued, rows_reader
 from search.store.folder import open_regular
 
-log = logging.getLogger("archive.tablecache")
+log = logging.getLogger("archive_browser.engine.tablecache")
 
 FORMAT = 1
 """Bump whenever DocTable's contents or this layout change: old files are then rebuilt."""

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from search.analysis import fold
-from search.schema import SEP
+from search.store.schema import SEP
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -200,7 +200,7 @@ def _accents(text: str) -> int:
 class DocTable:
     """Per-document columns of one index reader.
 
-    `search.tablecache` saves and maps these arrays per index generation: when
+    `search.store.tablecache` saves and maps these arrays per index generation: when
     what ``build`` computes changes, bump ``tablecache.FORMAT`` so old files are
     rebuilt rather than trusted.
     """

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import query
-
-from search.analysis import fold_text, stem, word_keys
-from search.parsing import TEXT_FIELDS
+from search.analysis import fold_text, word_keys
+from search.query.parsing import TEXT_FIELDS
+from search.store.analyzers import stem
+from search.store.whoosh_api import query
 
 
 @dataclass(slots=True)

@@ -1,8 +1,9 @@
-"""Build and incrementally update the Whoosh index of one archive folder.
+"""Build and incrementally update the index of one archive folder.
 
-The folder's layout and its repairs are in `search.store.folder`, its
-metadata in `search.store.meta`, the walk of the archive in
-`search.update.scan`.
+The Whoosh side (opening, the one-writer lock, writers, commits) is
+`search.store.text_index`, the folder's layout and its repairs
+`search.store.folder`, its metadata `search.store.meta`, the walk of the
+archive `search.update.scan`.
 
 Updates compare each file's size, mtime, inode and ctime with the signature
 column; a file whose signature changed is hashed, and only a different hash
@@ -14,70 +15,53 @@ carries on from there.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import os
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import platformdirs
-from whoosh import index as whoosh_index
-from whoosh.reading import SegmentReader
-from whoosh.util.filelock import FileLock
-from whoosh.writing import NO_MERGE
-
-from search.errors import (
-    ArchiveError,
-    EntityStoreDamaged,
-    IndexDamaged,
-    IndexInUse,
-    IndexLocked,
-    IndexWriteFailed,
-)
+from search.errors import ArchiveError, EntityStoreDamaged, IndexDamaged, IndexWriteFailed
 from search.ids import file_of
 from search.ingest import SkipFile
 from search.model import CancelCheck, FileSig, IndexProgress, ProgressCallback, Skip, UpdateReport
-from search.prepare import Prepared, file_hash, prepare_chunk
-from search.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
 from search.store import folder
 from search.store.entity_store import EntityStore
 from search.store.folder import IndexPaths, damaged_message
-from search.store.meta import INVALID, Meta
-from search.termarrays import TermArraysCodec
+from search.store.meta import Meta
+from search.store.text_index import (
+    Index,
+    TextWriter,
+    create_index,
+    open_index,
+    read_signatures,
+    remove_unreferenced_files,
+    update_lock,
+    write_failed,
+)
 from search.update.entity_phase import run_entity_phase
 from search.update.pool import Cancelled, ordered_map
+from search.update.prepare import Prepared, file_hash, prepare_chunk
 from search.update.scan import Scan, scan_archive
 
-__all__ = ["IndexPaths", "Meta", "damaged_message", "discard", "open_or_create", "update_index"]
+log = logging.getLogger("archive_browser.engine.index")
 
-log = logging.getLogger("archive.index")
-
-APP_NAME = "ArchiveBrowser"
-DATA_DIR_ENV = "ARCHIVE_BROWSER_DATA_DIR"
 COMMIT_EVERY = 5_000
 """Documents per commit: bounds the work lost to a crash (about half a minute's worth).
 
-Sized with ``POOL_MB`` so one batch's postings (~340 per article) sort in
-memory: Whoosh spills a pool beyond its limit to disk one pickled posting at a
-time and heap-merges it back, which was a third of the writer's time at
-10,000 articles per batch and the default 128 MB.
+Sized with ``POOL_MB`` (`search.store.text_index`) so one batch's postings
+(~340 per article) sort in memory: Whoosh spills a pool beyond its limit to
+disk one pickled posting at a time and heap-merges it back, which was a third
+of the writer's time at 10,000 articles per batch and the default 128 MB.
 
 Batch commits never merge segments, and an update's last commit merges only
-segments under ``SMALL_SEGMENT`` (`merge_small_segments`): a big build leaves
-one segment per batch, which the executor reads alike. Whoosh's own policy
-would merge batches in this one process in pure Python: three minutes at
-40,000 articles, and with 20 batches of 5,000 its Fibonacci rule merged all
-10^5 articles after a 1% update."""
+segments under ``SMALL_SEGMENT`` (`search.store.text_index.merge_small_segments`):
+a big build leaves one segment per batch, which the executor reads alike.
+Whoosh's own policy would merge batches in this one process in pure Python:
+three minutes at 40,000 articles, and with 20 batches of 5,000 its Fibonacci
+rule merged all 10^5 articles after a 1% update."""
 FIRST_COMMIT = 500
 """The first batch is small, so a new folder is searchable within seconds (its segment
 is merged with the others' small ones at the end)."""
-SMALL_SEGMENT = 1_000
-"""Segments with fewer documents (left by small updates, e.g. the folder watcher) are merged."""
-POOL_MB = 512
-"""Whoosh's in-memory posting pool (its estimate: ~180 bytes a posting, ~1.7 M a batch)."""
 PARALLEL_MIN = 300
 """Below this many files, worker processes cost more to start than they save."""
 CHUNK = 32
@@ -87,137 +71,6 @@ AHEAD = 4_096
 While the writer commits a batch (several seconds at 5,000 articles) the
 readers keep going; with only a few chunks ahead they sat idle for most of
 each commit, and the second core with them."""
-
-
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-
-
-def default_index_dir(root: Path) -> Path:
-    """One index folder per archive, named after the folder and its full path."""
-    resolved = os.fsencode(root.resolve())  # a folder name need not be valid UTF-8
-    digest = hashlib.sha1(resolved, usedforsecurity=False).hexdigest()[:12]
-    name = re.sub(r"[^\w.-]+", "_", root.resolve().name)[:40] or "archive"
-    return data_dir() / "indexes" / f"{name}-{digest}"
-
-
-# --- opening -----------------------------------------------------------------
-
-
-def open_or_create(
-    paths: IndexPaths, archive_root: Path, *, take_over: bool = False
-) -> whoosh_index.Index:
-    """Open the live index, creating an empty one if there is none.
-
-    An index of an older schema, or whose metadata is missing or does not
-    validate, is replaced by an empty one (the next update rebuilds it). An
-    index folder that holds another archive's index raises ``IndexInUse``
-    unless ``take_over``. Unreadable files raise ``IndexDamaged``.
-    """
-    folder.make_folder(paths)
-    if folder.needs_tidying(paths):
-        # If another writer is at work, the leftovers are its business.
-        with contextlib.suppress(IndexLocked), _update_lock(paths):
-            folder.finish_swap(paths)
-    folder.repair_side_files(paths)
-    folder.check_live(paths)
-    meta = Meta.load(paths.meta)
-    owner = meta.archive_root if isinstance(meta, Meta) else ""
-    foreign = bool(owner) and owner != str(archive_root)
-    if foreign and not take_over:
-        raise IndexInUse(
-            f"The index folder {paths.root} holds the index of another archive "
-            f"({owner}). Give this archive its own index folder, or rebuild "
-            "to take this one over ('archive-search index --rebuild', or Reindex in the app)."
-        )
-    stale = isinstance(meta, Meta) and meta.schema_version != SCHEMA_VERSION
-    if foreign or stale or meta is INVALID or (meta is None and _has_index(paths.live)):
-        log.info("index in %s starts over (metadata %r)", paths.root, meta)
-        with _update_lock(paths):
-            folder.remove(paths.live)
-            meta = None
-    if meta is None or not _has_index(paths.live):
-        with _update_lock(paths):
-            paths.live.mkdir(parents=True, exist_ok=True)
-            if not _has_index(paths.live):
-                if any(paths.live.iterdir()):
-                    raise IndexDamaged(damaged_message(paths, "no table of contents"))
-                whoosh_index.create_in(str(paths.live), build_schema())
-            if meta is None:
-                Meta(archive_root=str(archive_root)).save(paths.meta)
-    try:
-        ix = whoosh_index.open_dir(str(paths.live))
-        with ix.reader() as reader:
-            reader.doc_count_all()
-    except Exception as exc:  # Whoosh raises many kinds on damaged files
-        raise IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__)) from exc
-    return ix
-
-
-def _has_index(folder_path: Path) -> bool:
-    """Whether a Whoosh table of contents is there (readable or not)."""
-    return folder_path.is_dir() and any(folder_path.glob("_MAIN_*.toc"))
-
-
-def discard(paths: IndexPaths) -> None:
-    """Delete a damaged index so it can be rebuilt (holding the update lock)."""
-    folder.make_folder(paths)
-    folder.repair_side_files(paths)
-    with _update_lock(paths):
-        folder.remove(paths.live)
-        folder.remove(paths.staging)
-        folder.remove(paths.old)
-        folder.remove(paths.swap_marker)
-        folder.remove(paths.meta)
-
-
-@contextlib.contextmanager
-def _update_lock(paths: IndexPaths, wait_s: float = 0.0) -> Iterator[None]:
-    """Hold the one-writer lock (an flock: a killed writer releases it).
-
-    A folder that cannot be written (read-only file system, permissions)
-    raises ``IndexWriteFailed``: readers then use the index as it is."""
-    folder.make_folder(paths)
-    lock = FileLock(str(paths.lock))
-    deadline = time.monotonic() + wait_s
-    while not _try_lock(lock, paths):
-        if time.monotonic() >= deadline:
-            raise IndexLocked(
-                "Another Archive Browser window or archive-search command is updating this "
-                "archive's index. Wait for it to finish, then try again."
-            )
-        time.sleep(0.1)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _try_lock(lock: Any, paths: IndexPaths) -> bool:
-    try:
-        return bool(lock.acquire(blocking=False))
-    except OSError as exc:
-        raise IndexWriteFailed(
-            f"The index in {paths.root} cannot be updated: {exc.strerror or exc} "
-            "(its folder cannot be written)."
-        ) from exc
-
-
-# --- scanning ----------------------------------------------------------------
-
-
-def read_signatures(ix: whoosh_index.Index) -> dict[str, tuple[FileSig, str]]:
-    """id -> (file signature, content hash) of every live document, from columns only."""
-    out: dict[str, tuple[FileSig, str]] = {}
-    with ix.reader() as reader:
-        if reader.doc_count_all() == 0:
-            return out
-        ids = list(reader.column_reader("c_id"))
-        sigs = list(reader.column_reader("c_sig"))
-        for docnum in reader.all_doc_ids():
-            out[ids[docnum].decode()] = decode_signature(sigs[docnum])
-    return out
 
 
 # --- updating ----------------------------------------------------------------
@@ -244,7 +97,7 @@ def update_index(
     report = UpdateReport(rebuilt=rebuild)
     emit = progress or (lambda _p: None)
     should_stop = cancel or (lambda: False)
-    with _update_lock(paths, wait_s):
+    with update_lock(paths, wait_s):
         emit(IndexProgress("scanning", 0, 0))
         folder.remove_writer_leftovers(paths)  # of a writer killed before us
         scan = scan_archive(archive_root)
@@ -256,11 +109,11 @@ def update_index(
             if rebuild:
                 folder.remove(paths.staging)
                 paths.staging.mkdir(parents=True)
-                ix = whoosh_index.create_in(str(paths.staging), build_schema())
+                ix = create_index(paths.staging)
                 meta = Meta(archive_root=str(archive_root))
                 indexed: dict[str, tuple[FileSig, str]] = {}
             else:
-                ix = whoosh_index.open_dir(str(paths.live))
+                ix = open_index(paths.live)
                 indexed = read_signatures(ix)
             try:
                 todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
@@ -286,7 +139,7 @@ def update_index(
             meta.archive_root = str(archive_root)
             meta.save(paths.meta)
         except OSError as exc:
-            raise _write_failed(paths, exc) from exc
+            raise write_failed(paths, exc) from exc
         if entities and not report.cancelled:
             _recognise_entities(paths, report, emit, should_stop, check=rebuild)
     report.skipped.sort(key=lambda s: s.id)
@@ -349,7 +202,7 @@ def _as_user_error(paths: IndexPaths, exc: Exception) -> ArchiveError:
     """A failed write (disk full, permissions) or, for anything else Whoosh raised while
     reading the index, damage."""
     if isinstance(exc, OSError):
-        return _write_failed(paths, exc)
+        return write_failed(paths, exc)
     return IndexDamaged(damaged_message(paths, str(exc) or type(exc).__name__))
 
 
@@ -361,12 +214,7 @@ def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:
         return
     folder.remove_writer_leftovers(paths)
     try:
-        ix = whoosh_index.open_dir(str(paths.live))
-        try:
-            toc = ix._read_toc()
-            whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
-        finally:
-            ix.close()
+        remove_unreferenced_files(paths)
     except Exception:  # tidying must never hide the write error itself
         log.warning("could not tidy %s after a failed write", paths.live, exc_info=True)
 
@@ -428,7 +276,7 @@ def _same_file(old: FileSig, new: FileSig) -> bool:
 
 
 def _write(
-    ix: whoosh_index.Index,
+    ix: Index,
     paths: IndexPaths,
     meta: Meta,
     root: Path,
@@ -439,12 +287,12 @@ def _write(
     should_stop: CancelCheck,
 ) -> None:
     is_update = dict(todo)
-    writer = _open_writer(ix)
+    writer = TextWriter(ix, paths)
     pending = 0
     committed = False
     try:
         for article_id in removed:
-            writer.delete_by_term("id", article_id)
+            writer.delete(article_id)
             report.removed += 1
             pending += 1
         total = len(todo)
@@ -455,10 +303,15 @@ def _write(
                 size, mtime = _stat_or_zero(file_of(root, result.id))
                 meta.skipped[result.id] = [size, mtime, result.reason]
                 if is_update.get(result.id):
-                    writer.delete_by_term("id", result.id)
+                    writer.delete(result.id)
                     report.removed += 1
             else:
-                _add(writer, result, is_update.get(result.article.id, False))
+                writer.add(
+                    result.article,
+                    result.sig,
+                    result.sha1,
+                    is_update=is_update.get(result.article.id, False),
+                )
                 meta.skipped.pop(result.article.id, None)
                 meta.touched.pop(result.article.id, None)
                 if result.article.warnings:
@@ -480,69 +333,20 @@ def _write(
             )
             if pending >= (COMMIT_EVERY if committed else min(FIRST_COMMIT, COMMIT_EVERY)):
                 emit(IndexProgress("writing", done, total))
-                _commit(writer, paths, merge=False)
+                writer.commit(merge=False)
                 meta.save(paths.meta)
-                writer = _open_writer(ix)
+                writer = TextWriter(ix, paths)
                 pending = 0
                 committed = True
         emit(IndexProgress("writing", total, total))
         if pending:
-            _commit(writer, paths)
+            writer.commit()
         else:
             writer.cancel()  # nothing changed: keep the generation, so readers need no reload
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
-
-
-def _add(writer: Any, prepared: Prepared, is_update: bool) -> None:
-    values = document_fields(prepared.article, prepared.sig, prepared.sha1)
-    if is_update:
-        writer.update_document(**values)
-    else:
-        writer.add_document(**values)
-
-
-def _open_writer(ix: whoosh_index.Index) -> Any:
-    try:
-        # The codec also writes each new segment's term arrays (merged segments too).
-        return ix.writer(timeout=10.0, codec=TermArraysCodec(), limitmb=POOL_MB)
-    except whoosh_index.LockError as exc:
-        raise IndexLocked(
-            "The index is locked by another program writing to it. Try again when it is done."
-        ) from exc
-
-
-def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: gather the segments under ``SMALL_SEGMENT`` into the new one.
-
-    Returns the segments kept as they are (Whoosh's merge-policy contract).
-    """
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
-    if not small:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s.doc_count_all() >= SMALL_SEGMENT]
-
-
-def _commit(writer: Any, paths: IndexPaths, merge: bool = True) -> None:
-    try:
-        writer.commit(mergetype=merge_small_segments if merge else NO_MERGE)
-    except OSError as exc:
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        raise _write_failed(paths, exc) from exc
-
-
-def _write_failed(paths: IndexPaths, exc: OSError) -> IndexWriteFailed:
-    return IndexWriteFailed(
-        f"Could not write the index in {paths.root}: {exc.strerror or exc}. "
-        "What was indexed before is kept; free disk space (or fix permissions) and update again."
-    )
 
 
 def _stat_or_zero(path: Path) -> tuple[int, int]:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from whoosh import query
-
-from search.analysis import stem
+from search.store.analyzers import stem
+from search.store.whoosh_api import query
 
 STEMMED_FIELDS = frozenset({"title", "body"})
 MIN_STEM = 3

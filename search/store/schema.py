@@ -18,17 +18,20 @@ from typing import Any
 
 from whoosh import columns, fields, formats
 
-from search.analysis import exact_analyzer, name_analyzer, word_positions
+from search.analysis import word_positions
 from search.model import Article, Entity, FileSig
+from search.store.analyzers import exact_analyzer, name_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump whenever fields, analysis or extraction change: the index is rebuilt.
 
 3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment.
 4: words keep their combining marks; Cyrillic/Greek look-alikes in Latin words fold to
 Latin; damaged UTF-8, stray NULs and bidi controls read differently at ingest; file
 signatures carry inode and ctime; a month alone has no fake ISO norm; a date the lede puts
-in the past is not the publication date (all of one release: one rebuild)."""
+in the past is not the publication date (all of one release: one rebuild).
+5: the classes Whoosh pickles moved into `search.store` (``FoldFilter``, ``ArrayPositions``,
+``TermArraysCodec``): an older index names modules that are gone, so it is rebuilt, not read."""
 
 SEP = "\x1f"
 """Separator of multi-valued column values (never appears in names)."""

@@ -90,8 +90,8 @@ class MappedView:
         return self._view is None
 
 
-class _MappedBufferFile(BufferFile):  # type: ignore[misc]
-    """Whoosh's ``BufferFile`` reading its memory map in place (see ``_MappedView``)."""
+class MappedBufferFile(BufferFile):  # type: ignore[misc]
+    """Whoosh's ``BufferFile`` reading its memory map in place (see ``MappedView``)."""
 
     def __init__(self, buf: Any, name: str | None = None, onclose: Any = None) -> None:
         self._buf = buf
@@ -105,4 +105,4 @@ class _MappedBufferFile(BufferFile):  # type: ignore[misc]
 def read_segments_in_place() -> None:
     """Make Whoosh open files inside compound segments without copying them."""
     if whoosh_compound.BufferFile is BufferFile:
-        whoosh_compound.BufferFile = _MappedBufferFile
+        whoosh_compound.BufferFile = MappedBufferFile

@@ -1,6 +1,6 @@
 """Name-field queries (``person:``, ``org:``, ``place:``) answered from the table's columns.
 
-The people/orgs/places columns of `search.doctable` are what the facets and the
+The people/orgs/places columns of `search.store.doctable` are what the facets and the
 name filters count; they will be rebuilt from the entity store after indexing,
 while the Whoosh fields of the same names are written once, at indexing. So a
 field query is matched here against the column's vocabulary: each value is cut
@@ -25,13 +25,12 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
-from whoosh import query
-from whoosh.support.levenshtein import distance
 
-from search.analysis import exact_analyzer, fold, name_analyzer, word_keys
-from search.doctable import BoolArray, IntArray, MultiValued
+from search.analysis import fold, word_keys
+from search.store.analyzers import exact_analyzer, name_analyzer
+from search.store.doctable import BoolArray, IntArray, MultiValued
+from search.store.whoosh_api import distance, query
 
-NAME_FIELDS = ("person", "org", "place")
 CHECK_EVERY = 512
 """Words a pattern looks at between two looks at the clock."""
 CACHED_COLUMNS = 6

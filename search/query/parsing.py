@@ -12,13 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import qparser, query
-from whoosh.qparser import syntax
-
 from search.analysis import TOKEN_PATTERN, fold
 from search.ids import valid_text
+from search.store.whoosh_api import qparser, query, syntax
 
-log = logging.getLogger("archive.parsing")
+log = logging.getLogger("archive_browser.engine.parsing")
 
 MAX_QUERY_CHARS = 2000
 """Longer input is cut: nobody types more, and a pasted book would stall parsing."""

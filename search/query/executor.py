@@ -4,7 +4,7 @@ Whoosh parses the query and stores the postings; matching and BM25 scoring are
 done here on dense per-document arrays, because Whoosh's pure-Python matchers
 cost tens to hundreds of milliseconds per common word at archive sizes of
 10^4–10^5 articles (field-notes.md). A term's postings are read once per index
-reader, from the segments' memory-mapped term arrays (search.termarrays) or,
+reader, from the segments' memory-mapped term arrays (search.store.termarrays) or,
 for a segment without them, decoded from Whoosh's blocks, and kept in a
 size-bounded cache; later queries with the same word cost microseconds.
 
@@ -13,7 +13,7 @@ fall back to Whoosh's own matcher for *which* documents match; their scores
 are the sum of their words' scores, so ranking stays sensible.
 
 Name fields (``person:``, ``org:``, ``place:``) are answered from the table's
-name columns when the caller gives them (`Executor.names`, `search.name_match`),
+name columns when the caller gives them (`Executor.names`, `search.query.name_match`),
 so a field query finds exactly the documents the facets count.
 """
 
@@ -32,16 +32,15 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import query
-from whoosh.reading import TermNotFound
-from whoosh.support.levenshtein import distance
 
-from search import name_match, termarrays
-from search.doctable import BoolArray, MultiValued
-from search.lengths import BYTE_TO_LENGTH, length_bytes
-from search.schema import ArrayPositions
+from search.query import name_match
+from search.store import termarrays
+from search.store.doctable import BoolArray, MultiValued
+from search.store.lengths import BYTE_TO_LENGTH, length_bytes
+from search.store.schema import ArrayPositions
+from search.store.whoosh_api import TermNotFound, distance, query
 
-log = logging.getLogger("archive.executor")
+log = logging.getLogger("archive_browser.engine.executor")
 
 FloatArray = npt.NDArray[np.float32]
 IdArray = npt.NDArray[np.int64]

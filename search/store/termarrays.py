@@ -49,10 +49,10 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
-from search.lengths import ColumnLengths
-from search.schema import ArrayPositions
+from search.store.lengths import ColumnLengths
+from search.store.schema import ArrayPositions
 
-log = logging.getLogger("archive.termarrays")
+log = logging.getLogger("archive_browser.engine.termarrays")
 
 EXT = ".tarr"
 """File extension of a segment's term arrays (after the segment's id)."""

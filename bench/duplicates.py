@@ -1,4 +1,4 @@
-"""Same story, many copies (issue #15): quality and speed of `search.query.stories`.
+"""Same story, many copies (issue #15): quality and speed of `search.store.stories`.
 
 Quality, on real newswire nobody here wrote: the documents of IE-ER (NIST 1999, AP/NYT
 1998) and CoNLL-2003 (Reuters 1996) as converted by bench/outside_corpus.py
@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from search.query.stories import (
+from search.store.stories import (
     Params,
     StoryArticle,
     StoryIndex,
@@ -545,7 +545,7 @@ def speed_in_child(folder: Path, state_dir: Path) -> dict[str, object]:
 def compare(seed: int = SEED, copies_per_kind: int = 4) -> dict[str, object]:
     """Time per signature and the error of the estimated Jaccard against the exact one,
     ours and datasketch's MinHash (same shingles, 128 permutations)."""
-    from search.query.stories import _Hasher, words
+    from search.store.stories import _Hasher, words
 
     try:
         from datasketch import MinHash  # type: ignore[import-not-found]
@@ -612,10 +612,10 @@ def render(result: dict[str, Any], compared: dict[str, Any] | None) -> str:
         "",
         f"Written from `bench/out/duplicates.json` (`python -m bench.duplicates all --corpus "
         f"/tmp/hostile/corpus-10000 --corpus /tmp/hostile/corpus-100000`, then `render`), "
-        f"quality run {result['started']}, `search/query/stories.py` as of commit "
+        f"quality run {result['started']}, `search/store/stories.py` as of commit "
         f"{result['commit']}; nproc 2, a shared machine: the load average is given with "
         "each figure. The engine core only "
-        "(`search/query/stories.py`): not yet called by the index update.",
+        "(`search/store/stories.py`): not yet called by the index update.",
         "",
         f"Parameters: {p['shingle']}-word shingles, {p['num_perm']} MinHash functions in "
         f"{p['bands']} bands of {p['rows']}, a pair is grouped when its estimated Jaccard is "
@@ -758,7 +758,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         result: dict[str, object] = {
             "started": started,
             "commit": subprocess.run(
-                ["git", "log", "-1", "--format=%h", "--", "search/query/stories.py"],
+                ["git", "log", "-1", "--format=%h", "--", "search/store/stories.py"],
                 capture_output=True,
                 text=True,
                 check=False,

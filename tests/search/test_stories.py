@@ -1,4 +1,4 @@
-"""Same story, many copies (search.query.stories): exact copies, near-duplicates of each
+"""Same story, many copies (search.store.stories): exact copies, near-duplicates of each
 kind of re-edit, a distinct story on the same event, representatives, incremental
 updates, the saved state, and bad input. The texts are written for these tests."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search.query.stories import (
+from search.store.stories import (
     Group,
     Params,
     StoryArticle,
@@ -522,7 +522,7 @@ def test_groups_are_plain_values() -> None:
 def test_a_build_linked_in_small_batches_finds_the_same_groups(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from search.query import stories
+    from search.store import stories
 
     articles = [
         article("a", ORIGINAL),

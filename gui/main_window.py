@@ -51,6 +51,7 @@ from gui.corrections import Corrections
 from gui.export import export_hits
 from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
+from gui.mention_steps import MentionSteps
 from gui.menus import build_menus, fill_choices
 from gui.reader import Reader, file_stat
 from gui.results_model import HitDelegate, ResultsModel
@@ -252,6 +253,7 @@ class MainWindow(QMainWindow):
         self.corrections.applied.connect(self._after_correction)
         self.reader.page_requested.connect(self.open_entity_page)
         self.reader.article_requested.connect(self.select_article)
+        self.mention_steps = MentionSteps(self)
         self.session.opening.connect(lambda _root: self.corrections.forget())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)

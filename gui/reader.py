@@ -183,6 +183,9 @@ class Reader(QWidget):
     """The header's Open button: open the article's file in its program."""
     show_in_folder_requested = Signal()
     """The header's Show in folder button."""
+    mentions_ended = Signal(int)
+    """F4 went past the selected entity's last mention (+1) or Shift+F4 before its first
+    (-1): the window looks for the next article in the list that names it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -307,6 +310,15 @@ class Reader(QWidget):
         return self._selected
 
     @property
+    def mentions(self) -> list[Entity]:
+        """The selected entity's mentions in this article, in text order."""
+        return list(self._mentions)
+
+    @property
+    def current_mention(self) -> int:
+        return self._current_mention
+
+    @property
     def mention_index(self) -> int:
         return self._current_mention
 
@@ -414,14 +426,35 @@ class Reader(QWidget):
         self._go_to_mention()
 
     def next_mention(self) -> None:
-        if self._mentions:
-            self._current_mention = (self._current_mention + 1) % len(self._mentions)
-            self._go_to_mention()
+        self._step_mention(1)
 
     def previous_mention(self) -> None:
-        if self._mentions:
-            self._current_mention = (self._current_mention - 1) % len(self._mentions)
+        self._step_mention(-1)
+
+    def _step_mention(self, step: int) -> None:
+        if not self._mentions:
+            return
+        n = self._current_mention + step
+        if 0 <= n < len(self._mentions):
+            self._current_mention = n
             self._go_to_mention()
+        else:
+            self.mentions_ended.emit(step)
+
+    def wrap_mentions(self, step: int) -> None:
+        """Back to the first mention (``step`` > 0) or the last: no other article has it."""
+        if self._mentions:
+            self._current_mention = 0 if step > 0 else len(self._mentions) - 1
+            self._go_to_mention()
+
+    def select_mention_of(self, entity_type: str, name: str, *, last: bool = False) -> bool:
+        """Select the first (or last) mention of an entity in this article; False if none."""
+        entities = self.article.entities if self.article else []
+        found = [e for e in entities if (e.type, e.norm) == (entity_type, name)]
+        if not found:
+            return False
+        self.select_entity(found[-1] if last else found[0])
+        return True
 
     # -- rendering --------------------------------------------------------------------
     def _show_file(self, article: Article, stat: os.stat_result | None) -> None:

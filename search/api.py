@@ -38,6 +38,7 @@ from search.errors import (
     ArticleNotFound,
     BadCorrection,
     IndexDamaged,
+    UnknownEntity,
 )
 from search.ids import file_of, id_from_os, printable
 from search.model import (
@@ -435,6 +436,17 @@ class Archive:
             aliases,
             limit,
         )
+
+    def naming(self, entity_type: EntityType, name: str) -> frozenset[str]:
+        """The ids of the articles that name an entity (none when no article does): what
+        stepping through its mentions across the result list needs."""
+        table = self._table_now()
+        try:
+            mask = analyst.mask_of(table, entity_type, name)
+        except UnknownEntity:
+            return frozenset()
+        ids = table.ids
+        return frozenset(ids[i] for i in mask.nonzero()[0].tolist())
 
     def cooccurrence(self, request: SearchRequest) -> Cooccurrence:
         """Who appears with whom in the articles a search selects (query and filters)."""

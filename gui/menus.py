@@ -163,7 +163,7 @@ MENUS: tuple[Menu, ...] = (
                 "Next &Mention",
                 lambda w: w.reader.next_mention(),
                 "F4",
-                "Next mention of the selected entity",
+                "Next mention of the selected entity (then the next listed article naming it)",
             ),
             Command("Previous M&ention", lambda w: w.reader.previous_mention(), "Shift+F4"),
             Command(

@@ -14,6 +14,7 @@ import calendar
 import csv
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -41,8 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui.markup import TYPE_LABELS, entity_colour
+from gui.timeline import DATE_TIP, parse_date_field
 from search.api import country_name
-from search.model import Cooccurrence, CountryPairs
+from search.model import Cooccurrence, CountryPairs, SearchRequest
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -240,8 +243,28 @@ class CooccurrenceDialog(_AnalystDialog):
         self.export_button = buttons.addButton("&Export…", QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.clicked.connect(self.choose_export)
         buttons.rejected.connect(self.close)
+        # A time range of the graph's own (the search's at first): relations over time.
+        state = window.state
+        self.date_from = QLineEdit(state.date_from.isoformat() if state.date_from else "", self)
+        self.date_to = QLineEdit(state.date_to.isoformat() if state.date_to else "", self)
+        for field, name, hint in (
+            (self.date_from, "graphFrom", "From"),
+            (self.date_to, "graphTo", "To"),
+        ):
+            field.setObjectName(name)
+            field.setPlaceholderText(f"{hint} (YYYY-MM-DD)")
+            field.setToolTip(DATE_TIP)
+            field.setClearButtonEnabled(True)
+            field.editingFinished.connect(self.refresh)
+        span = QHBoxLayout()
+        span.addWidget(QLabel("Dates:", self))
+        span.addWidget(self.date_from)
+        span.addWidget(QLabel("–", self))
+        span.addWidget(self.date_to)
+        span.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
+        layout.addLayout(span)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.view.node_clicked.connect(self._node)
@@ -253,7 +276,11 @@ class CooccurrenceDialog(_AnalystDialog):
         archive = self._window.archive
         if archive is None:
             return
-        request = self._window.state.to_request()
+        try:
+            request = self.request()
+        except ValueError as exc:
+            self.caption.setText(str(exc))
+            return
         self.caption.setText("Counting…")
 
         def work() -> tuple[Cooccurrence, list[tuple[float, float]]]:
@@ -262,10 +289,35 @@ class CooccurrenceDialog(_AnalystDialog):
 
         self.count("co-occurrence", work, lambda result: self.show_graph(*result))
 
+    def _own_dates(self) -> str:
+        """The graph's own range where it is not the search's, for the caption."""
+        try:
+            request = self.request()
+        except ValueError:
+            return ""
+        state = self._window.state
+        if (request.date_from, request.date_to) == (state.date_from, state.date_to):
+            return ""
+        first = request.date_from.isoformat() if request.date_from else "the start"
+        last = request.date_to.isoformat() if request.date_to else "now"
+        return f", dated from {first} to {last}"
+
+    def request(self) -> SearchRequest:
+        """The window's search over the graph's own dates (a range leaves undated articles
+        out, as relations over time need dates); ValueError for a date not understood."""
+        first = parse_date_field(self.date_from.text(), end=False)
+        last = parse_date_field(self.date_to.text(), end=True)
+        request = self._window.state.to_request()
+        if (first, last) == (request.date_from, request.date_to):
+            return request
+        undated = request.include_undated and first is None and last is None
+        return replace(request, date_from=first, date_to=last, include_undated=undated)
+
     def show_graph(self, graph: Cooccurrence, positions: list[tuple[float, float]]) -> None:
         self.graph = graph
         self.caption.setText(
-            f"In the articles of {self._window.state.summary()}: the most named people, "
+            f"In the articles of {self._window.state.summary()}{self._own_dates()}: the most "
+            "named people, "
             "organisations and countries, and how many articles name each pair. "
             "Click a circle to filter by it, a line (or a row, Enter) for both."
         )

@@ -70,3 +70,28 @@ def test_a_heat_map_cell_lists_that_month_s_articles_of_both_countries(
     assert window.model.rowCount() == 1
     dialog.close()
     wait_idle(qtbot, window)
+
+
+def test_the_graph_has_a_time_range_of_its_own(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_cooccurrence()
+    dialog = dialog_named(window, "cooccurrenceDialog")
+    assert isinstance(dialog, CooccurrenceDialog)
+    qtbot.waitUntil(lambda: dialog.graph is not None, timeout=10_000)
+    every = {n.name for n in dialog.graph.nodes}  # type: ignore[union-attr]
+    assert "KE" in every
+    dialog.date_from.setText("2025-02")  # Kenya's article is of January: out of the range
+    dialog.date_from.editingFinished.emit()
+    qtbot.waitUntil(lambda: "dated from 2025-02-01" in dialog.caption.text(), timeout=10_000)
+    assert "KE" not in {n.name for n in dialog.graph.nodes}  # type: ignore[union-attr]
+    assert window.state.date_from is None  # the window's own search is left as it was
+    dialog.date_to.setText("2025-13")
+    dialog.date_to.editingFinished.emit()
+    assert "the month must be 01 to 12" in dialog.caption.text()
+    dialog.date_from.clear()
+    dialog.date_to.clear()
+    dialog.date_to.editingFinished.emit()
+    qtbot.waitUntil(lambda: "dated from" not in dialog.caption.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.caption.text() != "Counting…", timeout=10_000)
+    assert {n.name for n in dialog.graph.nodes} == every  # type: ignore[union-attr]
+    dialog.close()
+    wait_idle(qtbot, window)

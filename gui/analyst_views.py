@@ -374,6 +374,62 @@ def export_pairs(graph: Cooccurrence, path: Path) -> None:
             writer.writerow([first.type, first.name, second.type, second.name, n])
 
 
+class PairBars(QWidget):
+    """One country pair's articles by month as bars: the heat map's row, drawn to compare
+    months at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pairBars")
+        self.setMinimumHeight(110)
+        self.title = ""
+        self.months: list[str] = []
+        self.counts: list[int] = []
+
+    def set_bars(self, title: str, months: list[str], counts: list[int]) -> None:
+        self.title, self.months, self.counts = title, months, counts
+        self.setToolTip(
+            "\n".join(
+                f"{m}: {n} article{'s' if n != 1 else ''}"
+                for m, n in zip(months, counts, strict=True)
+                if n
+            )
+        )
+        self.update()
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        painter = QPainter(self)
+        pal = self.palette()
+        painter.setPen(pal.color(pal.ColorRole.WindowText))
+        if not self.counts:
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                "Choose a pair (a row) to see its months as bars",
+            )
+            return
+        painter.drawText(4, 14, self.title)
+        most = max(self.counts) or 1
+        top, bottom = 22, self.height() - 18
+        width = max(1.0, (self.width() - 8) / len(self.counts))
+        dark = pal.color(pal.ColorRole.Window).lightness() < 128
+        painter.setBrush(QBrush(QColor(entity_colour("COUNTRY", dark))))
+        for i, n in enumerate(self.counts):
+            h = (bottom - top) * n / most
+            x = 4 + i * width
+            if n:
+                painter.drawRect(int(x + 1), int(bottom - h), max(1, int(width - 2)), int(h))
+        first, last = self.months[0], self.months[-1]
+        painter.drawText(4, self.height() - 4, first)
+        if last == first:
+            return
+        painter.drawText(
+            self.width() - 4 - painter.fontMetrics().horizontalAdvance(last),
+            self.height() - 4,
+            last,
+        )
+
+
 class CountryPairsDialog(_AnalystDialog):
     """Country pairs of the current search by month: rows are pairs, columns months."""
 
@@ -392,6 +448,8 @@ class CountryPairsDialog(_AnalystDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellActivated.connect(self._cell)
         self.table.cellClicked.connect(self._cell)
+        self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._bars(row))
+        self.bars = PairBars(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         top = QHBoxLayout()
@@ -401,6 +459,7 @@ class CountryPairsDialog(_AnalystDialog):
         layout.addLayout(top)
         layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.bars)
         layout.addWidget(buttons)
         self.refresh()
 
@@ -445,6 +504,19 @@ class CountryPairsDialog(_AnalystDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
+        self._bars(0 if rows else -1)
+
+    def _bars(self, row: int) -> None:
+        """The chosen pair's months as bars (the first pair until one is chosen)."""
+        rows = list(self.pairs.pairs.items()) if self.pairs else []
+        if not 0 <= row < len(rows):
+            self.bars.set_bars("", [], [])
+            return
+        (a, b), counts = rows[row]
+        assert self.pairs is not None
+        total = sum(counts)
+        title = f"{country_name(a)} – {country_name(b)}: {total} article{'s' if total != 1 else ''}"
+        self.bars.set_bars(title, list(self.pairs.months), list(counts))
 
     def _cell(self, row: int, col: int) -> None:
         if self.pairs is None:

@@ -95,3 +95,23 @@ def test_the_graph_has_a_time_range_of_its_own(qtbot: QtBot, window: MainWindow)
     assert {n.name for n in dialog.graph.nodes} == every  # type: ignore[union-attr]
     dialog.close()
     wait_idle(qtbot, window)
+
+
+def test_a_chosen_pair_shows_its_months_as_bars(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_country_pairs()
+    dialog = dialog_named(window, "countryPairsDialog")
+    assert isinstance(dialog, CountryPairsDialog)
+    qtbot.waitUntil(lambda: dialog.pairs is not None, timeout=10_000)
+    pairs = dialog.pairs
+    assert pairs is not None
+    keys = list(pairs.pairs)
+    assert dialog.bars.counts == list(pairs.pairs[keys[0]])  # the first pair until chosen
+    row = keys.index(("KZ", "VN") if ("KZ", "VN") in pairs.pairs else ("VN", "KZ"))
+    dialog.table.setCurrentCell(row, 0)
+    assert dialog.bars.months == pairs.months
+    assert dialog.bars.counts == list(pairs.pairs[keys[row]])
+    assert dialog.bars.title.startswith(("Kazakhstan – Vietnam", "Vietnam – Kazakhstan"))
+    assert "2025-03: 1 article" in dialog.bars.toolTip()
+    dialog.bars.grab()  # paints without error
+    dialog.close()
+    wait_idle(qtbot, window)

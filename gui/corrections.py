@@ -67,21 +67,12 @@ class Corrections(QObject):
                     f"Open Entity Page of {label}",
                     lambda: self._window.open_entity_page(entity.type, entity.norm),
                 )
-            base: dict[str, object] = {"type": entity.type, "name": entity.norm}
             if target.here:
+                base: dict[str, object] = {"type": entity.type, "name": entity.norm}
                 here = base | {"article": article.id, "start": entity.start, "end": entity.end}
                 menu.addAction("Not an Entity Here", lambda: self.run("reject", here))
-            menu.addAction(f"Not an Entity Anywhere ({label})", lambda: self.run("reject", base))
-            if entity.type in CORRECTABLE:
-                retype = menu.addMenu("Change Type To")
-                for kind in CORRECTABLE:
-                    if kind != entity.type:
-                        retype.addAction(
-                            TYPE_LABELS[kind], self._doing("retype", base, new_type=kind)
-                        )
-                menu.addAction(f"Rename {label}…", lambda: self.ask_rename(entity))
-                menu.addAction(f"Merge {label} Into…", lambda: self.ask_merge(entity))
-                self._add_apart(menu, entity)
+            self.add_entity_actions(menu, entity.type, entity.norm)
+            self._add_apart(menu, entity)
         elif target.selection is not None:
             start, end = target.selection
             text = " ".join(article.body[start:end].split())
@@ -93,6 +84,21 @@ class Corrections(QObject):
                     mark.addAction(
                         TYPE_LABELS[kind], self._doing("add", args, start=start, end=end)
                     )
+
+    def add_entity_actions(self, menu: QMenu, entity_type: str, name: str) -> None:
+        """The corrections of an entity as a whole (the reader's mentions and the
+        sidebar's lists): not an entity anywhere, another type, a new name, a merge."""
+        label = _quoted(name)
+        base: dict[str, object] = {"type": entity_type, "name": name}
+        menu.addAction(f"Not an Entity Anywhere ({label})", lambda: self.run("reject", base))
+        if entity_type not in CORRECTABLE:
+            return
+        retype = menu.addMenu("Change Type To")
+        for kind in CORRECTABLE:
+            if kind != entity_type:
+                retype.addAction(TYPE_LABELS[kind], self._doing("retype", base, new_type=kind))
+        menu.addAction(f"Rename {label}…", lambda: self.ask_rename(entity_type, name))
+        menu.addAction(f"Merge {label} Into…", lambda: self.ask_merge(entity_type, name))
 
     def _add_apart(self, menu: QMenu, entity: Entity) -> None:
         """ "Keep “Blair” Apart From “Tony Blair”", where the machine counted this short name
@@ -112,24 +118,24 @@ class Corrections(QObject):
         """An action's slot: this correction (a function, so each action keeps its own)."""
         return lambda: self.run(kind, base | more)
 
-    def ask_rename(self, entity: Entity) -> None:
-        dialog = self._dialog("renameEntityDialog", f"Rename {TYPE_LABELS[entity.type]}")
-        dialog.setLabelText(f"New name for {_quoted(entity.norm)}:")
-        dialog.setTextValue(entity.norm)
-        base: dict[str, object] = {"type": entity.type, "name": entity.norm}
-        self._when_chosen(dialog, lambda name: self.run("rename", base | {"new_name": name}))
+    def ask_rename(self, entity_type: str, name: str) -> None:
+        dialog = self._dialog("renameEntityDialog", f"Rename {TYPE_LABELS[entity_type]}")
+        dialog.setLabelText(f"New name for {_quoted(name)}:")
+        dialog.setTextValue(name)
+        base: dict[str, object] = {"type": entity_type, "name": name}
+        self._when_chosen(dialog, lambda new: self.run("rename", base | {"new_name": new}))
 
-    def ask_merge(self, entity: Entity) -> None:
+    def ask_merge(self, entity_type: str, name: str) -> None:
         archive = self._window.archive
         if archive is None:
             return
-        names = [e.name for e in archive.entities(entity.type) if e.name != entity.norm]
-        dialog = self._dialog("mergeEntityDialog", f"Merge {TYPE_LABELS[entity.type]}")
-        dialog.setLabelText(f"Merge {_quoted(entity.norm)} into:")
+        names = [e.name for e in archive.entities(entity_type) if e.name != name]  # type: ignore[arg-type]
+        dialog = self._dialog("mergeEntityDialog", f"Merge {TYPE_LABELS[entity_type]}")
+        dialog.setLabelText(f"Merge {_quoted(name)} into:")
         dialog.setComboBoxItems(names)
         dialog.setComboBoxEditable(True)
-        base: dict[str, object] = {"type": entity.type, "name": entity.norm}
-        self._when_chosen(dialog, lambda name: self.run("merge", base | {"into_name": name}))
+        base: dict[str, object] = {"type": entity_type, "name": name}
+        self._when_chosen(dialog, lambda into: self.run("merge", base | {"into_name": into}))
 
     def _dialog(self, name: str, title: str) -> QInputDialog:
         dialog = QInputDialog(self._window)

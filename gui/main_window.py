@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.sidebar.filter_toggled.connect(self.toggle_filter)
         self.sidebar.page_requested.connect(self.open_entity_page)
+        self.sidebar.entity_menu.connect(self.corrections.add_entity_actions)
         self.sidebar.dates_changed.connect(self.set_dates)
         self.sidebar.clear_requested.connect(self.clear_filters)
         self.sidebar.saved_chosen.connect(self.restore_saved)

@@ -303,6 +303,9 @@ class Sidebar(QScrollArea):
     saved_chosen = Signal(str)
     saved_removed = Signal(str)
     page_requested = Signal(str, str)
+    entity_menu = Signal(QMenu, str, str)
+    """(menu, type, name): a person's or organisation's menu is open; the window adds the
+    corrections to it."""
     """(type, name): the entity page of a country, person or organisation."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -426,6 +429,8 @@ class Sidebar(QScrollArea):
         include = menu.addAction(f"Only articles naming “{key}”")
         exclude = menu.addAction(f"Exclude articles naming “{key}”")
         page = menu.addAction(f"Entity page of “{key}”")
+        menu.addSeparator()
+        self.entity_menu.emit(menu, "PERSON" if kind == "people" else "ORG", key)
         chosen = menu.exec(facet.view.viewport().mapToGlobal(pos))
         if chosen is include:
             self.filter_toggled.emit(kind, key, True)

@@ -215,3 +215,15 @@ def test_a_short_name_counted_as_a_full_name_can_be_kept_apart(
     menu = QMenu(shown)
     shown.corrections.add_actions(menu, mention(shown, "Blair"))
     assert not any(a.text().startswith("Keep") for a in menu.actions())
+
+
+def test_the_sidebar_menu_of_a_person_corrects_it(qtbot: QtBot, window: MainWindow) -> None:
+    menu = QMenu(window)
+    window.sidebar.entity_menu.emit(menu, "PERSON", "Motors")
+    texts = [a.text() for a in menu.actions()]
+    assert any(t.startswith("Rename") for t in texts) and any(t.startswith("Merge") for t in texts)
+    action = next(a for a in menu.actions() if a.text().startswith("Not an Entity Anywhere"))
+    with qtbot.waitSignal(window.corrections.applied, timeout=10_000):
+        action.trigger()
+    wait_idle(qtbot, window)
+    assert "Motors" not in people(window)

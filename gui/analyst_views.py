@@ -450,6 +450,10 @@ class CountryPairsDialog(_AnalystDialog):
         self.table.cellClicked.connect(self._cell)
         self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._bars(row))
         self.bars = PairBars(self)
+        self.peak = QLabel("", self)
+        self.peak.setObjectName("pairPeak")
+        self.peak.setWordWrap(True)
+        self._peak_of: tuple[str, str, str] | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         top = QHBoxLayout()
@@ -460,6 +464,7 @@ class CountryPairsDialog(_AnalystDialog):
         layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.bars)
+        layout.addWidget(self.peak)
         layout.addWidget(buttons)
         self.refresh()
 
@@ -511,12 +516,40 @@ class CountryPairsDialog(_AnalystDialog):
         rows = list(self.pairs.pairs.items()) if self.pairs else []
         if not 0 <= row < len(rows):
             self.bars.set_bars("", [], [])
+            self.peak.setText("")
             return
         (a, b), counts = rows[row]
         assert self.pairs is not None
         total = sum(counts)
         title = f"{country_name(a)} – {country_name(b)}: {total} article{'s' if total != 1 else ''}"
         self.bars.set_bars(title, list(self.pairs.months), list(counts))
+        self._behind_peak(a, b, self.pairs.months[counts.index(max(counts))], max(counts))
+
+    def _behind_peak(self, a: str, b: str, month: str, n: int) -> None:
+        """The people and organisations most named in the pair's busiest month."""
+        archive = self._window.archive
+        if archive is None or not n:
+            return
+        year, mon = (int(x) for x in month.split("-"))
+        request = replace(
+            self._window.state.to_request(),
+            date_from=date(year, mon, 1),
+            date_to=date(year, mon, calendar.monthrange(year, mon)[1]),
+            include_undated=False,
+        )
+        request = replace(request, text=f"{request.text} country:{a} country:{b}".strip())
+        self.peak.setText(f"Behind the peak ({month}): counting…")
+        self._peak_of = wanted = (a, b, month)
+
+        def show(graph: Cooccurrence) -> None:
+            if self._peak_of != wanted:
+                return  # another pair was chosen meanwhile
+            named = [x.name for x in graph.nodes if x.type in ("PERSON", "ORG")][:8]
+            articles = f"{n} article{'s' if n != 1 else ''}"
+            who = ", ".join(named) if named else "no people or organisations named"
+            self.peak.setText(f"Behind the peak ({month}, {articles}): {who}")
+
+        self.count("pair peak", lambda: archive.cooccurrence(request), show)
 
     def _cell(self, row: int, col: int) -> None:
         if self.pairs is None:

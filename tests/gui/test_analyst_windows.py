@@ -113,5 +113,8 @@ def test_a_chosen_pair_shows_its_months_as_bars(qtbot: QtBot, window: MainWindow
     assert dialog.bars.title.startswith(("Kazakhstan – Vietnam", "Vietnam – Kazakhstan"))
     assert "2025-03: 1 article" in dialog.bars.toolTip()
     dialog.bars.grab()  # paints without error
+    qtbot.waitUntil(lambda: "counting" not in dialog.peak.text(), timeout=10_000)
+    assert dialog.peak.text().startswith("Behind the peak (2025-03, 1 article): ")
+    assert "Kassym-Jomart Tokayev" in dialog.peak.text()  # named in that month's article
     dialog.close()
     wait_idle(qtbot, window)

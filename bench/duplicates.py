@@ -23,7 +23,7 @@ of its own (its peak RSS before and after grouping), and the incremental cost of
     python -m bench.duplicates all --corpus /tmp/hostile/corpus-10000 \
         --corpus /tmp/hostile/corpus-100000                  # -> bench/out/duplicates.json
     python -m bench.duplicates compare   # numpy MinHash against datasketch's, if installed
-    python -m bench.duplicates render    # -> bench/sections/duplicates.md
+    python -m bench.duplicates render    # -> bench/sections/30-duplicates.md
 
 ``compare`` needs datasketch, which the project does not depend on: run it under a
 Python that has it (bench/out/duplicates-compare.json).
@@ -61,7 +61,7 @@ CORPORA = {"IE-ER": Path("/work/corpora/ieer.json"), "CoNLL": Path("/work/corpor
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "duplicates.json"
 COMPARE_OUT = HERE / "out" / "duplicates-compare.json"
-SECTION = HERE / "sections" / "duplicates.md"
+SECTION = HERE / "sections" / "30-duplicates.md"
 SEED = 15
 
 

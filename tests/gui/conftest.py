@@ -159,3 +159,26 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
 def window(make_window: Callable[..., MainWindow], archive_dir: Path) -> MainWindow:
     """A window on the tiny archive, indexed, with the first search shown."""
     return make_window(archive_dir)
+
+
+Recogniser = Callable[[Sequence[str], Sequence[datetime.date | None]], list[list[Entity]]]
+
+
+@pytest.fixture
+def recognised_window(
+    make_window: Callable[..., MainWindow],
+    write_archive: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+) -> Callable[[dict[str, str], Recogniser], MainWindow]:
+    """A window on these articles, their entities from ``recognise`` (in place of the
+    entity phase's), indexed and idle."""
+
+    def make(articles: dict[str, str], recognise: Recogniser) -> MainWindow:
+        monkeypatch.setattr(entity_phase.combine, "extract_many", recognise)
+        shown = make_window(write_archive(articles))
+        qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
+        wait_idle(qtbot, shown)
+        return shown
+
+    return make

@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtWidgets import QInputDialog, QMenu
 from pytestqt.qtbot import QtBot
 
-import search.update.entity_phase as phase
 from gui.corrections import Target
 from gui.main_window import MainWindow
 from search.model import Entity
@@ -42,15 +40,8 @@ def recognise(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> l
 
 
 @pytest.fixture
-def window(
-    make_window: Callable[..., MainWindow],
-    write_archive: Callable[..., Path],
-    monkeypatch: pytest.MonkeyPatch,
-    qtbot: QtBot,
-) -> MainWindow:
-    monkeypatch.setattr(phase.combine, "extract_many", recognise)
-    shown = make_window(write_archive(ARTICLES))
-    qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
+def window(recognised_window: Callable[..., MainWindow], qtbot: QtBot) -> MainWindow:
+    shown = recognised_window(ARTICLES, recognise)
     shown.select_article("a.txt")
     qtbot.waitUntil(lambda: shown.reader.article is not None and shown.reader.article.id == "a.txt")
     wait_idle(qtbot, shown)
@@ -179,10 +170,7 @@ def test_the_sidebar_opens_an_entity_page(qtbot: QtBot, window: MainWindow) -> N
 
 
 def test_a_short_name_counted_as_a_full_name_can_be_kept_apart(
-    make_window: Callable[..., MainWindow],
-    write_archive: Callable[..., Path],
-    monkeypatch: pytest.MonkeyPatch,
-    qtbot: QtBot,
+    recognised_window: Callable[..., MainWindow], qtbot: QtBot
 ) -> None:
     def blair(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
         out = []
@@ -195,13 +183,11 @@ def test_a_short_name_counted_as_a_full_name_can_be_kept_apart(
             out.append(found)
         return out
 
-    monkeypatch.setattr(phase.combine, "extract_many", blair)
     articles = {
         "full.txt": "Full report\nTony Blair spoke. Later Blair left.\n",
         "short.txt": "Short report\nBlair returned on Monday.\n",
     }
-    shown = make_window(write_archive(articles))
-    qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
+    shown = recognised_window(articles, blair)
     shown.select_article("short.txt")
     qtbot.waitUntil(
         lambda: shown.reader.article is not None and shown.reader.article.id == "short.txt"

@@ -8,12 +8,10 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-import search.update.entity_phase as phase
 from gui.main_window import MainWindow
 from search.model import Entity
 
@@ -37,17 +35,8 @@ def recognise(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> l
 
 
 @pytest.fixture
-def window(
-    make_window: Callable[..., MainWindow],
-    write_archive: Callable[..., Path],
-    monkeypatch: pytest.MonkeyPatch,
-    qtbot: QtBot,
-) -> MainWindow:
-    monkeypatch.setattr(phase.combine, "extract_many", recognise)
-    shown = make_window(write_archive(ARTICLES))
-    qtbot.waitUntil(lambda: shown.session.index_label.text().startswith("Index up to date"))
-    wait_idle(qtbot, shown)
-    return shown
+def window(recognised_window: Callable[..., MainWindow]) -> MainWindow:
+    return recognised_window(ARTICLES, recognise)
 
 
 def showing(window: MainWindow, article_id: str) -> bool:

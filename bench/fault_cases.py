@@ -87,7 +87,7 @@ def names_case(work: Path, names: list[bytes]) -> str:
         within(LIMIT_S, lambda: archive.update(entities=False))
         if archive.ids() != expected:
             return "lost"
-        if archive.search(SearchRequest(text="peruvian")).total != len(expected):
+        if archive.search(SearchRequest(text="peruvian", collapse=False)).total != len(expected):
             return "lost"
         for article_id in expected:
             if archive.article(article_id).title != "Report":
@@ -147,7 +147,7 @@ def shape_case(work: Path, shape: list[tuple[str, int]]) -> str:
                 return "lost"
             if kind == "deep" and not any("nested" in s.reason for s in report.skipped):
                 return "lost"
-        if archive.search(SearchRequest(text="chilean")).total != len(expected):
+        if archive.search(SearchRequest(text="chilean", collapse=False)).total != len(expected):
             return "lost"
     return "handled"
 
@@ -207,7 +207,7 @@ def _use(root: Path, index: Path) -> None:
     with Archive.open(root, index) as archive:
         archive.update(entities=False)
         for text in ["economy market", "trade", '"summit budget"', "energy OR police", "heal*"]:
-            archive.search(SearchRequest(text=text))
+            archive.search(SearchRequest(text=text, collapse=False))
         for article_id in archive.ids()[:5]:
             archive.article(article_id)
 
@@ -224,7 +224,10 @@ def damage_case(root: Path, template: Path, work: Path, rng: random.Random) -> s
         with Archive.open(root, index, discard_damaged=True) as archive:
             archive.update(rebuild=True, entities=False)
             ok = len(archive) == DAMAGE_ARTICLES
-            found = archive.search(SearchRequest(text="chilean")).total == DAMAGE_ARTICLES
+            found = (
+                archive.search(SearchRequest(text="chilean", collapse=False)).total
+                == DAMAGE_ARTICLES
+            )
             return "detected, rebuilt" if ok and found else "lost"
 
 
@@ -291,7 +294,7 @@ def query_case(archive: Archive, rng: random.Random) -> str:
     raw = bytes(b if rng.random() < 0.6 else rng.choice(alphabet) for b in raw)
     text = raw.decode("utf-8", "surrogateescape") if rng.random() < 0.5 else raw.decode("latin-1")
     started = time.perf_counter()
-    result = archive.search(SearchRequest(text=text, limit=10))
+    result = archive.search(SearchRequest(text=text, limit=10, collapse=False))
     archive.snippets([h.id for h in result.hits], text)
     slow = time.perf_counter() - started > QUERY_LIMIT_S
     return "lost" if slow or result.total < 0 else "handled"

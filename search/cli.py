@@ -331,6 +331,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         sort=Sort(args.sort),
         offset=args.offset,
         limit=args.limit,
+        collapse=args.collapse,
     )
     with _open(args) as archive:
         result = archive.search(request)
@@ -339,14 +340,22 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if result.notice:
         err(f"note: {result.notice}")
-    out(f"{result.total} of {result.archive_total} articles")
+    hidden = ""
+    if result.hidden_copies:
+        copies = "copy" if result.hidden_copies == 1 else "copies"
+        hidden = f" ({result.hidden_copies} {copies} hidden; --no-collapse shows them)"
+    out(f"{result.total} of {result.archive_total} articles{hidden}")
     if args.limit and result.total and args.offset >= result.total:
         hits = "the hit" if result.total == 1 else f"all {result.total} hits"
         err(f"note: --offset {args.offset} skips {hits}")
     for rank, hit in enumerate(result.hits[: args.limit], start=request.offset + 1):
         when = hit.date.isoformat() if hit.date else "undated   "
         countries = escape_line(" ".join(hit.countries))
-        out(f"{rank:3}. {when}  {escape_line(hit.title)}  [{countries}]  ({escape_line(hit.id)})")
+        versions = f"  ({hit.versions} versions)" if hit.versions > 1 else ""
+        out(
+            f"{rank:3}. {when}  {escape_line(hit.title)}  [{countries}]  ({escape_line(hit.id)})"
+            + versions
+        )
         if hit.snippet:
             out(f"     {_snippet(hit)}")
     facets = result.facets
@@ -374,8 +383,12 @@ def find_article(archive: Archive, typed: str, *, final: bool = False) -> Articl
 def cmd_show(args: argparse.Namespace) -> int:
     with _open(args) as archive:
         article = find_article(archive, args.id, final=True)
+        try:
+            versions = archive.versions(article.id)
+        except ArticleNotFound:  # removed by another writer since: show it alone
+            versions = []
     if args.json:
-        out_json(article.to_json())
+        out_json(article.to_json() | {"versions": [v.to_json() for v in versions]})
         return 0
     derived = " (title derived from the text)" if article.title_derived else ""
     out(escape_line(article.title) + derived)
@@ -394,6 +407,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         for entity in article.entities:
             extra = f" ({escape_line(entity.role)})" if entity.role else ""
             out(f"{entity.type:8} {entity.text!r} -> {escape_line(entity.norm)}{extra}")
+    if len(versions) > 1:
+        out(f"\n--- {len(versions)} versions of this story ---")
+        for version in versions:
+            when = version.date.isoformat() if version.date else "undated   "
+            mark = "*" if version.id == article.id else " "
+            source, shown_id = escape_line(version.source or "-"), escape_line(version.id)
+            out(f"{mark} {when}  {escape_line(version.title)}  {source}  ({shown_id})")
     return 0
 
 
@@ -480,6 +500,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=limit_type, default=20, help="hits to print (0: only the counts)"
     )
     p_query.add_argument("--offset", type=offset_type, default=0, help="hits to skip first")
+    p_query.add_argument(
+        "--collapse",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="one hit per story, copies and near-duplicates counted once (default); "
+        "--no-collapse: every copy",
+    )
     p_query.set_defaults(run=cmd_query)
 
     p_show = sub.add_parser("show", help="print one article")

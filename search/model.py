@@ -147,6 +147,10 @@ class SearchRequest:
     snippets: bool = True
     facets: bool = True
     """False when only another page of hits is wanted: facet counts are skipped."""
+    collapse: bool = True
+    """One row per story (copies and near-duplicates of one article): its representative,
+    or its best-ranked member when the query or filters leave the representative out;
+    ``total`` and the facets then count each story once. False: every copy."""
     request_id: int = 0
 
     @property
@@ -189,6 +193,10 @@ class Hit:
     snippet: str = ""
     snippet_marks: tuple[tuple[int, int], ...] = ()
     """(start, end) offsets into ``snippet`` of the words the query matched."""
+    group_id: str | None = None
+    """The story this article is a version of (its smallest member id); None: alone."""
+    versions: int = 1
+    """How many articles the story has ("3 versions"), this one included."""
 
     def snippet_html(self, open_tag: str = "<b>", close_tag: str = "</b>") -> str:
         """The snippet as escaped HTML with matched words wrapped in tags."""
@@ -204,6 +212,31 @@ class Hit:
             "source": self.source,
             "score": round(self.score, 4),
             "snippet": self.snippet_html(),
+            "group": self.group_id,
+            "versions": self.versions,
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Version:
+    """One article of a story, for the reader's list of versions."""
+
+    id: str
+    title: str
+    date: date | None
+    source: str | None
+    path: str
+    representative: bool = False
+    """The story's representative: the one a collapsed list shows (earliest, else longest)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "path": self.path,
+            "representative": self.representative,
         }
 
 
@@ -251,7 +284,7 @@ class Facets:
 class SearchResult:
     request: SearchRequest
     total: int
-    """Exact number of articles matching text and filters."""
+    """Exact number of articles matching text and filters (of stories, when collapsed)."""
     hits: list[Hit]
     """The requested page only."""
     facets: Facets
@@ -260,10 +293,14 @@ class SearchResult:
     notice: str | None = None
     """A message for the user about how the query was read (e.g. syntax fallback)."""
     elapsed_ms: float = 0.0
+    hidden_copies: int = 0
+    """Matching articles left out because another version of their story is shown
+    (``request.collapse``): "N copies hidden"; ``total`` + this = every matching copy."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "total": self.total,
+            "hidden_copies": self.hidden_copies,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets.to_json(),
         }

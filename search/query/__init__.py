@@ -11,15 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
 from search.query.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
 from search.query.parsing import ParsedQuery
 from search.query.snippets import Marker, make_snippet
 from search.store.doctable import BoolArray, DocTable
+from search.store.story_state import StoryColumn
 
 TOP_NAMES = 50
 """People and organisations shown in a facet."""
@@ -33,18 +35,27 @@ def run_search(
     body_of: Callable[[int], str],
     facets_ignoring: tuple[FacetName, ...] = (),
     until: float | None = None,
+    stories: StoryColumn | None = None,
 ) -> SearchResult:
-    """``until``: the query's deadline for looking up the words of its patterns."""
+    """``until``: the query's deadline for looking up the words of its patterns.
+
+    ``stories``: the reader's group column; with ``request.collapse`` each story counts
+    once, in the page, the total and the facets (`StoryColumn.collapse`, a mask
+    operation like the filters), ranked as the page is."""
     started = time.perf_counter()
     matches = executor.evaluate(parsed.query, until)
     masks = _filter_masks(request, table)
     selected = _combined(matches.mask, masks)
+    relevance = request.sort is Sort.RELEVANCE and not parsed.is_every
+    one_per_story = _collapser(request, table, stories, matches.scores if relevance else None)
+    every_copy = int(np.count_nonzero(selected))
+    selected = one_per_story(selected)
     total = int(np.count_nonzero(selected))
 
     offset = max(0, request.offset)
     limit = max(0, request.limit)
     scores: dict[int, float] = {}
-    if request.sort is Sort.RELEVANCE and not parsed.is_every:
+    if relevance:
         page = top_documents(matches.scores, selected, offset + limit)[offset:]
         scores = dict(page)
         page_docs = [docnum for docnum, _ in page]
@@ -52,11 +63,14 @@ def run_search(
         page_docs = table.date_order(request.sort is Sort.OLDEST, selected, offset, limit)
 
     marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
-    hits = [_hit(docnum, table, scores.get(docnum, 0.0), marker, body_of) for docnum in page_docs]
+    hits = [
+        _hit(docnum, table, scores.get(docnum, 0.0), marker, body_of, stories)
+        for docnum in page_docs
+    ]
 
     def facet_base(name: FacetName) -> BoolArray:
         if name in facets_ignoring and name in masks:
-            return _combined(matches.mask, masks, leave_out=name)
+            return one_per_story(_combined(matches.mask, masks, leave_out=name))
         return selected
 
     facets = Facets()
@@ -85,7 +99,27 @@ def run_search(
         archive_total=int(np.count_nonzero(table.live)),
         notice=notice,
         elapsed_ms=(time.perf_counter() - started) * 1000,
+        hidden_copies=every_copy - total,
     )
+
+
+def _collapser(
+    request: SearchRequest,
+    table: DocTable,
+    stories: StoryColumn | None,
+    scores: npt.NDArray[np.float32] | None,
+) -> Callable[[BoolArray], BoolArray]:
+    """What makes a mask one document per story for this request (the identity when not
+    collapsing or nothing is grouped). Members are ranked as the page ranks them: by
+    score (``scores``), else by the date order the page uses."""
+    if stories is None or not request.collapse or not stories.members:
+        return lambda mask: mask
+    if scores is not None:
+        rank: npt.NDArray[Any] = -scores
+    else:
+        rank = np.empty(table.size, dtype=np.int64)
+        rank[table.full_order(request.sort is Sort.OLDEST)] = np.arange(table.size)
+    return lambda mask: stories.collapse(mask, rank)
 
 
 FacetName = Literal["country", "month"]
@@ -148,6 +182,7 @@ def _hit(
     score: float,
     marker: Marker | None,
     body_of: Callable[[int], str],
+    stories: StoryColumn | None = None,
 ) -> Hit:
     row = table.row(docnum)
     snippet = ""
@@ -164,4 +199,6 @@ def _hit(
         score=score,
         snippet=snippet,
         snippet_marks=marks,
+        group_id=stories.group_id(docnum) if stories is not None else None,
+        versions=stories.versions(docnum) if stories is not None else 1,
     )

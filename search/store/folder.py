@@ -9,6 +9,8 @@ Layout of an index folder (per user, never inside the archive)::
     swap.pending      the rebuild is complete and being swapped in (finished on open)
     doctable-N.cache  the per-document table of generation N (a cache)
     entities.sqlite   the entity store (with its -wal and -shm files; entity_store.py)
+    stories.npz       the story state (copies and near-duplicates), the writer's; story_state.py
+    stories.json      its groups, what readers collapse searches with
 
 Anything unexpected there (a FIFO for a cache file, a folder for the lock, a
 file for ``whoosh/``) never hangs or crashes an open: caches and the lock are
@@ -85,6 +87,14 @@ class IndexPaths:
     @property
     def entity_store(self) -> Path:
         return self.root / "entities.sqlite"
+
+    @property
+    def stories(self) -> Path:
+        return self.root / "stories.npz"
+
+    @property
+    def story_groups(self) -> Path:
+        return self.root / "stories.json"
 
 
 def damaged_message(paths: IndexPaths, detail: str) -> str:

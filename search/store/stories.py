@@ -377,6 +377,9 @@ class StoryIndex:
         """Version row -> {other row: estimated Jaccard}, both directions."""
         self._dead = 0
         self._group_of: dict[str, Group] = {}
+        self.tag = ""
+        """What the caller says the state belongs to (saved with it: the index
+        generation's key, so a state one commit behind is known as such)."""
 
     # ---- reading
 
@@ -385,6 +388,10 @@ class StoryIndex:
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
+
+    def ids(self) -> list[str]:
+        """Every article id the state holds, grouped or not."""
+        return list(self._docs)
 
     def groups(self) -> list[Group]:
         """Every group of two or more articles, by group id."""
@@ -649,8 +656,8 @@ class StoryIndex:
     # ---- persistence
 
     def save(self, path: Path) -> None:
-        """Write the state to ``path`` atomically: a temporary file beside it, fsync,
-        ``os.replace``; a reader sees the old state or the new one, never half."""
+        """Write the state (and `tag`) to ``path`` atomically: a temporary file beside
+        it, fsync, ``os.replace``; a reader sees the old state or the new one, never half."""
         self.compact()
         ids = sorted(self._docs)
         docs = [self._docs[d] for d in ids]
@@ -659,7 +666,9 @@ class StoryIndex:
         ]
         arrays: dict[str, Any] = {
             "header": _bytes_array(
-                json.dumps({"format": STATE_FORMAT, "params": asdict(self.params)}).encode()
+                json.dumps(
+                    {"format": STATE_FORMAT, "params": asdict(self.params), "tag": self.tag}
+                ).encode()
             ),
             "ids": _bytes_array("\x00".join(ids).encode("utf-8", "surrogatepass")),
             "doc_count": np.array([len(ids)], dtype=np.int64),
@@ -677,7 +686,7 @@ class StoryIndex:
         }
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
-        _write_atomically(Path(path), buffer.getbuffer())
+        write_atomically(Path(path), buffer.getbuffer())
 
     @classmethod
     def load(cls, path: Path, params: Params | None = None) -> StoryIndex:
@@ -694,6 +703,7 @@ class StoryIndex:
             if params is not None and params != saved:
                 raise StoryStateError("story state made with other parameters")
             index = cls(saved)
+            index.tag = str(header.get("tag", ""))
             index._restore(arrays)
         except StoryStateError:
             raise
@@ -785,7 +795,9 @@ def _bytes_array(data: bytes) -> npt.NDArray[np.uint8]:
     return np.frombuffer(data, dtype=np.uint8)
 
 
-def _write_atomically(path: Path, data: memoryview) -> None:
+def write_atomically(path: Path, data: bytes | memoryview) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a kill -9) sees the old file or
+    the new one, never half: a temporary file beside it, fsync, ``os.replace``."""
     folder = path.parent
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

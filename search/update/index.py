@@ -42,6 +42,7 @@ from search.update.entity_phase import run_entity_phase
 from search.update.pool import Cancelled, ordered_map
 from search.update.prepare import Prepared, file_hash, prepare_chunk
 from search.update.scan import Scan, scan_archive
+from search.update.stories import StoryKeeper
 
 log = logging.getLogger("archive_browser.engine.index")
 
@@ -117,7 +118,10 @@ def update_index(
                 indexed = read_signatures(ix)
             try:
                 todo, removed = _diff(archive_root, scan, indexed, meta, report, verify)
-                _write(ix, paths, meta, archive_root, todo, removed, report, emit, should_stop)
+                stories = StoryKeeper(paths, ix, rebuild=rebuild)
+                _write(
+                    ix, paths, meta, archive_root, todo, removed, report, emit, should_stop, stories
+                )
             finally:
                 ix.close()
         except Cancelled:
@@ -285,7 +289,11 @@ def _write(
     report: UpdateReport,
     emit: ProgressCallback,
     should_stop: CancelCheck,
+    stories: StoryKeeper,
 ) -> None:
+    """The text phase: removals, then the prepared articles in batches, each committed;
+    ``stories`` takes in each batch once it has committed and is saved after the last
+    (after a cancel too, with what did commit)."""
     is_update = dict(todo)
     writer = TextWriter(ix, paths)
     pending = 0
@@ -293,6 +301,7 @@ def _write(
     try:
         for article_id in removed:
             writer.delete(article_id)
+            stories.remove(article_id)
             report.removed += 1
             pending += 1
         total = len(todo)
@@ -304,6 +313,7 @@ def _write(
                 meta.skipped[result.id] = [size, mtime, result.reason]
                 if is_update.get(result.id):
                     writer.delete(result.id)
+                    stories.remove(result.id)
                     report.removed += 1
             else:
                 writer.add(
@@ -312,6 +322,7 @@ def _write(
                     result.sha1,
                     is_update=is_update.get(result.article.id, False),
                 )
+                stories.add(result.article)
                 meta.skipped.pop(result.article.id, None)
                 meta.touched.pop(result.article.id, None)
                 if result.article.warnings:
@@ -334,6 +345,7 @@ def _write(
             if pending >= (COMMIT_EVERY if committed else min(FIRST_COMMIT, COMMIT_EVERY)):
                 emit(IndexProgress("writing", done, total))
                 writer.commit(merge=False)
+                stories.committed()
                 meta.save(paths.meta)
                 writer = TextWriter(ix, paths)
                 pending = 0
@@ -341,12 +353,32 @@ def _write(
         emit(IndexProgress("writing", total, total))
         if pending:
             writer.commit()
+            stories.committed()
         else:
             writer.cancel()  # nothing changed: keep the generation, so readers need no reload
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(Exception):
             writer.cancel()
+        stories.discard_pending()
+        if isinstance(exc, Cancelled) and not report.rebuilt:
+            _save_stories(stories, ix, report, repair=False)  # the batches that committed
         raise
+    _save_stories(stories, ix, report)
+
+
+def _save_stories(
+    stories: StoryKeeper, ix: Index, report: UpdateReport, repair: bool = True
+) -> None:
+    """Save the story state after the last commit. A failure is said, not raised: the
+    text is committed and searchable, and the next update repairs the state."""
+    try:
+        stories.save(ix, repair=repair)
+    except Exception as exc:
+        log.warning(
+            "story groups of %s not saved: %s", ix, exc, exc_info=not isinstance(exc, OSError)
+        )
+        report.notes.append(f"Copies of the same story not updated: {exc}")
+    log.info("story grouping: %.2f s", stories.seconds)
 
 
 def _stat_or_zero(path: Path) -> tuple[int, int]:

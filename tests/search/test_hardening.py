@@ -99,11 +99,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     ],
 )
 def test_hostile_queries_answer_without_raising(archive: Archive, text: str) -> None:
-    assert_answered(archive.search(SearchRequest(text=text)))
+    assert_answered(archive.search(SearchRequest(text=text, collapse=False)))
 
 
 def test_a_very_long_query_is_cut_with_a_notice(archive: Archive) -> None:
-    result = archive.search(SearchRequest(text="trade " * 2000))
+    result = archive.search(SearchRequest(text="trade " * 2000, collapse=False))
     assert result.total == 30
     assert result.notice and "cut" in result.notice
 
@@ -113,7 +113,7 @@ def test_a_very_long_query_is_cut_with_a_notice(archive: Archive) -> None:
 )
 @given(st.text(max_size=200))
 def test_any_query_string_gives_a_result(archive: Archive, text: str) -> None:
-    assert_answered(archive.search(SearchRequest(text=text, limit=5)))
+    assert_answered(archive.search(SearchRequest(text=text, limit=5, collapse=False)))
 
 
 @settings(max_examples=200, deadline=None)
@@ -147,7 +147,7 @@ def test_a_damaged_segment_is_reported_not_raised(tmp_path: Path) -> None:
         seg.write_bytes(b"\x00garbage" * 3)
     with pytest.raises(IndexDamaged, match="Rebuild"):
         archive = Archive.open(root, tmp_path / "index")
-        archive.search(SearchRequest(text="trade"))
+        archive.search(SearchRequest(text="trade", collapse=False))
         archive.article("a.txt")
 
 
@@ -169,7 +169,7 @@ def test_disk_full_while_writing_keeps_the_previous_index(
             archive.update()
         monkeypatch.undo()
         assert archive.ids() == ["a.txt"]
-        assert archive.search(SearchRequest(text="trade")).total == 1
+        assert archive.search(SearchRequest(text="trade", collapse=False)).total == 1
         assert archive.update().added == 1
         assert archive.ids() == ["a.txt", "b.txt"]
 
@@ -268,7 +268,7 @@ def test_readers_keep_working_while_another_process_writes(tmp_path: Path) -> No
             reader.update()  # a second writer is told clearly
         searches = 0
         while child.poll() is None:
-            assert reader.search(SearchRequest(text="trade")).total >= 400
+            assert reader.search(SearchRequest(text="trade", collapse=False)).total >= 400
             searches += 1
             time.sleep(0.05)
         assert child.wait() == 0
@@ -296,10 +296,10 @@ def test_damaged_index_files_are_detected_and_a_rebuild_fixes_them(
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(IndexDamaged):
         broken = Archive.open(root, tmp_path / "index")
-        broken.search(SearchRequest(text="trade"))
+        broken.search(SearchRequest(text="trade", collapse=False))
     assert main(["index", str(root), "--index-dir", str(tmp_path / "index"), "--rebuild"]) == 0
     with Archive.open(root, tmp_path / "index") as fixed:
-        assert fixed.search(SearchRequest(text="trade")).total == 5
+        assert fixed.search(SearchRequest(text="trade", collapse=False)).total == 5
 
 
 def test_a_pattern_matching_too_many_words_is_cut_with_a_notice(
@@ -309,7 +309,7 @@ def test_a_pattern_matching_too_many_words_is_cut_with_a_notice(
 
     monkeypatch.setattr(search.query.executor, "MAX_EXPANSION", 3)
     archive._executor._expansions.clear()
-    result = archive.search(SearchRequest(text="item*"))
+    result = archive.search(SearchRequest(text="item*", collapse=False))
     archive._executor._expansions.clear()  # the cut expansion must not outlive this test
     assert result.notice and "too many different words" in result.notice
     assert 0 < result.total < 30

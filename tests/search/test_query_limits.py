@@ -75,7 +75,7 @@ def _fuzzy_terms(q: Any) -> list[Any]:
 def test_a_large_edit_distance_is_capped_with_a_notice(fresh: Archive, text: str) -> None:
     parsed = fresh._parser.parse(text)
     assert {f.maxdist for f in _fuzzy_terms(parsed.query)} == {2}
-    result = fresh.search(SearchRequest(text=text))
+    result = fresh.search(SearchRequest(text=text, collapse=False))
     assert result.total == 10
     assert result.notice and "at most 2" in result.notice
 
@@ -84,7 +84,7 @@ def test_a_small_edit_distance_is_kept(fresh: Archive) -> None:
     parsed = fresh._parser.parse("governmnet~1")
     assert {f.maxdist for f in _fuzzy_terms(parsed.query)} == {1}
     assert parsed.notice is None
-    result = fresh.search(SearchRequest(text="governmnet~2"))
+    result = fresh.search(SearchRequest(text="governmnet~2", collapse=False))
     assert result.total == 10 and result.notice is None
 
 
@@ -104,7 +104,7 @@ def test_the_word_walk_looks_at_the_clock(fresh: Archive, monkeypatch: pytest.Mo
     monkeypatch.setattr(search.query.executor, "EXPANSION_SECONDS", -1.0)
     monkeypatch.setattr(search.query.executor, "MAX_EXPANSION", 1_000_000)
     monkeypatch.setattr(search.query.executor, "MAX_QUERY_WORDS", 1_000_000)
-    result = fresh.search(SearchRequest(text="*a"))
+    result = fresh.search(SearchRequest(text="*a", collapse=False))
     executor = fresh._executor
     assert 0 < len(executor.expand(query.Wildcard("body", "*a"))) < len(CODES)
     assert 0 < result.total < 30
@@ -115,7 +115,7 @@ def test_a_cut_fuzzy_expansion_that_found_words_never_answers_nothing(
     fresh: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search.query.executor, "EXPANSION_SECONDS", -1.0)
-    result = fresh.search(SearchRequest(text="government~1"))
+    result = fresh.search(SearchRequest(text="government~1", collapse=False))
     assert result.total == 10
     assert result.notice and "cut" in result.notice
 
@@ -142,7 +142,7 @@ def test_a_hundred_patterns_share_one_budget(
     text = " OR ".join(f"*{i:02d}*" for i in range(100))
     read = _count_postings(fresh, monkeypatch)
     started = time.perf_counter()
-    result = fresh.search(SearchRequest(text=text))
+    result = fresh.search(SearchRequest(text=text, collapse=False))
     assert time.perf_counter() - started < 10
     assert len(read) <= 2_000  # per pattern there would be ~10,000 words to read
     assert result.total > 0
@@ -153,17 +153,17 @@ def test_a_hundred_patterns_share_one_budget(
 def test_two_hundred_question_mark_patterns_answer(fresh: Archive) -> None:
     text = " ".join(f"?{i:03d}?" for i in range(200))
     started = time.perf_counter()
-    result = fresh.search(SearchRequest(text=text))
+    result = fresh.search(SearchRequest(text=text, collapse=False))
     assert isinstance(result, SearchResult)
     assert time.perf_counter() - started < 10
 
 
 def test_normal_patterns_find_what_they_did(fresh: Archive) -> None:
-    assert fresh.search(SearchRequest(text="z001?a")).total == 1
-    assert fresh.search(SearchRequest(text="*0012*")).total == 1
-    assert fresh.search(SearchRequest(text="govern*")).total == 10
-    assert fresh.search(SearchRequest(text="intern?tional*")).total == 10
-    result = fresh.search(SearchRequest(text="z00*"))
+    assert fresh.search(SearchRequest(text="z001?a", collapse=False)).total == 1
+    assert fresh.search(SearchRequest(text="*0012*", collapse=False)).total == 1
+    assert fresh.search(SearchRequest(text="govern*", collapse=False)).total == 10
+    assert fresh.search(SearchRequest(text="intern?tional*", collapse=False)).total == 10
+    result = fresh.search(SearchRequest(text="z00*", collapse=False))
     assert result.total == 1 and result.notice is None
     assert len(fresh._executor.expand(query.Prefix("body", "z00"))) == 100
 
@@ -205,7 +205,7 @@ def test_stem_lookups_stop_at_their_deadline(
 
 @pytest.mark.parametrize("text", ["\udcff*", "\udcff~2", "gov\udcff*", "\ud800", "a\udfff?b"])
 def test_lone_surrogates_give_a_result(fresh: Archive, text: str) -> None:
-    assert isinstance(fresh.search(SearchRequest(text=text)), SearchResult)
+    assert isinstance(fresh.search(SearchRequest(text=text, collapse=False)), SearchResult)
     ids = fresh.ids()[:3]
     assert set(fresh.snippets(ids, text)) <= set(ids)
     assert isinstance(fresh.hit_spans("The government met.", text), list)
@@ -239,7 +239,7 @@ def _random_query(raw: bytes, latin: bool) -> str:
 )
 def test_any_bytes_as_a_query_give_a_result(archive: Archive, raw: bytes, latin: bool) -> None:
     text = _random_query(raw, latin)
-    result = archive.search(SearchRequest(text=text, limit=3))
+    result = archive.search(SearchRequest(text=text, limit=3, collapse=False))
     assert isinstance(result, SearchResult)
     assert_answered(result)
 

@@ -94,6 +94,12 @@ class Params:
     rows: int = 3
     threshold: float = 0.4
     seed: int = 15
+    min_shingles: int = 20
+    """Bodies with fewer shingles (22 words at 3-word shingles) are grouped as exact
+    copies only, never as near-duplicates: with a handful of shingles one differing word
+    moves the Jaccard by a fifth or more, so two one-line notes that differ only in a
+    number or a name ("Talks in Chile, note 3." / "note 4.": J 0.5) would be one story.
+    Agency copies are far longer (the bench's have hundreds of words)."""
 
     def __post_init__(self) -> None:
         if self.shingle < 1 or self.bands < 1 or self.rows < 1:
@@ -491,7 +497,8 @@ class StoryIndex:
             self._by_digest[digest] = row
             self._members[row] = set()
             shingles = self._hasher.shingles(article.body)
-            pending.append((row, self._hasher.signature(shingles) if len(shingles) else None))
+            signed = len(shingles) >= max(1, self.params.min_shingles)
+            pending.append((row, self._hasher.signature(shingles) if signed else None))
         self._members[row].add(doc_id)
         self._docs[doc_id] = _Doc(row, article.date, article.length)
 

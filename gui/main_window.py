@@ -377,8 +377,20 @@ class MainWindow(QMainWindow):
         # Pages come without snippets: the list asks for those of the rows it draws.
         self.searcher.search(
             self.archive,
-            self.state.to_request(limit=self.settings.get(S.page_size), snippets=False),
+            self.state.to_request(
+                limit=self.settings.get(S.page_size), snippets=False, collapse=self.collapse
+            ),
         )
+
+    @property
+    def collapse(self) -> bool:
+        """One row per story (the copies of one story counted once), unless View > Show
+        Every Copy is on."""
+        return not self.settings.get(S.show_copies)
+
+    def set_show_copies(self, on: bool) -> None:
+        self.settings.set(S.show_copies, on)
+        self._search_now()
 
     def _fetch_more(self, offset: int) -> None:
         if self.archive is None:
@@ -390,6 +402,7 @@ class MainWindow(QMainWindow):
             request_id=self.model.request_id,
             snippets=False,
             facets=False,
+            collapse=self.collapse,
         )
         self.searcher.fetch_page(self.archive, request)
 
@@ -473,10 +486,19 @@ class MainWindow(QMainWindow):
 
     def _show_count(self, result: SearchResult) -> None:
         total, everything = result.total, result.archive_total
-        if self.state.is_empty:
-            self.count_label.setText(f"{everything:,} article{'s' if everything != 1 else ''}")
+        if self.state.is_empty and not result.hidden_copies:
+            text = f"{everything:,} article{'s' if everything != 1 else ''}"
         else:
-            self.count_label.setText(f"{total:,} of {everything:,} articles")
+            text = f"{total:,} of {everything:,} articles"
+        hidden = result.hidden_copies
+        if hidden:
+            text += f" · {hidden:,} cop{'ies' if hidden != 1 else 'y'} hidden"
+            self.count_label.setToolTip(
+                "Copies of one story are shown as one row; View > Show Every Copy lists each"
+            )
+        else:
+            self.count_label.setToolTip("")
+        self.count_label.setText(text)
 
     # -- state changes ----------------------------------------------------------------------
     def set_state(
@@ -871,7 +893,7 @@ class MainWindow(QMainWindow):
         archive = self.archive
         if archive is None:
             return
-        request = self.state.to_request()
+        request = self.state.to_request(collapse=self.collapse)  # as the list counts
         self.remember_search()
         self.statusBar().showMessage(f"Exporting to {target}…")
 

@@ -37,6 +37,8 @@ class Command:
     tip: str = ""
     checked: Callable[[MainWindow], bool] | None = None
     """For one of a menu's exclusive choices: whether it is the one in force."""
+    toggle: bool = False
+    """With ``checked``: an on/off item of its own, not one of exclusive choices."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +196,17 @@ MENUS: tuple[Menu, ...] = (
     ),
     Menu(
         "&View",
-        (Menu("&Theme", [_theme(name, text) for name, text in THEME_CHOICES]),),
+        (
+            Menu("&Theme", [_theme(name, text) for name, text in THEME_CHOICES]),
+            Command(
+                "Show Every &Copy",
+                lambda w: w.set_show_copies(w.collapse),
+                "Ctrl+Shift+K",
+                "List each copy of a story on its own row (otherwise one row per story)",
+                checked=lambda w: not w.collapse,
+                toggle=True,
+            ),
+        ),
     ),
     Menu(
         "&Help",
@@ -225,9 +237,10 @@ def _fill(window: MainWindow, qmenu: QMenu, menu: Menu) -> None:
         else:
             action = _action(window, item)
             if item.checked is not None:
-                group = group or QActionGroup(qmenu)
                 action.setCheckable(True)
-                group.addAction(action)
+                if not item.toggle:
+                    group = group or QActionGroup(qmenu)
+                    group.addAction(action)
                 choices.append((action, item.checked))
             qmenu.addAction(action)
     if choices:

@@ -70,6 +70,8 @@ def meta_line(hit: Hit) -> str:
         parts.append(" ".join(hit.countries))
     if hit.source:
         parts.append(hit.source)
+    if hit.versions > 1:  # one row for the copies of one story (View > Show Every Copy)
+        parts.append(f"{hit.versions} versions")
     return "  ·  ".join(parts) if parts else "n.d."
 
 

@@ -57,6 +57,9 @@ class S:
     highlight_types: Setting[list[str]] = Setting(
         "reader/highlight", ["PERSON", "ORG", "COUNTRY", "PLACE", "DATE"], "Entity types shown"
     )
+    show_copies: Setting[bool] = Setting(
+        "view/show_copies", False, "List every copy of a story, not one row per story"
+    )
     theme: Setting[str] = Setting(
         "view/theme", "system", "Colours: 'system', 'light' or 'dark' (--dark wins for one run)"
     )

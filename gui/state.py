@@ -128,6 +128,7 @@ class SearchState:
         request_id: int = 0,
         snippets: bool = True,
         facets: bool = True,
+        collapse: bool = True,
     ) -> SearchRequest:
         return SearchRequest(
             text=self.query,
@@ -145,6 +146,7 @@ class SearchState:
             limit=limit,
             snippets=snippets,
             facets=facets,
+            collapse=collapse,
             request_id=request_id,
         )
 

@@ -11,13 +11,12 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from gui import files, state
+from gui import files
 from gui.main_window import MainWindow
 from gui.results_model import ResultsModel
 from search.model import Facets, Hit, SearchRequest, SearchResult
@@ -56,15 +55,10 @@ def test_header_tells_two_copies_apart(
     qtbot: QtBot,
     make_window: Callable[..., MainWindow],
     write_archive: Callable[..., Path],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One row per story is the default (#15): here every copy is listed.
-    def every_copy(*args: Any, **kwargs: Any) -> SearchRequest:
-        return SearchRequest(*args, **(kwargs | {"collapse": False}))
-
-    monkeypatch.setattr(state, "SearchRequest", every_copy)
     text = "Talks in Hanoi\nDelegates met in Hanoi.\n"
     window = make_window(write_archive({"a/copy.txt": text, "b/copy.txt": text}))
+    window.set_show_copies(True)  # one row per story is the default: here every copy
     for article_id in ("a/copy.txt", "b/copy.txt"):
         show(qtbot, window, article_id)
         assert window.reader.path_label.text() == article_id

@@ -615,7 +615,8 @@ def render(result: dict[str, Any], compared: dict[str, Any] | None) -> str:
         f"quality run {result['started']}, `search/store/stories.py` as of commit "
         f"{result['commit']}; nproc 2, a shared machine: the load average is given with "
         "each figure. The engine core only "
-        "(`search/store/stories.py`): not yet called by the index update.",
+        "(`search/store/stories.py`), as the index update calls it per committed batch "
+        "(`search/update/stories.py`).",
         "",
         f"Parameters: {p['shingle']}-word shingles, {p['num_perm']} MinHash functions in "
         f"{p['bands']} bands of {p['rows']}, a pair is grouped when its estimated Jaccard is "

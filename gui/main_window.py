@@ -65,9 +65,12 @@ from gui.workers import SearchService, TaskManager
 from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
-from search.model import Article, EntityPage, SearchResult, Sort, UpdateReport
+from search.model import Article, EntityPage, SearchResult, Sort, UpdateReport, Version
 
 log = logging.getLogger("archive_browser.window")
+
+_Loaded = tuple[Article, list[tuple[int, int]] | None, os.stat_result | None, list[Version]]
+"""An article loaded for the reader: itself, its hits, its file's stat, its story."""
 
 READING_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
 
@@ -647,19 +650,18 @@ class MainWindow(QMainWindow):
 
         query = self.state.query
 
-        def work() -> tuple[Article, list[tuple[int, int]] | None, os.stat_result | None]:
+        def work() -> _Loaded:
             article = archive.article(article_id)
-            return article, hits_in(archive, article.body, query), file_stat(article.path)
+            hits = hits_in(archive, article.body, query)
+            return article, hits, file_stat(article.path), archive.versions(article.id)
 
-        def done(
-            loaded: tuple[Article, list[tuple[int, int]] | None, os.stat_result | None],
-        ) -> None:
-            article, hits, stat = loaded
+        def done(loaded: _Loaded) -> None:
+            article, hits, stat, versions = loaded
             stale = load != self._article_load or self._wanted_article != article_id
             if stale or self.archive is not archive:
                 return
             self._wanted_article = None
-            self.reader.show_article(article, query, hits, stat)
+            self.reader.show_article(article, query, hits, stat, versions)
             if self.state.query != query:  # typed on while it loaded
                 self._remark_reader()
             if record:

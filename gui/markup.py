@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from search.api import country_name
-from search.model import ENTITY_TYPES, Article, Entity, EntityType
+from search.api import country_name, printable
+from search.model import ENTITY_TYPES, Article, Entity, EntityType, Version
 
 TYPE_LABELS: dict[str, str] = {
     "PERSON": "Person",
@@ -236,11 +236,14 @@ def article_html(
     hits: Sequence[tuple[int, int]] = (),
     enabled: Iterable[str] = ENTITY_TYPES,
     palette: Palette | None = None,
+    versions: Sequence[Version] = (),
 ) -> tuple[str, list[tuple[int, int]], list[tuple[int, Entity]]]:
     """The whole reader page: (html, hit spans in the body, highlighted entities).
 
     ``hits`` are the engine's spans for the query (``Archive.hit_spans``: the
-    same analysis as the index, phrases as one span), cleaned here.
+    same analysis as the index, phrases as one span), cleaned here. ``versions``:
+    the article's story (``Archive.versions``), listed at the end when it has copies,
+    each a ``version:N`` link.
     """
     palette = palette or Palette()
     enabled = tuple(enabled)
@@ -293,4 +296,24 @@ def article_html(
                 f'color:{palette.text}; {entity_decoration(kind)}">'
                 f"&nbsp;{TYPE_PLURALS[kind]}&nbsp;</span> {links}</p>"
             )
+    if len(versions) > 1:
+        parts.append(
+            f'<hr/><p style="{dim}"><small>Versions of this story ({len(versions)})</small></p>'
+        )
+        for i, version in enumerate(versions):
+            facts = " · ".join(
+                x
+                for x in (
+                    version.date.isoformat() if version.date else "",
+                    _esc(version.source or ""),
+                    _esc(printable(version.id)),
+                )
+                if x
+            )
+            name = _esc(version.title)
+            if version.id == article.id:
+                line = f"<b>{name}</b> (this one)"
+            else:
+                line = f'<a href="version:{i}" style="color:{palette.link}">{name}</a>'
+            parts.append(f'<p style="margin-top:2px">{line} <span style="{dim}">{facts}</span></p>')
     return "".join(parts), hits, shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
@@ -50,7 +51,7 @@ from gui.markup import (
     hit_colours,
 )
 from search.api import printable
-from search.model import ENTITY_TYPES, Article, Entity, EntityPage
+from search.model import ENTITY_TYPES, Article, Entity, EntityPage, Version
 
 log = logging.getLogger("archive_browser.reader")
 
@@ -190,6 +191,7 @@ class Reader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.article: Article | None = None
+        self._versions: list[Version] = []
         self.page: EntityPage | None = None
         """The entity page shown instead of an article, if one is."""
         self._page_links = PageLinks()
@@ -366,8 +368,10 @@ class Reader(QWidget):
         query: str = "",
         hits: list[tuple[int, int]] | None = None,
         stat: os.stat_result | None = None,
+        versions: Sequence[Version] = (),
     ) -> None:
         """Show ``article`` with the query's hits marked; start at the first hit.
+        ``versions``: its story's articles (listed under it when it has copies).
 
         ``hits`` are the engine's spans of the query in the body
         (``Archive.hit_spans``: phrases as one span). ``stat`` is its file's
@@ -379,6 +383,7 @@ class Reader(QWidget):
         self._show_file(article, stat)
         self._query = query
         self._engine_hits = list(hits or [])
+        self._versions = list(versions)
         if not same:
             self._selected = None
         self._render(keep_position=False)
@@ -483,6 +488,7 @@ class Reader(QWidget):
         scroll = self.browser.verticalScrollBar().value()
         html, self._hits, self._shown = article_html(
             self.article,
+            versions=self._versions,
             hits=self._engine_hits,
             enabled=self._enabled,
             palette=self._palette(),
@@ -626,6 +632,9 @@ class Reader(QWidget):
                 self.page_requested.emit(*links.entities[int(rest)])
             elif scheme == "open" and int(rest) < len(links.articles):
                 self.article_requested.emit(links.articles[int(rest)])
+            return
+        if scheme == "version" and rest.isdigit() and int(rest) < len(self._versions):
+            self.article_requested.emit(self._versions[int(rest)].id)
             return
         found = self._entity(url)
         if found is None:

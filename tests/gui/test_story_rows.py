@@ -62,3 +62,31 @@ def test_show_every_copy_is_an_on_off_item_of_the_view_menu(window: MainWindow) 
     assert item.isChecked()
     item.trigger()
     assert window.collapse
+
+
+def test_the_reader_lists_a_storys_versions_and_opens_another(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], write_archive: Callable[..., Path]
+) -> None:
+    from PySide6.QtCore import QUrl
+
+    window = make_window(write_archive(ARTICLES))
+    qtbot.waitUntil(lambda: window.session.index_label.text().startswith("Index up to date"))
+    wait_idle(qtbot, window)
+    window.select_article("wire.txt")
+    qtbot.waitUntil(
+        lambda: window.reader.article is not None and window.reader.article.id == "wire.txt"
+    )
+    page = window.reader.browser.toPlainText()
+    assert "Versions of this story (2)" in page and "(this one)" in page
+    assert "copy.txt" in page
+    other = [v.id for v in window.reader._versions].index("copy.txt")
+    window.reader.browser.anchorClicked.emit(QUrl(f"version:{other}"))
+    qtbot.waitUntil(
+        lambda: window.reader.article is not None and window.reader.article.id == "copy.txt"
+    )
+    window.select_article("other.txt")
+    qtbot.waitUntil(
+        lambda: window.reader.article is not None and window.reader.article.id == "other.txt"
+    )
+    assert "Versions of this story" not in window.reader.browser.toPlainText()
+    wait_idle(qtbot, window)

@@ -505,7 +505,11 @@ class Archive:
         parsed = self._parser.parse(request.text)
         with self._lock, self._reading():
             parsed = replace(parsed, query=self._stems.expand(parsed.query, until))
-            return selected_documents(request, self._executor, self._table, parsed, until)
+            mask = selected_documents(request, self._executor, self._table, parsed, until)
+            if not request.collapse:
+                return mask
+            # Each story once, as the list counts it: its representative where selected.
+            return self._stories.collapse(mask)
 
     def correct(self, kind: CorrectionKind, args: dict[str, object]) -> Correction:
         """Record a correction (see `search.store.corrections` for the kinds and their

@@ -156,10 +156,10 @@ class StoryColumn:
         number = int(self.group[docnum])
         return self.group_ids[number] if number >= 0 else None
 
-    def collapse(self, selected: BoolArray, rank: Any) -> BoolArray:
+    def collapse(self, selected: BoolArray, rank: Any = None) -> BoolArray:
         """One document per story among ``selected``: its representative if selected,
         else its selected member of lowest ``rank`` (an array over docnums: lower is
-        better; ties by docnum). Articles that are alone stay as they are.
+        better; ties, and no ``rank``, by docnum). Articles that are alone stay as they are.
 
         A sort of the selected grouped documents only, so its cost follows the copies
         a search finds, not the archive."""
@@ -168,9 +168,8 @@ class StoryColumn:
         if not len(candidates):
             return selected
         groups = self.group[candidates]
-        order = np.lexsort(
-            (candidates, rank[candidates], ~self.is_representative[candidates], groups)
-        )
+        ranks = rank[candidates] if rank is not None else np.zeros(len(candidates), np.int8)
+        order = np.lexsort((candidates, ranks, ~self.is_representative[candidates], groups))
         in_order = groups[order]
         first = np.concatenate(([True], in_order[1:] != in_order[:-1]))
         out: BoolArray = selected & ~grouped

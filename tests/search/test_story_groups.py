@@ -238,3 +238,19 @@ def test_cli_collapse_flags_json_and_versions(
     ]
     code, out = _cli(capsys, "show", "talks.txt", *where)
     assert "2 versions of this story" in out
+
+
+def test_the_analysts_views_count_a_story_once_as_the_list_does(folder: Path) -> None:
+    write_articles(folder, {"reworded.txt": REWORDED})
+    with _open(folder) as archive:
+        archive.update(entities=False)
+        request = SearchRequest(text="ministers")
+
+        def kz(graph_request: SearchRequest) -> int:
+            graph = archive.cooccurrence(graph_request)
+            return next(n.articles for n in graph.nodes if n.name == "KZ")
+
+        assert kz(request) == 1
+        assert kz(SearchRequest(text="ministers", collapse=False)) == 3
+        pairs = archive.country_pairs(request)
+        assert sum(sum(counts) for counts in pairs.pairs.values()) == 1

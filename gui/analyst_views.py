@@ -10,12 +10,10 @@ or a table row, by both ends; a heat-map cell, by both countries and that month.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -49,6 +47,7 @@ from search.model import Cooccurrence, CountryPairs, SearchRequest
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
+    from gui.state import SearchState
 
 T = TypeVar("T")
 
@@ -530,14 +529,7 @@ class CountryPairsDialog(_AnalystDialog):
         archive = self._window.archive
         if archive is None or not n:
             return
-        year, mon = (int(x) for x in month.split("-"))
-        request = replace(
-            self._window.state.to_request(),
-            date_from=date(year, mon, 1),
-            date_to=date(year, mon, calendar.monthrange(year, mon)[1]),
-            include_undated=False,
-        )
-        request = replace(request, text=f"{request.text} country:{a} country:{b}".strip())
+        request = self._pair_month(a, b, month).to_request()
         self.peak.setText(f"Behind the peak ({month}): counting…")
         self._peak_of = wanted = (a, b, month)
 
@@ -558,11 +550,15 @@ class CountryPairsDialog(_AnalystDialog):
         if not (0 <= row < len(rows) and 0 <= col < len(self.pairs.months)):
             return
         a, b = rows[row]
-        year, month = (int(x) for x in self.pairs.months[col].split("-"))
+        self._window.set_state(self._pair_month(a, b, self.pairs.months[col]), remember=True)
+
+    def _pair_month(self, a: str, b: str, month: str) -> SearchState:
+        """The window's search narrowed to the articles of ``month`` (``YYYY-MM``) that
+        name both countries: what a cell lists and what its peak is counted over."""
         state = self._window.state
         state = state.with_text(
             " ".join(part for part in (state.text.strip(), f"country:{a}", f"country:{b}") if part)
         )
-        first = date(year, month, 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        self._window.set_state(state.with_dates(first, last, include_undated=False), remember=True)
+        first = parse_date_field(month, end=False)
+        last = parse_date_field(month, end=True)
+        return state.with_dates(first, last, include_undated=False)

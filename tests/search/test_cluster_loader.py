@@ -27,13 +27,10 @@ TEXTS = {
 
 
 def sql(node: nodes.Node, statement: str) -> list[tuple[Any, ...]]:
-    import pymysql
-
-    con = pymysql.connect(host=nodes.HOST, port=node.sql_port, user="", password="")
+    """The rows of one SphinxQL statement on one node (the loader's own connection)."""
+    con = loader.Connection(node, loader.LoadReport())
     try:
-        with con.cursor() as cur:
-            cur.execute(statement)
-            return list(cur.fetchall())
+        return con.run(statement)
     finally:
         con.close()
 

@@ -12,21 +12,18 @@ from typing import Any
 
 import pytest
 
-from search.backends.cluster import nodes
+from search.backends.cluster import loader, nodes
 from search.cli import main
 from search.errors import ClusterError
 
 needs_searchd = pytest.mark.skipif(shutil.which("searchd") is None, reason="no searchd")
 
 
-def sql(port: int, statement: str) -> tuple[Any, ...]:
-    import pymysql
-
-    con = pymysql.connect(host=nodes.HOST, port=port, user="", password="", autocommit=True)
+def sql(node: nodes.Node, statement: str) -> tuple[Any, ...]:
+    """The rows of one SphinxQL statement on one node (the loader's own connection)."""
+    con = loader.Connection(node, loader.LoadReport())
     try:
-        with con.cursor() as cur:
-            cur.execute(statement)
-            return tuple(cur.fetchall())
+        return tuple(con.run(statement))
     finally:
         con.close()
 
@@ -55,16 +52,16 @@ def test_a_started_cluster_answers_through_its_distributed_index(
     assert [n["number"] for n in manifest["nodes"]] == [1, 2, 3]
     assert all(n["pid"] > 0 and n["sql_port"] and n["api_port"] for n in manifest["nodes"])
     one, two, three = cluster.nodes
-    sql(one.sql_port, "INSERT INTO shard_1 (id, title, body) VALUES (1, 'a', 'kazakhstan deal')")
+    sql(one, "INSERT INTO shard_1 (id, title, body) VALUES (1, 'a', 'kazakhstan deal')")
     for mirror in (two, three):
-        sql(mirror.sql_port, "INSERT INTO shard_2 (id, title, body) VALUES (2, 'b', 'kazakhstan')")
+        sql(mirror, "INSERT INTO shard_2 (id, title, body) VALUES (2, 'b', 'kazakhstan')")
     query = "SELECT id FROM archive WHERE MATCH('kazakhstan') ORDER BY id ASC"
-    assert sql(one.sql_port, query) == ((1,), (2,))
+    assert sql(one, query) == ((1,), (2,))
     nodes.stop(tmp_path / "cluster", only=2)
-    assert sql(one.sql_port, query) == ((1,), (2,))  # the mirror on node 3 serves
+    assert sql(one, query) == ((1,), (2,))  # the mirror on node 3 serves
     assert [up for _, up in nodes.status(tmp_path / "cluster")] == [True, False, True]
     nodes.restart_node(tmp_path / "cluster", 2)
-    assert sql(two.sql_port, "SELECT id FROM shard_2") == ((2,),)  # its data kept
+    assert sql(two, "SELECT id FROM shard_2") == ((2,),)  # its data kept
     nodes.stop(tmp_path / "cluster")
     assert not any(up for _, up in nodes.status(tmp_path / "cluster"))
 

@@ -10,6 +10,8 @@ Usage::
     python bench/outside_corpus.py --src /work/corpora/ieer --out /work/corpora/ieer.json
     python bench/outside_corpus.py --format conll --src /work/corpora/conll2003 \
         --out /work/corpora/conll.json
+    python bench/outside_corpus.py --format wikigold --src /work/corpora/wikigold.conll.txt \
+        --out /work/corpora/wikigold.json
 
 Then ``bench/entity_outside.py --gold /work/corpora/ieer.json`` scores a system on it.
 
@@ -82,6 +84,13 @@ CoNLL-2003 English (``--format conll``)
     half of its lines after the first two (headline, dateline) are number lines, a line
     being a number line when at least a quarter of its tokens hold a digit;
     ``bench/entity_outside.py`` reports every document and, apart, the others.
+
+Wikigold (``--format wikigold``)
+    A third outside corpus, off the news beat: 145 Wikipedia articles (bands, albums, clubs,
+    companies, films, places; Balasuriya et al. 2009, CC-BY 4.0) marked with CoNLL's types.
+    ``--src`` is the file ``wikigold.conll.txt`` (token and tag, IOB1). Text, type mapping
+    and results tables as for CoNLL; there is no date. Split: the documents shuffled with
+    ``random.Random(SEED)`` and dealt alternately to dev and test.
 
 JSON written::
 
@@ -429,16 +438,46 @@ def conll_payload(src: Path, seed: int = SEED, sample: int = CONLL_SAMPLE) -> di
     }
 
 
+def wikigold_payload(src: Path, seed: int = SEED) -> dict[str, object]:
+    """The JSON payload for Wikigold: every document, dealt to dev and test after a seeded
+    shuffle (alternately, so both sides get half)."""
+    docs = read_conll(src)
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    side_of = {i: ("dev", "test")[k % 2] for k, i in enumerate(order)}
+    documents: dict[str, object] = {}
+    for i, d in enumerate(docs):
+        documents[d.docno] = {
+            "file": d.file,
+            "date": "",
+            "split": side_of[i],
+            "text": d.text,
+            "spans": [list(s) for s in d.spans],
+            "alts": [],
+            "optional": [],
+            "table": d.table,
+        }
+    for side in ("dev", "test"):
+        chosen = [d for i, d in enumerate(docs) if side_of[i] == side]
+        print(f"{side}: {len(chosen)} documents, {sum(len(d.spans) for d in chosen)} gold spans")
+    return {
+        "source": "Wikigold (Balasuriya et al. 2009), Wikipedia articles, CC-BY 4.0",
+        "seed": seed,
+        "documents": documents,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--format", choices=("ieer", "conll"), default="ieer")
+    parser.add_argument("--format", choices=("ieer", "conll", "wikigold"), default="ieer")
     parser.add_argument("--src", type=Path, default=Path("/work/corpora/ieer"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 
-    if args.format == "conll":
-        out = conll_payload(args.src, args.seed)
+    if args.format in ("conll", "wikigold"):
+        make = conll_payload if args.format == "conll" else wikigold_payload
+        out = make(args.src, args.seed)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"wrote {args.out}")

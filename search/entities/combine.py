@@ -696,6 +696,37 @@ _STREET_HEADS = frozenset(
 """Last words of streets, squares, bridges and the like: places, whatever spaCy says."""
 
 
+_PRIZE_AFTER = re.compile(r" (?:Cup|Trophy|Prize|Prizes|Award|Awards|Medal|Memorial|Lecture)\b")
+"""A person's name that goes on into a trophy's or a prize's (``Davis Cup``, ``Nobel
+Prize``): the whole is no person, and the person alone is no mention."""
+
+
+def _event_named(text: str) -> bool:
+    """A name of two words or more ending in an event's head word (``Hong Kong Open``,
+    ``Davis Cup``)."""
+    words = text.split()
+    return len(words) >= 2 and words[-1] in orgs.word_sets()["event_heads"]
+
+
+def _place_headed(body: str, start: int, text: str) -> bool:
+    """A "person" of two words or more ending in a venue's or a street's head word
+    (``Cal Anderson Park``, ``Elvedon Hall``): a place named after someone. Not after a
+    title (``Mr Ji-sung Park``) nor with a hyphenated given name (``Ji-sung Park``)."""
+    words = text.split()
+    if len(words) < 2 or words[-1] not in _venue_heads() | _STREET_HEADS:
+        return False
+    if "-" in words[-2]:
+        return False
+    before = body[max(0, start - 24) : start].split()
+    return not (before and before[-1].rstrip(".") in _titles())
+
+
+def _after_the(body: str, start: int, text: str) -> bool:
+    """A one-word "person" right after a lower-case ``the`` (``the Danube``, ``the Reading
+    train``, ``the Goths``): people's names take no article."""
+    return " " not in text and body[max(0, start - 4) : start] == "the "
+
+
 def _not_an_org(text: str) -> bool:
     """What spaCy calls an organisation but is none: an event or competition (``Fed
     Cup``, ``PGA Tour``, ``Grand Prix Final``: its last word is an event's head), an
@@ -927,11 +958,44 @@ def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
     surnames = _surname_set(body, kept)
     if not surnames:
         return
+    people_named = _countries_as_surnames(body, kept, surnames)
     for c in kept:
-        if (c.start, c.end) in fixed or body[c.start : c.end] not in surnames:
+        text = body[c.start : c.end]
+        if (c.start, c.end) in fixed or text not in surnames:
             continue
-        if c.type == "PLACE" or (c.type == "ORG" and c.priority == STATISTICAL):
-            c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
+        if (
+            c.type == "PLACE"
+            or (c.type == "ORG" and c.priority == STATISTICAL)
+            or (c.type == "COUNTRY" and text in people_named)
+        ):
+            c.type, c.norm, c.role, c.country = "PERSON", text, None, None
+
+
+_SPEAKER_AFTER = re.compile(
+    r"(?: ?,)? (?:said|says|told|added|asked|argued|explained|insisted|who|whose)\b"
+    r"| ?['’]s (?:film|book|novel|album|team|car|cars|side|coach|wife|husband)\b"
+)
+
+
+def _countries_as_surnames(body: str, kept: list[Candidate], surnames: set[str]) -> set[str]:
+    """Country names that the article uses as a person's surname (``Neil Jordan`` ...
+    ``Jordan said``): one of its bare mentions speaks or owns like a person, and no
+    other form of the country (``Jordanian``, ``Amman``'s country code) is in the text."""
+    bare: dict[str, list[Candidate]] = {}
+    codes: Counter[str] = Counter()
+    for c in kept:
+        if c.type == "COUNTRY":
+            codes[c.norm] += 1
+            text = body[c.start : c.end]
+            if text in surnames and c.role is None:
+                bare.setdefault(text, []).append(c)
+    out: set[str] = set()
+    for text, mentions in bare.items():
+        if codes[mentions[0].norm] != len(mentions):
+            continue  # ``Jordanian`` too: the country is in the story
+        if any(_SPEAKER_AFTER.match(body, c.end) for c in mentions):
+            out.add(text)
+    return out
 
 
 _ENTRANT = re.compile(
@@ -1613,10 +1677,18 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         text = body[s.start : s.end]
         typ: CandidateType = "PERSON" if s.label == "PERSON" else "ORG"
         norm = " ".join(text.split())
-        street = typ == "ORG" and " " in text and text.split()[-1] in _STREET_HEADS
+        street = typ != "PERSON" and " " in text and text.split()[-1] in _STREET_HEADS
+        if typ == "PERSON" and _place_headed(body, s.start, text):
+            street = True  # ``Cal Anderson Park``: named after a person, a place all the same
+        if typ == "PERSON" and _after_the(body, s.start, text):
+            if not _place_name(text):
+                continue  # ``the Danube``, ``the Reading train``: no person has ``the``
+            street = True
         if s.label == "PLACE" or street:  # ``Green Square``: a place, whatever spaCy says
             code = _country_of(text)
             typ, norm = ("COUNTRY", code) if code else ("PLACE", norm)
+        if typ != "ORG" and _event_named(text):
+            continue  # ``Hong Kong Open``, ``U.S. Open``: a tournament, no person or place
         if _quoted_whole(body, s.start, s.end) or (
             typ in ("PERSON", "ORG") and _capitals_line(body, s)
         ):
@@ -1626,7 +1698,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         if typ == "ORG" and (_not_an_org(text) or _in_title(s, rules)):
             continue
         if typ == "PERSON" and (
-            _ABBREVIATION.fullmatch(text) or text in orgs.word_sets()["products"]
+            _ABBREVIATION.fullmatch(text)
+            or text in orgs.word_sets()["products"]
+            or any(ch.isdigit() for ch in text)  # ``P-38 Lightning``, ``F-86 Sabre``
+            or _PRIZE_AFTER.match(body, s.end)  # ``the Stanley Cup``: a trophy's name
         ):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))
@@ -1665,13 +1740,16 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _companies(body, kept, fixed)
     _drop_person_nouns(body, kept)
     extra = corefer.short_forms(body, tokenize(body), kept)
-    places_at = {(c.start, c.end) for c in kept if c.type in ("PLACE", "COUNTRY")}
+    places_at = {(c.start, c.end): c.type for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``
         surnames = _surname_set(body, kept)
+        country_surnames = _countries_as_surnames(body, kept, surnames)
         extra = [
             e
             for e in extra
-            if (e.start, e.end) not in places_at or body[e.start : e.end] in surnames
+            if (e.start, e.end) not in places_at
+            or body[e.start : e.end]
+            in (country_surnames if places_at[e.start, e.end] == "COUNTRY" else surnames)
         ]
     if extra:
         kept = non_overlapping(kept + extra)

@@ -377,3 +377,62 @@ def test_the_rules_fuller_name_wins_over_a_shorter_spacy_person() -> None:
     text = "Deputy Foreign Minister Nguyen Minh Vu hosted a reception."
     found = _found(text, [_span(text, "Nguyen Minh", "PERSON")])
     assert ("PERSON", "Nguyen Minh Vu") in found
+
+
+# --- names that are no person: machines, trophies, rivers, places named after people ------
+
+
+def test_a_spacy_person_with_a_digit_is_no_person() -> None:
+    text = "The squadron flew the P-47 Thunderbolt until the end of the war."
+    found = _found(text, [_span(text, "P-47 Thunderbolt", "PERSON")])
+    assert not any(kind == "PERSON" for kind, _ in found)
+
+
+def test_a_person_before_a_trophy_word_is_no_person() -> None:
+    text = "Their club won the Halvorsen Cup for the third year running."
+    found = _found(text, [_span(text, "Halvorsen", "PERSON")])
+    assert ("PERSON", "Halvorsen") not in found
+
+
+def test_a_tournament_named_after_a_place_is_no_place() -> None:
+    text = "She reached the final of the Marlow Open on Sunday."
+    found = _found(text, [_span(text, "Marlow Open", "PLACE", "GPE")])
+    assert not any(name == "Marlow Open" for _, name in found)
+
+
+def test_a_person_shaped_name_ending_in_a_venue_word_is_a_place() -> None:
+    text = "Protesters gathered in Dunmore Ashby Park before noon."
+    found = _found(text, [_span(text, "Dunmore Ashby Park", "PERSON")])
+    assert ("PLACE", "Dunmore Ashby Park") in found
+
+
+def test_a_hyphenated_given_name_before_park_stays_a_person() -> None:
+    text = "The midfielder Ji-sung Park scored twice on Saturday."
+    found = _found(text, [_span(text, "Ji-sung Park", "PERSON")])
+    assert ("PERSON", "Ji-sung Park") in found
+
+
+def test_a_one_word_person_after_the_is_no_person() -> None:
+    text = "Barges moved slowly along the Vellora after the floods."
+    found = _found(text, [_span(text, "Vellora", "PERSON")])
+    assert ("PERSON", "Vellora") not in found
+
+
+def test_a_country_name_used_as_the_surname_of_a_named_person_is_the_person() -> None:
+    text = (
+        "The director Neil Jordan opened the festival. Jordan said the film took six years. "
+        "Critics praised Jordan's film."
+    )
+    spans = [_span(text, "Neil Jordan", "PERSON")]
+    later = [e for e in _entities(text, spans) if e.text == "Jordan"]
+    assert later and all(e.type == "PERSON" and e.norm == "Neil Jordan" for e in later)
+
+
+def test_a_country_stays_a_country_when_the_story_is_about_it() -> None:
+    text = (
+        "The director Neil Jordan visited Amman. Jordanian officials met him, and Jordan "
+        "said it welcomed film crews."
+    )
+    spans = [_span(text, "Neil Jordan", "PERSON")]
+    later = [e for e in _entities(text, spans) if e.text == "Jordan"]
+    assert later and all(e.type == "COUNTRY" for e in later)

@@ -34,6 +34,7 @@ from search import LOGGER as ENGINE_LOGGER
 from search import __version__, cli_cluster, cli_entities
 from search.api import Archive, country_name, default_archive_path, lookup_country
 from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked, IndexWriteFailed
+from search.facade import ArchiveReader
 from search.model import Article, Hit, IndexProgress, SearchRequest, Sort, UpdateReport
 from search.terminal import escape_line, escape_text, json_safe, unescape
 
@@ -252,6 +253,13 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
     return archive
 
 
+def _reader(args: argparse.Namespace) -> ArchiveReader:
+    """The archive a reading command asks: the shared one of ``--server``, else the folder's."""
+    if getattr(args, "server", None):
+        return cli_cluster.open_shared(args.server)
+    return _open(args)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     root = Path(args.path) if args.path is not None else default_archive_path()
     archive = Archive.open(
@@ -333,7 +341,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         limit=args.limit,
         collapse=args.collapse,
     )
-    with _open(args) as archive:
+    with _reader(args) as archive:
         result = archive.search(request)
     if args.json:
         out_json(result.to_json())
@@ -366,7 +374,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_article(archive: Archive, typed: str, *, final: bool = False) -> Article:
+def find_article(archive: ArchiveReader, typed: str, *, final: bool = False) -> Article:
     """The article ``typed`` names, also when typed as shown (``bad\\xff.txt``)."""
     try:
         return archive.article(typed, final=final)
@@ -381,7 +389,7 @@ def find_article(archive: Archive, typed: str, *, final: bool = False) -> Articl
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open(args) as archive:
+    with _reader(args) as archive:
         article = find_article(archive, args.id, final=True)
         try:
             versions = archive.versions(article.id)
@@ -418,7 +426,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args) as archive:
+    with _reader(args) as archive:
         stats = archive.stats()
     if args.json:
         out_json(stats.to_json())
@@ -459,6 +467,14 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
+    def shared(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--server",
+            metavar="URL",
+            help="a shared archive instead of a folder: sphinxql://HOST:PORT/INDEX or the "
+            "folder of a cluster started with 'cluster start'",
+        )
+
     p_index = sub.add_parser("index", help="build or update the index of a folder")
     p_index.add_argument(
         "path", nargs="?", type=folder_type, help="archive folder (default: the bundled sample)"
@@ -486,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_query = sub.add_parser("query", help="search the archive")
     p_query.add_argument("text", help='query, e.g. kazakh AND "foreign ministry"; "" lists all')
     common(p_query)
+    shared(p_query)
     p_query.add_argument("--country", action="append", default=[], help="any of these (repeat)")
     p_query.add_argument("--exclude-country", action="append", default=[], help="none of these")
     p_query.add_argument("--person", action="append", default=[], help="person (normalised name)")
@@ -512,10 +529,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_show = sub.add_parser("show", help="print one article")
     p_show.add_argument("id", help="article id: its path relative to the archive folder")
     common(p_show)
+    shared(p_show)
     p_show.set_defaults(run=cmd_show)
 
     p_stats = sub.add_parser("stats", help="counts and index facts")
     common(p_stats)
+    shared(p_stats)
     p_stats.set_defaults(run=cmd_stats)
     cli_entities.register(sub, common, _open, out, out_json)
     cli_cluster.register(sub, out, out_json)

@@ -6,11 +6,21 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.backends.cluster import nodes
 
+if TYPE_CHECKING:
+    from search.backends.cluster.archive import ClusterArchive
+
 Out = Callable[[str], None]
+
+
+def open_shared(location: str) -> ClusterArchive:
+    """The shared archive at ``location`` (imported here: plain queries need no SphinxQL)."""
+    from search.backends.cluster.archive import ClusterArchive  # noqa: PLC0415 - --server only
+
+    return ClusterArchive.open(location)
 
 
 def register(sub: Any, out: Out, out_json: Callable[[object], None]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 EntityType = Literal["PERSON", "ORG", "COUNTRY", "PLACE", "DATE"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "COUNTRY", "PLACE", "DATE")
@@ -109,6 +109,27 @@ class Article:
             "warnings": list(self.warnings),
             "path": self.path,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Article:
+        """The article `to_json` gave (a shared archive stores articles so)."""
+        when = data.get("date")
+        return cls(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            title_derived=bool(data["title_derived"]),
+            date=date.fromisoformat(when) if when else None,
+            date_source=data["date_source"],
+            source=data.get("source"),
+            body=str(data["body"]),
+            trailing=str(data.get("trailing", "")),
+            countries=[str(c) for c in data.get("countries", [])],
+            country_mentions={str(k): int(v) for k, v in data.get("country_mentions", {}).items()},
+            words=int(data.get("words", 0)),
+            entities=[Entity.from_json(e) for e in data.get("entities", [])],
+            warnings=[str(w) for w in data.get("warnings", [])],
+            path=str(data.get("path", "")),
+        )
 
 
 class Sort(StrEnum):

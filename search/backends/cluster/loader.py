@@ -24,8 +24,8 @@ from typing import Any, Protocol
 import pymysql
 
 from search.analysis import fold
-from search.backends.cluster.nodes import HOST, NAMES, Cluster, Node
-from search.backends.cluster.text import engine_words
+from search.backends.cluster.nodes import FORMAT, HOST, NAMES, Cluster, Node
+from search.backends.cluster.text import engine_words, entity_word, stem_words
 from search.errors import ClusterError
 from search.model import Article
 
@@ -74,7 +74,7 @@ def name_key(entity_type: str, name: str) -> int:
 
 def content_hash(article: Article) -> str:
     """What the cluster compares to tell a changed article (its text and entities)."""
-    raw = json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False)
+    raw = json.dumps([FORMAT, article.to_json()], sort_keys=True, ensure_ascii=False)
     return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -93,8 +93,8 @@ class Row:
 
 
 COLUMNS = (
-    "id, title, body, article_id, title_text, source, content_hash, details, countries, "
-    "people, orgs, places, published, month, dated"
+    "id, title, body, title_stems, body_stems, entity_keys, article_id, title_text, source, "
+    "content_hash, details, countries, people, orgs, places, published, month, dated, day"
 )
 
 
@@ -127,6 +127,9 @@ def row_of(article: Article, quote: Callable[[str], str], digest: str | None = N
             str(doc_id),
             quote(engine_words(article.title)),
             quote(engine_words(article.body)),
+            quote(stem_words(article.title)),
+            quote(stem_words(article.body)),
+            quote(" ".join(entity_word(k) for k in sorted(names))),
             quote(article.id),
             quote(article.title),
             quote(article.source or ""),
@@ -136,6 +139,7 @@ def row_of(article: Article, quote: Callable[[str], str], digest: str | None = N
             str(stamp),
             str(when.year * 100 + when.month if when else 0),
             "1" if when else "0",
+            str(when.year * 10000 + when.month * 100 + when.day if when else 0),
         ]
     )
     named = tuple((key, kind, name) for key, (kind, name) in names.items())
@@ -145,15 +149,16 @@ def row_of(article: Article, quote: Callable[[str], str], digest: str | None = N
 class Connection:
     """One node's SphinxQL connection, with retries for a node that is slow or restarting."""
 
-    def __init__(self, node: Node, report: LoadReport) -> None:
+    def __init__(self, node: Node, report: LoadReport, host: str = HOST) -> None:
         self.node = node
         self.report = report
+        self.host = host
         self._con: Any = None
 
     def _connect(self) -> Any:
         if self._con is None:
             self._con = pymysql.connect(
-                host=HOST,
+                host=self.host,
                 port=self.node.sql_port,
                 user="",
                 password="",
@@ -211,6 +216,7 @@ def load(
     progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
     """Bring every node of ``cluster`` in line with ``source`` (see the module's docstring)."""
+    cluster.check_format()
     report = LoadReport()
     ids = source.ids()
     report.articles = len(ids)
@@ -264,7 +270,7 @@ def _write_names(con: Connection, rows: Iterable[Row], written: set[int]) -> Non
     written.update(key for key, _ in items)
     for part in _batches(items, BATCH * 5):
         values = ", ".join(
-            f"({key}, {con.quote(fold(name))}, {con.quote(kind)}, {con.quote(name)})"
+            f"({key}, {con.quote(engine_words(name))}, {con.quote(kind)}, {con.quote(name)})"
             for key, (kind, name) in part
         )
         con.run(f"REPLACE INTO {NAMES} (id, name, kind, display) VALUES {values}")

@@ -39,9 +39,15 @@ HOST = "127.0.0.1"
 READY_SECONDS = 15.0
 STOP_SECONDS = 10.0
 
+FORMAT = 2
+"""The shards' layout (``SCHEMA``); a cluster made with another is made anew, not read."""
+
 SCHEMA = (
     "rt_field = title",
     "rt_field = body",
+    "rt_field = title_stems",
+    "rt_field = body_stems",
+    "rt_field = entity_keys",
     "rt_attr_string = article_id",
     "rt_attr_string = title_text",
     "rt_attr_string = source",
@@ -54,13 +60,18 @@ SCHEMA = (
     "rt_attr_timestamp = published",
     "rt_attr_uint = month",
     "rt_attr_uint = dated",
+    "rt_attr_uint = day",
     "dict = keywords",
     "min_prefix_len = 1",
     "index_exact_words = 1",
 )
 """The shards' columns. Text arrives folded by us (accents, Việt Nam = Vietnam, see
-``text.py``), so the engine's own folding never differs from the local index's. Entities
-are 64-bit keys of (type, name); ``NAMES`` on node 1 turns them back into names."""
+``text.py``), so the engine's own folding never differs from the local index's; the
+``*_stems`` fields hold each word's stem, which plain query words match (as the local
+index's stem expansion does), and ``entity_keys`` a word per entity and country, so that
+``person:`` and ``country:`` take part in any AND/OR/NOT of a query. Entities are
+64-bit keys of (type, name); ``NAMES`` on node 1 turns them back into names. ``day`` is
+``yyyymmdd`` (0: undated), what date ranges compare, as locally."""
 
 NAMES = "names"
 NAMES_SCHEMA = (
@@ -86,6 +97,7 @@ class Cluster:
     nodes: list[Node]
     shards: dict[str, list[int]] = field(default_factory=dict)
     """shard name -> the node numbers that hold it (more than one: mirrors)."""
+    format: int = FORMAT
 
     @property
     def url(self) -> str:
@@ -97,13 +109,23 @@ class Cluster:
             "folder": self.folder,
             "nodes": [asdict(n) for n in self.nodes],
             "shards": self.shards,
+            "format": self.format,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cluster:
         nodes = [Node(**n) for n in data["nodes"]]
         shards = {str(k): [int(x) for x in v] for k, v in data["shards"].items()}
-        return cls(str(data["folder"]), nodes, shards)
+        return cls(str(data["folder"]), nodes, shards, int(data.get("format", 1)))
+
+    def check_format(self) -> None:
+        """A ClusterError unless this cluster's shards have today's layout."""
+        if self.format != FORMAT:
+            raise ClusterError(
+                f"The cluster in {self.folder} was made by an older version of Archive "
+                "Browser. Stop it, remove its folder, start a new cluster there and index "
+                "the folder into it again (the articles are read from the folder)."
+            )
 
 
 def searchd() -> str:
@@ -211,8 +233,11 @@ def start(folder: Path, nodes: int = 3, shards: int = 2) -> Cluster:
     with its data kept."""
     program = searchd()
     folder = folder.resolve()
-    if (folder / MANIFEST).exists() and any(_alive(n.pid) for n in read(folder).nodes):
-        raise ClusterError(f"A cluster is already running in {folder}; stop it first.")
+    if (folder / MANIFEST).exists():
+        before = read(folder)
+        if any(_alive(n.pid) for n in before.nodes):
+            raise ClusterError(f"A cluster is already running in {folder}; stop it first.")
+        before.check_format()
     folder.mkdir(parents=True, exist_ok=True)
     placed = layout(nodes, shards)
     members = [

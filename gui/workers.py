@@ -26,15 +26,12 @@ from typing import Any, Literal, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from search.model import IndexProgress, SearchRequest, SearchResult
+from search.model import FacetName, IndexProgress, SearchRequest, SearchResult
 
 log = logging.getLogger("archive_browser.workers")
 
 Lane = Literal["read", "write"]
 
-
-FacetName = Literal["country", "month"]
-"""The facets ``Archive.search`` can count without their own filter (``search.api``)."""
 
 SIDEBAR_FACETS: tuple[FacetName, ...] = ("country", "month")
 """Multi-select facets are disjunctive: the country list counts hits as if no country

@@ -40,6 +40,7 @@ from search.errors import (
     IndexDamaged,
     UnknownEntity,
 )
+from search.facade import ArchiveReader
 from search.ids import file_of, id_from_os, printable
 from search.model import (
     CORRECTION_KINDS,
@@ -54,6 +55,7 @@ from search.model import (
     EntityPage,
     EntitySummary,
     EntityType,
+    FacetName,
     IndexProgress,
     ProgressCallback,
     SearchRequest,
@@ -63,7 +65,7 @@ from search.model import (
     UpdateReport,
     Version,
 )
-from search.query import FacetName, analyst, hit_row, run_search, selected_documents
+from search.query import analyst, hit_row, run_search, selected_documents
 from search.query.executor import Executor
 from search.query.parsing import QueryParser
 from search.query.snippets import Marker, make_snippet
@@ -86,6 +88,7 @@ __all__ = [
     "country_name",
     "default_archive_path",
     "lookup_country",
+    "open_shared",
     "printable",
 ]
 
@@ -107,6 +110,16 @@ facets, the page and its snippets come after, so any query answers within a seco
 def default_archive_path() -> Path:
     """The sample archive bundled with the app, opened on first start."""
     return resource_path("sample-archive")
+
+
+def open_shared(location: str) -> ArchiveReader:
+    """A shared archive on a search cluster: ``sphinxql://HOST:PORT/INDEX`` or the folder
+    of a cluster that ``archive-search cluster start`` made. Raises ``ClusterError`` with
+    a message for people when it does not answer. (Imported here, so that a local
+    archive never loads the SphinxQL client.)"""
+    from search.backends.cluster.archive import ClusterArchive  # noqa: PLC0415
+
+    return ClusterArchive.open(location)
 
 
 class Archive:

@@ -12,13 +12,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from search.model import ArchiveStats, Article, SearchRequest, SearchResult, Snippet, Version
+from search.model import (
+    ArchiveStats,
+    Article,
+    FacetName,
+    SearchRequest,
+    SearchResult,
+    Snippet,
+    Version,
+)
 
 
 class ArchiveReader(Protocol):
     """Reading an archive: search, articles, snippets and counts."""
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
+    ) -> SearchResult: ...
 
     def article(self, article_id: str, *, final: bool = False) -> Article: ...
 

@@ -132,6 +132,11 @@ class Article:
         )
 
 
+FacetName = Literal["country", "month"]
+"""The facets a search can count without their own filter (``facets_ignoring``): a
+sidebar shows what widening its country or date choice would add."""
+
+
 class Sort(StrEnum):
     RELEVANCE = "relevance"
     NEWEST = "newest"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from search.model import Facets, Hit, SearchRequest, SearchResult, Sort
+from search.model import FacetName, Facets, Hit, SearchRequest, SearchResult, Sort
 from search.query.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
 from search.query.parsing import ParsedQuery
 from search.query.snippets import Marker, make_snippet
@@ -120,9 +120,6 @@ def _collapser(
         rank = np.empty(table.size, dtype=np.int64)
         rank[table.full_order(request.sort is Sort.OLDEST)] = np.arange(table.size)
     return lambda mask: stories.collapse(mask, rank)
-
-
-FacetName = Literal["country", "month"]
 
 
 def selected_documents(

@@ -19,7 +19,7 @@ from search.backends.cluster import loader, nodes
 from search.backends.cluster.archive import ClusterArchive, endpoint
 from search.errors import ArticleNotFound, ClusterError
 from search.facade import ArchiveReader
-from search.model import SearchRequest, SearchResult, Sort
+from search.model import FacetName, SearchRequest, SearchResult, Sort
 
 from .conftest import write_articles
 
@@ -106,6 +106,26 @@ def test_the_shared_archive_answers_as_the_folder_does(
     _same(request_, local, shared)
 
 
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(text="cooperate", countries=("KZ",), collapse=False),
+        SearchRequest(text="", date_from=date(2024, 1, 1), date_to=date(2024, 1, 31)),
+        SearchRequest(text="", countries=("FR", "KZ"), include_undated=False),
+    ],
+)
+def test_a_facet_counted_without_its_own_filter_is_the_same_there(
+    both: tuple[Archive, ClusterArchive], request_: SearchRequest
+) -> None:
+    local, shared = both
+    request_ = replace(request_, collapse=False)
+    wide: tuple[FacetName, ...] = ("country", "month")
+    here = local.search(request_, facets_ignoring=wide)
+    there = shared.search(request_, facets_ignoring=wide)
+    assert there.facets == here.facets and there.total == here.total
+    assert there.facets != shared.search(request_).facets  # the widening did something
+
+
 def test_snippets_mark_the_words_the_local_index_marks(
     both: tuple[Archive, ClusterArchive],
 ) -> None:
@@ -163,7 +183,7 @@ def test_a_cluster_of_an_older_layout_is_refused_with_what_to_do(tmp_path: Path)
         endpoint(tmp_path)
 
 
-def test_a_lost_mirror_is_served_by_the_other_and_a_lost_shard_is_said(
+def test_a_lost_mirror_is_served_by_the_other_a_lost_shard_is_said_and_a_restart_heals(
     tmp_path: Path,
 ) -> None:
     root = write_articles(tmp_path / "arch", TEXTS)
@@ -184,6 +204,9 @@ def test_a_lost_mirror_is_served_by_the_other_and_a_lost_shard_is_said(
             cut = shared.search(request)
             assert cut.total < len(TEXTS)
             assert cut.notice and "did not answer" in cut.notice
+            nodes.restart_node(tmp_path / "cluster", 3)  # back with its data
+            back = [shared.search(request) for _ in range(3)][-1]
+            assert back.total == len(TEXTS) and not back.notice
 
 
 def test_query_a_shared_archive_from_the_command_line(

@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -37,6 +37,7 @@ from search.errors import ArticleNotFound, ClusterError
 from search.model import (
     ArchiveStats,
     Article,
+    FacetName,
     Facets,
     Hit,
     SearchRequest,
@@ -156,7 +157,12 @@ class ClusterArchive:
 
     # --- search -----------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
+    ) -> SearchResult:
+        """As `search.api.Archive.search`: a facet named in ``facets_ignoring`` is counted
+        without its own filter (the country list without the country filter, the months
+        without the date range)."""
         started = time.perf_counter()
         parsed = self._parser.parse(request.text)
         translation = translate(parsed.query, self._name_keys, _country_key)
@@ -166,7 +172,7 @@ class ClusterArchive:
             return SearchResult(request, 0, [], Facets(), archive_total, _joined(notices))
         expressions, conditions = self._conditions(request, translation)
         select = ", ".join(["id", "details", "WEIGHT() AS w", *expressions])
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        where = _where(conditions)
         offset, limit = max(0, request.offset), max(0, request.limit)
         rows = self._sql.run(
             f"SELECT {select} FROM {self.where.index}{where} "
@@ -186,6 +192,16 @@ class ClusterArchive:
         facets = Facets()
         if request.facets:
             facets = self._facets(expressions, where)
+            widened = {
+                "country": replace(request, countries=()),
+                "month": replace(request, date_from=None, date_to=None, include_undated=True),
+            }
+            for name in facets_ignoring:
+                wide = widened[name]
+                if wide != request:
+                    exprs, conds = self._conditions(wide, translation)
+                    counted = self._facets(exprs, _where(conds), only=name)
+                    setattr(facets, name, getattr(counted, name))
         return SearchResult(
             request=request,
             total=total,
@@ -242,7 +258,11 @@ class ClusterArchive:
         self._sql.run(f"SELECT {select} FROM {self.where.index}{where} LIMIT 0")
         return int(dict(self._sql.run("SHOW META")).get("total_found", 0))
 
-    def _facets(self, expressions: Sequence[str], where: str) -> Facets:
+    def _facets(
+        self, expressions: Sequence[str], where: str, only: FacetName | None = None
+    ) -> Facets:
+        """The facets of the articles ``where`` selects (``only``: that one facet)."""
+
         def groups(column: str, order: str) -> list[tuple[int, int]]:
             select = ", ".join(["GROUPBY() AS g", "COUNT(*) AS n", *expressions])
             cap = MAX_GROUPS[column]
@@ -261,6 +281,8 @@ class ClusterArchive:
             )
             return dict(counted[:limit])
 
+        if only == "country":
+            return Facets(country=named("countries", None))
         months: dict[str, int] = {}
         undated = 0
         for month, n in groups("month", "g ASC"):
@@ -270,6 +292,8 @@ class ClusterArchive:
                 months[f"{month // 100:04d}-{month % 100:02d}"] = n
         if undated:
             months["undated"] = undated
+        if only == "month":
+            return Facets(month=months)
         return Facets(
             country=named("countries", None),
             month=months,
@@ -393,6 +417,10 @@ class ClusterArchive:
             index_bytes=0,
             last_update=None,
         )
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 def _country_key(code: str) -> int:

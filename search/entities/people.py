@@ -258,6 +258,13 @@ def _namelike(body: str, tokens: list[Token]) -> list[Candidate]:
         if not tok.cap or tok.upper:
             continue
         initial = len(tok.text) == 1 and tok.dot
+        if (
+            initial
+            and tok.start >= 2
+            and body[tok.start - 1] == "."
+            and body[tok.start - 2].isalpha()
+        ):
+            continue  # the ``S.`` of ``U.S.``: the end of an abbreviation, no initial
         if tok.text in countries.person_like():  # "Jordan Peterson", "Chad Smith"
             given = given | {tok.text}
         if not (initial or tok.text in given or _nameable(tok)):

@@ -108,3 +108,9 @@ def test_person_inside_an_organisation_name_is_not_a_person() -> None:
     assert [(e.type, e.text) for e in found] == [
         ("ORG", "Ho Chi Minh National Academy of Politics"),
     ]
+
+
+def test_the_end_of_an_abbreviation_is_no_initial() -> None:
+    for text in ("She won the U.S. Open in May.", "Assistant U.S. Attorney Dana Merrow spoke."):
+        people = [e.text for e in extract(text) if e.type == "PERSON"]
+        assert not any(p.startswith("S.") for p in people), people

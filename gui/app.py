@@ -63,6 +63,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--archive", type=Path, help="archive folder to open (default: last one)")
     parser.add_argument("--index-dir", type=Path, help="where to keep the index")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="open a shared archive instead of a folder: sphinxql://HOST:PORT/INDEX, or "
+        "the folder of a cluster started with 'archive-search cluster start'",
+    )
     parser.add_argument("--query", help="search for this text")
     parser.add_argument(
         "--country",
@@ -145,7 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Ctrl+C / SIGTERM (a desktop logout) close the window as Ctrl+Q does, idle or not.
     wakeup = SignalWakeup(lambda _signum: window.close(), window)
     window.show()
-    QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
+    if args.server:
+        QTimer.singleShot(0, lambda: window.session.open_shared(args.server))
+    else:
+        QTimer.singleShot(0, lambda: window.session.open(root, index_dir))
     if args.select:
         window.session.opened.connect(lambda _a: window.load_article(args.select))
     code = app.exec()

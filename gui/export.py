@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Protocol
 
 from search.api import printable
-from search.model import Hit, SearchRequest, SearchResult
+from search.model import FacetName, Hit, SearchRequest, SearchResult
 
 FIELDS = ("id", "title", "date", "countries", "source", "path")
 PAGE = 1000
 
 
 class _Searchable(Protocol):
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    def search(
+        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
+    ) -> SearchResult: ...
 
     def path_of(self, article_id: str) -> Path: ...
 

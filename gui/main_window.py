@@ -65,6 +65,7 @@ from gui.workers import SearchService, TaskManager
 from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
+from search.facade import ArchiveReader
 from search.model import Article, EntityPage, SearchResult, Sort, UpdateReport, Version
 
 log = logging.getLogger("archive_browser.window")
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.session: ArchiveSession = ArchiveSession(self.tasks, settings, self, persist=persist)
         self.session.opening.connect(self._on_opening)
         self.session.opened.connect(self._on_opened)
+        self.session.opened_shared.connect(self._on_opened_shared)
         self.session.open_failed.connect(self._on_open_failed)
         self.session.closing.connect(self._on_closing)
         self.session.updated.connect(self._on_updated)
@@ -151,8 +153,14 @@ class MainWindow(QMainWindow):
 
     @property
     def archive(self) -> Archive | None:
-        """The open archive (``session`` owns it)."""
+        """The open archive folder's (``session`` owns it); None also while a shared archive
+        is open, so what needs the folder (entity pages, corrections, files) stays off."""
         return self.session.archive
+
+    @property
+    def source(self) -> ArchiveReader | None:
+        """What the window searches and reads: the folder's archive or the shared one."""
+        return self.session.source
 
     # -- building ------------------------------------------------------------------------
     def _build_search_bar(self) -> None:
@@ -323,6 +331,12 @@ class MainWindow(QMainWindow):
         self._search_now()
         self._check_dated()
 
+    def _on_opened_shared(self, location: str) -> None:
+        self.setWindowTitle(f"Shared archive {location} — Archive Browser")
+        self.reader.clear("A shared archive: choose an article in the list to read it.")
+        self._search_now()
+        self._check_dated()
+
     def _on_open_failed(self, _exc: BaseException, root: Path) -> None:
         self.reader.clear(f"Could not open {root}")
         self.count_label.setText("")
@@ -336,12 +350,12 @@ class MainWindow(QMainWindow):
 
     def _check_dated(self) -> None:
         """Tell the date filter whether the archive has any dated article at all."""
-        archive = self.archive
+        archive = self.source
         if archive is None:
             return
 
         def done(dated: int) -> None:
-            if self.archive is archive:
+            if self.source is archive:
                 self.sidebar.dates.set_archive_dated(dated > 0)
 
         self.tasks.run(
@@ -375,11 +389,11 @@ class MainWindow(QMainWindow):
     def _search_now(self) -> None:
         self._debounce.stop()
         self._search_when_settled = False
-        if self.archive is None:
+        if self.source is None:
             return
         # Pages come without snippets: the list asks for those of the rows it draws.
         self.searcher.search(
-            self.archive,
+            self.source,
             self.state.to_request(
                 limit=self.settings.get(S.page_size), snippets=False, collapse=self.collapse
             ),
@@ -396,7 +410,7 @@ class MainWindow(QMainWindow):
         self._search_now()
 
     def _fetch_more(self, offset: int) -> None:
-        if self.archive is None:
+        if self.source is None:
             self.model.page_failed()
             return
         request = self.state.to_request(
@@ -407,10 +421,10 @@ class MainWindow(QMainWindow):
             facets=False,
             collapse=self.collapse,
         )
-        self.searcher.fetch_page(self.archive, request)
+        self.searcher.fetch_page(self.source, request)
 
     def _fetch_snippets(self, request_id: int, query: str, ids: list[str]) -> None:
-        archive = self.archive
+        archive = self.source
         if archive is None:
             return
         self.tasks.run(
@@ -641,7 +655,7 @@ class MainWindow(QMainWindow):
             self.load_article(hit.id)
 
     def load_article(self, article_id: str, *, record: bool = True) -> None:
-        archive = self.archive
+        archive = self.source
         if archive is None:
             return
         self._wanted_article = article_id
@@ -658,7 +672,7 @@ class MainWindow(QMainWindow):
         def done(loaded: _Loaded) -> None:
             article, hits, stat, versions = loaded
             stale = load != self._article_load or self._wanted_article != article_id
-            if stale or self.archive is not archive:
+            if stale or self.source is not archive:
                 return
             self._wanted_article = None
             self.reader.show_article(article, query, hits, stat, versions)
@@ -697,7 +711,7 @@ class MainWindow(QMainWindow):
 
     def _remark_reader(self) -> None:
         """Mark the new query's hits in the article being read, keeping its position."""
-        archive, article, query = self.archive, self.reader.article, self.state.query
+        archive, article, query = self.source, self.reader.article, self.state.query
         if archive is None or article is None or query == self.reader.query:
             return
 
@@ -716,6 +730,7 @@ class MainWindow(QMainWindow):
         """An entity's page in the reader (off the UI thread), kept in back/forward."""
         archive = self.archive
         if archive is None:
+            self._folder_only("Entity pages")
             return
         self._wanted_article = None
         self._article_load += 1  # an article load still in flight must not cover the page
@@ -746,6 +761,7 @@ class MainWindow(QMainWindow):
         self, name: str, make: type[CooccurrenceDialog] | type[CountryPairsDialog]
     ) -> None:
         if self.archive is None:
+            self._folder_only("The analyst's views")
             return
         for dialog in self.dialogs():
             if dialog.objectName() == name and isinstance(dialog, make):
@@ -835,10 +851,20 @@ class MainWindow(QMainWindow):
         forwarded = QKeyEvent(QEvent.Type.KeyPress, event.key(), Qt.KeyboardModifier.NoModifier)
         QGuiApplication.sendEvent(self.list_view, forwarded)
 
+    def _folder_only(self, what: str) -> None:
+        """Say why a tool does nothing on a shared archive (it needs the folder's index)."""
+        if self.session.shared is not None:
+            self.statusBar().showMessage(
+                f"{what}: only with an archive folder; a shared archive is for searching, "
+                "reading and exporting.",
+                6000,
+            )
+
     # -- article actions -------------------------------------------------------------------
     def _article_path(self, row: int | None = None) -> Path | None:
         """The file of list row ``row``; without one, of the article being read."""
         if self.archive is None:
+            self._folder_only("Opening an article's file")
             return None
         if row is None and self.reader.article is not None:
             return self.archive.path_of(self.reader.article.id)
@@ -892,7 +918,7 @@ class MainWindow(QMainWindow):
 
     def export_to(self, target: Path) -> None:
         """Write every hit of the current search to ``target`` in the background."""
-        archive = self.archive
+        archive = self.source
         if archive is None:
             return
         request = self.state.to_request(collapse=self.collapse)  # as the list counts
@@ -1039,7 +1065,7 @@ def archive_key(root: Path) -> str:
         return str(root.absolute())
 
 
-def hits_in(archive: Archive, body: str, query: str) -> list[tuple[int, int]]:
+def hits_in(archive: ArchiveReader, body: str, query: str) -> list[tuple[int, int]]:
     """The engine's spans of ``query`` in ``body`` (what matched; phrases as one span)."""
     if not query.strip():
         return []

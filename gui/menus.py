@@ -81,6 +81,12 @@ MENUS: tuple[Menu, ...] = (
                 QKeySequence.StandardKey.Open,
                 "Index a folder of .txt articles and search it",
             ),
+            Command(
+                "Open S&hared Archive…",
+                lambda w: w.session.choose_shared(),
+                "Ctrl+Alt+O",
+                "Search an archive served by a search cluster (Sphinx or Manticore)",
+            ),
             Menu("Recent &Archives", fill=lambda w, menu: w.session.fill_recent_menu(menu)),
             Command("Open &Sample Archive", lambda w: w.session.open(default_archive_path())),
             None,

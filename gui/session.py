@@ -1,5 +1,9 @@
 """The open archive's life: open it, keep its index up to date, watch its folder, close it.
 
+A shared archive (a search cluster, ``open_shared``) is opened here too: it is only read,
+so it has no update, no watcher and no index status, and ``source`` is what the window
+searches and reads whichever is open.
+
 Why apart from the window: this is the one owner of the ``Archive`` and of the
 write lane (open, update and rebuild run there, one at a time). The window
 hears what happened through signals and shows it; the status-bar widgets that
@@ -18,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -34,8 +39,9 @@ from gui.settings import S, Settings
 from gui.watcher import FolderWatcher
 from gui.widgets import NoticeBar
 from gui.workers import Cancellable, TaskManager, Throttle, progress_text
-from search.api import Archive, default_archive_path, printable
+from search.api import Archive, default_archive_path, open_shared, printable
 from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked
+from search.facade import ArchiveReader
 from search.model import ArchiveStats, IndexProgress, UpdateReport
 
 log = logging.getLogger("archive_browser.session")
@@ -53,6 +59,8 @@ class ArchiveSession(QObject):
     """The ``Archive`` now open and searchable (its index update follows)."""
     open_failed = Signal(object, object)
     """(exception, folder) when an archive could not be opened."""
+    opened_shared = Signal(str)
+    """A shared archive (its address) is now open and searchable."""
     closing = Signal()
     """The open archive is about to go: drop the searches and rows that came from it."""
     updated = Signal(object)
@@ -75,6 +83,9 @@ class ArchiveSession(QObject):
         self._window = window
         self._persist = persist
         self.archive: Archive | None = None
+        self.shared: ArchiveReader | None = None
+        """The shared archive open instead of a folder (None: none)."""
+        self.shared_location = ""
         self.stats: ArchiveStats | None = None
         self._opening = 0
         """Id of the open in flight (0: none); a superseded open's archive is closed."""
@@ -139,7 +150,71 @@ class ArchiveSession(QObject):
         """How often a folder that went away is looked for again (tests use less)."""
         self._gone_poll.setInterval(msecs)
 
+    @property
+    def source(self) -> ArchiveReader | None:
+        """What the window searches and reads: the open folder's archive or the shared one."""
+        return self.archive if self.archive is not None else self.shared
+
     # -- opening and closing -----------------------------------------------------------
+    def choose_shared(self) -> None:
+        """Ask for a shared archive's address and open it."""
+        dialog = QInputDialog(self._window)
+        dialog.setObjectName("sharedDialog")
+        dialog.setWindowTitle("Open Shared Archive")
+        dialog.setLabelText(
+            "Address of the shared archive (sphinxql://HOST:PORT/INDEX),\n"
+            "or the folder of a cluster started with 'archive-search cluster start':"
+        )
+        dialog.setTextValue(self.shared_location or self._settings.get(S.last_shared))
+        dialog.setOkButtonText("Open")
+        dialog.resize(560, dialog.sizeHint().height())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(result: int) -> None:
+            location = dialog.textValue().strip()
+            if result and location:
+                self.open_shared(location)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def open_shared(self, location: str) -> None:
+        """Open the shared archive at ``location`` (off the UI thread), replacing what is open."""
+        self.close(wait=False)
+        open_id = self._opening = next(self._open_ids)
+        self.archive_label.setText(f"Connecting to {location}…")
+        self.index_label.setText("")
+        self._tasks.run(
+            lambda: open_shared(location),
+            name="open shared archive",
+            on_done=lambda shared: self._on_shared_opened(open_id, shared, location),
+            on_error=lambda exc: self._on_shared_failed(open_id, exc),
+        )
+
+    def _on_shared_opened(self, open_id: int, shared: ArchiveReader, location: str) -> None:
+        if open_id != self._opening:
+            self._tasks.run(shared.close, name="close shared archive")
+            return
+        self._opening = 0
+        self.shared, self.shared_location = shared, location
+        log.info("opened the shared archive %s", location)
+        self.archive_label.setText(f"Shared archive: {location}")
+        self.archive_label.setToolTip(
+            "A shared archive on a search cluster: search, filter, read and export. Entity "
+            "pages, corrections and the analyst's views need an archive folder."
+        )
+        self.index_label.setText("Connected")
+        if self._persist:
+            self._settings.set(S.last_shared, location)
+        self.opened_shared.emit(location)
+
+    def _on_shared_failed(self, open_id: int, exc: BaseException) -> None:
+        if open_id != self._opening:
+            return
+        self._opening = 0
+        self.archive_label.setText("No archive open")
+        errors.show_error(self._window, "Cannot open shared archive", exc)
+
     def choose(self) -> None:
         """Ask for a folder and open it."""
         start = str(self.archive.root) if self.archive else str(Path.home())
@@ -197,6 +272,10 @@ class ArchiveSession(QObject):
         if self._update is not None:
             self._update.cancel()
         self.closing.emit()
+        shared, self.shared, self.shared_location = self.shared, None, ""
+        if shared is not None:
+            self._tasks.run(shared.close, name="close shared archive")
+            self.index_label.setText("")
         archive, self.archive = self.archive, None
         if wait:
             self._tasks.wait()

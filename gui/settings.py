@@ -36,6 +36,9 @@ class S:
 
     last_archive: Setting[str] = Setting("archive/last", "", "Folder opened last; '' = sample")
     last_index_dir: Setting[str] = Setting("archive/index_dir", "", "Index folder given for it")
+    last_shared: Setting[str] = Setting(
+        "archive/last_shared", "", "Shared archive opened last (its address)"
+    )
     recent_archives: Setting[list[str]] = Setting("archive/recent", [], "Recently opened folders")
     watch_folder: Setting[bool] = Setting(
         "archive/watch", True, "Watch the open folder and update the index on changes"

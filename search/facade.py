@@ -10,6 +10,7 @@ both (``tests/search/test_cluster_search.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from search.model import (
@@ -39,6 +40,8 @@ class ArchiveReader(Protocol):
     def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]: ...
 
     def stats(self) -> ArchiveStats: ...
+
+    def path_of(self, article_id: str) -> Path: ...
 
     def ids(self) -> list[str]: ...
 

@@ -20,6 +20,7 @@ import bisect
 import datetime
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -58,17 +59,35 @@ TOP_NAMES = 50
 """People, organisations and places in a facet, as `search.query.TOP_NAMES`."""
 MAX_NAMES = 100_000
 """Names one ``person:``/``org:``/``place:`` word may stand for."""
-MAX_GROUPS = {
-    "countries": 1_000,
-    "month": 5_000,
-    "people": 50_000,
-    "orgs": 50_000,
-    "places": 50_000,
+FACETS: dict[str, int | None] = {
+    "countries": None,
+    "month": None,
+    "people": TOP_NAMES,
+    "orgs": TOP_NAMES,
+    "places": TOP_NAMES,
 }
-"""Groups a facet query keeps per shard (``max_matches``): each costs the engine memory and
-time (a million made every facet take 0.8 s), and the counts are exact while a shard has
-no more distinct values than this."""
+"""The facets' columns, and how many of their values a result shows (None: all)."""
+MAX_GROUPS = 50_000
+"""Most groups a facet query keeps (``max_matches``): each costs the engine time (50,000
+took 0.14 s for five facets of five articles, a million 0.8 s a facet); the counts are
+exact while the archive has no more names than this."""
+SMALL_GROUPS = 1_000
+"""Groups kept for countries and months (fewer than 250 countries; 83 years of months)."""
 KINDS = {"person": "PERSON", "org": "ORG", "place": "PLACE"}
+TOTAL_SECONDS = 5.0
+"""How long the archive's article count is taken as known (a load may change it)."""
+HIT_COLUMNS = (
+    "article_id",
+    "title_text",
+    "source",
+    "day",
+    "details.title_derived AS td",
+    "details.countries AS cs",
+    "details.path AS p",
+)
+"""What a row of the list needs, without the article's body."""
+MAX_PATHS = 500_000
+"""Files remembered from the pages fetched before the memory starts over."""
 FIELD_WEIGHTS = "field_weights = (title = 2, title_stems = 2, body = 1, body_stems = 1)"
 """A title word counts twice, as in the local index."""
 PARTIAL = "Part of the shared archive did not answer ({}); the counts and hits may be incomplete."
@@ -135,19 +154,40 @@ class ClusterArchive:
 
     def __init__(self, where: Endpoint) -> None:
         self.where = where
-        node = nodes.Node(1, where.port, 0, "", [])
+        self._node = nodes.Node(1, where.port, 0, "", [])
         self._report = LoadReport()
-        self._sql = Connection(node, self._report, host=where.host)
+        self._local = threading.local()
+        self._connections: list[Connection] = []
+        self._lock = threading.Lock()
         self._parser = QueryParser(build_schema(), lookup_country)
         self._names: dict[int, tuple[str, str]] = {}
+        self._paths: dict[str, str] = {}
+        self._total: tuple[float, int] | None = None
+        self._name_count: tuple[float, int] | None = None
+        """Article id -> its file, from the pages fetched (an export asks for each hit's)."""
         self._sql.run(f"SELECT id FROM {where.index} LIMIT 0")  # fail now, not mid-search
 
     @classmethod
     def open(cls, location: str | Path) -> ClusterArchive:
         return cls(endpoint(location))
 
+    @property
+    def _sql(self) -> Connection:
+        """This thread's connection: a statement and its ``SHOW META`` go down the same
+        one, and the window's threads search, read and fetch snippets at once."""
+        con: Connection | None = getattr(self._local, "connection", None)
+        if con is None:
+            con = Connection(self._node, self._report, host=self.where.host)
+            self._local.connection = con
+            with self._lock:
+                self._connections.append(con)
+        return con
+
     def close(self) -> None:
-        self._sql.close()
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for con in connections:
+            con.close()
 
     def __enter__(self) -> ClusterArchive:
         return self
@@ -167,11 +207,13 @@ class ClusterArchive:
         parsed = self._parser.parse(request.text)
         translation = translate(parsed.query, self._name_keys, _country_key)
         notices = [n for n in (parsed.notice, *translation.notices) if n]
-        archive_total = self._count("")
+        archive_total = self._archive_total()
         if translation.nothing:
             return SearchResult(request, 0, [], Facets(), archive_total, _joined(notices))
         expressions, conditions = self._conditions(request, translation)
-        select = ", ".join(["id", "details", "WEIGHT() AS w", *expressions])
+        light = not request.snippets  # a page's rows need no bodies
+        columns = HIT_COLUMNS if light else ("details",)
+        select = ", ".join(["id", "WEIGHT() AS w", *columns, *expressions])
         where = _where(conditions)
         offset, limit = max(0, request.offset), max(0, request.limit)
         rows = self._sql.run(
@@ -183,12 +225,17 @@ class ClusterArchive:
         total = int(meta.get("total_found", 0))
         if meta.get("warning"):
             notices.append(PARTIAL.format(meta["warning"]))
-        articles = [Article.from_json(_json(row[1])) for row in rows[:limit]]
-        marker = self._marker(parsed, articles) if request.snippets else None
-        hits = [
-            _hit(article, float(row[2]), marker)
-            for article, row in zip(articles, rows, strict=False)
-        ]
+        if light:
+            hits = [_light_hit(row) for row in rows[:limit]]
+            self._paths.update((hit.id, str(row[8])) for hit, row in zip(hits, rows, strict=False))
+        else:
+            articles = [Article.from_json(_json(row[2])) for row in rows[:limit]]
+            self._remember_paths(articles)
+            marker = self._marker(parsed, articles)
+            hits = [
+                _hit(article, float(row[1]), marker)
+                for article, row in zip(articles, rows, strict=False)
+            ]
         facets = Facets()
         if request.facets:
             facets = self._facets(expressions, where)
@@ -253,6 +300,13 @@ class ClusterArchive:
             flag(f"IF(dated = 0, 0, {_day_range(first, last)})", 0 if negated else 1)
         return expressions, conditions
 
+    def _archive_total(self) -> int:
+        """The number of articles, asked again after ``TOTAL_SECONDS`` (a full scan)."""
+        now = time.monotonic()
+        if self._total is None or now - self._total[0] > TOTAL_SECONDS:
+            self._total = (now, self._count(""))
+        return self._total[1]
+
     def _count(self, where: str, expressions: Sequence[str] = ()) -> int:
         select = ", ".join(["id", *expressions])
         self._sql.run(f"SELECT {select} FROM {self.where.index}{where} LIMIT 0")
@@ -261,46 +315,72 @@ class ClusterArchive:
     def _facets(
         self, expressions: Sequence[str], where: str, only: FacetName | None = None
     ) -> Facets:
-        """The facets of the articles ``where`` selects (``only``: that one facet)."""
+        """The facets of the articles ``where`` selects (``only``: that one facet): in one
+        statement, the match computed once and each FACET grouping it; one GROUP BY per
+        facet when a filter is a computed expression (Sphinx 2.2 returns FACETs empty
+        under a filter on a SELECT expression)."""
+        columns = {"country": ["countries"], "month": ["month"]}.get(only or "", list(FACETS))
+        caps = {c: self._groups_cap(c) for c in columns}
+        if expressions:
+            sets = [
+                self._sql.run(
+                    f"SELECT GROUPBY() AS g, COUNT(*) AS n, {', '.join(expressions)} "
+                    f"FROM {self.where.index}{where} GROUP BY {c} LIMIT {caps[c]} "
+                    f"OPTION max_matches = {caps[c]}"
+                )
+                for c in columns
+            ]
+        else:  # one statement per size of sorter: its cost grows with max_matches
+            by_column: dict[str, list[tuple[Any, ...]]] = {}
+            for cap in sorted(set(caps.values())):
+                together = [c for c in columns if caps[c] == cap]
+                facets = " ".join(f"FACET {c} LIMIT {cap}" for c in together)
+                found_sets = self._sql.run_sets(
+                    f"SELECT id FROM {self.where.index}{where} LIMIT 0 "
+                    f"OPTION max_matches = {cap} {facets}"
+                )[1:]
+                by_column.update(zip(together, found_sets, strict=False))
+            sets = [by_column[c] for c in columns if c in by_column]
+        if len(sets) != len(columns):
+            raise ClusterError("The shared archive answered a facet query incompletely.")
+        found = {
+            c: [(int(r[0]), int(r[1])) for r in rows] for c, rows in zip(columns, sets, strict=True)
+        }
+        names = self._names_of([k for c in columns if c != "month" for k, _ in found.get(c, [])])
 
-        def groups(column: str, order: str) -> list[tuple[int, int]]:
-            select = ", ".join(["GROUPBY() AS g", "COUNT(*) AS n", *expressions])
-            cap = MAX_GROUPS[column]
-            rows = self._sql.run(
-                f"SELECT {select} FROM {self.where.index}{where} GROUP BY {column} "
-                f"ORDER BY {order} LIMIT {cap} OPTION max_matches = {cap}"
-            )
-            return [(int(row[0]), int(row[1])) for row in rows]
-
-        def named(column: str, limit: int | None) -> dict[str, int]:
-            found = groups(column, "n DESC, g ASC")
-            names = self._names_of([key for key, _ in found])
+        def named(column: str) -> dict[str, int]:
             counted = sorted(
-                ((names[key][1], n) for key, n in found if key in names),
+                ((names[k][1], n) for k, n in found.get(column, []) if k in names),
                 key=lambda item: (-item[1], item[0]),
             )
-            return dict(counted[:limit])
+            return dict(counted[: FACETS[column]])
 
-        if only == "country":
-            return Facets(country=named("countries", None))
         months: dict[str, int] = {}
-        undated = 0
-        for month, n in groups("month", "g ASC"):
-            if month == 0:
-                undated = n
-            else:
+        for month, n in sorted(found.get("month", [])):
+            if month:
                 months[f"{month // 100:04d}-{month % 100:02d}"] = n
+        undated = dict(found.get("month", [])).get(0)
         if undated:
             months["undated"] = undated
-        if only == "month":
-            return Facets(month=months)
         return Facets(
-            country=named("countries", None),
+            country=named("countries"),
             month=months,
-            person=named("people", TOP_NAMES),
-            org=named("orgs", TOP_NAMES),
-            place=named("places", TOP_NAMES),
+            person=named("people"),
+            org=named("orgs"),
+            place=named("places"),
         )
+
+    def _groups_cap(self, column: str) -> int:
+        """How many groups a facet's sorter keeps (``max_matches``): enough for every
+        value the archive has, so the counts are exact, and no more, as each costs time."""
+        if column in ("countries", "month"):
+            return SMALL_GROUPS
+        now = time.monotonic()
+        if self._name_count is None or now - self._name_count[0] > TOTAL_SECONDS:
+            self._sql.run(f"SELECT id FROM {nodes.NAMES} LIMIT 0")
+            names = int(dict(self._sql.run("SHOW META")).get("total_found", 0))
+            self._name_count = (now, names)
+        return max(SMALL_GROUPS, min(MAX_GROUPS, self._name_count[1]))
 
     def _names_of(self, keys: Sequence[int]) -> dict[int, tuple[str, str]]:
         """key -> (kind, name) from the ``names`` index, remembered."""
@@ -359,6 +439,21 @@ class ClusterArchive:
         if not rows:
             raise ArticleNotFound(f"No article with id {article_id!r} in this shared archive.")
         return Article.from_json(_json(rows[0][0]))
+
+    def path_of(self, article_id: str) -> Path:
+        """The article's file as the loading machine had it (exports list it; it may not
+        be on this machine)."""
+        path = self._paths.get(article_id)
+        if path is None:
+            article = self.article(article_id)
+            self._remember_paths([article])
+            path = article.path
+        return Path(path)
+
+    def _remember_paths(self, articles: Sequence[Article]) -> None:
+        if len(self._paths) > MAX_PATHS:
+            self._paths.clear()
+        self._paths.update((a.id, a.path) for a in articles)
 
     def versions(self, article_id: str) -> list[Version]:
         """The article alone: a shared archive does not group copies of a story."""
@@ -456,6 +551,20 @@ def _json(value: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ClusterError("The shared archive sent an article in a form this version cannot read.")
     return data
+
+
+def _light_hit(row: Sequence[Any]) -> Hit:
+    """A list row from `HIT_COLUMNS` (after id and weight)."""
+    _, score, article_id, title, source, day, derived, countries, _path = row[:9]
+    return Hit(
+        id=str(article_id),
+        title=str(title),
+        title_derived=str(derived) in ("1", "true"),
+        date=_date(int(day)) if int(day) else None,
+        countries=tuple(json.loads(countries)) if countries else (),
+        source=str(source) or None,
+        score=float(score),
+    )
 
 
 def _hit(article: Article, score: float, marker: Marker | None) -> Hit:

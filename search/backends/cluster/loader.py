@@ -172,11 +172,18 @@ class Connection:
         return str(self._connect().escape(text))
 
     def run(self, statement: str) -> list[tuple[Any, ...]]:
+        return self.run_sets(statement)[0]
+
+    def run_sets(self, statement: str) -> list[list[tuple[Any, ...]]]:
+        """Every result set of one statement (a SELECT with FACET clauses has several)."""
         for attempt in range(ATTEMPTS):
             try:
                 with self._connect().cursor() as cur:
                     cur.execute(statement)
-                    return list(cur.fetchall())
+                    sets = [list(cur.fetchall())]
+                    while cur.nextset():
+                        sets.append(list(cur.fetchall()))
+                    return sets
             except pymysql.err.OperationalError as exc:
                 self.close()
                 if attempt == ATTEMPTS - 1:

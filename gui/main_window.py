@@ -441,6 +441,7 @@ class MainWindow(QMainWindow):
             result.facets, (self.state.countries, self.state.people, self.state.orgs)
         )
         self._show_count(result)
+        self.session.show_answer(result.partial)
         self.notice.setText(result.notice or "")
         self.notice.setVisible(bool(result.notice))
         self.notice.setProperty("error", False)

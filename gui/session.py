@@ -208,6 +208,14 @@ class ArchiveSession(QObject):
             self._settings.set(S.last_shared, location)
         self.opened_shared.emit(location)
 
+    def show_answer(self, partial: bool) -> None:
+        """On a shared archive, say in the status bar whether the last search was whole."""
+        if self.shared is None:
+            return
+        self.index_label.setText(
+            "Partial answer: part of the cluster did not answer" if partial else "Connected"
+        )
+
     def _on_shared_failed(self, open_id: int, exc: BaseException) -> None:
         if open_id != self._opening:
             return

@@ -322,6 +322,9 @@ class SearchResult:
     hidden_copies: int = 0
     """Matching articles left out because another version of their story is shown
     (``request.collapse``): "N copies hidden"; ``total`` + this = every matching copy."""
+    partial: bool = False
+    """Part of a shared archive did not answer: the counts and hits may be too few (the
+    notice says which part)."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -332,6 +335,8 @@ class SearchResult:
         }
         if self.notice:
             data["notice"] = self.notice
+        if self.partial:
+            data["partial"] = True
         return data
 
 

@@ -77,6 +77,7 @@ def test_a_lost_shard_is_said_above_the_list(
     wait_idle(qtbot, window)
     assert window.notice.isVisible() or not window.isVisible()
     assert "did not answer" in window.notice.text()
+    assert "Partial answer" in window.session.index_label.text()
 
 
 def test_an_address_that_does_not_answer_is_a_message(

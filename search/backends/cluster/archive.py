@@ -223,7 +223,8 @@ class ClusterArchive:
         )
         meta = dict(self._sql.run("SHOW META"))
         total = int(meta.get("total_found", 0))
-        if meta.get("warning"):
+        partial = bool(meta.get("warning"))
+        if partial:
             notices.append(PARTIAL.format(meta["warning"]))
         if light:
             hits = [_light_hit(row) for row in rows[:limit]]
@@ -257,6 +258,7 @@ class ClusterArchive:
             archive_total=archive_total,
             notice=_joined(notices),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            partial=partial,
         )
 
     def _conditions(

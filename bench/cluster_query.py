@@ -5,7 +5,7 @@ queries (issue #18, item 6).
 Usage::
 
     python -m bench.cluster_query ARCHIVE_FOLDER --index-dir DIR [--clients 1,4,16]
-        [--nodes 3] [--out bench/cluster_query.json]
+        [--nodes 3] [--queries N] [--out bench/cluster_query.json]
 
 The folder's index is brought up to date as text only (the entities are then the text
 phase's: countries), a local cluster of ``--nodes`` Sphinx nodes is started in a temporary
@@ -91,9 +91,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", default="1,4,16")
     ap.add_argument("--nodes", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "cluster_query.json")
+    ap.add_argument(
+        "--queries", type=int, default=0, help="every k-th query of the mix, about this many"
+    )
     args = ap.parse_args(argv)
     levels = [int(c) for c in args.clients.split(",")]
-    requests = [SearchRequest(text=q.text, collapse=False) for q in query_mix()]
+    mix = query_mix()
+    if args.queries:
+        mix = mix[:: max(1, len(mix) // args.queries)]  # every kind of query stays in
+    requests = [SearchRequest(text=q.text, collapse=False) for q in mix]
     out: dict[str, Any] = {"nproc": os.cpu_count(), "load_start": os.getloadavg()}
     with Archive.open(args.archive, args.index_dir) as local:
         local.update(entities=False)

@@ -317,37 +317,23 @@ class ClusterArchive:
     def _facets(
         self, expressions: Sequence[str], where: str, only: FacetName | None = None
     ) -> Facets:
-        """The facets of the articles ``where`` selects (``only``: that one facet): in one
-        statement, the match computed once and each FACET grouping it; one GROUP BY per
-        facet when a filter is a computed expression (Sphinx 2.2 returns FACETs empty
-        under a filter on a SELECT expression)."""
+        """The facets of the articles ``where`` selects (``only``: that one facet): every
+        country and month, and the most named people, organisations and places, ties
+        broken by name as the local index breaks them."""
         columns = {"country": ["countries"], "month": ["month"]}.get(only or "", list(FACETS))
-        caps = {c: self._groups_cap(c) for c in columns}
-        if expressions:
-            sets = [
-                self._sql.run(
-                    f"SELECT GROUPBY() AS g, COUNT(*) AS n, {', '.join(expressions)} "
-                    f"FROM {self.where.index}{where} GROUP BY {c} LIMIT {caps[c]} "
-                    f"OPTION max_matches = {caps[c]}"
-                )
-                for c in columns
-            ]
-        else:  # one statement per size of sorter: its cost grows with max_matches
-            by_column: dict[str, list[tuple[Any, ...]]] = {}
-            for cap in sorted(set(caps.values())):
-                together = [c for c in columns if caps[c] == cap]
-                facets = " ".join(f"FACET {c} LIMIT {cap}" for c in together)
-                found_sets = self._sql.run_sets(
-                    f"SELECT id FROM {self.where.index}{where} LIMIT 0 "
-                    f"OPTION max_matches = {cap} {facets}"
-                )[1:]
-                by_column.update(zip(together, found_sets, strict=False))
-            sets = [by_column[c] for c in columns if c in by_column]
-        if len(sets) != len(columns):
-            raise ClusterError("The shared archive answered a facet query incompletely.")
-        found = {
-            c: [(int(r[0]), int(r[1])) for r in rows] for c, rows in zip(columns, sets, strict=True)
-        }
+        found: dict[str, list[tuple[int, int]]] = {}
+        todo = {c: self._groups_cap(c) if FACETS[c] is None else 4 * TOP_NAMES for c in columns}
+        while todo:
+            found.update(self._grouped(todo, expressions, where))
+            # A top list is exact when its last count is below the shown list's last:
+            # else names tied with the last shown may be missing (names break ties).
+            todo = {
+                c: rows * 4
+                for c, rows in todo.items()
+                if (shown := FACETS[c]) is not None
+                and len(found[c]) == rows < self._groups_cap(c)
+                and found[c][-1][1] == found[c][shown - 1][1]
+            }
         names = self._names_of([k for c in columns if c != "month" for k, _ in found.get(c, [])])
 
         def named(column: str) -> dict[str, int]:
@@ -371,6 +357,38 @@ class ClusterArchive:
             org=named("orgs"),
             place=named("places"),
         )
+
+    def _grouped(
+        self, rows: dict[str, int], expressions: Sequence[str], where: str
+    ) -> dict[str, list[tuple[int, int]]]:
+        """(value, count) of each column's most frequent ``rows[column]`` values: FACETs
+        of one statement per sorter size, or one GROUP BY per column when a filter is a
+        computed expression (Sphinx 2.2 returns FACETs empty under a filter on a SELECT
+        expression). The sorter keeps every value the archive has, so counts are exact."""
+        caps = {c: self._groups_cap(c) for c in rows}
+        if expressions:
+            return {
+                c: _pairs(
+                    self._sql.run(
+                        f"SELECT GROUPBY() AS g, COUNT(*) AS n, {', '.join(expressions)} "
+                        f"FROM {self.where.index}{where} GROUP BY {c} ORDER BY n DESC "
+                        f"LIMIT {rows[c]} OPTION max_matches = {caps[c]}"
+                    )
+                )
+                for c in rows
+            }
+        out: dict[str, list[tuple[int, int]]] = {}
+        for cap in sorted(set(caps.values())):  # a sorter's cost grows with max_matches
+            together = [c for c in rows if caps[c] == cap]
+            facets = " ".join(f"FACET {c} ORDER BY COUNT(*) DESC LIMIT {rows[c]}" for c in together)
+            sets = self._sql.run_sets(
+                f"SELECT id FROM {self.where.index}{where} LIMIT 0 "
+                f"OPTION max_matches = {cap} {facets}"
+            )[1:]
+            if len(sets) != len(together):
+                raise ClusterError("The shared archive answered a facet query incompletely.")
+            out.update((c, _pairs(found)) for c, found in zip(together, sets, strict=True))
+        return out
 
     def _groups_cap(self, column: str) -> int:
         """How many groups a facet's sorter keeps (``max_matches``): enough for every
@@ -514,6 +532,10 @@ class ClusterArchive:
             index_bytes=0,
             last_update=None,
         )
+
+
+def _pairs(rows: Sequence[Sequence[Any]]) -> list[tuple[int, int]]:
+    return [(int(row[0]), int(row[1])) for row in rows]
 
 
 def _where(conditions: Sequence[str]) -> str:

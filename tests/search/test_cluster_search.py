@@ -136,6 +136,15 @@ def test_snippets_mark_the_words_the_local_index_marks(
     assert there == here and any(marks for _, marks in here.values())
 
 
+def test_snippets_of_rows_on_screen_are_the_local_ones(
+    both: tuple[Archive, ClusterArchive],
+) -> None:
+    local, shared = both
+    ids = ["visit.txt", "energy.txt", "ministry.txt", "nowhere.txt"]
+    here, there = local.snippets(ids, "cooperate"), shared.snippets(ids, "cooperate")
+    assert there == here and set(here) == set(ids[:3])
+
+
 def test_a_shared_article_is_the_stored_article(both: tuple[Archive, ClusterArchive]) -> None:
     local, shared = both
     assert shared.article("visit.txt").to_json() == {

@@ -22,7 +22,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -162,9 +162,9 @@ class ClusterArchive:
         self._parser = QueryParser(build_schema(), lookup_country)
         self._names: dict[int, tuple[str, str]] = {}
         self._paths: dict[str, str] = {}
+        """Article id -> its file, from the pages fetched (an export asks for each hit's)."""
         self._total: tuple[float, int] | None = None
         self._name_count: tuple[float, int] | None = None
-        """Article id -> its file, from the pages fetched (an export asks for each hit's)."""
         self._sql.run(f"SELECT id FROM {where.index} LIMIT 0")  # fail now, not mid-search
 
     @classmethod
@@ -228,10 +228,12 @@ class ClusterArchive:
             notices.append(PARTIAL.format(meta["warning"]))
         if light:
             hits = [_light_hit(row) for row in rows[:limit]]
-            self._paths.update((hit.id, str(row[8])) for hit, row in zip(hits, rows, strict=False))
+            self._remember_paths(
+                (hit.id, str(row[8])) for hit, row in zip(hits, rows, strict=False)
+            )
         else:
             articles = [Article.from_json(_json(row[2])) for row in rows[:limit]]
-            self._remember_paths(articles)
+            self._remember_paths((a.id, a.path) for a in articles)
             marker = self._marker(parsed, articles)
             hits = [
                 _hit(article, float(row[1]), marker)
@@ -465,15 +467,14 @@ class ClusterArchive:
         be on this machine)."""
         path = self._paths.get(article_id)
         if path is None:
-            article = self.article(article_id)
-            self._remember_paths([article])
-            path = article.path
+            path = self.article(article_id).path
+            self._remember_paths([(article_id, path)])
         return Path(path)
 
-    def _remember_paths(self, articles: Sequence[Article]) -> None:
+    def _remember_paths(self, paths: Iterable[tuple[str, str]]) -> None:
         if len(self._paths) > MAX_PATHS:
             self._paths.clear()
-        self._paths.update((a.id, a.path) for a in articles)
+        self._paths.update(paths)
 
     def versions(self, article_id: str) -> list[Version]:
         """The article alone: a shared archive does not group copies of a story."""
@@ -481,13 +482,15 @@ class ClusterArchive:
         return [Version(article.id, article.title, article.date, article.source, "", True)]
 
     def snippets(self, article_ids: Sequence[str], query_text: str) -> dict[str, Snippet]:
+        """Snippets for these hits (the rows on screen), their articles fetched at once;
+        unknown ids are left out."""
         parsed = self._parser.parse(query_text)
-        found: list[Article] = []
-        for article_id in article_ids:
-            try:
-                found.append(self.article(article_id))
-            except ArticleNotFound:
-                continue
+        ids = ", ".join(str(document_id(a)) for a in article_ids) or "0"
+        rows = self._sql.run(
+            f"SELECT details FROM {self.where.index} WHERE id IN ({ids}) "
+            f"LIMIT {max(1, len(article_ids))}"
+        )
+        found = [Article.from_json(_json(row[0])) for row in rows]
         marker = self._marker(parsed, found)
         return {a.id: Snippet(*make_snippet(a.body, marker)) for a in found}
 

@@ -296,8 +296,8 @@ class ClusterArchive:
                 flag(f"IN({column}, {_keys(kind, unwanted)})", 0)
         if request.date_from or request.date_to or not request.include_undated:
             within = _day_range(
-                _day(request.date_from) if request.date_from else None,
-                _day(request.date_to) if request.date_to else None,
+                nodes.day_key(request.date_from) if request.date_from else None,
+                nodes.day_key(request.date_to) if request.date_to else None,
             )
             flag(f"IF(dated = 0, {int(request.include_undated)}, {within})", 1)
         for first, last, negated in translation.days:
@@ -551,10 +551,6 @@ def _country_key(code: str) -> int:
 
 def _keys(kind: str, names: Any) -> str:
     return ", ".join(str(name_key(kind, n)) for n in names)
-
-
-def _day(when: datetime.date) -> int:
-    return when.year * 10000 + when.month * 100 + when.day
 
 
 def _date(day: int) -> datetime.date:

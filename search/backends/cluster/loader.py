@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import pymysql
 
 from search.analysis import fold
-from search.backends.cluster.nodes import FORMAT, HOST, NAMES, Cluster, Node
+from search.backends.cluster.nodes import FORMAT, HOST, NAMES, Cluster, Node, day_key
 from search.backends.cluster.text import engine_words, entity_word, stem_words
 from search.errors import ClusterError
 from search.model import Article
@@ -139,7 +139,7 @@ def row_of(article: Article, quote: Callable[[str], str], digest: str | None = N
             str(stamp),
             str(when.year * 100 + when.month if when else 0),
             "1" if when else "0",
-            str(when.year * 10000 + when.month * 100 + when.day if when else 0),
+            str(day_key(when) if when else 0),
         ]
     )
     named = tuple((key, kind, name) for key, (kind, name) in names.items())

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from search.backends.cluster.nodes import day_key
 from search.backends.cluster.text import engine_word, entity_word
 from search.store.analyzers import stem
 from search.store.whoosh_api import long_to_datetime, query
@@ -111,15 +112,11 @@ def _first_day(value: int | None) -> int | None:
     day = moment.date()
     if moment != datetime.combine(day, datetime.min.time()):
         day += timedelta(days=1)  # a range from mid-day holds the next days only
-    return _day_key(day)
+    return day_key(day)
 
 
 def _last_day(value: int | None) -> int | None:
-    return None if value is None else _day_key(long_to_datetime(value).date())
-
-
-def _day_key(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
+    return None if value is None else day_key(long_to_datetime(value).date())
 
 
 class _Writer:

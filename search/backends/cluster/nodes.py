@@ -25,6 +25,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,12 @@ index's stem expansion does), and ``entity_keys`` a word per entity and country,
 ``person:`` and ``country:`` take part in any AND/OR/NOT of a query. Entities are
 64-bit keys of (type, name); ``NAMES`` on node 1 turns them back into names. ``day`` is
 ``yyyymmdd`` (0: undated), what date ranges compare, as locally."""
+
+
+def day_key(day: date) -> int:
+    """A date as the shards' ``day`` holds it: ``yyyymmdd`` (0 stands for undated)."""
+    return day.year * 10000 + day.month * 100 + day.day
+
 
 NAMES = "names"
 NAMES_SCHEMA = (

@@ -217,7 +217,10 @@ def test_a_signal_closes_the_idle_app_within_a_second(
     code = app.finish(10)
     took = time.monotonic() - sent
     assert code == 0, app.text()
-    assert took < 2.0, f"took {took:.1f} s"
+    # Without the wakeup the idle interpreter never runs the handler and the app is still
+    # there at finish's 10 s; with it, it quits at once (about 0.3 s idle, 2.2 s seen at
+    # load 20): the bound tells the two apart without timing a shared machine.
+    assert took < 6.0, f"took {took:.1f} s"
     assert_clean(app)
     settings = app.settings_file.read_text(encoding="utf-8")  # saved as on Ctrl+Q
     assert "\ngeometry=" in settings and "Vietnam" in settings

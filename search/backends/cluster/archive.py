@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -74,6 +75,9 @@ exact while the archive has no more names than this."""
 SMALL_GROUPS = 1_000
 """Groups kept for countries and months (fewer than 250 countries; 83 years of months)."""
 KINDS = {"person": "PERSON", "org": "ORG", "place": "PLACE"}
+COUNTED_HERE = 20_000
+"""Most matches whose people, organisations and places are counted here (their keys
+fetched: 0.5 s for 10,000 articles) rather than by the engine's group sorter (1.1 s)."""
 TOTAL_SECONDS = 5.0
 """How long the archive's article count is taken as known (a load may change it)."""
 HIT_COLUMNS = (
@@ -241,7 +245,7 @@ class ClusterArchive:
             ]
         facets = Facets()
         if request.facets:
-            facets = self._facets(expressions, where)
+            facets = self._facets(expressions, where, matches=total)
             widened = {
                 "country": replace(request, countries=()),
                 "month": replace(request, date_from=None, date_to=None, include_undated=True),
@@ -317,14 +321,28 @@ class ClusterArchive:
         return int(dict(self._sql.run("SHOW META")).get("total_found", 0))
 
     def _facets(
-        self, expressions: Sequence[str], where: str, only: FacetName | None = None
+        self,
+        expressions: Sequence[str],
+        where: str,
+        only: FacetName | None = None,
+        matches: int | None = None,
     ) -> Facets:
         """The facets of the articles ``where`` selects (``only``: that one facet): every
         country and month, and the most named people, organisations and places, ties
-        broken by name as the local index breaks them."""
+        broken by name as the local index breaks them. Up to `COUNTED_HERE` ``matches``,
+        the names are counted here from the articles' keys: two to three times faster
+        than the engine's exact group sorter, which must hold every name."""
         columns = {"country": ["countries"], "month": ["month"]}.get(only or "", list(FACETS))
         found: dict[str, list[tuple[int, int]]] = {}
-        todo = {c: self._groups_cap(c) if FACETS[c] is None else 4 * TOP_NAMES for c in columns}
+        if matches is not None and matches <= COUNTED_HERE and only is None:
+            named_columns = [c for c in columns if FACETS[c] is not None]
+            found.update(self._counted_here(named_columns, matches, expressions, where))
+            columns_left = [c for c in columns if c not in found]
+        else:
+            columns_left = columns
+        todo = {
+            c: self._groups_cap(c) if FACETS[c] is None else 4 * TOP_NAMES for c in columns_left
+        }
         while todo:
             found.update(self._grouped(todo, expressions, where))
             # A top list is exact when its last count is below the shown list's last:
@@ -336,6 +354,12 @@ class ClusterArchive:
                 and len(found[c]) == rows < self._groups_cap(c)
                 and found[c][-1][1] == found[c][shown - 1][1]
             }
+        for column, shown in FACETS.items():  # keep the shown list's candidates: ties too
+            rows = found.get(column)
+            if shown is not None and rows and len(rows) > shown:
+                rows.sort(key=lambda row: -row[1])
+                least = rows[shown - 1][1]
+                found[column] = [row for row in rows if row[1] >= least]
         names = self._names_of([k for c in columns if c != "month" for k, _ in found.get(c, [])])
 
         def named(column: str) -> dict[str, int]:
@@ -359,6 +383,22 @@ class ClusterArchive:
             org=named("orgs"),
             place=named("places"),
         )
+
+    def _counted_here(
+        self, columns: Sequence[str], matches: int, expressions: Sequence[str], where: str
+    ) -> dict[str, list[tuple[int, int]]]:
+        """(value, count) of every value of ``columns`` over the ``matches`` articles
+        ``where`` selects, most frequent first, counted from their keys."""
+        select = ", ".join([*columns, *expressions])
+        rows = self._sql.run(
+            f"SELECT {select} FROM {self.where.index}{where} LIMIT {max(matches, 1)} "
+            f"OPTION max_matches = {max(matches, 1)}"
+        )
+        out: dict[str, list[tuple[int, int]]] = {}
+        for i, column in enumerate(columns):
+            counts = Counter(int(k) for row in rows if row[i] for k in str(row[i]).split(","))
+            out[column] = counts.most_common()
+        return out
 
     def _grouped(
         self, rows: dict[str, int], expressions: Sequence[str], where: str

@@ -37,6 +37,7 @@ from search.errors import (
     ArchiveNotFound,
     ArticleNotFound,
     BadCorrection,
+    BadRequest,
     IndexDamaged,
     UnknownEntity,
 )
@@ -58,18 +59,22 @@ from search.model import (
     FacetName,
     IndexProgress,
     ProgressCallback,
+    RelatedArticle,
     SearchRequest,
     SearchResult,
     Skip,
     Snippet,
     UpdateReport,
     Version,
+    VersionDiff,
 )
 from search.query import analyst, hit_row, run_search, selected_documents
 from search.query.executor import Executor
 from search.query.parsing import QueryParser
+from search.query.related import NameIndex, related
 from search.query.snippets import Marker, make_snippet
 from search.query.stems import StemExpander
+from search.query.version_diff import compare_bodies
 from search.store import entity_columns, tablecache
 from search.store.corrections import CorrectionSet
 from search.store.doctable import BoolArray, DocTable
@@ -78,6 +83,7 @@ from search.store.folder import IndexPaths, damaged_message, default_index_dir
 from search.store.meta import Meta
 from search.store.schema import article_from_stored
 from search.store.story_state import StoryColumn
+from search.store.term_stats import DocFrequencies
 from search.store.text_index import discard, open_index, open_or_create
 from search.update.entity_phase import recognise_article
 from search.update.index import update_index
@@ -154,6 +160,8 @@ class Archive:
         self._hashes = entity_columns.content_hashes(reader, table.size)
         self._stems = StemExpander(reader)
         self._executor = Executor(self._searcher, table.live)
+        self._frequencies = DocFrequencies(reader, "body")  # filled on the first related()
+        self._names: NameIndex | None = None
         self._lay_entities(
             *entity_columns.overlay(
                 table, self._paths.entity_store, self._hashes, self._text_entities
@@ -384,6 +392,44 @@ class Archive:
             )
             for d, doc_id, row in rows
         ]
+
+    def compare(self, a_id: str, b_id: str) -> VersionDiff:
+        """Word by word, what ``b_id``'s body removed from ``a_id``'s and added to it (any
+        two articles, versions of one story or not). Raises ``ArticleNotFound``, and
+        ``BadRequest`` for texts too long to compare."""
+        bodies = []
+        for article_id in (id_from_os(a_id), id_from_os(b_id)):
+            with self._lock, self._reading():
+                docnum = self._table.docnum_by_id.get(article_id)
+                if docnum is None:
+                    raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
+                bodies.append(self._body_of(docnum))
+        return compare_bodies(bodies[0], bodies[1])
+
+    def related(self, article_id: str, limit: int = 10) -> list[RelatedArticle]:
+        """The ``limit`` articles most related to this one, best first: by the names they
+        share (weighted by rarity) and by its most distinctive words, one per story, its
+        own versions left out; each with its reasons. Raises ``ArticleNotFound``, and
+        ``BadRequest`` for a ``limit`` that is not a whole number from 0 to 100."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 100:
+            raise BadRequest(f"The number of related articles must be 0 to 100, not {limit!r}.")
+        article_id = id_from_os(article_id)
+        with self._lock, self._reading():
+            table = self._table
+            docnum = table.docnum_by_id.get(article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
+            if self._names is None or self._names.table is not table:
+                self._names = NameIndex(table)  # per table: a correction lays a new one
+            return related(
+                docnum,
+                self._body_of(docnum),
+                self._names,
+                self._stories,
+                self._executor,
+                self._frequencies,
+                limit,
+            )
 
     def article(self, article_id: str, *, final: bool = False) -> Article:
         """The stored article; ``article_id`` may also be a file name as the OS gives it.

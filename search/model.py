@@ -266,6 +266,121 @@ class Version:
         }
 
 
+DiffKind = Literal["equal", "removed", "added"]
+
+
+@dataclass(slots=True, frozen=True)
+class DiffPiece:
+    """One run of words of a comparison: the same in both versions, or only in one.
+
+    Offsets are characters of ``VersionDiff.a_body`` (``a_start``/``a_end``) and of
+    ``b_body`` (``b_start``/``b_end``); a run in one version only is an empty span in the
+    other, at the place it would be (so a change can be scrolled to in both panes)."""
+
+    kind: DiffKind
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    words: int
+    """Words of the run (paragraph breaks are compared but not counted)."""
+
+
+@dataclass(slots=True, frozen=True)
+class VersionDiff:
+    """What changed between two versions of a story, word by word.
+
+    The bodies are carried with the pieces so the offsets always index the texts they
+    were computed from, even if the index moved on meanwhile."""
+
+    a_body: str
+    b_body: str
+    pieces: tuple[DiffPiece, ...]
+    removed_words: int
+    added_words: int
+
+    @property
+    def identical(self) -> bool:
+        return all(p.kind == "equal" for p in self.pieces)
+
+    def spans(self, kind: Literal["removed", "added"]) -> list[tuple[int, int]]:
+        """(start, end) of the removed runs in ``a_body`` or the added ones in ``b_body``."""
+        if kind == "removed":
+            return [(p.a_start, p.a_end) for p in self.pieces if p.kind == "removed"]
+        return [(p.b_start, p.b_end) for p in self.pieces if p.kind == "added"]
+
+    def changes(self) -> list[tuple[int, int, int, int]]:
+        """(a_start, a_end, b_start, b_end) of each change: adjacent removed and added runs
+        (a replaced phrase) are one, what next/previous change steps through."""
+        out: list[tuple[int, int, int, int]] = []
+        previous: DiffKind = "equal"
+        for p in self.pieces:
+            if p.kind == "equal":
+                previous = "equal"
+                continue
+            if previous != "equal" and out:
+                a0, a1, b0, b1 = out[-1]
+                out[-1] = (
+                    min(a0, p.a_start),
+                    max(a1, p.a_end),
+                    min(b0, p.b_start),
+                    max(b1, p.b_end),
+                )
+            else:
+                out.append((p.a_start, p.a_end, p.b_start, p.b_end))
+            previous = p.kind
+        return out
+
+    def summary(self) -> str:
+        """``12 words removed, 30 added``, for the line over a comparison."""
+        if self.identical:
+            return "The two texts are the same"
+        if not self.removed_words and not self.added_words:
+            return "Only paragraph breaks differ"
+        removed = self.removed_words
+        return f"{removed:,} word{'' if removed == 1 else 's'} removed, {self.added_words:,} added"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "removed_words": self.removed_words,
+            "added_words": self.added_words,
+            "pieces": [
+                {
+                    "kind": p.kind,
+                    "a": [p.a_start, p.a_end],
+                    "b": [p.b_start, p.b_end],
+                    "words": p.words,
+                }
+                for p in self.pieces
+            ],
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class RelatedArticle:
+    """An article related to the one being read, and why, in words."""
+
+    id: str
+    title: str
+    date: date | None
+    source: str | None
+    score: float
+    """0 to about 1: shared names and shared distinctive words, each against the article's
+    own (what it would share with itself)."""
+    reasons: tuple[str, ...]
+    """``shares Kazakhstan, Tokayev, EAEU``, ``shares the words pipeline, tariff``."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+        }
+
+
 def mark_up(
     text: str,
     marks: tuple[tuple[int, int], ...] | list[tuple[int, int]],

@@ -424,6 +424,14 @@ class Executor:
             scores[ids] = np.float32(0.1 * boost)
         return Matches(mask, scores)
 
+    def term_scores(self, fieldname: str, word: str) -> tuple[IdArray, FloatArray]:
+        """(docnums, BM25 scores) of one word of a scored field, deleted documents too
+        (``live`` masks them): what "more like this" adds up over an article's words."""
+        ids, tf = self.postings.get(fieldname, word)
+        if not len(ids) or fieldname not in SCORED_FIELDS:
+            return ids, np.zeros(len(ids), dtype=np.float32)
+        return ids, self._bm25(fieldname, ids, tf)
+
     def _bm25(self, fieldname: str, ids: IdArray, tf: FloatArray) -> FloatArray:
         lengths = self._field_lengths(fieldname)
         df = len(ids)

@@ -526,6 +526,15 @@ class TermArrays:
     def has_field(self, fieldname: str) -> bool:
         return fieldname in self._fields
 
+    def frequencies(self, fieldname: str) -> dict[bytes, int]:
+        """Each word of a field -> the segment's documents having it (deleted ones too),
+        in one pass over the arrays: a binary search per word cost ~30 us in Python."""
+        field = self._fields[fieldname]
+        raw = field.terms.tobytes()
+        offsets = field.term_offs.tolist()
+        counts = np.diff(field.post_offs.astype(np.int64)).tolist()
+        return {raw[offsets[i] : offsets[i + 1]]: counts[i] for i in range(field.size)}
+
     def _term(self, fieldname: str, btext: bytes) -> tuple[_Field, int, int, int] | None:
         """(field, term index, first posting, end posting); None if the word is absent."""
         field = self._fields[fieldname]

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from gui import errors, files
 from gui.analyst_views import CooccurrenceDialog, CountryPairsDialog
 from gui.collector import Collector
+from gui.compare import CompareDialog
 from gui.compat import guard_refcount_leaks
 from gui.corrections import Corrections
 from gui.export import export_hits
@@ -66,7 +67,15 @@ from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
 from search.facade import ArchiveReader
-from search.model import Article, EntityPage, SearchResult, Sort, UpdateReport, Version
+from search.model import (
+    Article,
+    EntityPage,
+    RelatedArticle,
+    SearchResult,
+    Sort,
+    UpdateReport,
+    Version,
+)
 
 log = logging.getLogger("archive_browser.window")
 
@@ -127,6 +136,7 @@ class MainWindow(QMainWindow):
         self.last_result: SearchResult | None = None
         """The search shown now (the analyst's windows offer its countries)."""
         self._article_load = 0
+        self._related_load = 0
         """Counts loads: a load older than the newest is dropped, also of the same article
         (its entities may have changed in between: the entity phase, a correction)."""
         self._hover_text = ""
@@ -265,6 +275,7 @@ class MainWindow(QMainWindow):
         self.corrections.applied.connect(self._after_correction)
         self.reader.page_requested.connect(self.open_entity_page)
         self.reader.article_requested.connect(self.select_article)
+        self.reader.compare_requested.connect(self.compare_versions)
         self.mention_steps = MentionSteps(self)
         self.session.opening.connect(lambda _root: self.corrections.forget())
 
@@ -676,7 +687,18 @@ class MainWindow(QMainWindow):
             if stale or self.source is not archive:
                 return
             self._wanted_article = None
-            self.reader.show_article(article, query, hits, stat, versions)
+            local = self.archive if self.archive is archive else None  # not a shared one
+            self.reader.show_article(
+                article,
+                query,
+                hits,
+                stat,
+                versions,
+                related_pending=local is not None,
+                comparable=local is not None,
+            )
+            if local is not None:
+                self._load_related(local, article.id)
             if self.state.query != query:  # typed on while it loaded
                 self._remark_reader()
             if record:
@@ -690,6 +712,43 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(errors.message_for(exc), 6000)
 
         self.tasks.run(work, name="load article", on_done=done, on_error=failed)
+
+    def _load_related(self, archive: Archive, article_id: str) -> None:
+        """The articles related to the one just shown, off the UI thread (after it: the
+        article never waits for them); dropped if another was asked for meanwhile."""
+        self._related_load += 1
+        load = self._related_load
+
+        def done(found: list[RelatedArticle]) -> None:
+            if load == self._related_load and self.archive is archive:
+                self.reader.set_related(article_id, found)
+
+        def failed(exc: BaseException) -> None:
+            if load == self._related_load and self.archive is archive:
+                log.warning("related articles of %s: %s", article_id, exc)
+                self.reader.set_related(article_id, [])
+                self.statusBar().showMessage(errors.message_for(exc), 6000)
+
+        self.tasks.run(
+            lambda: archive.related(article_id),
+            name="related articles",
+            on_done=done,
+            on_error=failed,
+        )
+
+    def compare_versions(self, this_id: str, other_id: str) -> CompareDialog | None:
+        """A window with two versions of the story side by side, what changed marked (the
+        older on the left when both are dated, else the one being read)."""
+        archive = self.archive
+        by_id = {v.id: v for v in self.reader.versions}
+        if archive is None or this_id not in by_id or other_id not in by_id:
+            return None
+        left, right = by_id[this_id], by_id[other_id]
+        if left.date and right.date and right.date < left.date:
+            left, right = right, left
+        dialog = CompareDialog(self, archive, left, right)
+        dialog.show()
+        return dialog
 
     def _reader_menu(self, pos: QPoint) -> None:
         """Qt's copy menu, and the corrections for the mention or the text under the mouse."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from search.api import country_name, printable
-from search.model import ENTITY_TYPES, Article, Entity, EntityType, Version
+from search.model import ENTITY_TYPES, Article, Entity, EntityType, RelatedArticle, Version
 
 TYPE_LABELS: dict[str, str] = {
     "PERSON": "Person",
@@ -59,6 +59,29 @@ _DECORATION = {
 }
 _HIT = {False: ("#f0e442", "#000000"), True: ("#f0e442", "#000000")}
 _CURRENT = {False: "#ff9632", True: "#ff9632"}
+
+
+# A comparison's words: removed ones (left pane) on the vermillion, struck through, added
+# ones (right pane) on the blue of the same hues, underlined, so the kind shows without
+# colour too. tests/gui/test_compare.py checks their contrast in both palettes.
+_DIFF = {
+    ("removed", False): ("#f6c6ae", "#000000"),
+    ("added", False): ("#b7dbf2", "#000000"),
+    ("removed", True): ("#6e3413", "#f2f2f2"),
+    ("added", True): ("#104d74", "#f2f2f2"),
+}
+_DIFF_DECORATION = {"removed": "line-through", "added": "underline"}
+
+
+def diff_colours(kind: str, dark: bool) -> tuple[str, str]:
+    """(background, foreground) of removed or added words in a comparison."""
+    return _DIFF[(kind, dark)]
+
+
+def diff_style(kind: str, dark: bool) -> str:
+    """The CSS of removed or added words: colours and the line that tells them apart."""
+    bg, fg = diff_colours(kind, dark)
+    return f"background-color:{bg}; color:{fg}; text-decoration:{_DIFF_DECORATION[kind]}"
 
 
 def entity_colour(kind: str, dark: bool) -> str:
@@ -230,6 +253,40 @@ def body_html(
     return "".join(out)
 
 
+def diff_html(body: str, spans: Sequence[tuple[int, int]], kind: str, dark: bool) -> str:
+    """One version's body with the removed (or added) runs marked: escaped, white space
+    kept, offsets 1:1 with the document (the pane steps to a change by offset)."""
+    style = diff_style(kind, dark)
+    out: list[str] = ['<p style="white-space:pre-wrap"><a name="body-start"></a>']
+    pos = 0
+    for start, end in clean_spans(spans, len(body)):
+        out.append(_esc(body[pos:start]))
+        out.append(f'<span style="{style}">{_esc(body[start:end])}</span>')
+        pos = end
+    out.append(_esc(body[pos:]) + "</p>")
+    return "".join(out)
+
+
+def related_html(related: Sequence[RelatedArticle] | None, palette: Palette) -> str:
+    """The "Related articles" section under an article: each a ``related:N`` link with
+    its date and reasons; None: they are being looked for."""
+    dim = f"color:{palette.dim}"
+    parts = [f'<hr/><p style="{dim}"><small>Related articles</small></p>']
+    if related is None:
+        parts.append(f'<p style="{dim}; margin-top:2px">Looking for related articles…</p>')
+    elif not related:
+        parts.append(f'<p style="{dim}; margin-top:2px">No related articles found.</p>')
+    for i, item in enumerate(related or ()):
+        facts = " · ".join(
+            x for x in (item.date.isoformat() if item.date else "", *item.reasons) if x
+        )
+        parts.append(
+            f'<p style="margin-top:2px"><a href="related:{i}" style="color:{palette.link}">'
+            f'{_esc(item.title or "(untitled)")}</a> <span style="{dim}">{_esc(facts)}</span></p>'
+        )
+    return "".join(parts)
+
+
 def article_html(
     article: Article,
     *,
@@ -237,13 +294,19 @@ def article_html(
     enabled: Iterable[str] = ENTITY_TYPES,
     palette: Palette | None = None,
     versions: Sequence[Version] = (),
+    related: Sequence[RelatedArticle] | None = None,
+    related_pending: bool = False,
+    comparable: bool = True,
 ) -> tuple[str, list[tuple[int, int]], list[tuple[int, Entity]]]:
     """The whole reader page: (html, hit spans in the body, highlighted entities).
 
     ``hits`` are the engine's spans for the query (``Archive.hit_spans``: the
     same analysis as the index, phrases as one span), cleaned here. ``versions``:
     the article's story (``Archive.versions``), listed at the end when it has copies,
-    each a ``version:N`` link.
+    each a ``version:N`` link with a ``compare:N`` link beside it (when
+    ``comparable``). ``related``: the
+    articles related to it (``Archive.related``), under all that (no section while
+    None, "Looking…" with ``related_pending``).
     """
     palette = palette or Palette()
     enabled = tuple(enabled)
@@ -315,5 +378,13 @@ def article_html(
                 line = f"<b>{name}</b> (this one)"
             else:
                 line = f'<a href="version:{i}" style="color:{palette.link}">{name}</a>'
+                if comparable:
+                    line += (
+                        f' [<a href="compare:{i}" style="color:{palette.link}" '
+                        'title="What changed between this version and the one you are reading">'
+                        "Compare</a>]"
+                    )
             parts.append(f'<p style="margin-top:2px">{line} <span style="{dim}">{facts}</span></p>')
+    if related is not None or related_pending:
+        parts.append(related_html(None if related_pending else related, palette))
     return "".join(parts), hits, shown

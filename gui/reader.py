@@ -51,7 +51,7 @@ from gui.markup import (
     hit_colours,
 )
 from search.api import printable
-from search.model import ENTITY_TYPES, Article, Entity, EntityPage, Version
+from search.model import ENTITY_TYPES, Article, Entity, EntityPage, RelatedArticle, Version
 
 log = logging.getLogger("archive_browser.reader")
 
@@ -184,6 +184,8 @@ class Reader(QWidget):
     """The header's Open button: open the article's file in its program."""
     show_in_folder_requested = Signal()
     """The header's Show in folder button."""
+    compare_requested = Signal(str, str)
+    """(the article read, another version of its story): a version's Compare link."""
     mentions_ended = Signal(int)
     """F4 went past the selected entity's last mention (+1) or Shift+F4 before its first
     (-1): the window looks for the next article in the list that names it."""
@@ -192,6 +194,9 @@ class Reader(QWidget):
         super().__init__(parent)
         self.article: Article | None = None
         self._versions: list[Version] = []
+        self._related: list[RelatedArticle] | None = None
+        self._related_pending = False
+        self._comparable = True
         self.page: EntityPage | None = None
         """The entity page shown instead of an article, if one is."""
         self._page_links = PageLinks()
@@ -344,6 +349,7 @@ class Reader(QWidget):
         self.article = None
         self.page = None
         self.file_header.hide()
+        self._related, self._related_pending = None, False
         self._hits, self._shown = [], []
         self._current_hit = -1
         self._selected = None
@@ -369,9 +375,14 @@ class Reader(QWidget):
         hits: list[tuple[int, int]] | None = None,
         stat: os.stat_result | None = None,
         versions: Sequence[Version] = (),
+        *,
+        related_pending: bool = False,
+        comparable: bool = True,
     ) -> None:
         """Show ``article`` with the query's hits marked; start at the first hit.
-        ``versions``: its story's articles (listed under it when it has copies).
+        ``versions``: its story's articles (listed under it when it has copies);
+        ``related_pending``: its related articles are on their way (`set_related`);
+        ``comparable``: its versions get Compare links (a local archive's).
 
         ``hits`` are the engine's spans of the query in the body
         (``Archive.hit_spans``: phrases as one span). ``stat`` is its file's
@@ -384,6 +395,11 @@ class Reader(QWidget):
         self._query = query
         self._engine_hits = list(hits or [])
         self._versions = list(versions)
+        self._comparable = comparable
+        if not same:
+            self._related, self._related_pending = None, related_pending
+        elif self._related is None:  # the same article again: its list stays till renewed
+            self._related_pending = related_pending
         if not same:
             self._selected = None
         self._render(keep_position=False)
@@ -393,6 +409,29 @@ class Reader(QWidget):
     @property
     def query(self) -> str:
         return self._query
+
+    @property
+    def versions(self) -> list[Version]:
+        """The shown article's story (itself alone when it has no copies)."""
+        return list(self._versions)
+
+    @property
+    def related(self) -> list[RelatedArticle] | None:
+        """The related articles listed under the article (None: not, or not yet)."""
+        return None if self._related is None else list(self._related)
+
+    def set_related(self, article_id: str, related: Sequence[RelatedArticle]) -> None:
+        """List ``related`` under the article if it is still ``article_id`` (the reader
+        may have moved on), keeping the reading position and the stepped-to mark."""
+        if self.article is None or self.article.id != article_id or self.page is not None:
+            return
+        self._related, self._related_pending = list(related), False
+        self._render(keep_position=True)
+        if 0 <= self._current_hit < len(self._hits):
+            self._mark_current(*self._hits[self._current_hit], scroll=False)
+        elif 0 <= self._current_mention < len(self._mentions):
+            mention = self._mentions[self._current_mention]
+            self._mark_current(mention.start, mention.end, scroll=False)
 
     def set_hits(self, query: str, hits: list[tuple[int, int]] | None = None) -> None:
         """Re-mark hits for a new query without losing the reading position."""
@@ -489,6 +528,9 @@ class Reader(QWidget):
         html, self._hits, self._shown = article_html(
             self.article,
             versions=self._versions,
+            related=self._related,
+            related_pending=self._related_pending,
+            comparable=self._comparable,
             hits=self._engine_hits,
             enabled=self._enabled,
             palette=self._palette(),
@@ -528,7 +570,7 @@ class Reader(QWidget):
             block = block.next()
         return 0
 
-    def _mark_current(self, start: int, end: int) -> None:
+    def _mark_current(self, start: int, end: int, *, scroll: bool = True) -> None:
         doc_start, doc_end = self._body_start + start, self._body_start + end
         cursor = QTextCursor(self.browser.document())
         cursor.setPosition(doc_start)
@@ -540,6 +582,8 @@ class Reader(QWidget):
         fmt.setForeground(QColor("#000000"))
         selection.format = fmt
         self.browser.setExtraSelections([selection])
+        if not scroll:
+            return
         # Scroll so the mark sits a third down the view, not at its edge.
         plain = QTextCursor(self.browser.document())
         plain.setPosition(doc_start)
@@ -635,6 +679,13 @@ class Reader(QWidget):
             return
         if scheme == "version" and rest.isdigit() and int(rest) < len(self._versions):
             self.article_requested.emit(self._versions[int(rest)].id)
+            return
+        if scheme == "compare" and rest.isdigit() and int(rest) < len(self._versions):
+            if self.article is not None and self._comparable:
+                self.compare_requested.emit(self.article.id, self._versions[int(rest)].id)
+            return
+        if scheme == "related" and rest.isdigit() and int(rest) < len(self._related or ()):
+            self.article_requested.emit((self._related or [])[int(rest)].id)
             return
         found = self._entity(url)
         if found is None:

@@ -311,24 +311,21 @@ class VersionDiff:
 
     def changes(self) -> list[tuple[int, int, int, int]]:
         """(a_start, a_end, b_start, b_end) of each change: adjacent removed and added runs
-        (a replaced phrase) are one, what next/previous change steps through."""
+        (a replaced phrase) are one, what next/previous change steps through. A side with
+        no words in the change is the empty span where they would be."""
         out: list[tuple[int, int, int, int]] = []
-        previous: DiffKind = "equal"
-        for p in self.pieces:
-            if p.kind == "equal":
-                previous = "equal"
+        run: list[DiffPiece] = []
+        for p in (*self.pieces, None):
+            if p is not None and p.kind != "equal":
+                run.append(p)
                 continue
-            if previous != "equal" and out:
-                a0, a1, b0, b1 = out[-1]
-                out[-1] = (
-                    min(a0, p.a_start),
-                    max(a1, p.a_end),
-                    min(b0, p.b_start),
-                    max(b1, p.b_end),
-                )
-            else:
-                out.append((p.a_start, p.a_end, p.b_start, p.b_end))
-            previous = p.kind
+            if run:
+                removed = [q for q in run if q.kind == "removed"]
+                added = [q for q in run if q.kind == "added"]
+                a = (removed[0].a_start, removed[-1].a_end) if removed else (run[0].a_start,) * 2
+                b = (added[0].b_start, added[-1].b_end) if added else (run[0].b_start,) * 2
+                out.append((*a, *b))
+                run = []
         return out
 
     def summary(self) -> str:

@@ -2,7 +2,8 @@
 and its most distinctive words ("more like this").
 
 Two scores per document, each divided by what the article would score against itself,
-so both run from 0 to 1 whatever the article's length or number of names:
+so both run from 0 to 1 whatever the article's length or number of names (the words'
+also times the share of ``TOP_WORDS`` it has: one word is not much to go by):
 
 - names: the sum of the IDF (log N / df, over the live documents) of the people,
   organisations, places and countries it shares with the article, from the same columns
@@ -10,9 +11,10 @@ so both run from 0 to 1 whatever the article's length or number of names:
   (a country is named by many articles of a national archive);
 - words: BM25 of the article's ``TOP_WORDS`` words of highest TF-IDF (body words as
   indexed, with a letter in them, in at most ``MAX_WORD_SHARE`` of the articles) over the
-  body field, with the executor's postings. Words of this article alone stay among them:
-  they match nothing else but count in what it shares with itself, so an article whose
-  distinctive words are all its own is like no other by its words.
+  body field, with the executor's postings. A word must be in some article outside its
+  story (its document frequency less the story's other versions, taken to have it too):
+  the rarest words of a story with copies are the copies' and would crowd out those it
+  shares with other stories.
 
 The sum of the two, halved, ranks; the article itself and its story's versions are left
 out and each other story counts once (its best-scoring version). All numpy over cached
@@ -42,10 +44,13 @@ TOP_WORDS = 15
 longer fields; 15 keep a 100,000-article search to a few thousand postings)."""
 NAME_WEIGHTS = {"PERSON": 1.0, "ORG": 1.0, "PLACE": 1.0, "COUNTRY": 0.5}
 MAX_WORD_SHARE = 0.25
-"""A word in more than this share of the articles (and in more than two) is not
-distinctive, however often the article uses it: "said", "the" (Lucene's maxDocFreqPct).
-Without it, an article whose rare words are all its own would be "like" every other by
-its commonest words, since each score is measured against the article's own."""
+"""A word in more than this share of the articles (and in more than ``MIN_WORD_CAP``) is
+not distinctive, however often the article uses it: "said", "the" (Lucene's
+maxDocFreqPct). Without it, an article whose rare words are all its own would be "like"
+every other by its commonest words, since each score is measured against its own."""
+MIN_WORD_CAP = 5
+"""A word in this many articles or fewer may always be distinctive: in a small archive a
+quarter is a handful of articles, and each copy of a story counts."""
 MIN_SCORE = 0.05
 """Below this an article shares too little to be called related (a common word or two)."""
 REASON_ITEMS = 3
@@ -120,16 +125,20 @@ def related(
     table = names.table
     if limit <= 0 or not table.live[docnum]:
         return []
+    number = int(stories.group[docnum])
+    story = stories.members[number] if number >= 0 else [docnum]
     name_scores, shared = _name_scores(docnum, names)
-    words = _distinctive(body, executor, frequencies, names.live_count)
+    words = _distinctive(body, executor, frequencies, names.live_count, len(story) - 1)
     word_scores = np.zeros(table.size, dtype=np.float32)
     for ids, scores in words.postings:
         word_scores[ids] += scores
-    total = _normalised(name_scores, docnum) + _normalised(word_scores, docnum)
+    # Fewer distinctive words than TOP_WORDS are less to go by: an article with one
+    # would be "like" every article that has that one word.
+    filled = np.float32(len(words.words) / TOP_WORDS)
+    total = _normalised(name_scores, docnum) + _normalised(word_scores, docnum) * filled
     total *= np.float32(0.5)
     candidates = table.live & (total >= MIN_SCORE)
-    number = int(stories.group[docnum])
-    candidates[stories.members[number] if number >= 0 else [docnum]] = False
+    candidates[story] = False
     candidates = stories.collapse(candidates, -total)
     best = top_documents(total, candidates, limit)
     reasons = _reasons([other for other, _score in best], names, shared, words)
@@ -180,18 +189,22 @@ def _name_scores(docnum: int, names: NameIndex) -> tuple[FloatArray, Shared]:
     return scores, shared
 
 
-def _distinctive(body: str, executor: Executor, frequencies: DocFrequencies, live: int) -> _Words:
-    """The body's ``TOP_WORDS`` words of highest (1 + log tf) * log(N / df), as the
-    index has them (`search.analysis`: the body field's words)."""
+def _distinctive(
+    body: str, executor: Executor, frequencies: DocFrequencies, live: int, copies: int
+) -> _Words:
+    """The body's ``TOP_WORDS`` words of highest (1 + log tf) * log(N / df) that are in
+    other stories too (``copies``: the story's other versions), as the index has them
+    (`search.analysis`: the body field's words)."""
     raw = TOKEN_PATTERN.findall(body)
     keys = [fold(token) for token in raw]
     counts = Counter(keys)
     words = [w for w in counts if w not in DROPPED and _LETTER.search(w)]
     ranked: list[tuple[float, str]] = []
-    most = max(2, int(MAX_WORD_SHARE * live))
-    for word, df in zip(words, frequencies.of(words), strict=True):
-        if not 1 <= df <= most:
-            continue  # not indexed (a race with an update), or in too many articles
+    most = max(MIN_WORD_CAP, int(MAX_WORD_SHARE * live))
+    for word, frequency in zip(words, frequencies.of(words), strict=True):
+        df = frequency - copies
+        if not 2 <= df <= most:
+            continue  # in this story alone (it relates to nothing else), or in too many
         weight = (1.0 + math.log(counts[word])) * math.log(max(live, df) / df)
         if weight > 0:
             ranked.append((weight, word))

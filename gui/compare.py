@@ -160,6 +160,7 @@ class CompareDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setText("&Close")  # Alt+C, as the change buttons have theirs
         row = QHBoxLayout()
         row.addWidget(self.previous_button)
         row.addWidget(self.next_button)

@@ -27,6 +27,7 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
     ("Escape (in the search field)", "Clear the search"),
     ("Ctrl+C (in the reader)", "Copy the selected text"),
     ("Click an entity", "Filter by it (Alt+click a country to exclude it)"),
+    ("F3 / Shift+F3 (in Compare Versions)", "Next / previous change between the two versions"),
 ]
 
 

@@ -414,17 +414,26 @@ class Archive:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 100:
             raise BadRequest(f"The number of related articles must be 0 to 100, not {limit!r}.")
         article_id = id_from_os(article_id)
+        with self._lock:
+            table, names, frequencies = self._table, self._names, self._frequencies
+        # The reader's tables are built outside the lock (a second or more at 10^5
+        # articles, once per reader): they read only numpy columns and mapped term
+        # arrays, so searches go on meanwhile.
+        with self._reading():
+            if names is None or names.table is not table:
+                names = NameIndex(table)  # per table: a correction lays a new one
+            frequencies.prepare()
         with self._lock, self._reading():
-            table = self._table
+            if self._table is not table:  # the reader moved on meanwhile
+                table, names = self._table, NameIndex(self._table)
+            self._names = names
             docnum = table.docnum_by_id.get(article_id)
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
-            if self._names is None or self._names.table is not table:
-                self._names = NameIndex(table)  # per table: a correction lays a new one
             return related(
                 docnum,
                 self._body_of(docnum),
-                self._names,
+                names,
                 self._stories,
                 self._executor,
                 self._frequencies,

@@ -33,6 +33,10 @@ class DocFrequencies:
         """Segments without term arrays, asked per word."""
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        """Build the summed table now (it is otherwise built on the first lookup)."""
+        self._summed()
+
     def _summed(self) -> dict[bytes, int]:
         with self._lock:
             if self._table is None:

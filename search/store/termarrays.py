@@ -427,6 +427,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
 
 class _Field:
     __slots__ = (
+        "_prefixes",
         "boost",
         "counts",
         "docs",
@@ -479,12 +480,32 @@ class _Field:
             expected.append((len(self.weights), postings))
         if any(got != want for got, want in expected):
             raise Damaged("section sizes disagree with the directory")
+        self._prefixes: npt.NDArray[np.uint64] | None = None
+
+    def prefixes(self) -> npt.NDArray[np.uint64]:
+        """Each word's first 8 bytes (zero-padded) as a big-endian integer, in word order
+        (so ascending): a numpy search narrows a lookup to the words sharing them. Made
+        on first use (tens of milliseconds for a segment of 10^5 articles' words)."""
+        if self._prefixes is None:
+            offsets = self.term_offs.astype(np.int64)
+            starts, lengths = offsets[:-1], np.diff(offsets)
+            grid = np.zeros((self.size, 8), dtype=np.uint8)
+            for k in range(8):
+                longer = lengths > k
+                grid[longer, k] = self.terms[starts[longer] + k]
+            self._prefixes = grid.view(">u8").reshape(-1).astype(np.uint64)
+        return self._prefixes
 
     def find(self, btext: bytes) -> int:
-        """Index of the word, or -1 (binary search over the sorted words)."""
+        """Index of the word, or -1: a numpy search over the words' first 8 bytes, then a
+        binary search over the few sharing them (a Python binary search over all the
+        words took ~70 us a segment at 10^5 articles, and a word is looked up in each)."""
         offs = self.term_offs
         terms = self.terms
-        lo, hi = 0, self.size
+        prefixes = self.prefixes()
+        key = np.uint64(int.from_bytes(btext[:8].ljust(8, b"\0"), "big"))
+        lo = int(np.searchsorted(prefixes, key, "left"))
+        hi = int(np.searchsorted(prefixes, key, "right"))
         while lo < hi:
             mid = (lo + hi) // 2
             word = terms[int(offs[mid]) : int(offs[mid + 1])].tobytes()
@@ -544,8 +565,10 @@ class TermArrays:
         start, end = int(field.post_offs[at]), int(field.post_offs[at + 1])
         if not 0 <= start < end <= len(field.docs):
             raise Damaged(f"postings of {btext!r} out of bounds")
-        if int(field.docs[end - 1]) >= self._doccount or (
-            end - start > 1 and np.any(np.diff(field.docs[start:end].astype(np.int64)) <= 0)
+        docs = field.docs
+        # Ascending: each number above the one before, compared in place (no copy).
+        if int(docs[end - 1]) >= self._doccount or (
+            end - start > 1 and bool((docs[start + 1 : end] <= docs[start : end - 1]).any())
         ):
             raise Damaged(f"document numbers of {btext!r} out of order or range")
         return field, at, start, end

@@ -141,8 +141,9 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         f'"more like this" over the article\'s {next(iter(runs.values()))["top_words"]} most '
         "distinctive body words; search/query/related.py) on synthetic corpora "
         "(bench/gen_corpus.py, seed 0) indexed by the text phase alone (its rules' names; "
-        "the corpora hold no copies). Each call alone. *First pass*: the index warm, each "
-        "sampled article asked for the first time (opening an article in the window); "
+        "the corpora hold no copies). Each call alone, in a fresh process (the index files in "
+        "the OS's page cache from earlier runs). *First pass*: each sampled article asked for "
+        "the first time, after one call on another (opening an article in the window); "
         f"*warm*: the same articles again. Target: p95 ≤ {TARGET_P95_MS:g} ms at 100,000, warm.",
         "",
         "| N | first call ms | first pass p50 / p95 / max ms | warm p50 / p95 / max ms | "

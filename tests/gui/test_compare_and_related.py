@@ -185,3 +185,19 @@ def test_a_related_list_for_an_article_no_longer_shown_is_dropped(
     assert "Rail link contracts signed" not in reader.browser.toPlainText()
     assert reader.related == []
     assert "No related articles found." in reader.browser.toPlainText()
+
+
+def test_a_reader_not_offering_comparisons_lists_versions_without_compare_links(
+    qtbot: QtBot, stories: MainWindow
+) -> None:
+    """A shared archive's article (the window passes ``comparable=False``): its versions are
+    listed, but there is nothing to compare them with."""
+    shown(qtbot, stories, "copy.txt")
+    reader = stories.reader
+    assert reader.article is not None
+    reader.show_article(reader.article, versions=reader.versions, comparable=False)
+    page = reader.browser.toPlainText()
+    assert "Versions of this story (2)" in page and "Compare" not in page
+    reader.browser.anchorClicked.emit(QUrl("compare:0"))
+    reader.browser.anchorClicked.emit(QUrl("compare:1"))
+    assert stories.findChild(CompareDialog) is None

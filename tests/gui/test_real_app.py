@@ -46,12 +46,26 @@ def _start_xvfb(number: int, said: Path) -> subprocess.Popen[bytes] | None:
         )
     deadline = time.monotonic() + 20
     while server.poll() is None and time.monotonic() < deadline:
-        if said.read_text().strip() == str(number):
+        if said.read_text().strip() == str(number) and _answers(number):
             return server
         time.sleep(0.05)
     server.kill()
     server.wait(10)
     return None
+
+
+def _answers(number: int) -> bool:
+    """Whether a client can talk to display ``number`` now: a server that said it was ready
+    has been seen to refuse the app's connection under load (CI, load 20)."""
+    assert XDOTOOL is not None
+    probe = subprocess.run(
+        [XDOTOOL, "getmouselocation"],
+        env={**os.environ, "DISPLAY": f":{number}"},
+        capture_output=True,
+        timeout=10,
+        check=False,
+    )
+    return probe.returncode == 0
 
 
 @pytest.fixture

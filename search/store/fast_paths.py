@@ -12,6 +12,7 @@ opens and logs a warning naming the missing ones.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -30,10 +31,14 @@ log = logging.getLogger("archive_browser.engine.store")
 _BODY = "body"
 
 
-def _probe_index(missing: list[str]) -> Any:
+def _probe_index(missing: list[str], scratch: str) -> Any:
     """A one-document index in memory, written by W3 (our codec's base); what its field
     writer lacks of what `TermArraysFieldWriter` reads is added to ``missing``."""
     storage = filestore.RamStorage()
+    # Its writer's pool files would go to a temporary folder named after the index
+    # ("MAIN.tmp" in /tmp), shared by every process: two commands opening an index at once
+    # broke each other's probe (FileNotFoundError). ``scratch`` is this probe's own.
+    storage.temp_storage = lambda name=None: filestore.FileStorage(scratch).create()
     schema = fields.Schema(**{_BODY: fields.TEXT(phrase=True)})
     ix = storage.create_index(schema)
     writer = ix.writer(codec=whoosh3.W3Codec())
@@ -94,7 +99,11 @@ def _class_names(missing: list[str]) -> None:
 
 def _instance_names(missing: list[str]) -> None:
     """Attributes set on instances: looked for on a real reader, matcher and column."""
-    ix = _probe_index(missing)
+    with tempfile.TemporaryDirectory(prefix="archive-browser-probe-") as scratch:
+        _read_probe(_probe_index(missing, scratch), missing)
+
+
+def _read_probe(ix: Any, missing: list[str]) -> None:
     with ix.reader() as reader:
         named = "SegmentReader"
         missing.extend(

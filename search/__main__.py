@@ -1,5 +1,5 @@
 import sys
 
-from search.cli import main
+from search.cli_client import main
 
 sys.exit(main())

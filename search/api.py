@@ -31,7 +31,6 @@ from typing import Any
 from resources import resource_path
 from search import __version__
 from search.analysis import fold
-from search.entities import country_name, lookup_country
 from search.errors import (
     ArchiveError,
     ArchiveNotFound,
@@ -85,8 +84,6 @@ from search.store.schema import article_from_stored
 from search.store.story_state import StoryColumn
 from search.store.term_stats import DocFrequencies
 from search.store.text_index import discard, open_index, open_or_create
-from search.update.entity_phase import recognise_article
-from search.update.index import update_index
 
 __all__ = [
     "Archive",
@@ -111,6 +108,30 @@ time costs a few tenths of a second at 10^5 articles)."""
 QUERY_SECONDS = 0.6
 """What parsing, stem lookups and the patterns' words of one query may take together;
 facets, the page and its snippets come after, so any query answers within a second."""
+
+
+def country_name(code: str) -> str:
+    """The country's English name ("KZ" -> "Kazakhstan"); the entity rules' tables are
+    loaded on the first call, not by every query (search.entities imports in ~0.1 s)."""
+    from search.entities import country_name as name  # noqa: PLC0415 - see above
+
+    return name(code)
+
+
+def lookup_country(text: str) -> str | None:
+    """The ISO code of a country name, code, demonym or prefix ("kazakh" -> "KZ"), or None;
+    loaded on the first call, as ``country_name``."""
+    from search.entities import lookup_country as lookup  # noqa: PLC0415 - see country_name
+
+    return lookup(text)
+
+
+def recognise_article(article: Article) -> list[Entity]:
+    """An article's entities as the entity phase would find them (loads the model); the
+    writer's modules are imported here, not by every query."""
+    from search.update.entity_phase import recognise_article as recognise  # noqa: PLC0415
+
+    return recognise(article)
 
 
 def default_archive_path() -> Path:
@@ -307,6 +328,8 @@ class Archive:
                     self._refresh_entities()
             phase = report.phase
             emit(report)
+
+        from search.update.index import update_index  # noqa: PLC0415 - the writer, not for queries
 
         try:
             report = update_index(

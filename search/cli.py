@@ -22,25 +22,34 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import NoReturn
 
 from dateutil import parser as dateparser
 from platformdirs import user_log_dir
 
 from search import LOGGER as ENGINE_LOGGER
-from search import __version__, cli_cluster, cli_entities
+from search import __version__, cli_client, cli_cluster, cli_entities
 from search.api import Archive, country_name, default_archive_path, lookup_country
+from search.cli_output import (
+    EXIT_FAILED,
+    OutputFailed,
+    flush_out,
+    os_error,
+    output_failed,
+    tolerant_streams,
+    write_err,
+    write_out,
+)
 from search.errors import ArchiveError, ArticleNotFound, BadRequest, IndexLocked, IndexWriteFailed
 from search.facade import ArchiveReader
 from search.model import Article, Hit, IndexProgress, SearchRequest, Sort, UpdateReport
 from search.terminal import escape_line, escape_text, json_safe, unescape
 
 PROG = "archive-search"
-EXIT_FAILED = 1
-"""The output could not be written, or a bug."""
 EXIT_USER_ERROR = 2
 LOG_NAME = "archive-search.log"
 APP_LOGGER = "archive_browser"
@@ -48,41 +57,6 @@ APP_LOGGER = "archive_browser"
 log file and stderr."""
 
 log = logging.getLogger("archive_browser.cli")
-
-
-class OutputFailed(Exception):
-    """Writing stdout failed (disk full, I/O error, closed pipe): not the engine's OSError."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-_devnull: IO[str] | None = None
-
-
-def _silence(name: str) -> None:
-    """Point a stdout/stderr that failed at devnull, so the flush at exit cannot complain."""
-    global _devnull  # noqa: PLW0603 - one devnull for the process
-    stream = getattr(sys, name)
-    try:
-        target = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(target, stream.fileno())
-        finally:
-            os.close(target)
-    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured in a test)
-        if _devnull is None:
-            _devnull = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
-        setattr(sys, name, _devnull)
-
-
-def write_out(text: str) -> None:
-    """Write to stdout; a failure becomes :class:`OutputFailed`."""
-    try:
-        sys.stdout.write(text)
-    except OSError as exc:
-        raise OutputFailed(exc) from exc
 
 
 def out(line: str = "") -> None:
@@ -94,15 +68,6 @@ def out_json(data: object) -> None:
     """JSON with the exact text; what a terminal would act on is ``\\u``-escaped."""
     text = json.dumps(data, ensure_ascii=not _is_unicode(sys.stdout), indent=2)
     write_out(json_safe(text) + "\n")
-
-
-def write_err(text: str) -> None:
-    """Write to stderr; if stderr itself fails there is nobody left to tell."""
-    try:
-        sys.stderr.write(text)
-        sys.stderr.flush()
-    except OSError:
-        _silence("stderr")
 
 
 def err(line: str) -> None:
@@ -240,16 +205,7 @@ def _open(args: argparse.Namespace, *, quiet: bool = True) -> Archive:
     root = Path(archive_arg) if archive_arg is not None else default_archive_path()
     archive = Archive.open(root, args.index_dir)
     if not getattr(args, "no_update", False):
-        try:
-            report = archive.update(entities=False)  # a query must not wait for the model
-        except IndexLocked:
-            err(f"{PROG}: note: another program is updating this index; using the index as it is")
-            return archive
-        except IndexWriteFailed as exc:  # a full disk or a read-only index folder
-            err(f"{PROG}: note: {exc} Using the index as it is.")
-            return archive
-        if not quiet and report.changed:
-            _print_report(report, err)
+        bring_up_to_date(archive, quiet=quiet)
     return archive
 
 
@@ -258,6 +214,28 @@ def _reader(args: argparse.Namespace) -> ArchiveReader:
     if getattr(args, "server", None):
         return cli_cluster.open_shared(args.server)
     return _open(args)
+
+
+def bring_up_to_date(archive: Archive, *, quiet: bool = True) -> bool:
+    """The up-to-date check of ``query`` and ``show``: the text only (a query must not wait
+    for the model). False when the index could not be updated (a note says so) and is
+    answered from as it is."""
+    try:
+        report = archive.update(entities=False)
+    except IndexLocked:
+        err(f"{PROG}: note: another program is updating this index; using the index as it is")
+        return False
+    except IndexWriteFailed as exc:  # a full disk or a read-only index folder
+        err(f"{PROG}: note: {exc} Using the index as it is.")
+        return False
+    if not quiet and report.changed:
+        _print_report(report, err)
+    return True
+
+
+Opener = Callable[[argparse.Namespace], AbstractContextManager[ArchiveReader]]
+"""What a command gets its archive from: opened here (``_reader``), or lent by a warm query
+server (search/cli_server.py), which keeps it open."""
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -324,7 +302,7 @@ def _snippet(hit: Hit) -> str:
     return escape_line("".join(parts))
 
 
-def cmd_query(args: argparse.Namespace) -> int:
+def cmd_query(args: argparse.Namespace, opener: Opener = _reader) -> int:
     request = SearchRequest(
         text=args.text,
         countries=tuple(country_code(c) for c in args.country),
@@ -341,7 +319,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         limit=args.limit,
         collapse=args.collapse,
     )
-    with _reader(args) as archive:
+    with opener(args) as archive:
         result = archive.search(request)
     if args.json:
         out_json(result.to_json())
@@ -442,6 +420,36 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_server(args: argparse.Namespace) -> int:
+    """List or stop this user's query servers (search/cli_server.py), all or one archive's."""
+    if args.archive is not None or args.index_dir is not None:
+        argv = ["query", "", *(["--archive", args.archive] if args.archive else [])]
+        argv += ["--index-dir", args.index_dir] if args.index_dir else []
+        target = cli_client.target_of(argv)
+        sockets = [target["socket"]] if target is not None else []
+    else:
+        sockets = cli_client.servers()
+    found = []
+    for path in sockets:
+        info = cli_client.control(path, args.action)
+        if info is not None:
+            info.pop("status", None)
+            found.append(info)
+    if args.json:
+        out_json(found)
+        return 0
+    verb = "stopped" if args.action == "stop" else "running"
+    for info in found:
+        out(
+            f"{verb}: pid {info['pid']}  {escape_line(info['archive'])}  "
+            f"({info['queries']} queries since {info['started']}; socket "
+            f"{escape_line(info['socket'])})"
+        )
+    if not found:
+        out("no query server is running" + (" for this archive" if sockets else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Search an archive of news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -524,6 +532,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="one hit per story, copies and near-duplicates counted once (default); "
         "--no-collapse: every copy",
     )
+    p_query.add_argument(
+        "--no-server",
+        action="store_true",
+        help="answer in this process, not through the archive's warm query server",
+    )
     p_query.set_defaults(run=cmd_query)
 
     p_show = sub.add_parser("show", help="print one article")
@@ -536,6 +549,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_stats)
     shared(p_stats)
     p_stats.set_defaults(run=cmd_stats)
+    p_server = sub.add_parser("server", help="the warm query servers: status, stop")
+    p_server.add_argument("action", choices=["status", "stop"])
+    p_server.add_argument("--archive", type=folder_type, help="only this archive's server")
+    p_server.add_argument("--index-dir", type=folder_type, help="with --archive: its index")
+    p_server.add_argument("--json", action="store_true", help="machine-readable output")
+    p_server.set_defaults(run=cmd_server)
     cli_entities.register(sub, common, _open, out, out_json)
     cli_cluster.register(sub, out, out_json)
     return parser
@@ -610,17 +629,6 @@ def _logging(verbose: bool) -> Iterator[LogFile]:
         log_file.close()
 
 
-def _os_error(exc: OSError) -> str:
-    """``Permission denied: /path``: what the system refused, and on which file."""
-    names = [
-        os.fsdecode(name) if isinstance(name, str | bytes) else str(name)
-        for name in (exc.filename, exc.filename2)
-        if name is not None
-    ]
-    what = exc.strerror or str(exc) or type(exc).__name__
-    return f"{what}: {' -> '.join(names)}" if names else what
-
-
 def _run(args: argparse.Namespace, log_file: LogFile) -> int:
     try:
         code: int = args.run(args)
@@ -632,7 +640,7 @@ def _run(args: argparse.Namespace, log_file: LogFile) -> int:
         return EXIT_USER_ERROR
     except OSError as exc:  # a folder or file the system refuses: the user can fix it
         log.error("%s failed", args.command, exc_info=exc)
-        fail(_os_error(exc))
+        fail(os_error(exc))
         return EXIT_USER_ERROR
     except Exception as exc:
         log.error("internal error in %s", args.command, exc_info=exc)
@@ -646,10 +654,9 @@ def _run(args: argparse.Namespace, log_file: LogFile) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command, in this process (search/cli_client.py may answer a query elsewhere)."""
     multiprocessing.freeze_support()  # indexing workers in a frozen (PyInstaller) build
-    for stream in (sys.stdout, sys.stderr):  # an encoding without é must not end the command
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    tolerant_streams()
     try:
         try:
             args = build_parser().parse_args(argv)
@@ -658,17 +665,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             with _logging(args.verbose) as log_file:
                 code = _run(args, log_file)
-        try:
-            sys.stdout.flush()  # here, not at exit, where a failure could not be reported
-        except OSError as exc:
-            raise OutputFailed(exc) from exc
+        flush_out()
         return code
     except OutputFailed as exc:
-        _silence("stdout")
-        if isinstance(exc.error, BrokenPipeError):  # the reader has all it wanted (| head)
-            return 0
-        fail(f"cannot write the output: {_os_error(exc.error)}")
-        return EXIT_FAILED
+        return output_failed(exc, PROG)
     except KeyboardInterrupt:
         fail("interrupted")
         return 130

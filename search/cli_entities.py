@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from search.entities import lookup_country
+from search.api import lookup_country
 from search.errors import BadCorrection
 from search.model import CorrectionKind, SearchRequest
 

@@ -226,6 +226,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
         PYTHONNOUSERSITE="1",
         PYTHONDONTWRITEBYTECODE="1",
         QT_QPA_PLATFORM="offscreen",
+        ARCHIVE_SEARCH_SERVER="0",  # no query server outliving the test
         ARCHIVE_BROWSER_DATA_DIR=str(tmp / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "share"),
@@ -268,7 +269,7 @@ def test_wheel_declares_both_commands_and_the_version(wheel: Path) -> None:
         info = next(n for n in z.namelist() if n.endswith(".dist-info/entry_points.txt"))
         entry_points = configparser.ConfigParser()
         entry_points.read_string(z.read(info).decode())
-    assert entry_points["console_scripts"]["archive-search"] == "search.cli:main"
+    assert entry_points["console_scripts"]["archive-search"] == "search.cli_client:main"
     assert entry_points["gui_scripts"]["archive-browser"] == "gui.app:main"
     assert wheel.name.startswith(f"archive_browser-{_version()}-")
 

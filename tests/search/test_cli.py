@@ -126,7 +126,11 @@ def test_module_entry_point_defaults_to_the_bundled_sample(tmp_path: Path) -> No
         text=True,
         check=False,
         timeout=120,
-        env={"ARCHIVE_BROWSER_DATA_DIR": str(env_dir), "PATH": "/usr/bin:/bin"},
+        env={
+            "ARCHIVE_BROWSER_DATA_DIR": str(env_dir),
+            "PATH": "/usr/bin:/bin",
+            "ARCHIVE_SEARCH_SERVER": "0",  # tests/search/test_query_server.py has the server's
+        },
         cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.returncode == 0, proc.stderr

@@ -42,6 +42,7 @@ def run_module(
     args: list[str | bytes], tmp_path: Path, *, unbuffered: bool = False, **kwargs: object
 ) -> subprocess.CompletedProcess[bytes]:
     env = {"ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    env |= {k: v for k, v in os.environ.items() if k.startswith(("ARCHIVE_SEARCH_", "XDG_RUNTIME"))}
     if unbuffered:  # writes fail at once instead of at the flush
         env["PYTHONUNBUFFERED"] = "1"
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
@@ -389,7 +390,11 @@ def test_engine_tracebacks_go_to_the_log_file_not_the_terminal(
         capture_output=True,
         text=True,
         timeout=120,
-        env={"ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO)},
+        env={
+            "ARCHIVE_BROWSER_DATA_DIR": str(tmp_path / "data"),
+            "PYTHONPATH": str(REPO),
+            "ARCHIVE_SEARCH_SERVER": "0",
+        },
         cwd=REPO,
     )
     assert proc.returncode == 2

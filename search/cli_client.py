@@ -24,9 +24,12 @@ import os
 import socket
 import sys
 import zlib
-from typing import Any
 
 import search
+
+TYPE_CHECKING = False  # typing itself is a few ms of start-up this client does without
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "archive-search"
 SERVER_ENV = "ARCHIVE_SEARCH_SERVER"

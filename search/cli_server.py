@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("archive_browser.engine.cli_server")
 
 DEFAULT_IDLE_S = 600.0
+APP_LOGGER = "archive_browser"
+"""search.cli's logging tree (cli.APP_LOGGER), named here to import the engine late."""
 READ_TIMEOUT_S = 10.0
 """A client that connects and sends nothing is dropped after this long."""
 CODE_CHECK_S = 1.0
@@ -122,6 +124,9 @@ class Server:
         self.stopping = False
         self.bound = 0
         self._built: argparse.ArgumentParser | None = None
+        self.held: list[logging.LogRecord] = []
+        """Warnings from opening the archive, told with the first query's answer (the
+        command opening it would have printed them before its own output)."""
         """The inode of the socket this server bound (another may replace it)."""
         self._ids = self._folders()
         self._owner_stamp = self._stamp(self.archive.index_dir / "archive.json")
@@ -205,6 +210,9 @@ class Server:
             if not self.serves(args, str(request.get("cwd") or "/")):
                 return {"status": "decline"}
             with cli._logging(args.verbose) as log_file:
+                for record in self.held:  # what opening the archive said, as the command
+                    logging.getLogger(record.name).handle(record)  # would have said it
+                self.held = []
                 args.run = partial(cli.cmd_query, opener=self.lend)
                 code = cli._run(args, log_file)
         self.answered += 1
@@ -244,6 +252,17 @@ class Server:
         if what == "stop":
             self.retire()
         return info
+
+
+class _Held(logging.Handler):
+    """Keeps the engine's warnings while the server opens its archive."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def _code_stamps(known: dict[str, int] | None = None) -> bool:
@@ -305,14 +324,20 @@ def serve(spec: dict[str, Any]) -> int:
     _log_to_file()
     root = Path(spec["root"])
     watch = FolderWatch(str(root))  # before the first check, so no change falls between
+    held = _Held()
+    app = logging.getLogger(APP_LOGGER)
+    app.addHandler(held)
     try:
         archive = Archive.open(root, spec["index_dir"])
     except (ArchiveError, OSError) as exc:
         _say(f"failed: {exc}")
         return 1
+    finally:
+        app.removeHandler(held)
     import search.cli  # noqa: F401, PLC0415 - the command, before the first request
 
     server = Server(spec, archive, watch)
+    server.held = held.records
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(spec["socket"])  # a dead server's: we hold the lock
@@ -384,11 +409,12 @@ def _log_to_file() -> None:
     """The server's own warnings (not a request's) to the command's log file."""
     from search import cli  # noqa: PLC0415 - light enough: only with a failure to log
 
-    own = logging.getLogger("archive_browser.engine.cli_server")
     handler = cli.LogFile(cli.log_dir() / cli.LOG_NAME)
     handler.setLevel(logging.WARNING)
-    own.addHandler(handler)
-    own.propagate = False
+    for name in (log.name, "archive_browser.engine.cli_watch"):  # not the command's output
+        own = logging.getLogger(name)
+        own.addHandler(handler)
+        own.propagate = False
 
 
 def main(argv: list[str] | None = None) -> int:

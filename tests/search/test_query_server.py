@@ -334,6 +334,26 @@ def test_a_change_while_another_writer_holds_the_index_is_taken_in_later(
     assert runner.answered(news) == 3
 
 
+def test_what_opening_the_archive_warns_comes_with_the_first_answer(
+    runner: Runner, news: Path
+) -> None:
+    args = ("query", "trade", "--archive", str(news))
+    assert runner.here(*args)[0] == 0  # the index exists
+    [lock] = runner.data.glob("indexes/*/update.lock")
+
+    def break_the_lock() -> None:  # opening repairs it, with a warning
+        lock.unlink(missing_ok=True)
+        lock.mkdir()
+
+    break_the_lock()
+    here = runner.here(*args)
+    assert b"is not a regular file: replacing it" in here[2]
+    break_the_lock()
+    assert runner.run(*args) == here  # the server opened it: its first answer says so
+    assert runner.run(*args) == runner.here(*args)  # and only the first
+    assert runner.answered(news) == 2
+
+
 def test_an_idle_server_exits_and_the_next_query_starts_another(runner: Runner, news: Path) -> None:
     first = runner.run("query", "trade", "--archive", str(news), ARCHIVE_SEARCH_SERVER_IDLE="3")
     [pid] = server_pids(runner.runtime)  # from /proc at once: asking it would keep it awake

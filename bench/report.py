@@ -107,6 +107,9 @@ OURS: list[Row] = [
     ("Ingest (read + clean) per article, ms", _lat("entities", "corpus", "ingest")),
     ("Entity extraction per article, ms", _lat("entities", "corpus", "extract")),
     ("bench/entity_speed.py (sample text), p50 / p95 ms", _speed),
+    ("One query, whole process, warm server, --no-update", _lat("cli_query", "server_no_update")),
+    ("One query, whole process, server, up-to-date check", _lat("cli_query", "server_checked")),
+    ("One query, whole process, no server, --no-update", _lat("cli_query", "here_no_update")),
     ("Load average (1 min) during the build", _val("build", "load_1min")),
     ("Load average (1 min) during warm queries", _val("queries_warm", "load_1min")),
 ]
@@ -121,6 +124,7 @@ PEERS: list[Row] = [
     ("recollindex after 1% modified, s", _val("update_1pct", "recoll", "elapsed_s")),
     ("recollq whole process, p50 / p95 / p99 ms", _lat("recoll", "recollq")),
     ("recollq -E (exact counts), whole process", _lat("recoll", "recollq_exact")),
+    ("recollq -E, beside archive-search (bench/cli_query.py)", _lat("cli_query", "recollq_exact")),
     ("Xapian in-process, estimated counts", _lat("recoll", "xapian", "estimated")),
     ("Xapian in-process, exact counts", _lat("recoll", "xapian", "exact")),
     ("Load average (1 min) during the Recoll step", _val("recoll", "load_1min")),
@@ -163,7 +167,7 @@ def _by_kind(run: dict[str, Any]) -> list[str]:
 
 
 CORE = {"machine", "corpus", "build", "reopen", "queries_warm", "queries_cold", "recoll"}
-CORE |= {"update_1pct", "entities"}
+CORE |= {"update_1pct", "entities", "cli_query"}
 
 
 def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import gen_corpus, ours, recoll_peer
+from bench import cli_query, gen_corpus, ours, recoll_peer
 from bench.report import render
 
 BENCH = Path(__file__).resolve().parent
@@ -112,6 +112,13 @@ def step_recoll(ctx: Context) -> dict[str, Any]:
     return result
 
 
+def step_cli_query(ctx: Context) -> dict[str, Any]:
+    """``archive-search query`` as a whole process beside ``recollq -E`` (bench/cli_query.py);
+    after the recoll step, whose index it uses."""
+    _needs_api(ctx)
+    return cli_query.measure(ctx.corpus, ctx.index_dir, ctx.work, rounds=1 if ctx.quick else 3)
+
+
 def step_update_1pct(ctx: Context) -> dict[str, Any]:
     """Rewrite 1% of the files, update our index and Recoll's, then put the files back."""
     changed = gen_corpus.modify(ctx.corpus, ctx.n, MODIFY_PCT, ctx.seed, revision=1)
@@ -139,6 +146,7 @@ STEPS: list[tuple[str, Step]] = [
     ("queries_warm", step_queries_warm),
     ("queries_cold", step_queries_cold),
     ("recoll", step_recoll),
+    ("cli_query", step_cli_query),
     ("update_1pct", step_update_1pct),
     ("entities", step_entities),
 ]

@@ -128,6 +128,21 @@ TARGETS = [
         "shows (lazy imports of the entity data and numpy-heavy modules).",
     ),
     Target(
+        "One query as a whole process (archive-search query --no-update), p50",
+        _plain("cli_query", "server_no_update", "p50_ms"),
+        _const(60),
+        "ms",
+        if_missed="Through the archive's warm query server (search/cli_server.py) the client "
+        "is the interpreter's start-up, socket and json, and the server's search. To close: "
+        "a smaller client start-up (an installed rather than editable package; python -S).",
+    ),
+    Target(
+        "One query as a whole process, default up-to-date check, nothing changed, p50",
+        _plain("cli_query", "server_checked", "p50_ms"),
+        _const(120),
+        "ms",
+    ),
+    Target(
         "Reopening an unchanged archive (whole process: open + check)",
         _plain("reopen", "process_s"),
         _const(5),

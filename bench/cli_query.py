@@ -10,6 +10,7 @@ queries interleaved so the machine's load falls on all of them alike:
   (``ARCHIVE_SEARCH_SERVER=0``: the engine imported, the index opened, the folder walked
   each time, as before the server), fewer rounds (seconds each at 10^5);
 - ``first_query``: a query that has to start the server (stopped before each);
+- ``python_startup``: ``python -c pass`` with this interpreter, the floor of any client;
 - ``recollq_exact``: ``recollq -E -n 0-20`` on the same queries (exact counts, as ours),
   when the bench's Recoll index of this corpus is there (the ``recoll`` step makes it).
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -127,7 +129,7 @@ class Runner:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self.base, "server", "stop"], env=self.env, capture_output=True, check=False
+            [*self.base, "query-server", "stop"], env=self.env, capture_output=True, check=False
         )
 
 
@@ -173,6 +175,7 @@ def measure(
         runner.ours("", check=True, server=True)  # the server's first check: walk once
         for _ in range(rounds):
             for q in mix:
+                add("python_startup", _timed([sys.executable, "-c", "pass"], runner.env))
                 add("server_no_update", runner.ours(q.text, check=False, server=True))
                 add("server_checked", runner.ours(q.text, check=True, server=True))
                 if recoll:
@@ -201,6 +204,7 @@ def measure(
         out["recollq_exact"] = {"skipped": "no Recoll index of this corpus (run the recoll step)"}
     out["queries"] = len(mix)
     out["command"] = " ".join(Path(c).name for c in runner.base)
+    out["before"] = " ".join(before) if before else None
     out["install"] = runner.kind
     out["nproc"] = os.cpu_count()
     out["load_1min"] = loads
@@ -216,6 +220,7 @@ def _cell(d: dict[str, Any], key: str) -> str:
 
 
 ROWS = [
+    ("the interpreter alone (`python -c pass`), for scale", "python_startup"),
     ("archive-search, warm server, --no-update", "server_no_update"),
     ("archive-search, warm server, up-to-date check (nothing changed)", "server_checked"),
     ("archive-search in its own process (no server), --no-update", "here_no_update"),
@@ -225,6 +230,22 @@ ROWS = [
     ("before, up-to-date check", "before_checked"),
     ("recollq -E -n 0-20 (exact counts), same queries, same run", "recollq_exact"),
 ]
+
+
+PROFILE = (
+    "Profile of the command before the server (commit 5ccd146, the sample of 10,000 "
+    "articles, 2026-12-01 18:56, 1-min load 13.8 on 2 CPUs: times several-fold an idle "
+    "machine's; cProfile on), one `query trade --no-update` in its own process: imports "
+    "4.2 s (`-X importtime` at load 12-13: search.api 0.76-1.97 s, of it search.query with "
+    "numpy, whoosh.qparser and the entity tables of search.entities; search.cli_entities "
+    "0.40-0.72 s; dateutil 0.15 s), then Archive.open 0.64 s (the per-document content "
+    "hashes 0.33 s, open_or_create 0.20 s, the Whoosh probe 0.05 s, the mapped table "
+    "0.04 s), the parser 0.17 s, the search 0.16 s (its 20 snippets 0.14 s). The warm "
+    "server's answer at the same load (cProfile off): 46 ms p50, of which the search 42 "
+    "(snippets 37); parsing, the checks (still_valid, refresh, the watch) and the recorded "
+    "output about 3 ms. What remains per query is the client's start-up and the search."
+)
+"""A profile of a named earlier run (not remeasured by each run), shown under the table."""
 
 
 def section(record: dict[str, Any]) -> list[str]:
@@ -256,7 +277,8 @@ def section(record: dict[str, Any]) -> list[str]:
         lines.append(
             f"- N = {int(n):,}: {r.get('date', '?')}, {r.get('nproc', '?')} CPUs, "
             f"1-min load {load}; `{r.get('command', '?')}` ({r.get('install', '?')} "
-            f"install), {r.get('queries', '?')} queries per round."
+            f"install), {r.get('queries', '?')} queries per round"
+            + (f"; before: `{r['before']}`." if r.get("before") else ".")
         )
     lines += [
         "",
@@ -265,6 +287,8 @@ def section(record: dict[str, Any]) -> list[str]:
         "install adds its import finder to every start). The up-to-date check through the "
         "server is an inotify watch of the archive's folders (search/cli_watch.py): when no "
         "event came since the last check, nothing is walked.",
+        "",
+        PROFILE,
     ]
     return lines
 
@@ -289,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--record", action="store_true")
     ap.add_argument(
         "--before",
-        help="an archive-search of the code before the server (e.g. another checkout's), "
-        "timed in its own process beside ours",
+        help="the command of the code before the server, e.g. 'env PYTHONPATH=OLD python -m "
+        "search' for a checkout OLD, timed in its own process beside ours",
     )
     args = ap.parse_args(argv)
     record = load_record()
@@ -300,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no index {index}: run python -m bench --n {n} first", file=sys.stderr)
             return 2
         print(f"[cli_query] N={n} ...", file=sys.stderr, flush=True)
-        before = [args.before] if args.before else None
+        before = shlex.split(args.before) if args.before else None
         result = measure(corpus, index, args.out / f"work-{n}", args.rounds, before=before)
         print(json.dumps(result, indent=1))
         record[str(n)] = result

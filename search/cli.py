@@ -550,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_stats)
     shared(p_stats)
     p_stats.set_defaults(run=cmd_stats)
-    p_server = sub.add_parser("server", help="the warm query servers: status, stop")
+    p_server = sub.add_parser("query-server", help="the warm query servers: status, stop")
     p_server.add_argument("action", choices=["status", "stop"])
     p_server.add_argument("--archive", type=folder_type, help="only this archive's server")
     p_server.add_argument("--index-dir", type=folder_type, help="with --archive: its index")

@@ -79,7 +79,7 @@ def served(argv: list[str]) -> dict[str, Any] | None:
 
 def target_of(argv: list[str]) -> dict[str, Any] | None:
     """The server of the archive and index that query arguments name (``served`` without
-    its switches: ``server stop`` finds a server this way whatever they say)."""
+    its switches: ``query-server stop`` finds a server this way whatever they say)."""
     archive = index_dir = None
     i = 1
     while i < len(argv):

@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import IO
+
+TYPE_CHECKING = False  # the client's start-up goes without typing (search/cli_client.py)
+if TYPE_CHECKING:
+    from typing import IO
 
 EXIT_FAILED = 1
 """The output could not be written, or a bug."""

@@ -17,7 +17,7 @@ Never a stale answer:
   package's code changed on disk: the server declines the request and exits (the client
   starts a fresh one).
 It exits after ``ARCHIVE_SEARCH_SERVER_IDLE`` seconds without a request (600 by default),
-on SIGTERM, and on ``archive-search server stop``.
+on SIGTERM, and on ``archive-search query-server stop``.
 """
 
 from __future__ import annotations

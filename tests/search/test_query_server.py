@@ -70,7 +70,7 @@ class Runner:
 
     def status(self) -> list[dict[str, object]]:
         """What each server in this runtime folder says of itself (asked from here: the
-        ``server status`` command is tested once, in test_server_stop_ends_it)."""
+        ``query-server status`` command is tested once, in test_server_stop_ends_it)."""
         found = []
         for sock in sorted((self.runtime / "ArchiveBrowser").glob("q-*.sock")):
             info = cli_client.control(str(sock), "status")
@@ -133,7 +133,7 @@ def runner(tmp_path: Path) -> Iterator[Runner]:
     runner = Runner(runtime, tmp_path / "data", cwd)
     yield runner
     pids = server_pids(runtime)
-    runner.here("server", "stop")
+    runner.here("query-server", "stop")
     pids = [p for p in pids if not _wait_gone(p, 10)]
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
@@ -415,9 +415,9 @@ def test_server_stop_ends_it(runner: Runner, news: Path) -> None:
     _same(runner, "query", "trade", "--archive", str(news))
     pid = runner.pid(news)
     assert pid is not None
-    code, out, _ = runner.here("server", "status")
+    code, out, _ = runner.here("query-server", "status")
     assert code == 0 and f"running: pid {pid}  {news.resolve()}".encode() in out
-    code, out, _ = runner.here("server", "stop", "--archive", str(news))
+    code, out, _ = runner.here("query-server", "stop", "--archive", str(news))
     assert code == 0 and f"stopped: pid {pid}".encode() in out
     assert _wait_gone(pid) and runner.status() == [] and server_pids(runner.runtime) == []
 

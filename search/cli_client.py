@@ -74,6 +74,8 @@ def served(argv: list[str]) -> dict[str, Any] | None:
         return None
     if not argv or argv[0] != "query" or "--no-server" in argv:
         return None
+    if any(a == "--server" or a.startswith("--server=") for a in argv):
+        return None  # a shared archive on a search cluster: nothing to keep open here
     return target_of(argv)
 
 

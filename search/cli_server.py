@@ -179,8 +179,8 @@ class Server:
         """Whether parsed query arguments name this server's archive and index."""
         from search.api import default_archive_path  # noqa: PLC0415 - see answer
 
-        if args.command != "query":
-            return False
+        if args.command != "query" or getattr(args, "server", None):
+            return False  # (a shared archive, e.g. through an abbreviated --serv)
         arg = args.archive
         base = Path(cwd)
         root = default_archive_path() if arg is None else base / Path(arg).expanduser()

@@ -425,6 +425,8 @@ def test_server_stop_ends_it(runner: Runner, news: Path) -> None:
 def test_no_server_when_turned_off(runner: Runner, news: Path) -> None:
     runner.run("query", "trade", "--archive", str(news), "--no-server")
     runner.run("query", "trade", "--archive", str(news), ARCHIVE_SEARCH_SERVER="0")
+    shared = ("query", "trade", "--server", str(news / "no-cluster"))  # a shared archive
+    assert runner.run(*shared) == runner.here(*shared)
     assert runner.status() == []
 
 

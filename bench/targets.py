@@ -132,9 +132,6 @@ TARGETS = [
         _plain("cli_query", "server_no_update", "p50_ms"),
         _const(60),
         "ms",
-        if_missed="Through the archive's warm query server (search/cli_server.py) the client "
-        "is the interpreter's start-up, socket and json, and the server's search. To close: "
-        "a smaller client start-up (an installed rather than editable package; python -S).",
     ),
     Target(
         "One query as a whole process, default up-to-date check, nothing changed, p50",

@@ -62,10 +62,9 @@ def command() -> tuple[list[str], str]:
     """The installed ``archive-search`` beside this interpreter, else ``python -m search``;
     and how the package is installed (an editable install imports a finder at startup)."""
     script = Path(sys.executable).with_name("archive-search")
-    import search
-
-    where = Path(search.__file__).resolve().parent.parent
-    kind = "installed" if where.name in ("site-packages", "dist-packages") else "editable/source"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    wheel = script.parent.parent / "lib" / version / "site-packages" / "search" / "cli.py"
+    kind = "installed" if wheel.exists() else "editable/source"
     if script.exists():
         return [str(script)], kind
     return [sys.executable, "-m", "search"], kind

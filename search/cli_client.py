@@ -6,8 +6,12 @@ the up-to-date check). Like mypy's ``dmypy``, the first ``query`` of an archive 
 server process for it (search/cli_server.py) that keeps the archive open and watches its
 folder; later queries send their arguments over a Unix socket and print what it answers.
 
-This module is the client, and imports only the standard library (the server's answer is
-replayed through search/cli_output.py, standard library too). The server runs the same
+This module is the client, and imports only the standard library, and of it only what
+starts in microseconds: ``_socket`` rather than ``socket`` (which imports enum and
+selectors), ``marshal`` rather than ``json`` (which imports re) for the requests and answers
+on the private socket, between two processes of this same interpreter (its path is in the
+socket's name). The server's answer is replayed through search/cli_output.py, standard
+library too. The server runs the same
 ``search.cli`` code on the same arguments and records every write to stdout and stderr,
 so the output is byte for byte what the command prints when it runs here. Anything else
 runs here: other commands, ``--no-server``, ``ARCHIVE_SEARCH_SERVER=0``, a frozen build,
@@ -19,9 +23,9 @@ The socket lives in the per-user runtime folder (platformdirs' ``user_runtime_di
 
 from __future__ import annotations
 
-import json
+import _socket
+import marshal
 import os
-import socket
 import sys
 import zlib
 
@@ -141,7 +145,7 @@ def sample_archive() -> str:
 
 
 def _key(parts: list[str | None]) -> str:
-    data = json.dumps(parts).encode("utf-8", "surrogateescape")
+    data = "\0".join("\1" if p is None else p for p in parts).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
@@ -185,14 +189,14 @@ def _private(folder: str) -> bool:
 def through_server(argv: list[str], target: dict[str, Any]) -> int | None:
     """The exit code of the command answered by the server, its output written; None when
     no server answered (nothing has been written then)."""
-    request = json.dumps(
+    request = marshal.dumps(
         {
             "argv": argv,
             "cwd": os.getcwd(),
             "streams": [_stream(sys.stdout), _stream(sys.stderr)],
             "columns": _terminal_size(),
         }
-    ).encode()
+    )
     for _attempt in range(2):  # a server that died or retired: one more, then here
         reply = ask(target["socket"], request)
         if reply is None:
@@ -234,21 +238,23 @@ def _terminal_size() -> list[int]:
 
 def ask(path: str, request: bytes) -> dict[str, Any] | None:
     """Send one request and read the whole answer; None when no server answered it."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        try:
-            conn.connect(path)
-            conn.sendall(request)
-            conn.shutdown(socket.SHUT_WR)
-            parts = []
-            while data := conn.recv(1 << 16):
-                parts.append(data)
-        except OSError:
-            return None
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        reply: dict[str, Any] = json.loads(b"".join(parts))
-    except ValueError:  # cut short: the server died while answering
+        conn.connect(path)
+        conn.sendall(request)
+        conn.shutdown(_socket.SHUT_WR)
+        parts = []
+        while data := conn.recv(1 << 16):
+            parts.append(data)
+    except OSError:
         return None
-    return reply
+    finally:
+        conn.close()
+    try:
+        reply = marshal.loads(b"".join(parts))
+    except (EOFError, ValueError, TypeError):  # cut short: the server died while answering
+        return None
+    return reply if isinstance(reply, dict) else None
 
 
 def replay(reply: dict[str, Any]) -> int:
@@ -309,7 +315,8 @@ def start(target: dict[str, Any]) -> bool:
 def _spawn(target: dict[str, Any], env: dict[str, str], deadline: float) -> str:
     """Start one server; what it said: ``ready``, ``busy`` (another holds the lock), or
     else why it could not start."""
-    import select  # noqa: PLC0415 - only when starting a server
+    import json  # noqa: PLC0415 - only when starting a server
+    import select  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
     import time  # noqa: PLC0415
 
@@ -371,4 +378,4 @@ def servers() -> list[str]:
 
 def control(path: str, what: str) -> dict[str, Any] | None:
     """``status`` or ``stop`` one server; None when none answers at ``path``."""
-    return ask(path, json.dumps({"control": what}).encode())
+    return ask(path, marshal.dumps({"control": what}))

@@ -7,7 +7,6 @@ an encoding without é end the command exactly as they do when it runs here.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -74,8 +73,10 @@ def flush_out() -> None:
 def tolerant_streams() -> None:
     """An encoding without é must not end the command: unencodable text is escaped."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError):
+        try:  # noqa: SIM105 - contextlib is more start-up than this client can spare
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
 
 
 def os_error(exc: OSError) -> str:

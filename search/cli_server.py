@@ -27,6 +27,7 @@ import contextlib
 import fcntl
 import json
 import logging
+import marshal
 import os
 import select
 import signal
@@ -390,8 +391,8 @@ def _serve_one(server: Server, listener: socket.socket) -> None:
             parts = []
             while data := conn.recv(1 << 16):
                 parts.append(data)
-            request = json.loads(b"".join(parts))
-        except (OSError, ValueError):
+            request = marshal.loads(b"".join(parts))
+        except (OSError, EOFError, ValueError, TypeError):
             return
         if not isinstance(request, dict):
             return
@@ -402,7 +403,7 @@ def _serve_one(server: Server, listener: socket.socket) -> None:
             reply = {"status": "decline"}
         conn.settimeout(None)
         with contextlib.suppress(OSError):  # the client gave up (^C): nobody to tell
-            conn.sendall(json.dumps(reply).encode())
+            conn.sendall(marshal.dumps(reply))
 
 
 def _log_to_file() -> None:

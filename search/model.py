@@ -7,11 +7,16 @@ dataclasses, so the engine can change its storage without touching them.
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
+
+from search import LOGGER
+
+logging.getLogger(LOGGER).setLevel(logging.WARNING)  # see search.LOGGER
 
 EntityType = Literal["PERSON", "ORG", "COUNTRY", "PLACE", "DATE"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "COUNTRY", "PLACE", "DATE")

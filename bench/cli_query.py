@@ -64,7 +64,7 @@ def command() -> tuple[list[str], str]:
     script = Path(sys.executable).with_name("archive-search")
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     wheel = script.parent.parent / "lib" / version / "site-packages" / "search" / "cli.py"
-    kind = "installed" if wheel.exists() else "editable/source"
+    kind = "an installed wheel" if wheel.exists() else "an editable install or source tree"
     if script.exists():
         return [str(script)], kind
     return [sys.executable, "-m", "search"], kind
@@ -242,7 +242,13 @@ PROFILE = (
     "0.04 s), the parser 0.17 s, the search 0.16 s (its 20 snippets 0.14 s). The warm "
     "server's answer at the same load (cProfile off): 46 ms p50, of which the search 42 "
     "(snippets 37); parsing, the checks (still_valid, refresh, the watch) and the recorded "
-    "output about 3 ms. What remains per query is the client's start-up and the search."
+    "output about 3 ms. At 100,000 (19:35, load 5.6, cProfile on) the answer to a common "
+    "word is 52-61 ms, of which its 20 snippets 38 and the search with facets and stories "
+    "about 14. The client, installed (19:40, load 15): 60 ms of CPU a query, 17 of them the "
+    "interpreter's start-up and most of the rest `import logging` (re, enum, traceback, "
+    "pulled in by search/__init__) and json; without them (search.model sets the engine "
+    "logger's level, marshal and _socket on the private socket): 16.5 ms at load 22. What "
+    "remains per query is the interpreter's start-up and the search with its snippets."
 )
 """A profile of a named earlier run (not remeasured by each run), shown under the table."""
 
@@ -275,15 +281,16 @@ def section(record: dict[str, Any]) -> list[str]:
         load = " → ".join(f"{x:g}" for x in r.get("load_1min", []))
         lines.append(
             f"- N = {int(n):,}: {r.get('date', '?')}, {r.get('nproc', '?')} CPUs, "
-            f"1-min load {load}; `{r.get('command', '?')}` ({r.get('install', '?')} "
-            f"install), {r.get('queries', '?')} queries per round"
+            f"1-min load {load}; `{r.get('command', '?')}` of {r.get('install', '?')} "
+            f"(the `before` command runs the old checkout from source), "
+            f"{r.get('queries', '?')} queries per round"
             + (f"; before: `{r['before']}`." if r.get("before") else ".")
         )
     lines += [
         "",
         "The warm server answers over a Unix socket; the client process is the Python "
-        "interpreter's start-up plus the standard library's socket and json (an editable "
-        "install adds its import finder to every start). The up-to-date check through the "
+        "interpreter's start-up plus _socket and marshal (an editable install adds its import "
+        "finder, some 20 ms, to every start). The up-to-date check through the "
         "server is an inotify watch of the archive's folders (search/cli_watch.py): when no "
         "event came since the last check, nothing is walked.",
         "",

@@ -46,6 +46,9 @@ START_TIMEOUT_S = 120.0
 MAX_SOCKET_PATH = 100
 """sun_path holds 108 bytes; a longer runtime folder means no server."""
 _OFF = ("0", "off", "no", "false")
+PROTOCOL = 2
+"""Of the requests and answers (2: marshal); part of the socket's name, so a server left
+running by an older copy of the program is never asked in a form it cannot read."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,7 +117,10 @@ def target_of(argv: list[str]) -> dict[str, Any] | None:
     folder = runtime_dir()
     if folder is None:
         return None
-    key = _key([search.__version__, sys.executable, root, index, *map(os.environ.get, _ENV)])
+    key = _key(
+        [str(PROTOCOL), search.__version__, sys.executable, root, index]
+        + [os.environ.get(name) for name in _ENV]
+    )
     sock = os.path.join(folder, f"q-{key}.sock")
     if len(os.fsencode(sock)) > MAX_SOCKET_PATH:
         return None

@@ -393,6 +393,8 @@ def _serve_one(server: Server, listener: socket.socket) -> None:
                 parts.append(data)
             request = marshal.loads(b"".join(parts))
         except (OSError, EOFError, ValueError, TypeError):
+            if server.still_valid() is not None:  # a client of newer code, say: make way
+                server.retire()
             return
         if not isinstance(request, dict):
             return

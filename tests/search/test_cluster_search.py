@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from search.api import Archive
+from search.backends.cluster import archive as cluster_archive
 from search.backends.cluster import loader, nodes
 from search.backends.cluster.archive import ClusterArchive, endpoint
 from search.errors import ArticleNotFound, ClusterError
@@ -124,6 +125,17 @@ def test_a_facet_counted_without_its_own_filter_is_the_same_there(
     there = shared.search(request_, facets_ignoring=wide)
     assert there.facets == here.facets and there.total == here.total
     assert there.facets != shared.search(request_).facets  # the widening did something
+
+
+@pytest.mark.parametrize("text", ["", "cooperate", "person:macron OR org:nokia"])
+def test_facets_counted_by_the_engine_are_those_counted_here(
+    both: tuple[Archive, ClusterArchive], text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large searches count names with Sphinx's FACET sorter instead: the same counts."""
+    local, shared = both
+    request = SearchRequest(text=text, collapse=False)
+    monkeypatch.setattr(cluster_archive, "COUNTED_HERE", 0)
+    assert shared.search(request).facets == local.search(request).facets
 
 
 def test_snippets_mark_the_words_the_local_index_marks(

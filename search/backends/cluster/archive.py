@@ -330,11 +330,13 @@ class ClusterArchive:
         """The facets of the articles ``where`` selects (``only``: that one facet): every
         country and month, and the most named people, organisations and places, ties
         broken by name as the local index breaks them. Up to `COUNTED_HERE` ``matches``,
-        the names are counted here from the articles' keys: two to three times faster
-        than the engine's exact group sorter, which must hold every name."""
+        and whenever the archive has more names than a sorter of `MAX_GROUPS` holds, the
+        names are counted here from the articles' keys: exact, and two to three times
+        faster than the engine's group sorter, which must hold every name to be exact."""
         columns = {"country": ["countries"], "month": ["month"]}.get(only or "", list(FACETS))
         found: dict[str, list[tuple[int, int]]] = {}
-        if matches is not None and matches <= COUNTED_HERE and only is None:
+        exact_sorter = self._groups_cap("people") < MAX_GROUPS  # it holds every name
+        if matches is not None and only is None and (matches <= COUNTED_HERE or not exact_sorter):
             named_columns = [c for c in columns if FACETS[c] is not None]
             found.update(self._counted_here(named_columns, matches, expressions, where))
             columns_left = [c for c in columns if c not in found]

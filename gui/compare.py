@@ -90,7 +90,7 @@ class _Pane(QWidget):
         """The change stepped to: outlined in the hit colour and scrolled a third down
         (an empty span, where the other pane's words would be, only scrolls)."""
         document = self.browser.document()
-        base = _body_start(self.browser)
+        base = self.browser.body_start()
         cursor = QTextCursor(document)
         cursor.setPosition(base + start)
         cursor.setPosition(base + end, QTextCursor.MoveMode.KeepAnchor)
@@ -109,20 +109,6 @@ class _Pane(QWidget):
         rect = self.browser.cursorRect(plain)
         bar = self.browser.verticalScrollBar()
         bar.setValue(bar.value() + rect.top() - self.browser.viewport().height() // 3)
-
-
-def _body_start(browser: ArticleBrowser) -> int:
-    """Where the body starts in the document (the ``body-start`` anchor)."""
-    block = browser.document().begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            if "body-start" in fragment.charFormat().anchorNames():
-                return fragment.position()
-            it += 1
-        block = block.next()
-    return 0
 
 
 class CompareDialog(QDialog):

@@ -101,6 +101,19 @@ class ArticleBrowser(QTextBrowser):
     door, so even a bug in escaping cannot make the app fetch ``<img src=…>``.
     """
 
+    def body_start(self) -> int:
+        """Where the article's body starts in the document (the ``body-start`` anchor)."""
+        block = self.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if "body-start" in fragment.charFormat().anchorNames():
+                    return fragment.position()
+                it += 1
+            block = block.next()
+        return 0
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
@@ -537,7 +550,7 @@ class Reader(QWidget):
         )
         self._html = html
         self.browser.setHtml(html)
-        self._body_start = self._find_body_start()
+        self._body_start = self.browser.body_start()
         if self._selected:
             self._mentions = [
                 e for e in self.article.entities if (e.type, e.norm) == self._selected
@@ -557,18 +570,6 @@ class Reader(QWidget):
             self.browser.verticalScrollBar().setValue(0)
         self._update_legend()
         self._update_nav()
-
-    def _find_body_start(self) -> int:
-        block = self.browser.document().begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                if "body-start" in fragment.charFormat().anchorNames():
-                    return fragment.position()
-                it += 1
-            block = block.next()
-        return 0
 
     def _mark_current(self, start: int, end: int, *, scroll: bool = True) -> None:
         doc_start, doc_end = self._body_start + start, self._body_start + end

@@ -17,12 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import shiboken6
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QGraphicsEllipseItem,
@@ -42,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from gui.markup import TYPE_LABELS, entity_colour
 from gui.timeline import DATE_TIP, parse_date_field
+from gui.widgets import ResultDialog
 from search.api import country_name
 from search.model import Cooccurrence, CountryPairs, SearchRequest
 
@@ -178,18 +177,13 @@ class GraphView(QGraphicsView):
             )
 
 
-class _AnalystDialog(QDialog):
+class _AnalystDialog(ResultDialog):
     """A window over the current search whose counts arrive from a worker: results that
     land after it closed (and Qt deleted it) are dropped."""
 
     def __init__(self, window: MainWindow, name: str, title: str, size: tuple[int, int]) -> None:
-        super().__init__(window)
-        self.setObjectName(name)
-        self.setWindowTitle(title)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(*size)
+        super().__init__(window, name, title, size)
         self._window = window
-        self.open_now = True
         self.caption = QLabel("Counting…", self)
         self.caption.setWordWrap(True)
 
@@ -206,19 +200,6 @@ class _AnalystDialog(QDialog):
                 self.caption.setText(str(exc))
 
         self._window.tasks.run(work, name=name, on_done=done, on_error=failed)
-
-    @property
-    def showing(self) -> bool:
-        """Still there to show a result (not closed, nor deleted with the main window)."""
-        return self.open_now and shiboken6.isValid(self)
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.open_now = False
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        self.open_now = False
-        super().done(result)
 
 
 class CooccurrenceDialog(_AnalystDialog):

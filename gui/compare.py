@@ -12,11 +12,9 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QTextCursor
+from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +29,7 @@ from gui import errors
 from gui.markup import current_colour, diff_html, diff_style
 from gui.reader import ArticleBrowser
 from gui.theme import is_dark
+from gui.widgets import ResultDialog
 from search.api import Archive, printable
 from search.model import Version, VersionDiff
 
@@ -111,16 +110,11 @@ class _Pane(QWidget):
         bar.setValue(bar.value() + rect.top() - self.browser.viewport().height() // 3)
 
 
-class CompareDialog(QDialog):
+class CompareDialog(ResultDialog):
     """What changed between two versions of a story."""
 
     def __init__(self, window: MainWindow, archive: Archive, left: Version, right: Version) -> None:
-        super().__init__(window)
-        self.setObjectName("compareDialog")
-        self.setWindowTitle("Compare Versions")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(1100, 700)
-        self.open_now = True
+        super().__init__(window, "compareDialog", "Compare Versions", (1100, 700))
         self.diff: VersionDiff | None = None
         self.current = -1
         """The change stepped to (-1: none yet)."""
@@ -175,11 +169,6 @@ class CompareDialog(QDialog):
         )
 
     @property
-    def showing(self) -> bool:
-        """Still there to show a result (not closed, nor deleted with the main window)."""
-        return self.open_now and shiboken6.isValid(self)
-
-    @property
     def dark(self) -> bool:
         return is_dark(self.palette())
 
@@ -230,11 +219,3 @@ class CompareDialog(QDialog):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._render()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.open_now = False
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        self.open_now = False
-        super().done(result)

@@ -3,8 +3,18 @@ non-modal notice bar."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 
 def heading(text: str, parent: QWidget) -> QLabel:
@@ -82,3 +92,29 @@ class NoticeBar(QFrame):
     def show_text(self, text: str) -> None:
         self.label.setText(text)
         self.show()
+
+
+class ResultDialog(QDialog):
+    """A window, deleted when closed, whose content arrives from a worker: ``showing``
+    tells a result landing after it closed (or went with the main window) to drop itself."""
+
+    def __init__(self, parent: QWidget, name: str, title: str, size: tuple[int, int]) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(*size)
+        self.open_now = True
+
+    @property
+    def showing(self) -> bool:
+        """Still there to show a result (not closed, nor deleted with the main window)."""
+        return self.open_now and shiboken6.isValid(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.open_now = False
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self.open_now = False
+        super().done(result)

@@ -74,7 +74,7 @@ from search.query.related import NameIndex, related
 from search.query.snippets import Marker, make_snippet
 from search.query.stems import StemExpander
 from search.query.version_diff import compare_bodies
-from search.store import entity_columns, tablecache
+from search.store import entity_columns, folder, tablecache
 from search.store.corrections import CorrectionSet
 from search.store.doctable import BoolArray, DocTable
 from search.store.entity_store import EntityStore
@@ -159,7 +159,7 @@ class Archive:
         self._ix = ix
         self._lock = threading.RLock()
         self._closed = False
-        self._live_id = _identity(paths.live)
+        self._live_id = folder.identity(paths.live)
         self._parser = QueryParser(ix.schema, lookup_country)
         with self._reading():
             self._load_reader()
@@ -192,7 +192,7 @@ class Archive:
     def _load_stories(self) -> None:
         """The group column of this reader, from the groups the writer saved after its
         last commit (a few bytes per grouped article: milliseconds at 10^5 articles)."""
-        self._stories_stamp = _stamp(self._paths.story_groups)
+        self._stories_stamp = folder.stamp(self._paths.story_groups)
         self._stories = StoryColumn.build(self._paths.story_groups, self._base_table)
 
     def _lay_entities(self, table: DocTable, overlay: entity_columns.Overlay) -> None:
@@ -356,7 +356,7 @@ class Archive:
         with self._lock, self._reading():
             if self._closed:
                 return
-            live_id = _identity(self._paths.live)
+            live_id = folder.identity(self._paths.live)
             if live_id != self._live_id or not self._searcher.up_to_date():
                 self._searcher.close()
                 self._ix.close()
@@ -364,7 +364,7 @@ class Archive:
                 self._live_id = live_id
                 self._load_reader()
                 return  # the new reader read the store as it is now
-            if _stamp(self._paths.story_groups) != self._stories_stamp:
+            if folder.stamp(self._paths.story_groups) != self._stories_stamp:
                 self._load_stories()  # saved after the commit this reader already had
         self._refresh_entities()
 
@@ -819,24 +819,6 @@ class Archive:
     def _body_of(self, docnum: int) -> str:
         body: str = json.loads(self._searcher.stored_fields(docnum)["doc"])["body"]
         return body
-
-
-def _identity(folder: Path) -> tuple[int, int]:
-    """Which folder is at this path now (a rebuild swaps in another)."""
-    try:
-        st = os.stat(folder)
-    except OSError:
-        return (0, 0)
-    return (st.st_dev, st.st_ino)
-
-
-def _stamp(path: Path) -> tuple[int, int, int]:
-    """What tells that a file was replaced (inode, size, mtime); zeros when absent."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, 0, 0)
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _from_key(key: int) -> date:

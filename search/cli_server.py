@@ -42,6 +42,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from search import cli_client
+from search.store import folder
 
 if TYPE_CHECKING:
     from search.api import Archive
@@ -103,14 +104,6 @@ def _recording(request: dict[str, Any]) -> Iterator[list[tuple[int, str]]]:
                 os.environ[name] = value
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, 0)
-    return (st.st_dev, st.st_ino)
-
-
 class Server:
     """One archive kept open, its folder watched, its socket answered."""
 
@@ -130,7 +123,7 @@ class Server:
         command opening it would have printed them before its own output)."""
         """The inode of the socket this server bound (another may replace it)."""
         self._ids = self._folders()
-        self._owner_stamp = self._stamp(self.archive.index_dir / "archive.json")
+        self._owner_stamp = folder.stamp(self.archive.index_dir / "archive.json")
         self._code: dict[str, int] = {}
         _code_stamps(self._code)
         self._code_checked = time.monotonic()
@@ -138,22 +131,14 @@ class Server:
     # --- is it still the same archive? -----------------------------------------
 
     def _folders(self) -> tuple[tuple[int, int], tuple[int, int]]:
-        return _identity(self.root), _identity(self.archive.index_dir)
-
-    @staticmethod
-    def _stamp(path: Path) -> tuple[int, int, int]:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return (0, 0, 0)
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        return folder.identity(self.root), folder.identity(self.archive.index_dir)
 
     def still_valid(self) -> str | None:
         """Why this server must not answer any more, or None."""
         if self._folders() != self._ids:
             return "the archive or index folder was replaced"
         meta = self.archive.index_dir / "archive.json"
-        stamp = self._stamp(meta)
+        stamp = folder.stamp(meta)
         if stamp != self._owner_stamp:
             try:
                 owner = json.loads(meta.read_text(encoding="utf-8")).get("archive_root")

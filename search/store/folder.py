@@ -239,3 +239,23 @@ def finish_swap(paths: IndexPaths) -> None:
             paths.swap_marker.unlink()
     remove(paths.old)
     remove(paths.staging)  # a rebuild that never finished (killed): started over next time
+
+
+def identity(path: Path) -> tuple[int, int]:
+    """Which folder or file is at ``path`` now (device, inode; zeros when absent): a
+    rebuild or a move swaps in another at the same path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (st.st_dev, st.st_ino)
+
+
+def stamp(path: Path) -> tuple[int, int, int]:
+    """What tells that a file was replaced or rewritten (inode, size, mtime); zeros when
+    absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

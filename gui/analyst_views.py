@@ -42,7 +42,7 @@ from gui.markup import TYPE_LABELS, entity_colour
 from gui.timeline import DATE_TIP, parse_date_field
 from gui.widgets import ResultDialog
 from search.api import country_name
-from search.model import Cooccurrence, CountryPairs, SearchRequest
+from search.model import FILTER_OF_TYPE, Cooccurrence, CountryPairs, SearchRequest
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FILTER_KIND = {"PERSON": "people", "ORG": "orgs", "COUNTRY": "countries"}
 SCENE = 600.0
 """Side of the square the layout is drawn in, in scene units."""
 
@@ -332,8 +331,8 @@ class CooccurrenceDialog(_AnalystDialog):
         """Filter the window's search by these (all of them); the list shows the articles."""
         state = self._window.state
         for kind, name in entities:
-            if name not in getattr(state, FILTER_KIND[kind]):
-                state = state.toggled(FILTER_KIND[kind], name, True)
+            if name not in getattr(state, FILTER_OF_TYPE[kind]):
+                state = state.toggled(FILTER_OF_TYPE[kind], name, True)
         self._window.set_state(state, remember=True)
         self.refresh()
 

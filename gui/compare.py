@@ -10,7 +10,6 @@ closed is dropped. Not modal: the reader stays usable beside it.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QTextCursor
@@ -30,11 +29,9 @@ from gui.markup import current_colour, diff_html, diff_style
 from gui.reader import ArticleBrowser
 from gui.theme import is_dark
 from gui.widgets import ResultDialog
+from gui.workers import TaskManager
 from search.api import Archive, printable
 from search.model import Version, VersionDiff
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
 
 
 def version_header(version: Version) -> str:
@@ -113,7 +110,9 @@ class _Pane(QWidget):
 class CompareDialog(ResultDialog):
     """What changed between two versions of a story."""
 
-    def __init__(self, window: MainWindow, archive: Archive, left: Version, right: Version) -> None:
+    def __init__(
+        self, window: QWidget, tasks: TaskManager, archive: Archive, left: Version, right: Version
+    ) -> None:
         super().__init__(window, "compareDialog", "Compare Versions", (1100, 700))
         self.diff: VersionDiff | None = None
         self.current = -1
@@ -161,7 +160,7 @@ class CompareDialog(ResultDialog):
             if self.showing:
                 self.summary.setText(errors.message_for(exc))
 
-        window.tasks.run(
+        tasks.run(
             lambda: archive.compare(left.id, right.id),
             name="compare versions",
             on_done=done,

@@ -2,6 +2,7 @@
 
 Runs in a worker (``TaskManager``): it pages through the whole result with the
 same request the list shows, so the file holds exactly what the user filtered.
+``Exporter`` is File > Export Results: where to, then the work in the background.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+
+from gui import errors
+from gui.workers import TaskManager
 from search.api import printable
 from search.model import FacetName, Hit, SearchRequest, SearchResult
 
@@ -80,3 +86,66 @@ def export_hits(
             writer.writeheader()
             writer.writerows(rows)
     return len(rows)
+
+
+class Exporter(QObject):
+    """Exports the search shown (``request``) from ``source``; ``exported`` says how many."""
+
+    exported = Signal(int)
+
+    def __init__(
+        self,
+        tasks: TaskManager,
+        status: QStatusBar,
+        source: Callable[[], _Searchable | None],
+        request: Callable[[], SearchRequest],
+        acted: Callable[[], None],
+        parent: QWidget,
+    ) -> None:
+        """``acted``: the user acted on the search shown (it goes into the history)."""
+        super().__init__(parent)
+        self._tasks = tasks
+        self._status = status
+        self._source = source
+        self._request = request
+        self._acted = acted
+        self._parent = parent
+
+    def choose(self) -> None:
+        """Ask for the file (CSV or JSON) and export to it."""
+        if self._source() is None:
+            return
+        target, chosen = QFileDialog.getSaveFileName(
+            self._parent,
+            "Export Results",
+            str(Path.home() / "archive-results.csv"),
+            "CSV (*.csv);;JSON (*.json)",
+        )
+        if target:
+            path = Path(target)
+            if not path.suffix:
+                path = path.with_suffix(".json" if "json" in chosen.lower() else ".csv")
+            self.export_to(path)
+
+    def export_to(self, target: Path) -> None:
+        """Write every hit of the current search to ``target`` in the background."""
+        archive = self._source()
+        if archive is None:
+            return
+        request = self._request()  # as the list counts
+        self._acted()
+        self._status.showMessage(f"Exporting to {target}…")
+
+        def done(count: int) -> None:
+            self._status.showMessage(f"Exported {count:,} articles to {target}", 8000)
+            self.exported.emit(count)
+
+        self._tasks.run(
+            lambda: export_hits(archive, request, target),
+            name="export",
+            on_done=done,
+            on_error=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        errors.show_error(self._parent, "Export failed", exc)  # the box is the window's

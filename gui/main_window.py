@@ -1,11 +1,13 @@
 """The main window: search bar, filter sidebar, article list and reader.
 
-The window owns the one ``SearchState``. Widgets propose changes (a toggled
-country, a dragged date range, typed text); the window makes the new state,
-shows it everywhere and asks ``SearchService`` for results. The open
-``Archive`` and its index belong to ``ArchiveSession`` (``gui.session``), the
-menus to the table in ``gui.menus``; all engine calls go through
-``TaskManager`` (``gui.workers``).
+Widgets propose changes to the one ``SearchState`` (a toggled country, a
+dragged date range, typed text); the window makes the new state, shows it
+everywhere and hands it to the search controller (``gui.search_controller``),
+which searches and drops stale results. The open ``Archive`` and its index
+belong to ``ArchiveSession`` (``gui.session``), the menus to the table in
+``gui.menus``, back/forward to ``gui.navigation``, an article's file to
+``gui.article_files``, exporting to ``gui.export``; all engine calls go
+through ``TaskManager`` (``gui.workers``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -28,7 +31,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -43,26 +45,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import errors, files
+from gui import errors
 from gui.analyst_views import CooccurrenceDialog, CountryPairsDialog
+from gui.article_files import ArticleFiles
 from gui.collector import Collector
 from gui.compare import CompareDialog
 from gui.compat import guard_refcount_leaks
 from gui.corrections import Corrections
-from gui.export import export_hits
+from gui.export import Exporter
 from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
 from gui.mention_steps import MentionSteps
-from gui.menus import build_menus, fill_choices
+from gui.menus import build_menus
+from gui.navigation import Visit, Visits
 from gui.reader import Reader, file_stat
 from gui.results_model import HitDelegate, ResultsModel
 from gui.results_view import ResultsView
+from gui.search_controller import SearchController
 from gui.session import ArchiveSession
 from gui.settings import S, Settings
 from gui.sidebar import Sidebar
 from gui.state import SORTS, SearchState
-from gui.widgets import ChipBar
-from gui.workers import SearchService, TaskManager
+from gui.widgets import ChipBar, fill_choices
+from gui.workers import TaskManager
 from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
 from search.errors import ArchiveError, BadRequest
@@ -70,6 +75,7 @@ from search.facade import ArchiveReader
 from search.model import (
     Article,
     EntityPage,
+    FilterKind,
     RelatedArticle,
     SearchResult,
     Sort,
@@ -98,7 +104,6 @@ class MainWindow(QMainWindow):
     search_applied = Signal(object)
     """The ``SearchResult`` just shown (list, counts and sidebar are up to date)."""
     article_shown = Signal(str)
-    exported = Signal(int)
     idle = Signal()
 
     def __init__(self, settings: Settings, *, persist: bool = True) -> None:
@@ -106,7 +111,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._persist = persist
-        self.state = SearchState.loads(settings.get(S.last_search)) if persist else SearchState()
         self._state_archive: str | None = self._saved_state_archive() if persist else None
         """``archive_key`` of the folder ``state`` belongs to; None: the next one opened.
         Opening any other folder starts with an empty search (``_on_opening``)."""
@@ -116,22 +120,23 @@ class MainWindow(QMainWindow):
         self.corrections: Corrections = Corrections(self)
         self.tasks.busy_changed.connect(self._on_busy)
         self.tasks.task_failed.connect(self._show_error)
-        self.searcher = SearchService(self.tasks, self)
+        self.session: ArchiveSession = ArchiveSession(self.tasks, settings, self, persist=persist)
+        self.searcher: SearchController = SearchController(
+            self.tasks, settings, lambda: self.source, self
+        )
+        if persist:
+            self.searcher.state = SearchState.loads(settings.get(S.last_search))
         self.collector = Collector(self)
-        self.searcher.finished.connect(self._on_search_done)
+        self.searcher.results_ready.connect(self._on_search_done)
         self.searcher.page_ready.connect(self._on_page)
         self.searcher.failed.connect(self._on_search_failed)
-        self.searcher.settled.connect(self._on_search_settled)
-        self._search_when_settled = False
-        """Keys were typed while a search ran: search the newest text when it ends."""
-        self.session: ArchiveSession = ArchiveSession(self.tasks, settings, self, persist=persist)
         self.session.opening.connect(self._on_opening)
         self.session.opened.connect(self._on_opened)
         self.session.opened_shared.connect(self._on_opened_shared)
         self.session.open_failed.connect(self._on_open_failed)
         self.session.closing.connect(self._on_closing)
         self.session.updated.connect(self._on_updated)
-        self.session.text_ready.connect(self._search_now)
+        self.session.text_ready.connect(self.searcher.search_now)
         self._wanted_article: str | None = None
         self.last_result: SearchResult | None = None
         """The search shown now (the analyst's windows offer its countries)."""
@@ -141,19 +146,25 @@ class MainWindow(QMainWindow):
         (its entities may have changed in between: the entity phase, a correction)."""
         self._hover_text = ""
         """The reader's hover hint in the status bar; it goes when the mouse leaves."""
-        self._visited: list[Visit] = []
-        self._visit_pos = -1
+        self.visits = Visits()
 
         self.setWindowTitle("Archive Browser")
         self.setWindowIcon(_app_icon())
         self._build_search_bar()
         self._build_center()
         self.session.install(self.statusBar())
+        self.files: ArticleFiles = ArticleFiles(
+            self.session, self.reader, self.list_view, self.statusBar(), self.remember_search
+        )
+        self.exporter: Exporter = Exporter(
+            self.tasks,
+            self.statusBar(),
+            lambda: self.source,
+            self.searcher.request,
+            self.remember_search,
+            self,
+        )
         build_menus(self)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(settings.get(S.debounce_ms))
-        self._debounce.timeout.connect(self._search_now)
         self.reader.set_enabled_types(settings.get(S.highlight_types))
         self._show_state()
         self.sidebar.set_saved(self.saved.names())
@@ -172,6 +183,11 @@ class MainWindow(QMainWindow):
         """What the window searches and reads: the folder's archive or the shared one."""
         return self.session.source
 
+    @property
+    def state(self) -> SearchState:
+        """The search shown (the search controller holds it; ``set_state`` changes it)."""
+        return self.searcher.state
+
     # -- building ------------------------------------------------------------------------
     def _build_search_bar(self) -> None:
         bar = QWidget(self)
@@ -182,7 +198,7 @@ class MainWindow(QMainWindow):
             'Search articles: words, "phrases", coop*, country:KZ, person:…  (Ctrl+L)'
         )
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.textEdited.connect(self._on_text_edited)
+        self.search_field.textEdited.connect(self.searcher.typed)
         self.search_field.returnPressed.connect(self._on_return)
         self.search_field.installEventFilter(self)
         # A push button: it keeps room for its menu arrow beside the text (a tool button
@@ -228,15 +244,14 @@ class MainWindow(QMainWindow):
         self.sidebar.saved_removed.connect(self.remove_saved)
 
         self.model = ResultsModel(self)
-        self.model.more_wanted.connect(self._fetch_more)
-        self.model.snippets_wanted.connect(self._fetch_snippets)
+        self.model.more_wanted.connect(self.searcher.fetch_page)
+        self.model.snippets_wanted.connect(self.searcher.fetch_snippets)
+        self.searcher.snippets_ready.connect(self.model.set_snippets)
         self.list_view = ResultsView(self)
         self.list_view.setObjectName("results")
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(HitDelegate(self.list_view))
         self.list_view.update_row_height()
-        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list_view.customContextMenuRequested.connect(self._list_menu)
         self.list_view.activated.connect(lambda _i: self.focus_reader())
         selection = self.list_view.selectionModel()
         selection.currentChanged.connect(self._on_current_changed)
@@ -268,8 +283,6 @@ class MainWindow(QMainWindow):
         self.reader.filter_requested.connect(self._on_reader_filter)
         self.reader.message.connect(self._hover_message)
         self.reader.types_changed.connect(lambda kinds: self.settings.set(S.highlight_types, kinds))
-        self.reader.open_requested.connect(self.open_in_editor)
-        self.reader.show_in_folder_requested.connect(self.show_in_folder)
         self.reader.browser.viewport().installEventFilter(self)  # reading: see eventFilter
         self.reader.browser.customContextMenuRequested.connect(self._reader_menu)
         self.corrections.applied.connect(self._after_correction)
@@ -315,9 +328,8 @@ class MainWindow(QMainWindow):
     def _start_afresh(self) -> None:
         """Another archive: no query or filter of the previous one follows into it (the
         list's order is a preference and stays)."""
-        self._debounce.stop()
-        self._search_when_settled = False
-        self.state = SearchState(sort=self.state.sort)
+        self.searcher.stop()
+        self.searcher.state = SearchState(sort=self.state.sort)
         self._show_state()
         self.count_label.setText("")
         self.notice.hide()
@@ -335,17 +347,17 @@ class MainWindow(QMainWindow):
         self._wanted_article = None
         self.model.clear()
         self.collector.release()
-        self._visited, self._visit_pos = [], -1
+        self.visits.clear()
 
     def _on_opened(self, archive: Archive) -> None:
         self.setWindowTitle(f"{archive.root.name} — Archive Browser")
-        self._search_now()
+        self.searcher.search_now()
         self._check_dated()
 
     def _on_opened_shared(self, location: str) -> None:
         self.setWindowTitle(f"Shared archive {location} — Archive Browser")
         self.reader.clear("A shared archive: choose an article in the list to read it.")
-        self._search_now()
+        self.searcher.search_now()
         self._check_dated()
 
     def _on_open_failed(self, _exc: BaseException, root: Path) -> None:
@@ -354,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def _on_updated(self, report: UpdateReport) -> None:
         if report.changed or report.rebuilt or report.entities_done:
-            self._search_now()
+            self.searcher.search_now()
             self._check_dated()
         if report.entities_done and self.reader.article is not None:
             self.load_article(self.reader.article.id, record=False)  # its entities are in
@@ -377,73 +389,15 @@ class MainWindow(QMainWindow):
         )
 
     # -- searching ------------------------------------------------------------------------
-    def _on_text_edited(self, text: str) -> None:
-        # One search at a time while typing: the first key searches at once (after
-        # the debounce setting, 0 by default), keys typed during a search are
-        # merged into the one that starts when it ends.
-        self.state = self.state.typed(text)  # the last word also as a prefix
-        if self.searcher.searching:
-            self._debounce.stop()
-            self._search_when_settled = True
-        else:
-            self._debounce.start()
-
-    def _on_search_settled(self) -> None:
-        if self._search_when_settled:
-            self._search_now()
-
     def _on_return(self) -> None:
-        self.state = self.state.with_text(self.state.text)  # Enter: exactly as written
-        self._search_now()
+        self.searcher.state = self.state.with_text(self.state.text)  # Enter: as written
+        self.searcher.search_now()
         self.remember_search()
 
-    def _search_now(self) -> None:
-        self._debounce.stop()
-        self._search_when_settled = False
-        if self.source is None:
-            return
-        # Pages come without snippets: the list asks for those of the rows it draws.
-        self.searcher.search(
-            self.source,
-            self.state.to_request(
-                limit=self.settings.get(S.page_size), snippets=False, collapse=self.collapse
-            ),
-        )
-
-    @property
-    def collapse(self) -> bool:
-        """One row per story (the copies of one story counted once), unless View > Show
-        Every Copy is on."""
-        return not self.settings.get(S.show_copies)
-
     def set_show_copies(self, on: bool) -> None:
+        """View > Show Every Copy: one row per copy, or per story (``searcher.collapse``)."""
         self.settings.set(S.show_copies, on)
-        self._search_now()
-
-    def _fetch_more(self, offset: int) -> None:
-        if self.source is None:
-            self.model.page_failed()
-            return
-        request = self.state.to_request(
-            offset=offset,
-            limit=self.settings.get(S.page_size),
-            request_id=self.model.request_id,
-            snippets=False,
-            facets=False,
-            collapse=self.collapse,
-        )
-        self.searcher.fetch_page(self.source, request)
-
-    def _fetch_snippets(self, request_id: int, query: str, ids: list[str]) -> None:
-        archive = self.source
-        if archive is None:
-            return
-        self.tasks.run(
-            lambda: archive.snippets(ids, query),
-            name="snippets",
-            on_done=lambda snippets: self.model.set_snippets(request_id, snippets),
-            on_error=lambda exc: log.warning("snippets: %s", exc),
-        )
+        self.searcher.search_now()
 
     def _on_search_done(self, result: SearchResult) -> None:
         self.model.set_result(result)
@@ -541,9 +495,9 @@ class MainWindow(QMainWindow):
         command line's search, given before its archive is opened)."""
         if archive is not None:
             self._state_archive = archive_key(archive)
-        self.state = state
+        self.searcher.state = state
         self._show_state()
-        self._search_now()
+        self.searcher.search_now()
         if remember:
             self.history.add(state)
         self._save_state()
@@ -573,7 +527,8 @@ class MainWindow(QMainWindow):
         self.chips.set_chips(state.filter_labels())
 
     def toggle_filter(self, kind: str, key: str, on: bool) -> None:
-        self.set_state(self.state.toggled(kind, key, on))
+        """``kind`` comes as text from the widgets' signals; ``toggled`` checks it."""
+        self.set_state(self.state.toggled(cast(FilterKind, kind), key, on))
 
     def set_dates(
         self, date_from: date | None, date_to: date | None, include_undated: bool
@@ -702,7 +657,7 @@ class MainWindow(QMainWindow):
             if self.state.query != query:  # typed on while it loaded
                 self._remark_reader()
             if record:
-                self._record_visit(article_id)
+                self.visits.record(article_id)
             self.article_shown.emit(article_id)
 
         def failed(exc: BaseException) -> None:
@@ -746,7 +701,7 @@ class MainWindow(QMainWindow):
         left, right = by_id[this_id], by_id[other_id]
         if left.date and right.date and right.date < left.date:
             left, right = right, left
-        dialog = CompareDialog(self, archive, left, right)
+        dialog = CompareDialog(self, self.tasks, archive, left, right)
         dialog.show()
         return dialog
 
@@ -765,7 +720,7 @@ class MainWindow(QMainWindow):
 
     def _after_correction(self) -> None:
         """Show what a correction changed: the facets, the list and the article."""
-        self._search_now()
+        self.searcher.search_now()
         if self.reader.article is not None:
             self.load_article(self.reader.article.id, record=False)
 
@@ -790,7 +745,7 @@ class MainWindow(QMainWindow):
         """An entity's page in the reader (off the UI thread), kept in back/forward."""
         archive = self.archive
         if archive is None:
-            self._folder_only("Entity pages")
+            self.session.folder_only("Entity pages")
             return
         self._wanted_article = None
         self._article_load += 1  # an article load still in flight must not cover the page
@@ -800,7 +755,7 @@ class MainWindow(QMainWindow):
             if load == self._article_load and self.archive is archive:
                 self.reader.show_page(page)
                 if record:
-                    self._record_visit((page.type, page.name))
+                    self.visits.record((page.type, page.name))
 
         self.tasks.run(
             lambda: archive.entity_page(entity_type, name),  # type: ignore[arg-type]
@@ -821,7 +776,7 @@ class MainWindow(QMainWindow):
         self, name: str, make: type[CooccurrenceDialog] | type[CountryPairsDialog]
     ) -> None:
         if self.archive is None:
-            self._folder_only("The analyst's views")
+            self.session.folder_only("The analyst's views")
             return
         for dialog in self.dialogs():
             if dialog.objectName() == name and isinstance(dialog, make):
@@ -838,32 +793,21 @@ class MainWindow(QMainWindow):
             return
         self.open_entity_page(*selected)
 
-    def _record_visit(self, article_id: Visit) -> None:
-        visited = self._visited
-        if 0 <= self._visit_pos < len(visited) and visited[self._visit_pos] == article_id:
-            return
-        self._visited = [*self._visited[: self._visit_pos + 1], article_id][-200:]
-        self._visit_pos = len(self._visited) - 1
-
     def go_back(self) -> None:
-        if self._visit_pos > 0:
-            self._visit_pos -= 1
-            self._go_visited()
+        self._go(self.visits.back())
 
     def go_forward(self) -> None:
-        if self._visit_pos < len(self._visited) - 1:
-            self._visit_pos += 1
-            self._go_visited()
+        self._go(self.visits.forward())
 
-    def _go_visited(self) -> None:
-        article_id = self._visited[self._visit_pos]
-        if isinstance(article_id, tuple):
-            self.open_entity_page(*article_id, record=False)
-            return
-        row = self.model.row_of(article_id)
-        if row >= 0:
-            self._select_row(row, load=False)
-        self.load_article(article_id, record=False)
+    def _go(self, visit: Visit | None) -> None:
+        """Show ``visit`` again (back/forward), without recording it anew."""
+        if isinstance(visit, tuple):
+            self.open_entity_page(*visit, record=False)
+        elif visit is not None:
+            row = self.model.row_of(visit)
+            if row >= 0:
+                self._select_row(row, load=False)
+            self.load_article(visit, record=False)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -910,91 +854,6 @@ class MainWindow(QMainWindow):
                 return
         forwarded = QKeyEvent(QEvent.Type.KeyPress, event.key(), Qt.KeyboardModifier.NoModifier)
         QGuiApplication.sendEvent(self.list_view, forwarded)
-
-    def _folder_only(self, what: str) -> None:
-        """Say why a tool does nothing on a shared archive (it needs the folder's index)."""
-        if self.session.shared is not None:
-            self.statusBar().showMessage(
-                f"{what}: only with an archive folder; a shared archive is for searching, "
-                "reading and exporting.",
-                6000,
-            )
-
-    # -- article actions -------------------------------------------------------------------
-    def _article_path(self, row: int | None = None) -> Path | None:
-        """The file of list row ``row``; without one, of the article being read."""
-        if self.archive is None:
-            self._folder_only("Opening an article's file")
-            return None
-        if row is None and self.reader.article is not None:
-            return self.archive.path_of(self.reader.article.id)
-        hit = self.model.hit(self.list_view.currentIndex().row() if row is None else row)
-        return self.archive.path_of(hit.id) if hit is not None else None
-
-    def open_in_editor(self, row: int | None = None) -> None:
-        self.remember_search()
-        path = self._article_path(row)
-        if path is not None and not files.open_with_desktop(path):
-            self.statusBar().showMessage(f"No program to open {files.shown(path)}", 6000)
-
-    def show_in_folder(self, row: int | None = None) -> None:
-        self.remember_search()
-        path = self._article_path(row)
-        if path is not None:
-            files.open_with_desktop(path.parent)
-
-    def copy_path(self, row: int | None = None) -> None:
-        path = self._article_path(row)
-        if path is not None:
-            QGuiApplication.clipboard().setText(files.shown(path))
-            self.statusBar().showMessage(f"Copied {files.shown(path)}", 4000)
-
-    def _list_menu(self, pos: QPoint) -> None:
-        index = self.list_view.indexAt(pos)
-        if not index.isValid():
-            return
-        row = index.row()
-        menu = QMenu(self)
-        menu.addAction("Open in Editor", lambda: self.open_in_editor(row))
-        menu.addAction("Show in Folder", lambda: self.show_in_folder(row))
-        menu.addAction("Copy File Path", lambda: self.copy_path(row))
-        menu.exec(self.list_view.viewport().mapToGlobal(pos))
-
-    # -- export --------------------------------------------------------------------------
-    def choose_export(self) -> None:
-        if self.archive is None:
-            return
-        target, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export Results",
-            str(Path.home() / "archive-results.csv"),
-            "CSV (*.csv);;JSON (*.json)",
-        )
-        if target:
-            path = Path(target)
-            if not path.suffix:
-                path = path.with_suffix(".json" if "json" in chosen.lower() else ".csv")
-            self.export_to(path)
-
-    def export_to(self, target: Path) -> None:
-        """Write every hit of the current search to ``target`` in the background."""
-        archive = self.source
-        if archive is None:
-            return
-        request = self.state.to_request(collapse=self.collapse)  # as the list counts
-        self.remember_search()
-        self.statusBar().showMessage(f"Exporting to {target}…")
-
-        def done(count: int) -> None:
-            self.statusBar().showMessage(f"Exported {count:,} articles to {target}", 8000)
-            self.exported.emit(count)
-
-        self.tasks.run(
-            lambda: export_hits(archive, request, target),
-            name="export",
-            on_done=done,
-            on_error=partial(self._show_error, "Export failed"),
-        )
 
     # -- help ------------------------------------------------------------------------------
     # Dialogs belong to the window (Qt parent) and delete themselves when closed; the
@@ -1056,9 +915,8 @@ class MainWindow(QMainWindow):
     def is_idle(self) -> bool:
         return (
             not self.tasks.busy
-            and not self._debounce.isActive()
+            and not self.searcher.pending
             and not self.session.busy
-            and not self._search_when_settled
             and self._wanted_article is None
             and not self.model.asking
         )
@@ -1094,8 +952,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop background work and close the archive (idempotent)."""
-        self._debounce.stop()
-        self._search_when_settled = False
+        self.searcher.stop()
         self.session.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -1111,10 +968,6 @@ class MainWindow(QMainWindow):
             # error path segfaults): log it and let the window close.
             log.exception("closing the window")
         super().closeEvent(event)
-
-
-Visit = str | tuple[str, str]
-"""What back/forward walk: an article id, or an entity page's (type, name)."""
 
 
 def archive_key(root: Path) -> str:

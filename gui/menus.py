@@ -111,7 +111,7 @@ MENUS: tuple[Menu, ...] = (
             None,
             Command(
                 "&Export Results…",
-                lambda w: w.choose_export(),
+                lambda w: w.exporter.choose(),
                 "Ctrl+E",
                 "Save all hits of this search as CSV or JSON",
             ),
@@ -184,12 +184,12 @@ MENUS: tuple[Menu, ...] = (
             Command("&Read (Focus Reader)", lambda w: w.focus_reader(), "Ctrl+R"),
             Command(
                 "Open in &Editor",
-                lambda w: w.open_in_editor(),
+                lambda w: w.files.open_in_editor(),
                 "Ctrl+Shift+O",
                 "Open the article's file in the default program",
             ),
-            Command("Show in F&older", lambda w: w.show_in_folder(), "Ctrl+Shift+F"),
-            Command("&Copy File Path", lambda w: w.copy_path(), "Ctrl+Shift+C"),
+            Command("Show in F&older", lambda w: w.files.show_in_folder(), "Ctrl+Shift+F"),
+            Command("&Copy File Path", lambda w: w.files.copy_path(), "Ctrl+Shift+C"),
             None,
             Command(
                 "&Undo Correction",
@@ -206,10 +206,10 @@ MENUS: tuple[Menu, ...] = (
             Menu("&Theme", [_theme(name, text) for name, text in THEME_CHOICES]),
             Command(
                 "Show Every &Copy",
-                lambda w: w.set_show_copies(w.collapse),
+                lambda w: w.set_show_copies(w.searcher.collapse),
                 "Ctrl+Shift+K",
                 "List each copy of a story on its own row (otherwise one row per story)",
-                checked=lambda w: not w.collapse,
+                checked=lambda w: not w.searcher.collapse,
                 toggle=True,
             ),
         ),
@@ -274,14 +274,3 @@ def _action(window: MainWindow, command: Command) -> QAction:
     action.triggered.connect(lambda _checked=False: command.run(window))
     window.addAction(action)  # shortcuts work even with the menu bar hidden
     return action
-
-
-def fill_choices(
-    menu: QMenu, choices: Sequence[tuple[str, Callable[[], object]]], empty: str
-) -> None:
-    """Replace ``menu``'s items by ``choices`` (label, what it does), or a greyed ``empty``."""
-    menu.clear()
-    for label, run in choices:
-        menu.addAction(label).triggered.connect(lambda _checked=False, run=run: run())
-    if not choices:
-        menu.addAction(empty).setEnabled(False)

@@ -51,12 +51,17 @@ from gui.markup import (
     hit_colours,
 )
 from search.api import printable
-from search.model import ENTITY_TYPES, Article, Entity, EntityPage, RelatedArticle, Version
+from search.model import (
+    ENTITY_TYPES,
+    FILTER_OF_TYPE,
+    Article,
+    Entity,
+    EntityPage,
+    RelatedArticle,
+    Version,
+)
 
 log = logging.getLogger("archive_browser.reader")
-
-FILTERABLE = {"COUNTRY": "countries", "PERSON": "people", "ORG": "orgs"}
-"""Entity type -> the SearchState list a click on it filters by."""
 
 
 class ElidedLabel(QLabel):
@@ -694,12 +699,14 @@ class Reader(QWidget):
             return
         scheme, entity = found
         self.select_entity(entity)
-        if scheme == "entity" and entity.type in FILTERABLE:
+        if scheme == "entity" and entity.type in FILTER_OF_TYPE:
             alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
             if alt:  # Alt+click: a negative filter
-                self.filter_requested.emit(f"exclude_{FILTERABLE[entity.type]}", entity.norm, True)
+                self.filter_requested.emit(
+                    f"exclude_{FILTER_OF_TYPE[entity.type]}", entity.norm, True
+                )
             else:
-                self.filter_requested.emit(FILTERABLE[entity.type], entity.norm, False)
+                self.filter_requested.emit(FILTER_OF_TYPE[entity.type], entity.norm, False)
 
     def _on_hover(self, url: QUrl) -> None:
         found = self._entity(url)
@@ -708,7 +715,7 @@ class Reader(QWidget):
             return
         _scheme, entity = found
         hint = ""
-        if entity.type in FILTERABLE:
+        if entity.type in FILTER_OF_TYPE:
             hint = " — click to filter, Alt+click to exclude"
         self.message.emit(entity_tooltip(entity) + hint)
 

@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
 
 from gui import errors
 from gui.help import show_sheet, two_columns
-from gui.menus import fill_choices
 from gui.settings import S, Settings
 from gui.watcher import FolderWatcher
-from gui.widgets import NoticeBar
+from gui.widgets import NoticeBar, fill_choices
 from gui.workers import Cancellable, TaskManager, Throttle, progress_text
 from search.api import Archive, default_archive_path, open_shared, printable
 from search.errors import ArchiveNotFound, IndexDamaged, IndexLocked
@@ -85,6 +84,8 @@ class ArchiveSession(QObject):
         self.archive: Archive | None = None
         self.shared: ArchiveReader | None = None
         """The shared archive open instead of a folder (None: none)."""
+        self._bar: QStatusBar | None = None
+        """The window's status bar (``install``), for ``folder_only``."""
         self.shared_location = ""
         self.stats: ArchiveStats | None = None
         self._opening = 0
@@ -131,6 +132,16 @@ class ArchiveSession(QObject):
         for widget in (self.index_label, self.progress, self.cancel_button, self.skipped_button):
             bar.addPermanentWidget(widget)
         bar.addWidget(self.archive_label)
+        self._bar = bar
+
+    def folder_only(self, what: str) -> None:
+        """Say why a tool does nothing on a shared archive (it needs the folder's index)."""
+        if self.shared is not None and self._bar is not None:
+            self._bar.showMessage(
+                f"{what}: only with an archive folder; a shared archive is for searching, "
+                "reading and exporting.",
+                6000,
+            )
 
     @property
     def busy(self) -> bool:

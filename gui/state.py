@@ -11,10 +11,9 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from search.api import country_name
-from search.model import SearchRequest, Sort
+from search.model import Query, SearchRequest, Sort
 
 SORTS: list[tuple[Sort, str]] = [
     (Sort.RELEVANCE, "Relevance"),
@@ -76,41 +75,16 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-_OPPOSITE = {
-    "countries": "exclude_countries",
-    "exclude_countries": "countries",
-    "people": "exclude_people",
-    "exclude_people": "people",
-    "orgs": "exclude_orgs",
-    "exclude_orgs": "orgs",
-}
-"""Each list filter and its negation: a value is in one of them at most."""
-
-
 @dataclass(frozen=True, slots=True)
-class SearchState:
-    """The query, filters and sort of one search, without paging."""
+class SearchState(Query):
+    """The search the user is looking at: the engine's ``Query`` and how its text is
+    being written (paging is the search controller's)."""
 
-    text: str = ""
-    countries: tuple[str, ...] = ()
-    exclude_countries: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    orgs: tuple[str, ...] = ()
-    exclude_people: tuple[str, ...] = ()
-    exclude_orgs: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    include_undated: bool = True
-    sort: Sort = Sort.RELEVANCE
     typing: bool = field(default=False, compare=False)
     """The text is being typed: its last word is searched as a prefix too (`as_you_type`).
     Not stored: history, saved searches and the command line search as written."""
 
     # -- derived -----------------------------------------------------------------
-    @property
-    def has_filters(self) -> bool:
-        return self.to_request().has_filters
-
     @property
     def is_empty(self) -> bool:
         return not self.text.strip() and not self.has_filters
@@ -120,40 +94,14 @@ class SearchState:
         """The query text the engine is asked (and marks hits for)."""
         return as_you_type(self.text) if self.typing else self.text.strip()
 
-    def to_request(
-        self,
-        *,
-        offset: int = 0,
-        limit: int = 50,
-        request_id: int = 0,
-        snippets: bool = True,
-        facets: bool = True,
-        collapse: bool = True,
-    ) -> SearchRequest:
-        return SearchRequest(
-            text=self.query,
-            countries=self.countries,
-            exclude_countries=self.exclude_countries,
-            people=self.people,
-            orgs=self.orgs,
-            exclude_people=self.exclude_people,
-            exclude_orgs=self.exclude_orgs,
-            date_from=self.date_from,
-            date_to=self.date_to,
-            include_undated=self.include_undated,
-            sort=self.sort,
-            offset=offset,
-            limit=limit,
-            snippets=snippets,
-            facets=facets,
-            collapse=collapse,
-            request_id=request_id,
-        )
+    def to_request(self) -> SearchRequest:
+        """The first page of this state's search (other pages: ``dataclasses.replace``)."""
+        return replace(SearchRequest.of(self), text=self.query)
 
     def without_filters(self) -> SearchState:
         return SearchState(text=self.text, sort=self.sort)
 
-    # -- edits (each returns a new state) -------------------------------------------
+    # -- edits (each returns a new state; the filters' are ``Query``'s) ---------------
     def with_text(self, text: str) -> SearchState:
         """The text as written (set, restored, or finished with Enter)."""
         return replace(self, text=text, typing=False)
@@ -161,38 +109,6 @@ class SearchState:
     def typed(self, text: str) -> SearchState:
         """The text as the user is typing it (`as_you_type`)."""
         return replace(self, text=text, typing=True)
-
-    def toggled(self, kind: str, key: str, on: bool) -> SearchState:
-        """Add or remove ``key`` from one of the list filters.
-
-        ``kind`` is ``countries``, ``people`` or ``orgs``, or one of them with
-        ``exclude_`` before it. Including a value drops an exclusion of it and
-        vice versa, so nothing is ever both required and forbidden.
-        """
-        if kind not in _OPPOSITE:
-            raise ValueError(f"unknown filter kind {kind!r}")
-        current: tuple[str, ...] = getattr(self, kind)
-        values = tuple(v for v in current if v != key)
-        if on:
-            values = (*values, key)
-        opposite = _OPPOSITE[kind]
-        others: tuple[str, ...] = getattr(self, opposite)
-        if on:
-            others = tuple(v for v in others if v != key)
-        changed: dict[str, Any] = {kind: values, opposite: others}
-        return replace(self, **changed)
-
-    def with_dates(
-        self, date_from: date | None, date_to: date | None, include_undated: bool | None = None
-    ) -> SearchState:
-        if date_from and date_to and date_from > date_to:
-            date_from, date_to = date_to, date_from
-        return replace(
-            self,
-            date_from=date_from,
-            date_to=date_to,
-            include_undated=self.include_undated if include_undated is None else include_undated,
-        )
 
     # -- text forms ------------------------------------------------------------------
     def filter_labels(self) -> list[tuple[str, str, str]]:
@@ -223,6 +139,9 @@ class SearchState:
         return " ".join(parts)
 
     def to_json(self) -> dict[str, object]:
+        """The stored form (settings: last search, history, saved searches). Its keys are
+        written out, not taken from the fields, so renaming a field cannot lose what users
+        saved."""
         return {
             "text": self.text,
             "countries": list(self.countries),

@@ -1,7 +1,9 @@
-"""Small widgets the panes share: section headings, the bar of active-filter chips, and a
-non-modal notice bar."""
+"""Small widgets the panes share: section headings, the bar of active-filter chips, a
+non-modal notice bar, and menus of changing choices (recent archives, searches)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QStyle,
     QToolButton,
     QWidget,
@@ -118,3 +121,14 @@ class ResultDialog(QDialog):
     def done(self, result: int) -> None:
         self.open_now = False
         super().done(result)
+
+
+def fill_choices(
+    menu: QMenu, choices: Sequence[tuple[str, Callable[[], object]]], empty: str
+) -> None:
+    """Replace ``menu``'s items by ``choices`` (label, what it does), or a greyed ``empty``."""
+    menu.clear()
+    for label, run in choices:
+        menu.addAction(label).triggered.connect(lambda _checked=False, run=run: run())
+    if not choices:
+        menu.addAction(empty).setEnabled(False)

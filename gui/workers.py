@@ -9,9 +9,8 @@ on the UI thread. There are two lanes:
 - ``write``: opening and updating the index; one at a time, in order (Whoosh
   allows a single writer, so we never let two updates race).
 
-``SearchService`` adds the "newest request wins" rule on top: every
-``SearchRequest`` gets an increasing ``request_id`` and results of any request
-that is no longer the latest are dropped, never shown.
+The "newest request wins" rule for searches is the search controller's
+(``gui.search_controller``), on top of this.
 """
 
 from __future__ import annotations
@@ -21,30 +20,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from search.model import FacetName, IndexProgress, SearchRequest, SearchResult
+from search.model import IndexProgress
 
 log = logging.getLogger("archive_browser.workers")
 
 Lane = Literal["read", "write"]
-
-
-SIDEBAR_FACETS: tuple[FacetName, ...] = ("country", "month")
-"""Multi-select facets are disjunctive: the country list counts hits as if no country
-were chosen (so it shows what adding another would give) and the timeline as if no
-date range were set (so the rest of the histogram stays visible)."""
-
-
-class Searchable(Protocol):
-    """What ``SearchService`` needs from an archive (the real one or a test fake)."""
-
-    def search(
-        self, request: SearchRequest, *, facets_ignoring: tuple[FacetName, ...] = ()
-    ) -> SearchResult: ...
 
 
 class _Signals(QObject):
@@ -203,102 +188,6 @@ class TaskManager(QObject):
         callbacks = self._pending.get(task_id)
         if callbacks and callbacks.on_progress:
             callbacks.on_progress(value)
-
-
-# -- searching ---------------------------------------------------------------------------
-
-
-class SearchService(QObject):
-    """Runs searches on the read lane; only the newest request's results come out.
-
-    ``search`` starts a new request (a new id); ``fetch_page`` asks for a further
-    page of the current one and keeps its id, so a page that arrives after the
-    user typed something else is dropped like any stale result. ``searching``
-    and ``settled`` let the window keep one first-page search in flight and
-    merge the keys typed meanwhile into the next one.
-    """
-
-    finished = Signal(object)
-    """SearchResult of the latest first-page request (sidebar facets disjunctive)."""
-    page_ready = Signal(object)
-    """SearchResult of a further page of the latest request."""
-    failed = Signal(object)
-    """Exception of the latest request."""
-    settled = Signal()
-    """A first-page search ended (delivered, failed or dropped as stale)."""
-
-    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = tasks
-        self._ids = itertools.count(1)
-        self._latest = 0
-        self._running = 0
-        self.dropped = 0
-        """How many stale results were dropped (tests read this)."""
-
-    @property
-    def searching(self) -> bool:
-        """A first-page search is queued or running."""
-        return self._running > 0
-
-    def invalidate(self) -> None:
-        """Make every request in flight stale (e.g. when the archive changes)."""
-        self._latest = next(self._ids)
-
-    def search(self, archive: Searchable, request: SearchRequest) -> int:
-        """Start a new search (its first page and sidebar facets); returns its id."""
-        request_id = next(self._ids)
-        self._latest = request_id
-        request = replace(request, request_id=request_id, offset=0)
-        self._running += 1
-        self._start(
-            request_id,
-            lambda: archive.search(request, facets_ignoring=SIDEBAR_FACETS),
-            self.finished.emit,
-            on_end=self._search_ended,
-        )
-        return request_id
-
-    def fetch_page(self, archive: Searchable, request: SearchRequest) -> None:
-        """Fetch ``request`` (with its offset) as a further page of the current search."""
-        self._start(request.request_id, lambda: archive.search(request), self.page_ready.emit)
-
-    def _search_ended(self) -> None:
-        self._running -= 1
-        self.settled.emit()
-
-    def _start(
-        self,
-        request_id: int,
-        search: Callable[[], SearchResult],
-        deliver: Callable[[object], None],
-        on_end: Callable[[], None] | None = None,
-    ) -> None:
-        def work() -> SearchResult | None:
-            if request_id != self._latest:  # superseded while queued: skip the work
-                return None
-            return search()
-
-        def settle(value: object, sink: Callable[[object], None]) -> None:
-            try:
-                self._settle(request_id, value, sink)
-            finally:
-                if on_end is not None:
-                    on_end()
-
-        self._tasks.run(
-            work,
-            on_done=lambda value: settle(value, deliver),
-            on_error=lambda exc: settle(exc, self.failed.emit),
-            name=f"search #{request_id}",
-        )
-
-    def _settle(self, request_id: int, value: object, deliver: Callable[[object], None]) -> None:
-        if value is None or request_id != self._latest:
-            self.dropped += 1
-            log.debug("dropped stale result of request %d", request_id)
-        else:
-            deliver(value)
 
 
 def progress_text(progress: IndexProgress) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from search import LOGGER
 
@@ -148,11 +148,36 @@ class Sort(StrEnum):
     OLDEST = "oldest"
 
 
-@dataclass(slots=True, frozen=True)
-class SearchRequest:
-    """Everything that defines one search: text, filters, sort and the page wanted.
+FilterKind = Literal[
+    "countries", "exclude_countries", "people", "exclude_people", "orgs", "exclude_orgs"
+]
+"""The list filters of a ``Query`` (each is one of its fields)."""
 
-    ``request_id`` lets a caller drop results of a superseded request.
+OPPOSITE_FILTER: dict[FilterKind, FilterKind] = {
+    "countries": "exclude_countries",
+    "exclude_countries": "countries",
+    "people": "exclude_people",
+    "exclude_people": "people",
+    "orgs": "exclude_orgs",
+    "exclude_orgs": "orgs",
+}
+"""Each list filter and its negation: a value is in one of them at most."""
+
+FILTER_OF_TYPE: dict[str, FilterKind] = {
+    "COUNTRY": "countries",
+    "PERSON": "people",
+    "ORG": "orgs",
+}
+"""The list filter an entity of each ``EntityType`` narrows a search by (places and dates:
+none)."""
+
+
+@dataclass(slots=True, frozen=True)
+class Query:
+    """What is searched for: text, filters and sort (the page wanted is the request's).
+
+    One value for the GUI's search state, its history and saved searches and the
+    engine's request, so its fields are written once.
     """
 
     text: str = ""
@@ -173,16 +198,6 @@ class SearchRequest:
     include_undated: bool = True
     """Whether undated articles pass a date range (without a range they always do)."""
     sort: Sort = Sort.RELEVANCE
-    offset: int = 0
-    limit: int = 50
-    snippets: bool = True
-    facets: bool = True
-    """False when only another page of hits is wanted: facet counts are skipped."""
-    collapse: bool = True
-    """One row per story (copies and near-duplicates of one article): its representative,
-    or its best-ranked member when the query or filters leave the representative out;
-    ``total`` and the facets then count each story once. False: every copy."""
-    request_id: int = 0
 
     @property
     def has_filters(self) -> bool:
@@ -197,6 +212,61 @@ class SearchRequest:
             or self.date_to
             or (not self.include_undated)
         )
+
+    def toggled(self, kind: FilterKind, key: str, on: bool) -> Self:
+        """``key`` added to or removed from the list filter ``kind``.
+
+        Including a value drops an exclusion of it and vice versa, so nothing is
+        ever both required and forbidden.
+        """
+        if kind not in OPPOSITE_FILTER:
+            raise ValueError(f"unknown filter kind {kind!r}")
+        values = tuple(v for v in getattr(self, kind) if v != key)
+        opposite = OPPOSITE_FILTER[kind]
+        others: tuple[str, ...] = getattr(self, opposite)
+        if on:
+            values = (*values, key)
+            others = tuple(v for v in others if v != key)
+        changed: dict[str, Any] = {kind: values, opposite: others}
+        return replace(self, **changed)
+
+    def with_dates(
+        self, date_from: date | None, date_to: date | None, include_undated: bool | None = None
+    ) -> Self:
+        """The date range set (its ends in order); ``include_undated`` None keeps it."""
+        if date_from and date_to and date_from > date_to:
+            date_from, date_to = date_to, date_from
+        return replace(
+            self,
+            date_from=date_from,
+            date_to=date_to,
+            include_undated=self.include_undated if include_undated is None else include_undated,
+        )
+
+
+@dataclass(slots=True, frozen=True)
+class SearchRequest(Query):
+    """One search: the ``Query`` and the page of it wanted.
+
+    ``request_id`` lets a caller drop results of a superseded request.
+    """
+
+    offset: int = 0
+    limit: int = 50
+    snippets: bool = True
+    facets: bool = True
+    """False when only another page of hits is wanted: facet counts are skipped."""
+    collapse: bool = True
+    """One row per story (copies and near-duplicates of one article): its representative,
+    or its best-ranked member when the query or filters leave the representative out;
+    ``total`` and the facets then count each story once. False: every copy."""
+    request_id: int = 0
+
+    @classmethod
+    def of(cls, query: Query) -> SearchRequest:
+        """The first page of ``query`` (any ``Query``, e.g. the GUI's state); other pages
+        and options by ``dataclasses.replace``, which mypy checks."""
+        return cls(**{f.name: getattr(query, f.name) for f in fields(Query)})
 
 
 @dataclass(slots=True, frozen=True)

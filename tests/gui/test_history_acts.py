@@ -54,8 +54,8 @@ def test_typing_on_then_opening_an_article_keeps_only_the_finished_search(
 
 def test_exporting_records_the_search(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     type_text(qtbot, window, "vietnam")
-    with qtbot.waitSignal(window.exported, timeout=10_000):
-        window.export_to(tmp_path / "out.csv")
+    with qtbot.waitSignal(window.exporter.exported, timeout=10_000):
+        window.exporter.export_to(tmp_path / "out.csv")
     wait_idle(qtbot, window)
     assert texts(window) == ["vietnam"]
 

@@ -36,7 +36,7 @@ def test_copies_of_a_story_are_one_row_until_every_copy_is_asked_for(
     window = make_window(write_archive(ARTICLES))
     qtbot.waitUntil(lambda: window.session.index_label.text().startswith("Index up to date"))
     wait_idle(qtbot, window)
-    window._search_now()
+    window.searcher.search_now()
     wait_idle(qtbot, window)
     listed = rows(window)
     assert len(listed) == 2 and "other.txt" in listed
@@ -57,11 +57,11 @@ def test_show_every_copy_is_an_on_off_item_of_the_view_menu(window: MainWindow) 
     item = next(a for a in view.actions() if a.text() == "Show Every &Copy")
     assert item.isCheckable() and not item.isChecked() and item.actionGroup() is None
     item.trigger()
-    assert not window.collapse
+    assert not window.searcher.collapse
     view.aboutToShow.emit()
     assert item.isChecked()
     item.trigger()
-    assert window.collapse
+    assert window.searcher.collapse
 
 
 def test_the_reader_lists_a_storys_versions_and_opens_another(

@@ -426,15 +426,15 @@ def test_export_writes_all_hits_as_csv_and_json(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, archive_dir: Path
 ) -> None:
     search(qtbot, window, "Vietnam")
-    with qtbot.waitSignal(window.exported, timeout=10_000) as blocker:
-        window.export_to(tmp_path / "out.json")
+    with qtbot.waitSignal(window.exporter.exported, timeout=10_000) as blocker:
+        window.exporter.export_to(tmp_path / "out.json")
     assert blocker.args == [3]
     rows = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert {r["id"] for r in rows} == {"kz-trade.txt", "ru-talks.txt", "ke-envoy.txt"}
     assert set(rows[0]) == {"id", "title", "date", "countries", "source", "path"}
     assert Path(rows[0]["path"]).parent == archive_dir.resolve()
-    with qtbot.waitSignal(window.exported, timeout=10_000):
-        window.export_to(tmp_path / "out.csv")
+    with qtbot.waitSignal(window.exporter.exported, timeout=10_000):
+        window.exporter.export_to(tmp_path / "out.csv")
     lines = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "id,title,date,countries,source,path" and len(lines) == 4
     wait_idle(qtbot, window)

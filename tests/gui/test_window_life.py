@@ -93,7 +93,7 @@ def test_every_kind_of_dialog_can_be_closed_and_shown_again(
         ("aboutDialog", window.show_about),
         ("skippedDialog", window.session.show_skipped),
         ("Search failed", lambda: window._on_search_failed(OSError(5, "Input/output error"))),
-        ("Export failed", lambda: window.export_to(missing)),
+        ("Export failed", lambda: window.exporter.export_to(missing)),
         ("a task without its own error callback", fail_a_task),
     ]
     for attempt in range(2):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from PySide6.QtCore import QSettings
@@ -11,71 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from gui.settings import S, Settings, all_settings
 from gui.state import SearchState
-from gui.workers import SearchService, TaskManager, Throttle
-from search.model import Facets, IndexProgress, SearchRequest, SearchResult, Sort
-
-
-class SlowArchive:
-    """Blocks each search until released, to make request order deterministic."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.requests: list[SearchRequest] = []
-        self.facets_ignoring: list[tuple[str, ...]] = []
-
-    def search(
-        self, request: SearchRequest, *, facets_ignoring: tuple[str, ...] = ()
-    ) -> SearchResult:
-        self.requests.append(request)
-        self.facets_ignoring.append(facets_ignoring)
-        self.release.wait(5)
-        return SearchResult(request, 1, [], Facets(country={"KZ": 1}), archive_total=1)
-
-
-def test_only_the_newest_search_result_is_delivered(qtbot: QtBot) -> None:
-    tasks = TaskManager()
-    service = SearchService(tasks)
-    archive = SlowArchive()
-    got: list[SearchResult] = []
-    service.finished.connect(got.append)
-    first = service.search(archive, SearchRequest(text="a"))
-    second = service.search(archive, SearchRequest(text="ab"))
-    third = service.search(archive, SearchRequest(text="abc"))
-    assert first < second < third
-    archive.release.set()
-    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
-    assert [r.request.request_id for r in got] == [third]
-    assert service.dropped == 2
-    assert tasks.wait(1000)
-
-
-def test_the_service_says_while_a_first_page_search_runs(qtbot: QtBot) -> None:
-    tasks = TaskManager()
-    service = SearchService(tasks)
-    archive = SlowArchive()
-    settled: list[bool] = []
-    service.settled.connect(lambda: settled.append(service.searching))
-    assert not service.searching
-    service.search(archive, SearchRequest(text="a"))
-    service.search(archive, SearchRequest(text="ab"))  # the first becomes stale
-    assert service.searching
-    archive.release.set()
-    qtbot.waitUntil(lambda: len(settled) == 2, timeout=5000)
-    assert settled == [True, False]  # still searching after the stale one ended
-    assert tasks.wait(1000)
-
-
-def test_a_search_is_one_engine_call_with_disjunctive_sidebar_facets(qtbot: QtBot) -> None:
-    tasks = TaskManager()
-    service = SearchService(tasks)
-    archive = SlowArchive()
-    archive.release.set()
-    request = SearchRequest(text="trade", countries=("KZ",), date_from=date(2025, 1, 1))
-    with qtbot.waitSignal(service.finished, timeout=5000):
-        service.search(archive, request)
-    assert archive.facets_ignoring == [("country", "month")]
-    assert [r.countries for r in archive.requests] == [("KZ",)]
-    assert tasks.wait(1000)
+from gui.workers import TaskManager, Throttle
+from search.model import IndexProgress, Sort
 
 
 def test_worker_errors_reach_the_ui_thread(qtbot: QtBot) -> None:
@@ -129,8 +65,8 @@ def test_search_state_round_trips_and_edits() -> None:
     swapped = state.with_dates(date(2025, 3, 1), date(2025, 1, 1))
     assert (swapped.date_from, swapped.date_to) == (date(2025, 1, 1), date(2025, 3, 1))
     assert "Kazakhstan" in state.summary() and "newest" in state.summary()
-    request = state.to_request(offset=50, limit=10, request_id=7)
-    assert (request.offset, request.limit, request.request_id) == (50, 10, 7)
+    request = state.to_request()
+    assert (request.text, request.countries, request.sort) == ("trade", ("KZ",), Sort.NEWEST)
     assert request.has_filters
 
 

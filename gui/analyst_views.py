@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
@@ -39,14 +39,14 @@ from PySide6.QtWidgets import (
 )
 
 from gui.markup import TYPE_LABELS, entity_colour
+from gui.search_controller import SearchController
+from gui.session import ArchiveSession
+from gui.state import SearchState
 from gui.timeline import DATE_TIP, parse_date_field
 from gui.widgets import ResultDialog
+from gui.workers import TaskManager
 from search.api import country_name
 from search.model import FILTER_OF_TYPE, Cooccurrence, CountryPairs, SearchRequest
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
-    from gui.state import SearchState
 
 T = TypeVar("T")
 
@@ -180,9 +180,24 @@ class _AnalystDialog(ResultDialog):
     """A window over the current search whose counts arrive from a worker: results that
     land after it closed (and Qt deleted it) are dropped."""
 
-    def __init__(self, window: MainWindow, name: str, title: str, size: tuple[int, int]) -> None:
+    chosen = Signal(object)
+    """A ``SearchState`` to show in the main window (a node, edge or cell was clicked)."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        search: SearchController,
+        session: ArchiveSession,
+        tasks: TaskManager,
+        name: str,
+        title: str,
+        size: tuple[int, int],
+    ) -> None:
+        """``search`` holds the search counted; ``session`` the archive (folders only)."""
         super().__init__(window, name, title, size)
-        self._window = window
+        self._search = search
+        self._session = session
+        self._tasks = tasks
         self.caption = QLabel("Counting…", self)
         self.caption.setWordWrap(True)
 
@@ -198,14 +213,24 @@ class _AnalystDialog(ResultDialog):
             if self.showing:
                 self.caption.setText(str(exc))
 
-        self._window.tasks.run(work, name=name, on_done=done, on_error=failed)
+        self._tasks.run(work, name=name, on_done=done, on_error=failed)
 
 
 class CooccurrenceDialog(_AnalystDialog):
     """Who appears with whom in the current search's articles: graph and table."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "cooccurrenceDialog", "Who Appears With Whom", (900, 680))
+    def __init__(
+        self, window: QWidget, search: SearchController, session: ArchiveSession, tasks: TaskManager
+    ) -> None:
+        super().__init__(
+            window,
+            search,
+            session,
+            tasks,
+            "cooccurrenceDialog",
+            "Who Appears With Whom",
+            (900, 680),
+        )
         self.graph: Cooccurrence | None = None
         self.view = GraphView(self)
         self.table = QTableWidget(0, 3, self)
@@ -223,7 +248,7 @@ class CooccurrenceDialog(_AnalystDialog):
         self.export_button.clicked.connect(self.choose_export)
         buttons.rejected.connect(self.close)
         # A time range of the graph's own (the search's at first): relations over time.
-        state = window.state
+        state = search.state
         self.date_from = QLineEdit(state.date_from.isoformat() if state.date_from else "", self)
         self.date_to = QLineEdit(state.date_to.isoformat() if state.date_to else "", self)
         for field, name, hint in (
@@ -252,7 +277,7 @@ class CooccurrenceDialog(_AnalystDialog):
 
     def refresh(self) -> None:
         """Count for the window's search as it is now (off the UI thread)."""
-        archive = self._window.archive
+        archive = self._session.archive
         if archive is None:
             return
         try:
@@ -274,7 +299,7 @@ class CooccurrenceDialog(_AnalystDialog):
             request = self.request()
         except ValueError:
             return ""
-        state = self._window.state
+        state = self._search.state
         if (request.date_from, request.date_to) == (state.date_from, state.date_to):
             return ""
         first = request.date_from.isoformat() if request.date_from else "the start"
@@ -286,7 +311,7 @@ class CooccurrenceDialog(_AnalystDialog):
         out, as relations over time need dates); ValueError for a date not understood."""
         first = parse_date_field(self.date_from.text(), end=False)
         last = parse_date_field(self.date_to.text(), end=True)
-        request = self._window.state.to_request()
+        request = self._search.state.to_request()
         if (first, last) == (request.date_from, request.date_to):
             return request
         undated = request.include_undated and first is None and last is None
@@ -295,7 +320,7 @@ class CooccurrenceDialog(_AnalystDialog):
     def show_graph(self, graph: Cooccurrence, positions: list[tuple[float, float]]) -> None:
         self.graph = graph
         self.caption.setText(
-            f"In the articles of {self._window.state.summary()}{self._own_dates()}: the most "
+            f"In the articles of {self._search.state.summary()}{self._own_dates()}: the most "
             "named people, "
             "organisations and countries, and how many articles name each pair. "
             "Click a circle to filter by it, a line (or a row, Enter) for both."
@@ -329,11 +354,11 @@ class CooccurrenceDialog(_AnalystDialog):
 
     def _filter(self, entities: list[tuple[str, str]]) -> None:
         """Filter the window's search by these (all of them); the list shows the articles."""
-        state = self._window.state
+        state = self._search.state
         for kind, name in entities:
             if name not in getattr(state, FILTER_OF_TYPE[kind]):
                 state = state.toggled(FILTER_OF_TYPE[kind], name, True)
-        self._window.set_state(state, remember=True)
+        self.chosen.emit(state)
         self.refresh()
 
     def choose_export(self) -> None:
@@ -412,13 +437,23 @@ class PairBars(QWidget):
 class CountryPairsDialog(_AnalystDialog):
     """Country pairs of the current search by month: rows are pairs, columns months."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "countryPairsDialog", "Country Pairs by Month", (980, 560))
+    def __init__(
+        self, window: QWidget, search: SearchController, session: ArchiveSession, tasks: TaskManager
+    ) -> None:
+        super().__init__(
+            window,
+            search,
+            session,
+            tasks,
+            "countryPairsDialog",
+            "Country Pairs by Month",
+            (980, 560),
+        )
         self.pairs: CountryPairs | None = None
         self.pin = QComboBox(self)
         self.pin.setObjectName("pinCountry")
         self.pin.addItem("All pairs", None)
-        facets = window.last_result.facets.country if window.last_result else {}
+        facets = search.shown.facets.country if search.shown else {}
         for code in facets:
             self.pin.addItem(f"{country_name(code)} and its partners", code)
         self.pin.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -448,10 +483,10 @@ class CountryPairsDialog(_AnalystDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        archive = self._window.archive
+        archive = self._session.archive
         if archive is None:
             return
-        request = self._window.state.to_request()
+        request = self._search.state.to_request()
         pinned = self.pin.currentData()
         self.count(
             "country pairs", lambda: archive.country_pairs(request, pinned=pinned), self.show_pairs
@@ -460,12 +495,12 @@ class CountryPairsDialog(_AnalystDialog):
     def show_pairs(self, pairs: CountryPairs) -> None:
         self.pairs = pairs
         self.caption.setText(
-            f"Dated articles of {self._window.state.summary()} naming both countries, by "
+            f"Dated articles of {self._search.state.summary()} naming both countries, by "
             "month. Click a cell (or Enter) to list those articles."
         )
         if not pairs.pairs:
             self.caption.setText(
-                f"No two countries share a dated article in {self._window.state.summary()}: "
+                f"No two countries share a dated article in {self._search.state.summary()}: "
                 "pairs are counted by month, so undated articles are left out."
             )
         rows = list(pairs.pairs.items())
@@ -506,7 +541,7 @@ class CountryPairsDialog(_AnalystDialog):
 
     def _behind_peak(self, a: str, b: str, month: str, n: int) -> None:
         """The people and organisations most named in the pair's busiest month."""
-        archive = self._window.archive
+        archive = self._session.archive
         if archive is None or not n:
             return
         request = self._pair_month(a, b, month).to_request()
@@ -530,12 +565,12 @@ class CountryPairsDialog(_AnalystDialog):
         if not (0 <= row < len(rows) and 0 <= col < len(self.pairs.months)):
             return
         a, b = rows[row]
-        self._window.set_state(self._pair_month(a, b, self.pairs.months[col]), remember=True)
+        self.chosen.emit(self._pair_month(a, b, self.pairs.months[col]))
 
     def _pair_month(self, a: str, b: str, month: str) -> SearchState:
         """The window's search narrowed to the articles of ``month`` (``YYYY-MM``) that
         name both countries: what a cell lists and what its peak is counted over."""
-        state = self._window.state
+        state = self._search.state
         state = state.with_text(
             " ".join(part for part in (state.text.strip(), f"country:{a}", f"country:{b}") if part)
         )

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication
 from gui import errors
 from gui.compat import guard_refcount_leaks
 from gui.main_window import MainWindow
+from gui.menus import build_menus
 from gui.settings import S, Settings
 from gui.signals import SignalWakeup
 from gui.state import SearchState
@@ -127,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(store)
     start_theme(settings, dark=args.dark, screenshot=bool(args.screenshot))
     window = MainWindow(settings, persist=not args.screenshot)
+    build_menus(window)
 
     root: Path
     index_dir: Path | None = args.index_dir

@@ -12,18 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMenu
 
 from gui import errors
 from gui.markup import TYPE_LABELS
+from gui.session import ArchiveSession
+from gui.workers import TaskManager
 from search.api import Archive
 from search.model import Article, Correction, CorrectionKind, Entity
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
 
 log = logging.getLogger("archive_browser.corrections")
 
@@ -48,10 +46,15 @@ class Corrections(QObject):
 
     applied = Signal()
     """A correction (or its undo) took effect: show the search and the article again."""
+    page_requested = Signal(str, str)
+    """(type, name): the menu's Open Entity Page."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, session: ArchiveSession, tasks: TaskManager) -> None:
+        """``window``: the dialogs' parent and its status bar; ``session``: the archive."""
         super().__init__(window)
         self._window = window
+        self._session = session
+        self._tasks = tasks
         self._done: list[Correction] = []
         self._undone: list[tuple[CorrectionKind, dict[str, object]]] = []
 
@@ -65,7 +68,7 @@ class Corrections(QObject):
             if entity.type in ("PERSON", "ORG", "PLACE", "COUNTRY"):
                 menu.addAction(
                     f"Open Entity Page of {label}",
-                    lambda: self._window.open_entity_page(entity.type, entity.norm),
+                    lambda: self.page_requested.emit(entity.type, entity.norm),
                 )
             if target.here:
                 base: dict[str, object] = {"type": entity.type, "name": entity.norm}
@@ -103,7 +106,7 @@ class Corrections(QObject):
     def _add_apart(self, menu: QMenu, entity: Entity) -> None:
         """ "Keep “Blair” Apart From “Tony Blair”", where the machine counted this short name
         as the one full name it was seen beside elsewhere in the archive."""
-        archive = self._window.archive
+        archive = self._session.archive
         short = " ".join(entity.text.split())
         full = archive.merged_into(entity.type, short) if archive is not None else None
         if full is not None:
@@ -126,7 +129,7 @@ class Corrections(QObject):
         self._when_chosen(dialog, lambda new: self.run("rename", base | {"new_name": new}))
 
     def ask_merge(self, entity_type: str, name: str) -> None:
-        archive = self._window.archive
+        archive = self._session.archive
         if archive is None:
             return
         names = [e.name for e in archive.entities(entity_type) if e.name != name]  # type: ignore[arg-type]
@@ -184,8 +187,8 @@ class Corrections(QObject):
         self._undone.clear()
 
     def _submit(self, work: Callable[[Archive], object], *, record: bool) -> None:
-        window = self._window
-        archive = window.archive
+        window, session = self._window, self._session
+        archive = session.archive
         if archive is None:
             return
 
@@ -195,13 +198,13 @@ class Corrections(QObject):
                 window.statusBar().showMessage(f"Correction made: {describe(result)}", 5000)
             elif not record:
                 window.statusBar().showMessage("Correction undone", 4000)
-            if window.archive is archive:
+            if session.archive is archive:
                 self.applied.emit()
 
         def failed(exc: BaseException) -> None:
             errors.show_error(window, "Correction not made", exc)
 
-        window.tasks.run(lambda: work(archive), name="correct", on_done=done, on_error=failed)
+        self._tasks.run(lambda: work(archive), name="correct", on_done=done, on_error=failed)
 
 
 def describe(correction: Correction) -> str:

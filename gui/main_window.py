@@ -4,10 +4,11 @@ Widgets propose changes to the one ``SearchState`` (a toggled country, a
 dragged date range, typed text); the window makes the new state, shows it
 everywhere and hands it to the search controller (``gui.search_controller``),
 which searches and drops stale results. The open ``Archive`` and its index
-belong to ``ArchiveSession`` (``gui.session``), the menus to the table in
-``gui.menus``, back/forward to ``gui.navigation``, an article's file to
-``gui.article_files``, exporting to ``gui.export``; all engine calls go
-through ``TaskManager`` (``gui.workers``).
+belong to ``ArchiveSession`` (``gui.session``), back/forward to
+``gui.navigation``, an article's file to ``gui.article_files``, exporting to
+``gui.export``; all engine calls go through ``TaskManager`` (``gui.workers``).
+The menus are the table in ``gui.menus``, built over the window by ``gui.app``:
+the table knows the window, the window not the table, so no import circles.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ from gui.export import Exporter
 from gui.help import about_text, open_dialogs, query_syntax_html, shortcuts_html, show_sheet
 from gui.history import SavedSearches, SearchHistory
 from gui.mention_steps import MentionSteps
-from gui.menus import build_menus
 from gui.navigation import Visit, Visits
 from gui.reader import Reader, file_stat
 from gui.results_model import HitDelegate, ResultsModel
@@ -117,10 +117,11 @@ class MainWindow(QMainWindow):
         self.history: SearchHistory = SearchHistory(settings)
         self.saved = SavedSearches(settings)
         self.tasks = TaskManager(self)
-        self.corrections: Corrections = Corrections(self)
         self.tasks.busy_changed.connect(self._on_busy)
         self.tasks.task_failed.connect(self._show_error)
         self.session: ArchiveSession = ArchiveSession(self.tasks, settings, self, persist=persist)
+        self.corrections = Corrections(self, self.session, self.tasks)
+        self.corrections.page_requested.connect(self.open_entity_page)
         self.searcher: SearchController = SearchController(
             self.tasks, settings, lambda: self.source, self
         )
@@ -138,8 +139,6 @@ class MainWindow(QMainWindow):
         self.session.updated.connect(self._on_updated)
         self.session.text_ready.connect(self.searcher.search_now)
         self._wanted_article: str | None = None
-        self.last_result: SearchResult | None = None
-        """The search shown now (the analyst's windows offer its countries)."""
         self._article_load = 0
         self._related_load = 0
         """Counts loads: a load older than the newest is dropped, also of the same article
@@ -164,7 +163,6 @@ class MainWindow(QMainWindow):
             self.remember_search,
             self,
         )
-        build_menus(self)
         self.reader.set_enabled_types(settings.get(S.highlight_types))
         self._show_state()
         self.sidebar.set_saved(self.saved.names())
@@ -289,7 +287,9 @@ class MainWindow(QMainWindow):
         self.reader.page_requested.connect(self.open_entity_page)
         self.reader.article_requested.connect(self.select_article)
         self.reader.compare_requested.connect(self.compare_versions)
-        self.mention_steps = MentionSteps(self)
+        self.mention_steps = MentionSteps(self, self.reader, self.model, self.session)
+        self.mention_steps.article_wanted.connect(self.select_article)
+        self.article_shown.connect(self.mention_steps.article_shown)
         self.session.opening.connect(lambda _root: self.corrections.forget())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -426,7 +426,6 @@ class MainWindow(QMainWindow):
         else:
             self._follow_hits()
         self.collector.settle()
-        self.last_result = result
         self.search_applied.emit(result)
 
     def _follow_hits(self) -> None:
@@ -784,7 +783,9 @@ class MainWindow(QMainWindow):
                 dialog.raise_()
                 dialog.activateWindow()
                 return
-        make(self).show()
+        dialog = make(self, self.searcher, self.session, self.tasks)
+        dialog.chosen.connect(partial(self.set_state, remember=True))
+        dialog.show()
 
     def open_selected_entity_page(self) -> None:
         selected = self.reader.selected_entity

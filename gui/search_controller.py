@@ -74,8 +74,9 @@ class SearchController(QObject):
         self._source = source
         self._ids = itertools.count(1)
         self._latest = 0
-        self._shown: SearchRequest | None = None
-        """The request whose first page was delivered: further pages continue it."""
+        self.shown: SearchResult | None = None
+        """The newest search's first page as delivered: further pages continue its
+        request; the analyst's windows offer its countries."""
         self._running = 0
         self._when_settled = False
         """Keys were typed while a search ran: search the newest text when it ends."""
@@ -139,7 +140,7 @@ class SearchController(QObject):
         )
 
         def delivered(result: SearchResult) -> None:
-            self._shown = request
+            self.shown = result
             self.results_ready.emit(result)
 
         self._running += 1
@@ -152,10 +153,10 @@ class SearchController(QObject):
 
     def fetch_page(self, offset: int) -> None:
         """The list wants the hits from ``offset`` on of the search it shows."""
-        archive, shown = self._source(), self._shown
+        archive, shown = self._source(), self.shown
         if archive is None or shown is None:
             return  # nothing open: the list is cleared when an archive goes
-        request = replace(shown, offset=offset, facets=False)
+        request = replace(shown.request, offset=offset, facets=False)
         self._start(request.request_id, lambda: archive.search(request), self.page_ready.emit)
 
     def fetch_snippets(self, request_id: int, query: str, ids: list[str]) -> None:
@@ -179,7 +180,7 @@ class SearchController(QObject):
     def invalidate(self) -> None:
         """Make every request in flight stale (the archive they search is going away)."""
         self._latest = next(self._ids)
-        self._shown = None
+        self.shown = None
 
     # -- the staleness rule --------------------------------------------------------------
     def _after_search(self) -> None:

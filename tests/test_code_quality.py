@@ -42,3 +42,19 @@ def test_import_contracts_hold() -> None:
     proc = _run_python("-c", code)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 broken" in proc.stdout, proc.stdout
+
+
+def test_gui_modules_import_no_circle() -> None:
+    """No GUI module imports, even only for type checking, one that imports it back: the
+    window's helpers get what they use, not the window (the menu table is built over the
+    window by gui.app)."""
+    import grimp  # import-linter's graph, installed with it
+
+    graph = grimp.build_graph("gui")
+    circles = [
+        (module, imported)
+        for module in sorted(graph.modules)
+        for imported in sorted(graph.find_modules_directly_imported_by(module))
+        if imported.startswith("gui") and graph.find_shortest_chain(imported, module)
+    ]
+    assert circles == []

@@ -25,6 +25,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from gui.main_window import MainWindow
+from gui.menus import build_menus
 from gui.settings import Settings
 from search.entities import extract
 from search.model import Entity
@@ -132,6 +133,7 @@ def make_window(qtbot: QtBot, settings: Settings) -> Iterator[Callable[..., Main
         root: Path | None = None, index_dir: Path | None = None, wait: bool = True
     ) -> MainWindow:
         window = MainWindow(settings)
+        build_menus(window)  # as gui.app does
         window.session.watcher.set_delay(50)  # tests need no long debounce
         qtbot.addWidget(window)
         window.show()

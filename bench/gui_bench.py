@@ -329,12 +329,14 @@ def open_window(
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
+    from gui.menus import build_menus
     from gui.settings import Settings
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     settings = Settings(QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(settings, persist=False)
+    build_menus(window)  # as gui.app does
     window.resize(1400, 900)
     window.show()
     window.session.open(corpus, index_dir)

@@ -1,8 +1,9 @@
 """What the user is looking at: query text, filters and sort, as one value.
 
-The window keeps exactly one ``SearchState``; widgets only propose changes to
-it. The same value is what history, saved searches and the settings store, so
-"restore a search" is one assignment.
+``SearchState`` is the engine's ``Query`` (``search.model``) plus how its text
+is being typed. The search controller keeps exactly one; widgets only propose
+changes to it. The same value is what history, saved searches and the settings
+store, so "restore a search" is one assignment.
 """
 
 from __future__ import annotations

@@ -167,6 +167,20 @@ def _same_length_fold_table() -> dict[int, str]:
 _FOLD_TABLE = _same_length_fold_table()
 
 
+_NON_ASCII_RUNS = re.compile(r"([^\x00-\x7f]+)")
+
+
 def fold_text(text: str) -> str:
-    """`fold` for a whole text, keeping every offset (one character for one)."""
-    return text.translate(_FOLD_TABLE)
+    """`fold` for a whole text, keeping every offset (one character for one).
+
+    The table lowers ASCII letters and folds the rest; `str.translate` with a table looks
+    up every character (about 0.2 ms for a 4 KB article), while `str.lower` on pure ASCII
+    is some fifty times faster, so only the non-ASCII runs go through the table (snippets
+    fold every body on the page: issue #17).
+    """
+    if text.isascii():
+        return text.lower()
+    pieces = _NON_ASCII_RUNS.split(text)  # ASCII, non-ASCII, ASCII, ..., ASCII
+    pieces[0::2] = [piece.lower() for piece in pieces[0::2]]
+    pieces[1::2] = [piece.translate(_FOLD_TABLE) for piece in pieces[1::2]]
+    return "".join(pieces)

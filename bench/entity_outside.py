@@ -298,7 +298,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=Path, help="write FP/FN per article (dev only)")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing runs")
     parser.add_argument("--own", action="store_true", help="score our own gold sets instead")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="a spaCy pipeline folder to recognise with instead of the installed package "
+        "(bench/ner_finetune.py writes one)",
+    )
     args = parser.parse_args(argv)
+    if args.model is not None:
+        from search.entities import statistical
+
+        statistical.PACKAGES = (str(args.model),)
     if args.own:
         own_sets(args.system, args.errors)
         return 0

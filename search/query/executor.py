@@ -687,7 +687,14 @@ def top_documents(scores: FloatArray, selected: BoolArray, count: int) -> list[t
         return []
     values = scores[candidates]
     if len(candidates) > count:
-        keep = np.argpartition(-values, count - 1)[:count]
+        # Every score above the count-th best, then the lowest docnums of those equal to
+        # it: argpartition alone keeps an arbitrary few of the tied ones, so page 2 of a
+        # result did not follow page 1 (an export paging through 9,792 hits wrote 71
+        # twice and left 71 out).
+        threshold = -np.partition(-values, count - 1)[count - 1]
+        above = np.flatnonzero(values > threshold)
+        tied = np.flatnonzero(values == threshold)[: count - len(above)]
+        keep = np.concatenate((above, tied))
         candidates, values = candidates[keep], values[keep]
     order = np.lexsort((candidates, -values))
     return [(int(candidates[i]), float(values[i])) for i in order]

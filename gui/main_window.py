@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -66,7 +65,7 @@ from gui.session import ArchiveSession
 from gui.settings import S, Settings
 from gui.sidebar import Sidebar
 from gui.state import SORTS, SearchState
-from gui.widgets import ChipBar, fill_choices
+from gui.widgets import ChipBar, CommandKeysLineEdit, fill_choices
 from gui.workers import TaskManager
 from resources import resource_path
 from search.api import Archive, __version__, default_archive_path
@@ -190,7 +189,7 @@ class MainWindow(QMainWindow):
     def _build_search_bar(self) -> None:
         bar = QWidget(self)
         bar.setObjectName("searchBar")
-        self.search_field = QLineEdit(bar)
+        self.search_field = CommandKeysLineEdit(bar)
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText(
             'Search articles: words, "phrases", coop*, country:KZ, person:…  (Ctrl+L)'

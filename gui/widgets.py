@@ -1,23 +1,66 @@
 """Small widgets the panes share: section headings, the bar of active-filter chips, a
-non-modal notice bar, and menus of changing choices (recent archives, searches)."""
+non-modal notice bar, menus of changing choices (recent archives, searches), and a line
+edit that leaves the window's command keys to the commands."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QStyle,
     QToolButton,
     QWidget,
 )
+
+_EDITING_KEYS = (
+    QKeySequence.StandardKey.Copy,
+    QKeySequence.StandardKey.Cut,
+    QKeySequence.StandardKey.Paste,
+    QKeySequence.StandardKey.Undo,
+    QKeySequence.StandardKey.Redo,
+    QKeySequence.StandardKey.SelectAll,
+    QKeySequence.StandardKey.Delete,
+)
+"""Keys a line edit keeps even where a window command holds them too."""
+
+
+class CommandKeysLineEdit(QLineEdit):
+    """A line edit that leaves the window's command keys to the commands.
+
+    On X11, Qt binds Ctrl+E in a line edit to "end of line" (emacs style), so with the
+    focus in the search box, where it mostly is, File > Export Results (Ctrl+E) did
+    nothing. A key that an enabled action of the window holds goes to the action; the
+    standard editing keys stay with the text.
+    """
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._is_command(event)
+        ):
+            event.ignore()  # not overridden: the shortcut runs
+            return True
+        return super().event(event)
+
+    def _is_command(self, event: QKeyEvent) -> bool:
+        if any(event.matches(key) for key in _EDITING_KEYS):
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        return any(
+            pressed in action.shortcuts()
+            for action in self.window().findChildren(QAction)
+            if action.isEnabled()
+        )
 
 
 def heading(text: str, parent: QWidget) -> QLabel:

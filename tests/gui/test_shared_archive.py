@@ -1,10 +1,12 @@
 """A shared archive in the window: File → Open Shared Archive (``session.open_shared``)
 on a real 3-node Sphinx cluster: the list, the count, a search and the reader work as on
-a folder, the status bar says where the window is connected, a lost shard is said above
-the list, and an address that does not answer is a message, not a crash."""
+a folder, the status bar says where the window is connected, File → Export Results writes
+the hits shown, a lost shard is said above the list, and an address that does not answer
+is a message, not a crash."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui.main_window import MainWindow
+from gui.state import SearchState
 from search.api import Archive
 from search.backends.cluster import loader, nodes
 
@@ -62,6 +65,23 @@ def test_a_shared_archive_lists_searches_and_reads_as_a_folder_does(
     assert window.reader.article is not None
     assert window.reader.article.id == window.model.hits[0].id
     assert "Kazakhstan" in window.reader.browser.toPlainText()
+
+
+def test_a_shared_archive_exports_the_hits_shown(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], cluster_dir: Path, tmp_path: Path
+) -> None:
+    window = make_window()
+    _open_shared(qtbot, window, str(cluster_dir))
+    with qtbot.waitSignal(window.search_applied, timeout=10_000):
+        window.set_state(SearchState(text="Kazakhstan"))
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(window.exporter.exported, timeout=15_000) as blocker:
+        window.exporter.export_to(tmp_path / "shared.json")
+    rows = json.loads((tmp_path / "shared.json").read_text(encoding="utf-8"))
+    assert blocker.args == [2]
+    assert sorted(r["id"] for r in rows) == sorted(h.id for h in window.model.hits)
+    assert all(r["path"].endswith(r["id"]) for r in rows)
+    wait_idle(qtbot, window)
 
 
 def test_a_lost_shard_is_said_above_the_list(

@@ -440,6 +440,27 @@ def test_export_writes_all_hits_as_csv_and_json(
     wait_idle(qtbot, window)
 
 
+def test_command_keys_typed_in_the_search_box_run_their_command(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On X11 a plain QLineEdit takes Ctrl+E as "end of line" and Export never ran
+    # (the real-X-server pass of these tests sees it; offscreen has no such binding).
+    search(qtbot, window, "Vietnam")
+    target = tmp_path / "keys.csv"
+    monkeypatch.setattr(
+        "gui.export.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "CSV (*.csv)")
+    )
+    window.search_field.setFocus()
+    with qtbot.waitSignal(window.exporter.exported, timeout=10_000) as blocker:
+        qtbot.keyClick(window.search_field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == [3]
+    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 4
+    # Editing keys stay with the text: Ctrl+A selects it, it runs no command.
+    qtbot.keyClick(window.search_field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.selectedText() == "Vietnam"
+    wait_idle(qtbot, window)
+
+
 def test_settings_remember_archive_search_and_layout(
     qtbot: QtBot, make_window: Callable[..., MainWindow], archive_dir: Path
 ) -> None:

@@ -36,7 +36,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
-    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -51,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.timeline import DateFilter
-from gui.widgets import heading
+from gui.widgets import CommandKeysLineEdit, heading
 from search.api import country_name
 from search.model import Facets
 
@@ -255,7 +254,7 @@ class FacetList(QWidget):
         self.proxy = _KeepSelectedProxy(self)
         self.proxy.setSourceModel(self.model)
         self.heading = heading(title, self)
-        self.search = QLineEdit(self)
+        self.search = CommandKeysLineEdit(self)
         self.search.setPlaceholderText(f"Filter {title.lower()}…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)

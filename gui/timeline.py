@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QSizePolicy,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.widgets import heading
+from gui.widgets import CommandKeysLineEdit, heading
 from search.model import UNDATED
 
 
@@ -343,9 +342,9 @@ class DateFilter(QWidget):
         super().__init__(parent)
         self.timeline = Timeline(self)
         self.timeline.range_selected.connect(self._on_timeline)
-        self.from_edit = QLineEdit(self)
+        self.from_edit = CommandKeysLineEdit(self)
         self.from_edit.setPlaceholderText("From (YYYY-MM-DD)")
-        self.to_edit = QLineEdit(self)
+        self.to_edit = CommandKeysLineEdit(self)
         self.to_edit.setPlaceholderText("To")
         for edit in (self.from_edit, self.to_edit):
             edit.setClearButtonEnabled(True)

@@ -3,10 +3,10 @@
 The index keeps words as written (folded), so phrases, wildcards and fuzzy
 terms see real words; plain words are widened here to every indexed variant
 with the same Porter2 stem (``cooperate`` -> cooperate, cooperation,
-cooperative, ...). Variants are looked up by prefix in the term dictionary,
-which is sorted, so this costs a few dozen term reads per query word; the words
-of a prefix and their stems are kept, so a query of hundreds of words sharing
-a few prefixes reads each prefix once, and a time budget bounds the rest.
+cooperative, ...). Variants are looked up by prefix in each segment's sorted
+words (its term arrays: `termarrays.expand_prefix`), a numpy search per segment;
+the words of a prefix and their stems are kept, so a query of hundreds of words
+sharing a few prefixes reads each prefix once, and a time budget bounds the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from search.store import termarrays
 from search.store.analyzers import stem
 from search.store.whoosh_api import query
 
@@ -67,10 +68,8 @@ class StemExpander:
         key = (fieldname, prefix)
         found = self._prefixes.get(key)
         if found is None:
-            texts = (
-                raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-                for raw in self._reader.expand_prefix(fieldname, prefix)
-            )
+            words = termarrays.expand_prefix(self._reader, fieldname, prefix)
+            texts = (raw.decode("utf-8") for raw in words)
             found = tuple((text, stem(text)) for text in texts)
             if self._prefix_words + len(found) > MAX_PREFIX_WORDS:
                 self._prefixes.clear()

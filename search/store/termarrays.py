@@ -34,6 +34,7 @@ only the directory; a word costs a binary search over its field's words.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import mmap
@@ -517,6 +518,25 @@ class _Field:
                 return mid
         return -1
 
+    def with_prefix(self, bprefix: bytes) -> list[bytes]:
+        """The words starting with ``bprefix``, in order: the words' first 8 bytes bound
+        them (a numpy search), and longer prefixes are checked on the few left."""
+        prefixes = self.prefixes()
+        head = bprefix[:8]
+        low = np.uint64(int.from_bytes(head.ljust(8, b"\0"), "big"))
+        high = np.uint64(int.from_bytes(head.ljust(8, b"\xff"), "big"))
+        lo = int(np.searchsorted(prefixes, low, "left"))
+        hi = int(np.searchsorted(prefixes, high, "right"))
+        if lo >= hi:
+            return []
+        offsets = self.term_offs[lo : hi + 1].astype(np.int64).tolist()
+        raw = self.terms[offsets[0] : offsets[-1]].tobytes()
+        first = offsets[0]
+        words = [raw[a - first : b - first] for a, b in itertools.pairwise(offsets)]
+        if len(bprefix) > 8:
+            words = [w for w in words if w.startswith(bprefix)]
+        return words
+
 
 class TermArrays:
     """The term arrays of one segment, over a read-only buffer (normally an mmap)."""
@@ -546,6 +566,10 @@ class TermArrays:
 
     def has_field(self, fieldname: str) -> bool:
         return fieldname in self._fields
+
+    def with_prefix(self, fieldname: str, bprefix: bytes) -> list[bytes]:
+        """The segment's words of a field that start with ``bprefix``, in order."""
+        return self._fields[fieldname].with_prefix(bprefix)
 
     def frequencies(self, fieldname: str) -> dict[bytes, int]:
         """Each word of a field -> the segment's documents having it (deleted ones too),
@@ -677,3 +701,29 @@ def warn(leaf: Any, what: str) -> None:
             return
         _warned.add(segid)
     log.warning("index segment %s %s: reading its postings the slow way", segid, what)
+
+
+def expand_prefix(reader: Any, fieldname: str, prefix: str) -> list[bytes]:
+    """The index's words of a field starting with ``prefix``, sorted: what Whoosh's
+    ``reader.expand_prefix`` gives, from each segment's term arrays where it has them.
+    Whoosh binary-searches each segment's on-disk term table with a read per probe and
+    merges the segments in Python (some 10 ms for a word's stem variants over 21
+    segments at 10^5 articles, a third of a first search); a numpy search per segment
+    costs microseconds. A reader without segments (the cluster's word list) answers
+    itself."""
+    leaf_readers = getattr(reader, "leaf_readers", None)
+    if leaf_readers is None:
+        return [_as_bytes(w) for w in reader.expand_prefix(fieldname, prefix)]
+    bprefix = prefix.encode("utf-8")
+    words: set[bytes] = set()
+    for leaf, _base in leaf_readers():
+        arrays = for_leaf(leaf)
+        if arrays is not None and arrays.has_field(fieldname):
+            words.update(arrays.with_prefix(fieldname, bprefix))
+        else:
+            words.update(_as_bytes(w) for w in leaf.expand_prefix(fieldname, prefix))
+    return sorted(words)
+
+
+def _as_bytes(word: bytes | str) -> bytes:
+    return word if isinstance(word, bytes) else word.encode("utf-8")

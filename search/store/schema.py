@@ -39,6 +39,8 @@ SEP = "\x1f"
 
 _COUNT = struct.Struct("<I")
 _EXACT = exact_analyzer()
+EXACT_ANALYZER = _EXACT
+"""The body's and title's analyzer (Whoosh analyzers compare equal by their parts)."""
 
 
 class ArrayPositions(formats.Positions):  # type: ignore[misc]

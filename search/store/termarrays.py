@@ -50,6 +50,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
+from search.store.batch_postings import BatchPostings, segment_lengths
 from search.store.lengths import ColumnLengths
 from search.store.schema import ArrayPositions
 
@@ -362,7 +363,60 @@ class TermArraysFieldWriter(W3FieldWriter):  # type: ignore[misc]
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         # Each posting asks for its document's length: read the columns whole first.
-        super().add_postings(schema, ColumnLengths(lengths) if lengths else lengths, items)
+        column_lengths = ColumnLengths(lengths) if lengths else lengths
+        if not isinstance(items, BatchPostings):
+            super().add_postings(schema, column_lengths, items)
+            return
+        # The pool's postings field by field, the arrays' fields in their place among them.
+        pending = sorted(items.fields)
+        for fieldname, group in itertools.groupby(items.regular, key=lambda item: item[0]):
+            while pending and pending[0] < fieldname:
+                self._add_batch_field(schema, lengths, column_lengths, items, pending.pop(0))
+            super().add_postings(schema, column_lengths, group)
+        for name in pending:
+            self._add_batch_field(schema, lengths, column_lengths, items, name)
+
+    def _add_batch_field(
+        self, schema: Any, lengths: Any, column_lengths: Any, items: BatchPostings, name: str
+    ) -> None:
+        """A batch field's postings, a term at a time: each block of W3's postings writer
+        filled at once (what ``add_posting`` would have put there, one call a posting),
+        then written by W3's own ``_write_block`` / ``finish_postings``."""
+        self.start_field(name, schema[name])
+        doc_lengths = segment_lengths(lengths, name)
+        dfl = column_lengths.doc_field_length if column_lengths else None
+        limit = self._postwriter._blocklimit
+        for btext, docs, weights, values in items.fields[name].sorted_terms():
+            self.start_term(btext)
+            postwriter = self._postwriter
+            if doc_lengths is not None:
+                term_lengths = doc_lengths[docs].tolist()
+            elif dfl is not None:
+                term_lengths = [dfl(docnum, name) or 0 for docnum in docs]
+            else:
+                term_lengths = [0] * len(docs)
+            count = len(docs)
+            for start in range(0, count, limit):
+                end = min(start + limit, count)
+                postwriter._ids = array("I", docs[start:end])
+                postwriter._weights = array("f", weights[start:end])
+                postwriter._values = values[start:end]
+                postwriter._maxweight = max(0, *weights[start:end])
+                known = [n for n in term_lengths[start:end] if n]
+                postwriter._minlength = min(known) if known else None
+                postwriter._maxlength = max(known) if known else 0
+                if end < count:
+                    postwriter._write_block()
+            arrays = self._arrays
+            if arrays is not None:
+                try:
+                    arrays.docs.extend(docs)
+                    arrays.weights.extend(weights)
+                    arrays.values.extend(values)
+                except Exception:
+                    self._fail("could not collect")
+            self.finish_term()
+        self.finish_field()
 
     def start_term(self, btext: bytes) -> None:
         super().start_term(btext)

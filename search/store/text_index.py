@@ -22,7 +22,7 @@ from whoosh.writing import NO_MERGE
 
 from search.errors import IndexDamaged, IndexInUse, IndexLocked, IndexWriteFailed
 from search.model import Article, FileSig
-from search.store import fast_paths, folder
+from search.store import batch_postings, fast_paths, folder
 from search.store.folder import IndexPaths, damaged_message
 from search.store.mapped_files import read_segments_in_place
 from search.store.meta import INVALID, Meta
@@ -176,11 +176,13 @@ def open_writer(ix: Index) -> Any:
     """Whoosh's writer of ``ix`` with our codec and posting pool."""
     try:
         # The codec also writes each new segment's term arrays (merged segments too).
-        return ix.writer(timeout=10.0, codec=TermArraysCodec(), limitmb=POOL_MB)
+        writer = ix.writer(timeout=10.0, codec=TermArraysCodec(), limitmb=POOL_MB)
     except whoosh_index.LockError as exc:
         raise IndexLocked(
             "The index is locked by another program writing to it. Try again when it is done."
         ) from exc
+    batch_postings.install(writer)  # the word fields' postings as arrays, not Whoosh's pool
+    return writer
 
 
 class TextWriter:
@@ -195,10 +197,9 @@ class TextWriter:
 
     def add(self, article: Article, sig: FileSig, sha1: str, *, is_update: bool) -> None:
         values = document_fields(article, sig, sha1)
-        if is_update:
-            self._writer.update_document(**values)
-        else:
-            self._writer.add_document(**values)
+        if is_update:  # as Whoosh's update_document: the unique id's old document goes
+            self._writer.delete_by_term("id", article.id)
+        batch_postings.add_document(self._writer, values)
 
     def commit(self, merge: bool = True) -> None:
         """Commit; ``merge``: gather small segments into the new one (`merge_small_segments`)."""

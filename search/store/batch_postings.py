@@ -103,35 +103,47 @@ class _FieldBatch:
         order = np.lexsort((docs, term_ranks))
         counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
         positions = np.frombuffer(self.positions, dtype=np.uint32)
-        # Each posting's value, count then positions, laid out in sorted order.
-        src_starts = np.cumsum(counts) - counts
+        # Each posting's value, its count then its positions, laid out in sorted order;
+        # 32-bit indexes when they fit (a batch's temporaries are its largest memory).
+        total = len(positions)
+        index = np.int32 if total + len(counts) < 1 << 31 else np.int64
         sorted_counts = counts[order]
+        shift = (np.cumsum(counts) - counts)[order] - (np.cumsum(sorted_counts) - sorted_counts)
+        gather = np.repeat(shift.astype(index), sorted_counts)
+        del shift
+        gather += np.arange(total, dtype=index)
+        sorted_positions = positions[gather]
+        del gather
         sizes = sorted_counts + 1
         dst_starts = np.cumsum(sizes) - sizes
-        values = np.empty(int(sizes.sum()), dtype="<u4")
+        values = np.empty(total + len(counts), dtype="<u4")
         values[dst_starts] = sorted_counts
-        total = int(sorted_counts.sum())
-        within = np.arange(total, dtype=np.int64) - np.repeat(
-            np.cumsum(sorted_counts) - sorted_counts, sorted_counts
-        )
-        values[np.repeat(dst_starts + 1, sorted_counts) + within] = positions[
-            np.repeat(src_starts[order], sorted_counts) + within
-        ]
+        slots = np.ones(len(values), dtype=bool)
+        slots[dst_starts] = False
+        values[slots] = sorted_positions
+        del slots, sorted_positions
         raw = values.tobytes()
-        byte_starts = (dst_starts * 4).tolist()
-        byte_ends = ((dst_starts + sizes) * 4).tolist()
-        encoded = [raw[a:b] for a, b in zip(byte_starts, byte_ends, strict=True)]
-        doc_list = docs[order].tolist()
-        weight_list = np.frombuffer(self.weights, dtype=np.float64)[order].tolist()
-        sorted_ranks = term_ranks[order]
-        bounds = np.searchsorted(sorted_ranks, np.arange(size + 1, dtype=np.int64)).tolist()
+        byte_starts = dst_starts * 4
+        byte_ends = byte_starts + sizes * 4
+        sorted_docs = docs[order]
+        sorted_weights = np.frombuffer(self.weights, dtype=np.float64)[order]
+        del values, sizes, counts, docs
+        bounds = np.searchsorted(term_ranks[order], np.arange(size + 1, dtype=np.int64)).tolist()
+        # Python lists a term at a time: for a whole batch they took more memory than the
+        # arrays (a Python int or bytes object per posting).
         for at, term in enumerate(by_bytes):
             start, end = bounds[at], bounds[at + 1]
+            encoded = [
+                raw[a:b]
+                for a, b in zip(
+                    byte_starts[start:end].tolist(), byte_ends[start:end].tolist(), strict=True
+                )
+            ]
             yield (
                 btexts[term],
-                doc_list[start:end],
-                weight_list[start:end],
-                encoded[start:end],
+                sorted_docs[start:end].tolist(),
+                sorted_weights[start:end].tolist(),
+                encoded,
             )
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import _lenfield
+from whoosh.codec.whoosh3 import W3PostingsWriter, _lenfield
 from whoosh.util.numeric import _length_byte_cache
 
 from search.analysis import word_positions
@@ -206,9 +206,24 @@ class ArrayPool:
         return getattr(self._pool, name)
 
 
+def supported(writer: Any) -> bool:
+    """Whether the writer has what `add_document` and the field writer's batch path use
+    (`WHOOSH_INTERNALS.md`); without it Whoosh's own pool and methods are used."""
+    postings_writer = W3PostingsWriter
+    return (
+        all(hasattr(writer, name) for name in ("pool", "perdocwriter", "docnum", "schema"))
+        and all(hasattr(writer, name) for name in ("_check_state", "_check_fields"))
+        and all(
+            name in vars(postings_writer)
+            for name in ("_write_block", "_new_block", "finish_postings", "add_posting")
+        )
+    )
+
+
 def install(writer: Any) -> None:
     """Give a Whoosh segment writer our pool (before anything is added to it)."""
-    writer.pool = ArrayPool(writer.pool, batch_fields(writer.schema))
+    if supported(writer):
+        writer.pool = ArrayPool(writer.pool, batch_fields(writer.schema))
 
 
 def add_document(writer: Any, fields: dict[str, Any]) -> None:

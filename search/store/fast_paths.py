@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from whoosh import fields
+from whoosh import fields, writing
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.codec import whoosh3
@@ -46,6 +46,9 @@ def _probe_index(missing: list[str], scratch: str) -> Any:
     missing.extend(
         f"W3FieldWriter.{name}"
         for name in _has(field_writer, "_segment", "_fieldname", "_postwriter")
+    )
+    missing.extend(
+        f"SegmentWriter.{name}" for name in _has(writer, "pool", "perdocwriter", "docnum")
     )
     writer.add_document(**{_BODY: "fast paths fast"})
     writer.commit()
@@ -84,7 +87,12 @@ def _class_names(missing: list[str]) -> None:
             ("start_field", "start_term", "finish_term", "finish_field", "close"),
             ("add_postings",),
         ),
-        (whoosh3.W3PostingsWriter, ("add_posting",), ()),
+        (
+            whoosh3.W3PostingsWriter,
+            ("add_posting", "_write_block", "_new_block", "finish_postings"),
+            (),
+        ),
+        (writing.SegmentWriter, ("add_document", "_check_state", "_check_fields"), ()),
         (whoosh3.W3LeafMatcher, ("_read_data", "_read_ids", "_read_values", "_next_block"), ()),
         (whoosh3.W3PerDocReader, ("_cached_reader", "has_column"), ()),
         (whoosh_query.PatternQuery, ("_get_pattern", "_find_prefix"), ()),

@@ -32,6 +32,7 @@ from resources import resource_path
 from search import __version__
 from search.analysis import fold
 from search.errors import (
+    ArchiveClosed,
     ArchiveError,
     ArchiveNotFound,
     ArticleNotFound,
@@ -67,22 +68,20 @@ from search.model import (
     Version,
     VersionDiff,
 )
-from search.query import analyst, hit_row, run_search, selected_documents
-from search.query.executor import Executor
+from search.query import analyst, hit_row, marker, run_search, selected_documents, snippets
 from search.query.parsing import QueryParser
-from search.query.related import NameIndex, related
-from search.query.snippets import Marker, make_snippet
-from search.query.stems import StemExpander
+from search.query.readers import prepare
+from search.query.related import related_in
+from search.query.snippets import Marker
 from search.query.version_diff import compare_bodies
-from search.store import entity_columns, folder, tablecache
+from search.store import entity_columns
 from search.store.corrections import CorrectionSet
 from search.store.doctable import BoolArray, DocTable
 from search.store.entity_store import EntityStore
 from search.store.folder import IndexPaths, damaged_message, default_index_dir
 from search.store.meta import Meta
 from search.store.schema import article_from_stored
-from search.store.story_state import StoryColumn
-from search.store.term_stats import DocFrequencies
+from search.store.snapshot import Current, Snapshot, open_snapshot
 from search.store.text_index import discard, open_index, open_or_create
 
 __all__ = [
@@ -150,63 +149,39 @@ def open_shared(location: str) -> ArchiveReader:
 
 
 class Archive:
-    """One archive folder and its index."""
+    """One archive folder and its index.
+
+    Reads go to the current `Snapshot` (one index generation: searcher, tables, entity
+    overlay, story groups; `search.store.snapshot`): each read holds one from its start
+    to its end, so it sees one generation whatever a refresh swaps in meanwhile, and a
+    generation is closed after its last reader. Two locks of the archive remain, neither
+    held by a read: ``Current``'s, for the few instructions that take or swap the
+    reference, and ``_refresh_lock``, which makes the refreshes, entity overlays and
+    corrections that build the next snapshot take turns (each builds from the current one
+    and swaps its result in: without it, one could swap out another's work). The readers
+    of one generation take turns on that generation's own lock (`Snapshot.reading`)."""
 
     def __init__(self, root: Path, paths: IndexPaths, ix: Any) -> None:
         self.root = root
         self.index_dir = paths.root
         self._paths = paths
-        self._ix = ix
-        self._lock = threading.RLock()
-        self._closed = False
-        self._live_id = folder.identity(paths.live)
+        self._refresh_lock = threading.RLock()
         self._parser = QueryParser(ix.schema, lookup_country)
         with self._reading():
-            self._load_reader()
+            first = open_snapshot(ix, paths)
+        prepare(first)
+        self._current = Current(first)
 
-    def _load_reader(self) -> None:
-        """Searcher and everything cached per reader: columns, stems, postings.
-
-        The per-document table is mapped from its cache file when one matches
-        this generation; otherwise it is built from Whoosh and saved (the next
-        open, or the first after an update commits, then maps it)."""
-        self._searcher = self._ix.searcher()
-        reader = self._searcher.reader()
-        table = tablecache.load(self._paths.root, reader)
-        if table is None:
-            table = DocTable.build(reader)
-            tablecache.save(self._paths.root, reader, table)
-        self._base_table = table
-        self._load_stories()
-        self._hashes = entity_columns.content_hashes(reader, table.size)
-        self._stems = StemExpander(reader)
-        self._executor = Executor(self._searcher, table.live)
-        self._frequencies = DocFrequencies(reader, "body")  # filled on the first related()
-        self._names: NameIndex | None = None
-        self._lay_entities(
-            *entity_columns.overlay(
-                table, self._paths.entity_store, self._hashes, self._text_entities
-            )
-        )
-
-    def _load_stories(self) -> None:
-        """The group column of this reader, from the groups the writer saved after its
-        last commit (a few bytes per grouped article: milliseconds at 10^5 articles)."""
-        self._stories_stamp = folder.stamp(self._paths.story_groups)
-        self._stories = StoryColumn.build(self._paths.story_groups, self._base_table)
-
-    def _lay_entities(self, table: DocTable, overlay: entity_columns.Overlay) -> None:
-        """Use a table whose name columns come from the entity store where it is done."""
-        self._table = table
-        self._overlay = overlay
-        self._overlaid_at = time.monotonic()
-        self._executor.use_names(table)  # person:/org:/place: from the columns the facets count
+    def _snapshot(self) -> contextlib.AbstractContextManager[Snapshot]:
+        """``with archive._snapshot() as snap:`` the current snapshot, held open for the
+        block (raises ``ArchiveClosed`` once the archive is closed)."""
+        return self._current.reading()
 
     def _refresh_entities(self) -> None:
         """Lay the entity store's newest state over the table, if it moved on.
 
-        Built outside the lock (a few tenths of a second at 10^5 articles), so searches
-        keep going meanwhile; dropped if the reader changed in between."""
+        Built on the current snapshot while searches go on (a few tenths of a second at
+        10^5 articles), then swapped in as a snapshot of the same generation."""
         store = entity_columns.open_for_reading(self._paths.entity_store)
         if store is None:
             return
@@ -215,16 +190,14 @@ class Archive:
                 generation = store.generation()
         except ArchiveError:
             return
-        with self._lock:
-            if self._closed or generation == self._overlay.generation:
-                return
-            base, hashes = self._base_table, self._hashes
-        table, overlay = entity_columns.overlay(
-            base, self._paths.entity_store, hashes, self._text_entities
-        )
-        with self._lock:
-            if self._base_table is base and not self._closed:
-                self._lay_entities(table, overlay)
+        with self._refresh_lock, contextlib.suppress(ArchiveClosed):
+            with self._snapshot() as snap:
+                if generation == snap.overlay.generation:
+                    return
+                table, overlay = entity_columns.overlay(
+                    snap.base_table, self._paths.entity_store, snap.hashes, snap.text_entities
+                )
+            self._current.swap(snap.with_entities(table, overlay))
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -272,15 +245,12 @@ class Archive:
             raise
 
     def close(self) -> None:
-        """Close the reader. An ``update`` still running in another thread (a window
-        that switched archives while a commit went on) finishes without it: the
-        batches it commits are no longer taken in for searching."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            self._searcher.close()
-            self._ix.close()
+        """Close the reader: reads after this raise ``ArchiveClosed``; those in flight
+        finish first (their snapshot closes after the last). An ``update`` still running
+        in another thread (a window that switched archives while a commit went on)
+        finishes without it: the batches it commits are no longer taken in for
+        searching."""
+        self._current.close()
 
     def __enter__(self) -> Archive:
         return self
@@ -324,7 +294,7 @@ class Archive:
             if report.phase == "entities":
                 if phase != "entities":
                     self.refresh()  # the text phase has committed: search it
-                elif time.monotonic() - self._overlaid_at >= ENTITY_REFRESH_S:
+                elif time.monotonic() - self._current.peek().overlaid_at >= ENTITY_REFRESH_S:
                     self._refresh_entities()
             phase = report.phase
             emit(report)
@@ -349,23 +319,30 @@ class Archive:
     def refresh(self) -> None:
         """Pick up what another writer (or our own update) committed.
 
-        A rebuild swaps in a new folder whose generations start again at 1, so
-        the live folder's identity is compared too, not only the generation.
-        Entities the entity phase committed since are laid over the table too.
-        Nothing to do once closed."""
-        with self._lock, self._reading():
-            if self._closed:
-                return
-            live_id = folder.identity(self._paths.live)
-            if live_id != self._live_id or not self._searcher.up_to_date():
-                self._searcher.close()
-                self._ix.close()
-                self._ix = open_index(self._paths.live)
-                self._live_id = live_id
-                self._load_reader()
-                return  # the new reader read the store as it is now
-            if folder.stamp(self._paths.story_groups) != self._stories_stamp:
-                self._load_stories()  # saved after the commit this reader already had
+        The next snapshot is built while searches go on on the current one, then swapped
+        in. A rebuild swaps in a new folder whose generations start again at 1, so the
+        live folder's identity is compared too, not only the generation. Entities the
+        entity phase committed since are laid over the table too. Nothing to do once
+        closed."""
+        with (
+            self._refresh_lock,
+            contextlib.suppress(ArchiveClosed),
+            self._snapshot() as current,
+            self._reading(),
+        ):
+            if not current.is_current(self._paths):
+                ix = open_index(self._paths.live)
+                try:
+                    new = open_snapshot(ix, self._paths)
+                except BaseException:
+                    ix.close()
+                    raise
+                prepare(new)
+                self._current.swap(new)
+                return  # the new snapshot read the store as it is now
+            if current.stories_stale(self._paths):
+                # saved after the commit this generation already had
+                self._current.swap(current.with_stories(self._paths))
         self._refresh_entities()
 
     # --- reading -------------------------------------------------------------
@@ -378,26 +355,16 @@ class Archive:
         (``"country"``: the country filter; ``"month"``: the date filter)."""
         until = time.perf_counter() + QUERY_SECONDS
         parsed = self._parser.parse(request.text)
-        with self._lock, self._reading():
-            parsed = replace(parsed, query=self._stems.expand(parsed.query, until))
-            return run_search(
-                request,
-                self._executor,
-                self._table,
-                parsed,
-                self._body_of,
-                facets_ignoring,
-                until,
-                stories=self._stories,
-            )
+        with self._snapshot() as snap, self._reading():
+            return run_search(request, snap, parsed, facets_ignoring, until)
 
     def versions(self, article_id: str) -> list[Version]:
         """The articles of this article's story (exact copies and near-duplicates), the
         representative first, then by id; only the article itself when it is alone.
         Raises ``ArticleNotFound``."""
         article_id = id_from_os(article_id)
-        with self._lock, self._reading():
-            table, stories = self._table, self._stories
+        with self._snapshot() as snap, self._reading():
+            table, stories = snap.table, snap.stories
             docnum = table.docnum_by_id.get(article_id)
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
@@ -421,12 +388,12 @@ class Archive:
         two articles, versions of one story or not). Raises ``ArticleNotFound``, and
         ``BadRequest`` for texts too long to compare."""
         bodies = []
-        for article_id in (id_from_os(a_id), id_from_os(b_id)):
-            with self._lock, self._reading():
-                docnum = self._table.docnum_by_id.get(article_id)
+        with self._snapshot() as snap, self._reading():
+            for article_id in (id_from_os(a_id), id_from_os(b_id)):
+                docnum = snap.table.docnum_by_id.get(article_id)
                 if docnum is None:
                     raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
-                bodies.append(self._body_of(docnum))
+                bodies.append(snap.body_of(docnum))
         return compare_bodies(bodies[0], bodies[1])
 
     def related(self, article_id: str, limit: int = 10) -> list[RelatedArticle]:
@@ -437,31 +404,11 @@ class Archive:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 100:
             raise BadRequest(f"The number of related articles must be 0 to 100, not {limit!r}.")
         article_id = id_from_os(article_id)
-        with self._lock:
-            table, names, frequencies = self._table, self._names, self._frequencies
-        # The reader's tables are built outside the lock (a second or more at 10^5
-        # articles, once per reader): they read only numpy columns and mapped term
-        # arrays, so searches go on meanwhile.
-        with self._reading():
-            if names is None or names.table is not table:
-                names = NameIndex(table)  # per table: a correction lays a new one
-            frequencies.prepare()
-        with self._lock, self._reading():
-            if self._table is not table:  # the reader moved on meanwhile
-                table, names = self._table, NameIndex(self._table)
-            self._names = names
-            docnum = table.docnum_by_id.get(article_id)
+        with self._snapshot() as snap, self._reading():
+            docnum = snap.table.docnum_by_id.get(article_id)
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
-            return related(
-                docnum,
-                self._body_of(docnum),
-                names,
-                self._stories,
-                self._executor,
-                self._frequencies,
-                limit,
-            )
+            return related_in(snap, docnum, limit)
 
     def article(self, article_id: str, *, final: bool = False) -> Article:
         """The stored article; ``article_id`` may also be a file name as the OS gives it.
@@ -471,29 +418,20 @@ class Archive:
         (as the phase would, without storing it: no lock is needed, and about a second
         goes to loading the model)."""
         article_id = id_from_os(article_id)
-        with self._lock, self._reading():
-            docnum = self._table.docnum_by_id.get(article_id)
+        with self._snapshot() as snap, self._reading():
+            docnum = snap.table.docnum_by_id.get(article_id)
             if docnum is None:
                 raise ArticleNotFound(f"No article with id {article_id!r} in this archive.")
-            stored = self._searcher.stored_fields(docnum)
-            content_hash = self._hashes[docnum]
+            stored = snap.stored_fields(docnum)
+            content_hash = snap.hashes[docnum]
         article = article_from_stored(article_id, stored["doc"], str(self.path_of(article_id)))
         found = entity_columns.entities_of(self._paths.entity_store, article_id, content_hash)
         if found is None and final:
             found = recognise_article(article)
         if found is not None:
             article.entities = found
-        article.entities = self._overlay.entities(article_id, article.entities)
+        article.entities = snap.overlay.entities(article_id, article.entities)
         return article
-
-    def _text_entities(self, article_id: str) -> list[Entity]:
-        """The text phase's entities of an article (stored with its text)."""
-        with self._lock:  # the searcher's files are read with seeks: one thread at a time
-            docnum = self._base_table.docnum_by_id.get(article_id)
-            if docnum is None:
-                return []
-            stored = self._searcher.stored_fields(docnum)
-        return article_from_stored(article_id, stored["doc"], "").entities
 
     def path_of(self, article_id: str) -> Path:
         """The file of an article (ids are ``/``-separated paths under the root)."""
@@ -507,33 +445,24 @@ class Archive:
     def snippets(self, article_ids: Sequence[str], query_text: str) -> dict[str, Snippet]:
         """Snippets for just these hits (the rows on screen), when a page was
         fetched with ``snippets=False``. Unknown ids are left out."""
-        marker = self._marker(query_text)
-        out: dict[str, Snippet] = {}
-        with self._lock, self._reading():
-            for article_id in article_ids:
-                docnum = self._table.docnum_by_id.get(article_id)
-                if docnum is not None:
-                    text, marks = make_snippet(self._body_of(docnum), marker)
-                    out[article_id] = Snippet(text, marks)
-        return out
+        found = self._marker(query_text)
+        with self._snapshot() as snap, self._reading():
+            return snippets(snap, article_ids, found)
 
     def _marker(self, query_text: str) -> Marker | None:
         until = time.perf_counter() + QUERY_SECONDS
         parsed = self._parser.parse(query_text)
         if parsed.is_every:
             return None
-        with self._lock, self._reading():
-            expanded = self._stems.expand(parsed.query, until)
-            self._executor.begin(until=until)  # the marks' patterns share one query's budget
-            return Marker.from_query(expanded, self._executor.expand)
+        with self._snapshot() as snap, self._reading():
+            return marker(snap, parsed, until)
 
     # --- entities and the user's corrections -------------------------------------
 
     def entities(self, entity_type: EntityType | None = None) -> list[EntitySummary]:
         """Every person, organisation and place (or those of one type) with the number of
         articles naming it, as the facets count it now: most named first, then by name."""
-        with self._lock:
-            table = self._table
+        table = self._current.peek().table
         out: list[EntitySummary] = []
         for kind, column in table.names().items():
             if entity_type not in (None, kind):
@@ -546,8 +475,12 @@ class Archive:
         """One entity across the archive: articles, months, first and last seen, who and
         what is named with it, its newest ``limit`` articles with the sentence of the
         first mention. Raises ``UnknownEntity`` if no article names it."""
-        with self._lock, self._reading():
-            table = self._table
+        with self._snapshot() as snap:  # its rows are read from its searcher
+            return self._entity_page(snap.table, entity_type, name, limit)
+
+    def _entity_page(
+        self, table: DocTable, entity_type: EntityType, name: str, limit: int
+    ) -> EntityPage:
         aliases: tuple[str, ...] = ()
         store = entity_columns.open_for_reading(self._paths.entity_store)
         if store is not None:
@@ -568,7 +501,7 @@ class Archive:
     def naming(self, entity_type: EntityType, name: str) -> frozenset[str]:
         """The ids of the articles that name an entity (none when no article does): what
         stepping through its mentions across the result list needs."""
-        table = self._table_now()
+        table = self._current.peek().table
         try:
             mask = analyst.mask_of(table, entity_type, name)
         except UnknownEntity:
@@ -578,29 +511,21 @@ class Archive:
 
     def cooccurrence(self, request: SearchRequest) -> Cooccurrence:
         """Who appears with whom in the articles a search selects (query and filters)."""
-        return analyst.cooccurrence(self._table_now(), self._selected(request))
+        return analyst.cooccurrence(*self._selected(request))
 
     def country_pairs(
         self, request: SearchRequest, top: int = 10, pinned: str | None = None
     ) -> CountryPairs:
         """Country pairs by month over a search's dated articles (``pinned``: one country
         and its partners)."""
-        return analyst.country_pairs(self._table_now(), self._selected(request), top, pinned)
+        return analyst.country_pairs(*self._selected(request), top, pinned)
 
-    def _table_now(self) -> DocTable:
-        with self._lock:
-            return self._table
-
-    def _selected(self, request: SearchRequest) -> BoolArray:
+    def _selected(self, request: SearchRequest) -> tuple[DocTable, BoolArray]:
+        """The table of the snapshot searched and the documents the search selects."""
         until = time.perf_counter() + QUERY_SECONDS
         parsed = self._parser.parse(request.text)
-        with self._lock, self._reading():
-            parsed = replace(parsed, query=self._stems.expand(parsed.query, until))
-            mask = selected_documents(request, self._executor, self._table, parsed, until)
-            if not request.collapse:
-                return mask
-            # Each story once, as the list counts it: its representative where selected.
-            return self._stories.collapse(mask)
+        with self._snapshot() as snap, self._reading():
+            return snap.table, selected_documents(request, snap, parsed, until)
 
     def correct(self, kind: CorrectionKind, args: dict[str, object]) -> Correction:
         """Record a correction (see `search.store.corrections` for the kinds and their
@@ -624,28 +549,30 @@ class Archive:
     def merged_into(self, entity_type: str, name: str) -> str | None:
         """The full name the machine counts the short name ``name`` as across the archive
         ("Blair" -> "Tony Blair"), or None where it counts it as itself."""
-        with self._lock:
-            return self._overlay.merged.get((entity_type, fold(" ".join(name.split()))))
+        merged = self._current.peek().overlay.merged
+        return merged.get((entity_type, fold(" ".join(name.split()))))
 
     def _lay_correction(
         self, correction: Correction, every: list[Correction], generation: int
     ) -> None:
         """Apply one new correction to the table as it is (its names are the ones shown
         now, so that equals laying every correction again, at a fraction of the cost)."""
-        with self._lock:
-            table, overlay = self._table, self._overlay
         single = CorrectionSet.build([correction])
         named = {*single.rejected_here, *single.added}
-        here = {a: self.article(a).entities for a in named if a in table.docnum_by_id}
-        laid = single.apply(table, here)
-        with self._lock:
-            if self._table is table and overlay.generation:
-                self._lay_entities(
-                    laid,
-                    replace(overlay, generation=generation, corrections=CorrectionSet.build(every)),
+        with self._refresh_lock, contextlib.suppress(ArchiveClosed):
+            snap = self._current.peek()  # swapped only under the refresh lock: it stays
+            table, overlay = snap.table, snap.overlay
+            here = {a: self.article(a).entities for a in named if a in table.docnum_by_id}
+            if overlay.generation:
+                laid = single.apply(table, here)
+                every_set = CorrectionSet.build(every)
+                self._current.swap(
+                    snap.with_entities(
+                        laid, replace(overlay, generation=generation, corrections=every_set)
+                    )
                 )
                 return
-        self._refresh_entities()  # the table moved on meanwhile (or had no store): all of it
+        self._refresh_entities()  # the store was not read (none, or unreadable): all of it
 
     def corrections(self) -> list[Correction]:
         """The user's corrections, oldest first."""
@@ -731,7 +658,7 @@ class Archive:
             raise BadCorrection("Adding a mention needs its article, start and end.")
 
         def known(kind: str, text: str) -> bool:
-            return fold(" ".join(text.split())) in self._table_now().names()[kind].index
+            return fold(" ".join(text.split())) in self._current.peek().table.names()[kind].index
 
         if kind == "apart":
             if self.merged_into(entity_type, name) is None:
@@ -768,19 +695,16 @@ class Archive:
             yield store
 
     def ids(self) -> list[str]:
-        with self._lock:
-            return sorted(self._table.docnum_by_id)
+        return sorted(self._current.peek().table.docnum_by_id)
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._table.docnum_by_id)
+        return len(self._current.peek().table.docnum_by_id)
 
     def stats(self) -> ArchiveStats:
-        with self._lock:
-            table = self._table
-            keys = table.datekey[table.live]
-            dated = keys[keys > 0]
-            countries = table.countries.counts(table.live)
+        table = self._current.peek().table
+        keys = table.datekey[table.live]
+        dated = keys[keys > 0]
+        countries = table.countries.counts(table.live)
         loaded = Meta.load(self._paths.meta)
         meta = loaded if isinstance(loaded, Meta) else None
         skipped = [Skip(k, str(v[2])) for k, v in sorted((meta.skipped if meta else {}).items())]
@@ -815,10 +739,6 @@ class Archive:
             raise IndexDamaged(
                 damaged_message(self._paths, str(exc) or type(exc).__name__)
             ) from exc
-
-    def _body_of(self, docnum: int) -> str:
-        body: str = json.loads(self._searcher.stored_fields(docnum)["doc"])["body"]
-        return body
 
 
 def _from_key(key: int) -> date:

@@ -11,6 +11,10 @@ class ArchiveError(Exception):
     """Base class: something about the archive, index or request a user can act on."""
 
 
+class ArchiveClosed(ArchiveError):
+    """The archive was closed (another was opened in its place); open it again to read it."""
+
+
 class ArchiveNotFound(ArchiveError):
     """The archive folder does not exist or cannot be read."""
 

@@ -1,4 +1,4 @@
-"""SearchRequest -> SearchResult: filters, sort, facets and the page of hits.
+"""SearchRequest + Snapshot -> SearchResult: filters, sort, facets and the page of hits.
 
 `search.query.parsing` turns the text into a Whoosh query; `search.query.executor`
 matches and scores it over numpy arrays; filters, facet counts and date
@@ -9,18 +9,22 @@ leave the engine: hits are copied into our dataclasses here.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from search.model import FacetName, Facets, Hit, SearchRequest, SearchResult, Sort
-from search.query.executor import MAX_EXPANSION, MAX_QUERY_WORDS, Executor, top_documents
+from search.model import FacetName, Facets, Hit, SearchRequest, SearchResult, Snippet, Sort
+from search.query import name_match
+from search.query.executor import MAX_EXPANSION, MAX_QUERY_WORDS, top_documents
 from search.query.parsing import ParsedQuery
+from search.query.readers import executor_of, stems_of
 from search.query.snippets import Marker, make_snippet
 from search.store.doctable import BoolArray, DocTable
+from search.store.snapshot import Snapshot
 from search.store.story_state import StoryColumn
 
 TOP_NAMES = 50
@@ -29,44 +33,51 @@ TOP_NAMES = 50
 
 def run_search(
     request: SearchRequest,
-    executor: Executor,
-    table: DocTable,
+    snapshot: Snapshot,
     parsed: ParsedQuery,
-    body_of: Callable[[int], str],
     facets_ignoring: tuple[FacetName, ...] = (),
     until: float | None = None,
-    stories: StoryColumn | None = None,
 ) -> SearchResult:
-    """``until``: the query's deadline for looking up the words of its patterns.
+    """The search over one snapshot: its words widened to their stems, matched, filtered,
+    ranked, and its page of hits; then the facets. ``until``: the query's deadline for
+    looking up the words of its patterns.
 
-    ``stories``: the reader's group column; with ``request.collapse`` each story counts
-    once, in the page, the total and the facets (`StoryColumn.collapse`, a mask
-    operation like the filters), ranked as the page is."""
+    With ``request.collapse`` each story counts once (the snapshot's story groups,
+    `StoryColumn.collapse`, a mask operation like the filters), in the page, the total
+    and the facets, ranked as the page is.
+
+    The searcher and the executor are used under ``snapshot.reading()``; the facets,
+    numpy over the snapshot's table, are counted after it is let go."""
     started = time.perf_counter()
-    matches = executor.evaluate(parsed.query, until)
-    masks = _filter_masks(request, table)
-    selected = _combined(matches.mask, masks)
-    relevance = request.sort is Sort.RELEVANCE and not parsed.is_every
-    one_per_story = _collapser(request, table, stories, matches.scores if relevance else None)
-    every_copy = int(np.count_nonzero(selected))
-    selected = one_per_story(selected)
-    total = int(np.count_nonzero(selected))
+    table, stories = snapshot.table, snapshot.stories
+    with snapshot.reading():
+        executor = executor_of(snapshot)
+        parsed = replace(parsed, query=stems_of(snapshot).expand(parsed.query, until))
+        matches = executor.evaluate(parsed.query, until, name_match.name_columns(table))
+        masks = _filter_masks(request, table)
+        selected = _combined(matches.mask, masks)
+        relevance = request.sort is Sort.RELEVANCE and not parsed.is_every
+        one_per_story = _collapser(request, table, stories, matches.scores if relevance else None)
+        every_copy = int(np.count_nonzero(selected))
+        selected = one_per_story(selected)
+        total = int(np.count_nonzero(selected))
 
-    offset = max(0, request.offset)
-    limit = max(0, request.limit)
-    scores: dict[int, float] = {}
-    if relevance:
-        page = top_documents(matches.scores, selected, offset + limit)[offset:]
-        scores = dict(page)
-        page_docs = [docnum for docnum, _ in page]
-    else:
-        page_docs = table.date_order(request.sort is Sort.OLDEST, selected, offset, limit)
+        offset = max(0, request.offset)
+        limit = max(0, request.limit)
+        scores: dict[int, float] = {}
+        if relevance:
+            page = top_documents(matches.scores, selected, offset + limit)[offset:]
+            scores = dict(page)
+            page_docs = [docnum for docnum, _ in page]
+        else:
+            page_docs = table.date_order(request.sort is Sort.OLDEST, selected, offset, limit)
 
-    marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
-    hits = [
-        _hit(docnum, table, scores.get(docnum, 0.0), marker, body_of, stories)
-        for docnum in page_docs
-    ]
+        marker = Marker.from_query(parsed.query, executor.expand) if request.snippets else None
+        hits = [
+            _hit(docnum, table, scores.get(docnum, 0.0), marker, snapshot.body_of, stories)
+            for docnum in page_docs
+        ]
+        truncated = executor.truncated
 
     def facet_base(name: FacetName) -> BoolArray:
         if name in facets_ignoring and name in masks:
@@ -83,7 +94,7 @@ def run_search(
             place=table.places.counts(selected, TOP_NAMES),
         )
     notice = parsed.notice
-    if executor.truncated:
+    if truncated:
         cut = (
             "A wildcard or fuzzy word matched too many different words, or the query has "
             "too many of them, so the search was cut to some of the words (at most "
@@ -124,15 +135,47 @@ def _collapser(
 
 def selected_documents(
     request: SearchRequest,
-    executor: Executor,
-    table: DocTable,
+    snapshot: Snapshot,
     parsed: ParsedQuery,
     until: float | None = None,
 ) -> BoolArray:
-    """The documents a search selects (its query and filters), as a mask: what the
-    analyst's views (co-occurrence, country pairs) count over."""
-    matches = executor.evaluate(parsed.query, until)
-    return _combined(matches.mask, _filter_masks(request, table))
+    """The documents of the snapshot a search selects (its query and filters), as a mask,
+    each story once with ``request.collapse`` (its representative where selected, as
+    the list counts it): what the analyst's views (co-occurrence, country pairs) count
+    over."""
+    table = snapshot.table
+    with snapshot.reading():
+        expanded = stems_of(snapshot).expand(parsed.query, until)
+        names = name_match.name_columns(table)
+        matches = executor_of(snapshot).evaluate(expanded, until, names)
+    mask = _combined(matches.mask, _filter_masks(request, table))
+    return snapshot.stories.collapse(mask) if request.collapse else mask
+
+
+def marker(snapshot: Snapshot, parsed: ParsedQuery, until: float | None = None) -> Marker | None:
+    """What marks the words a query matches in a text (None for a query of everything)."""
+    if parsed.is_every:
+        return None
+    with snapshot.reading():
+        expanded = stems_of(snapshot).expand(parsed.query, until)
+        executor = executor_of(snapshot)
+        executor.begin(until=until)  # the marks' patterns share one query's budget
+        return Marker.from_query(expanded, executor.expand)
+
+
+def snippets(
+    snapshot: Snapshot, article_ids: Sequence[str], found: Marker | None
+) -> dict[str, Snippet]:
+    """Snippets of these articles of the snapshot (unknown ids left out)."""
+    out: dict[str, Snippet] = {}
+    by_id = snapshot.table.docnum_by_id
+    with snapshot.reading():
+        for article_id in article_ids:
+            docnum = by_id.get(article_id)
+            if docnum is not None:
+                text, marks = make_snippet(snapshot.body_of(docnum), found)
+                out[article_id] = Snippet(text, marks)
+    return out
 
 
 def _filter_masks(request: SearchRequest, table: DocTable) -> dict[str, BoolArray]:

@@ -334,14 +334,16 @@ def _read_matcher(matcher: Any) -> tuple[IdArray, FloatArray]:
 
 
 class Executor:
-    """Evaluates queries for one index reader (build a new one after a refresh)."""
+    """Evaluates queries for one index reader (one per generation: `search.query.readers`)."""
 
     def __init__(
         self, searcher: Any, live: BoolArray, names: Mapping[str, MultiValued] | None = None
     ) -> None:
         self._searcher = searcher
-        self.names: Mapping[str, MultiValued] = names or {}
-        """Field -> column its queries are answered from (empty: Whoosh's postings)."""
+        self._default_names: Mapping[str, MultiValued] = names or {}
+        self.names = self._default_names
+        """Field -> column this query's name fields are answered from (empty: Whoosh's
+        postings); set per query by `begin`, as the snapshot's table has them."""
         self._reader = searcher.reader()
         self._live = live
         self._size = len(live)
@@ -355,13 +357,11 @@ class Executor:
         self.truncated = False
         self.begin()
 
-    def use_names(self, table: name_match.HasNameColumns) -> None:
-        """Answer ``person:``/``org:``/``place:`` from this table's name columns
-        (``table.people``/``orgs``/``places``), as the facets and filters count them."""
-        self.names = name_match.name_columns(table)
-
-    def evaluate(self, q: Any, until: float | None = None) -> Matches:
-        self.begin(until=until)
+    def evaluate(
+        self, q: Any, until: float | None = None, names: Mapping[str, MultiValued] | None = None
+    ) -> Matches:
+        """The documents ``q`` matches and their scores (``names``: see `begin`)."""
+        self.begin(until=until, names=names)
         result = self._eval(q)
         result.mask &= self._live
         return result
@@ -466,11 +466,23 @@ class Executor:
             scores += part.scores
         return Matches(mask, scores)
 
-    def begin(self, seconds: float | None = None, until: float | None = None) -> None:
+    def begin(
+        self,
+        seconds: float | None = None,
+        until: float | None = None,
+        names: Mapping[str, MultiValued] | None = None,
+    ) -> None:
         """Start one query: its patterns share one deadline and one budget of words.
 
         ``until``: the query's own deadline (set where it entered the engine, so
-        parsing and stem lookups count too); the earlier of the two holds."""
+        parsing and stem lookups count too); the earlier of the two holds. ``names``:
+        the columns ``person:``/``org:``/``place:`` are answered from for this query
+        (`name_match.name_columns` of the snapshot's table, as the facets and filters
+        count them); None: those given when the executor was made.
+
+        An executor is one object per generation with one query's state at a time:
+        its callers take turns (`search.store.snapshot.Snapshot.reading`)."""
+        self.names = self._default_names if names is None else names
         self.truncated = False
         self._deadline = _clock() + (EXPANSION_SECONDS if seconds is None else seconds)
         if until is not None:

@@ -35,7 +35,9 @@ from search.analysis import DROPPED, TOKEN_PATTERN, fold
 from search.entities import country_name
 from search.model import RelatedArticle
 from search.query.executor import Executor, FloatArray, IdArray, top_documents
+from search.query.readers import executor_of
 from search.store.doctable import BoolArray, DocTable, MultiValued
+from search.store.snapshot import Snapshot
 from search.store.story_state import StoryColumn
 from search.store.term_stats import DocFrequencies
 
@@ -109,6 +111,24 @@ class _Words:
     words: list[str]
     shown: list[str]
     postings: list[tuple[IdArray, FloatArray]]
+
+
+def name_index(snapshot: Snapshot) -> NameIndex:
+    """The snapshot's name columns inverted (per snapshot: a correction lays a new table)."""
+    return NameIndex(snapshot.table)
+
+
+def related_in(snapshot: Snapshot, docnum: int, limit: int) -> list[RelatedArticle]:
+    """`related` over one snapshot. Its name index and the words' frequencies are built
+    first (a second or more at 10^5 articles, once per snapshot and per generation),
+    outside the snapshot's lock: they read only numpy columns and mapped term arrays, so
+    searches go on meanwhile."""
+    names = snapshot.per_snapshot(name_index)
+    snapshot.frequencies.prepare()
+    with snapshot.reading():
+        executor = executor_of(snapshot)
+        body = snapshot.body_of(docnum)
+        return related(docnum, body, names, snapshot.stories, executor, snapshot.frequencies, limit)
 
 
 def related(

@@ -10,6 +10,9 @@ import pytest
 
 from search.api import Archive
 from search.model import SearchResult
+from search.query import readers
+from search.query.executor import Executor
+from search.store.snapshot import Snapshot
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample-archive"
 
@@ -54,3 +57,17 @@ def assert_answered(result: SearchResult) -> None:
     assert 0 <= result.total <= result.archive_total
     assert len(result.hits) <= min(result.total, result.request.limit)
     assert len({hit.id for hit in result.hits}) == len(result.hits)
+
+
+def snapshot_of(archive: Archive) -> Snapshot:
+    """The archive's current snapshot (not held: for tests that read it at once)."""
+    return archive._current.peek()
+
+
+def fresh_executor(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> Executor:
+    """A new executor for the archive's current generation, so nothing decoded or expanded
+    before leaks in or out (the one it had is back after the test)."""
+    snap = snapshot_of(archive)
+    executor = Executor(snap.searcher, snap.base_table.live)
+    monkeypatch.setitem(snap.generation.cache, readers._new_executor, executor)
+    return executor

@@ -15,9 +15,10 @@ from search.ingest import SkipFile
 from search.ingest.article import MAX_READ_BYTES, parse_article, read_article
 from search.ingest.decoding import decode
 from search.model import SearchRequest
+from search.query.readers import executor_of
 from search.update.prepare import prepare_file
 
-from .conftest import assert_answered, write_articles
+from .conftest import assert_answered, snapshot_of, write_articles
 
 
 def test_a_huge_file_is_read_in_part_with_a_note(tmp_path: Path) -> None:
@@ -308,8 +309,10 @@ def test_a_pattern_matching_too_many_words_is_cut_with_a_notice(
     import search.query.executor
 
     monkeypatch.setattr(search.query.executor, "MAX_EXPANSION", 3)
-    archive._executor._expansions.clear()
+    executor_of(snapshot_of(archive))._expansions.clear()
     result = archive.search(SearchRequest(text="item*", collapse=False))
-    archive._executor._expansions.clear()  # the cut expansion must not outlive this test
+    executor_of(
+        snapshot_of(archive)
+    )._expansions.clear()  # the cut expansion must not outlive this test
     assert result.notice and "too many different words" in result.notice
     assert 0 < result.total < 30

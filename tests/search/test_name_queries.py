@@ -19,10 +19,11 @@ from search.api import Archive
 from search.model import SearchRequest
 from search.query import name_match
 from search.query.executor import Executor
+from search.query.readers import executor_of
 from search.store.analyzers import name_analyzer
 from search.store.doctable import MultiValued
 
-from .conftest import write_articles
+from .conftest import snapshot_of, write_articles
 
 ARTICLES = {
     "a.txt": " date 2024-01-15 Deputy Minister Lê Thị Thu Hằng met Prime Minister Tony Blair "
@@ -52,7 +53,7 @@ def found(archive: Archive, text: str = "", **kw: object) -> list[str]:
 
 
 def test_the_archive_has_the_entities_these_tests_assume(archive: Archive) -> None:
-    table = archive._table
+    table = snapshot_of(archive).table
     assert sorted(table.people.vocab) == ["Lê Thị Thu Hằng", "Lương Cường", "Tony Blair"]
     assert "World Bank" in table.orgs.vocab and "Asian Development Bank" in table.orgs.vocab
     assert "blair" in dict.fromkeys(k for *_, k in word_keys(ARTICLES["d.txt"]))
@@ -108,7 +109,7 @@ def test_a_phrase_with_slop_allows_words_between_in_order(archive: Archive) -> N
 def test_a_phrase_across_two_values_does_not_match(archive: Archive, text: str, field: str) -> None:
     # Whoosh's field holds a document's names one after another, so its phrase
     # runs from one name into the next; the columns keep them apart.
-    whoosh_only = Executor(archive._searcher, archive._table.live)
+    whoosh_only = Executor(snapshot_of(archive).searcher, snapshot_of(archive).table.live)
     parsed = archive._parser.parse(text).query
     assert _ids(archive, whoosh_only.evaluate(parsed).mask) == ["a.txt"]
     assert found(archive, text) == []
@@ -149,24 +150,29 @@ def test_a_match_scores_as_other_unscored_fields_do(archive: Archive) -> None:
 
 
 def test_forms_the_columns_do_not_answer_are_still_searched(archive: Archive) -> None:
-    assert name_match.match(query.TermRange("person", "a", "c"), archive._table.people, 4) is None
+    assert (
+        name_match.match(query.TermRange("person", "a", "c"), snapshot_of(archive).table.people, 4)
+        is None
+    )
     assert found(archive, "person:[a TO c]") == ["a.txt", "b.txt"]
 
 
 def test_the_archive_answers_name_fields_from_its_table(archive: Archive) -> None:
-    names = archive._executor.names
-    assert names["person"] is archive._table.people
-    assert names["org"] is archive._table.orgs
-    assert names["place"] is archive._table.places
+    archive.search(SearchRequest(text="person:blair"))
+    snap = snapshot_of(archive)
+    names = executor_of(snap).names  # as the search that ran last set them
+    assert names["person"] is snap.table.people
+    assert names["org"] is snap.table.orgs
+    assert names["place"] is snap.table.places
 
 
 def test_the_columns_decide_not_the_whoosh_fields(archive: Archive) -> None:
     """As after the entity store rebuilt the columns: c.txt now names Tony Blair."""
-    table = archive._table
+    table = snapshot_of(archive).table
     people = MultiValued.build(
         [b"Tony Blair" if i == "c.txt" else b"" for i in table.ids], table.live
     )
-    executor = Executor(archive._searcher, table.live, names={"person": people})
+    executor = Executor(snapshot_of(archive).searcher, table.live, names={"person": people})
     for text, expected in [
         ("person:blair", ["c.txt"]),
         ('person:"tony blair"', ["c.txt"]),
@@ -178,7 +184,7 @@ def test_the_columns_decide_not_the_whoosh_fields(archive: Archive) -> None:
 
 
 def _ids(archive: Archive, mask: np.ndarray) -> list[str]:
-    return sorted(archive._table.ids[d] for d in np.flatnonzero(mask))
+    return sorted(snapshot_of(archive).table.ids[d] for d in np.flatnonzero(mask))
 
 
 # --- agreement with the facets, on the bundled sample -------------------------------
@@ -206,7 +212,7 @@ AGREEMENT: list[tuple[str, str, Callable[[tuple[str, ...]], bool]]] = [
 def test_field_hits_are_the_documents_the_facets_count(
     sample_archive: Archive, text: str, column: str, holds: Callable[[tuple[str, ...]], bool]
 ) -> None:
-    table = sample_archive._table
+    table = snapshot_of(sample_archive).table
     values: MultiValued = getattr(table, column)
     matching = [v for v in values.vocab if holds(_words(v))]
     assert matching, "the sample has no such value: the test would prove nothing"
@@ -227,7 +233,7 @@ def test_field_hits_are_the_documents_the_facets_count(
 
 
 def test_person_filter_and_person_query_agree(sample_archive: Archive) -> None:
-    people = sample_archive._table.people.vocab
+    people = snapshot_of(sample_archive).table.people.vocab
     for name in people:
         quoted = f'person:"{" ".join(_words(name))}"'
         by_filter = found(sample_archive, people=(name,))
@@ -300,7 +306,9 @@ def test_a_cut_pattern_makes_the_search_say_it_was_cut(tmp_path: Path) -> None:
         archive.update()
         names = "|".join(f"Name{i:05d}" for i in range(3 * name_match.CHECK_EVERY))
         executor = Executor(
-            archive._searcher, archive._table.live, names={"person": _column(names)}
+            snapshot_of(archive).searcher,
+            snapshot_of(archive).table.live,
+            names={"person": _column(names)},
         )
         executor.evaluate(query.Wildcard("person", "*1*"), until=0.0)
         assert executor.truncated

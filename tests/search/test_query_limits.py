@@ -24,10 +24,10 @@ import search.query.stems
 from search.api import Archive
 from search.cli import main
 from search.model import SearchRequest, SearchResult
-from search.query.executor import Executor
+from search.query.readers import executor_of
 from search.query.stems import StemExpander
 
-from .conftest import assert_answered, write_articles
+from .conftest import assert_answered, fresh_executor, snapshot_of, write_articles
 
 CODES = [f"z{i:04d}a" for i in range(3000)]
 """3,000 distinct words: ``*a*`` stands for all of them, ``*12*`` for about a hundred."""
@@ -58,7 +58,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
 @pytest.fixture
 def fresh(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> Archive:
     """The archive with an executor of its own, so no cached expansion leaks in or out."""
-    monkeypatch.setattr(archive, "_executor", Executor(archive._searcher, archive._table.live))
+    fresh_executor(archive, monkeypatch)
     return archive
 
 
@@ -91,12 +91,12 @@ def test_a_small_edit_distance_is_kept(fresh: Archive) -> None:
 def test_fuzzy_words_are_the_same_as_whoosh_finds(fresh: Archive) -> None:
     """Whoosh's Damerau-Levenshtein walk (what it does over several segments; on one
     segment its automaton counts a swap of two letters as two edits, not one)."""
-    reader = fresh._searcher.reader()
+    reader = snapshot_of(fresh).searcher.reader()
     cases = [("governmnet", 2), ("governmnet", 1), ("internationl", 1), ("z0012", 2), ("z0012b", 1)]
     for text, dist in cases:
         q = query.FuzzyTerm("body", text, maxdist=dist, prefixlength=1)
         whoosh_words = set(IndexReader.terms_within(reader, "body", text, dist, prefix=1))
-        assert whoosh_words and set(fresh._executor.expand(q)) == whoosh_words
+        assert whoosh_words and set(executor_of(snapshot_of(fresh)).expand(q)) == whoosh_words
 
 
 def test_the_word_walk_looks_at_the_clock(fresh: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,7 +105,7 @@ def test_the_word_walk_looks_at_the_clock(fresh: Archive, monkeypatch: pytest.Mo
     monkeypatch.setattr(search.query.executor, "MAX_EXPANSION", 1_000_000)
     monkeypatch.setattr(search.query.executor, "MAX_QUERY_WORDS", 1_000_000)
     result = fresh.search(SearchRequest(text="*a", collapse=False))
-    executor = fresh._executor
+    executor = executor_of(snapshot_of(fresh))
     assert 0 < len(executor.expand(query.Wildcard("body", "*a"))) < len(CODES)
     assert 0 < result.total < 30
     assert result.notice and "cut" in result.notice
@@ -125,7 +125,7 @@ def test_a_cut_fuzzy_expansion_that_found_words_never_answers_nothing(
 
 def _count_postings(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
-    cache = archive._executor.postings
+    cache = executor_of(snapshot_of(archive)).postings
     real = cache.get
 
     def counting(fieldname: str, text: str) -> Any:
@@ -165,7 +165,7 @@ def test_normal_patterns_find_what_they_did(fresh: Archive) -> None:
     assert fresh.search(SearchRequest(text="intern?tional*", collapse=False)).total == 10
     result = fresh.search(SearchRequest(text="z00*", collapse=False))
     assert result.total == 1 and result.notice is None
-    assert len(fresh._executor.expand(query.Prefix("body", "z00"))) == 100
+    assert len(executor_of(snapshot_of(fresh)).expand(query.Prefix("body", "z00"))) == 100
 
 
 class _CountingReader:
@@ -182,7 +182,7 @@ class _CountingReader:
 
 def test_plain_words_sharing_a_prefix_read_it_once(fresh: Archive) -> None:
     """Hundreds of plain words on a few common prefixes each walked the prefix again."""
-    reader = _CountingReader(fresh._searcher.reader())
+    reader = _CountingReader(snapshot_of(fresh).searcher.reader())
     stems = StemExpander(reader)
     words = [f"gov{a}" for a in "abcdfghijklmnpqrstuvwxyz"] + ["governments", "government"]
     expanded = stems.expand(fresh._parser.parse(" OR ".join(words)).query)
@@ -194,7 +194,7 @@ def test_stem_lookups_stop_at_their_deadline(
     fresh: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search.query.stems, "STEM_SECONDS", -1.0)
-    stems = StemExpander(fresh._searcher.reader())
+    stems = StemExpander(snapshot_of(fresh).searcher.reader())
     assert stems.expand(query.Term("body", "governments")) == query.Term("body", "governments")
     monkeypatch.setattr(search.query.stems, "STEM_SECONDS", 10.0)
     assert stems.variants("body", "governments") == ("government", "governments")

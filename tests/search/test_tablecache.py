@@ -21,7 +21,7 @@ from search.store import tablecache
 from search.store.doctable import DocTable
 from search.store.mapped_files import MappedView
 
-from .conftest import write_articles
+from .conftest import snapshot_of, write_articles
 
 ARTICLES = {
     "hang.txt": " date 2024-01-15 Deputy Minister Lê Thị Thu Hằng met Japanese officials in Tokyo to cooperate on trade with ASEAN.",
@@ -58,13 +58,13 @@ def cache_files(index: Path) -> list[str]:
 
 
 def current_cache(archive: Archive) -> Path:
-    keyed = tablecache.cache_key(archive._searcher.reader())
+    keyed = tablecache.cache_key(snapshot_of(archive).searcher.reader())
     assert keyed is not None
     return tablecache.cache_path(archive.index_dir, keyed[0])
 
 
 def fresh_table(archive: Archive) -> DocTable:
-    return DocTable.build(archive._searcher.reader())
+    return DocTable.build(snapshot_of(archive).searcher.reader())
 
 
 def assert_tables_equal(cached: DocTable, built: DocTable) -> None:
@@ -114,7 +114,7 @@ def test_cached_table_equals_freshly_built_table(
         built = fresh_table(first)
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, tmp_path / "index") as reopened:
-        assert_tables_equal(reopened._table, built)
+        assert_tables_equal(snapshot_of(reopened).table, built)
         assert len(reopened) == len(ARTICLES)
 
 
@@ -139,12 +139,14 @@ def test_update_replaces_the_cache_and_it_equals_a_fresh_build(
         after = current_cache(archive)
         assert after != before
         assert cache_files(index) == [after.name]  # the old generation's file is gone
-        assert_tables_equal(archive._table, fresh_table(archive))
+        assert_tables_equal(snapshot_of(archive).table, fresh_table(archive))
         built = fresh_table(archive)
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, index) as reopened:
-        assert_tables_equal(reopened._table, built)
-        assert not reopened._table.live.all()  # deleted and replaced documents stay, masked
+        assert_tables_equal(snapshot_of(reopened).table, built)
+        assert not snapshot_of(
+            reopened
+        ).table.live.all()  # deleted and replaced documents stay, masked
         assert reopened.ids() == sorted([*set(ARTICLES) - {"sub/kenya.txt"}, "new.txt"])
 
 
@@ -162,7 +164,7 @@ def test_a_rebuild_restarting_the_generations_gets_its_own_cache(tmp_path: Path)
         archive.update(rebuild=True)
         new = current_cache(archive)
         assert new != old
-        assert_tables_equal(archive._table, fresh_table(archive))
+        assert_tables_equal(snapshot_of(archive).table, fresh_table(archive))
         assert cache_files(index) == [new.name]
         assert "coop.txt" not in archive.ids()
 
@@ -225,7 +227,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(
     assert tablecache.load(index, whoosh_reader(index)) is None
     with Archive.open(root, index) as reopened:
         assert [comparable(reopened.search(r)) for r in REQUESTS] == expected
-        assert_tables_equal(reopened._table, built)
+        assert_tables_equal(snapshot_of(reopened).table, built)
     if damage != "other format":
         assert path.read_bytes() == data  # the same file as before the damage
     loaded = tablecache.load(index, whoosh_reader(index))  # rewritten, valid
@@ -251,11 +253,11 @@ def test_a_cache_file_of_another_index_state_is_stale(
         built = fresh_table(archive)
     path.write_bytes(old)  # right name, wrong generation inside
     with Archive.open(root, index) as reopened:
-        assert_tables_equal(reopened._table, built)
+        assert_tables_equal(snapshot_of(reopened).table, built)
         assert "sub/undated.txt" not in reopened.ids()
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, index) as again:  # the stale file was overwritten
-        assert_tables_equal(again._table, built)
+        assert_tables_equal(snapshot_of(again).table, built)
 
 
 def test_an_unwritable_cache_location_does_not_break_opening(

@@ -23,13 +23,14 @@ import search.store.text_index
 import search.update.index
 from search.api import Archive
 from search.model import SearchRequest
+from search.query import readers
 from search.query.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
 from search.store import termarrays
 from search.store.lengths import ColumnLengths
 from search.store.schema import ArrayPositions, build_schema
 from search.store.text_index import open_writer
 
-from .conftest import write_articles
+from .conftest import snapshot_of, write_articles
 
 WORDS = [
     "trade",
@@ -127,7 +128,7 @@ def built(
 
 
 def _leaves(archive: Archive) -> list[tuple[Any, int]]:
-    return list(archive._searcher.reader().leaf_readers())
+    return list(snapshot_of(archive).searcher.reader().leaf_readers())
 
 
 def _assert_same_postings(leaves: list[tuple[Any, int]], fieldname: str, word: str) -> None:
@@ -152,7 +153,8 @@ def _search_all(archive: Archive) -> list[Any]:
 
 def _fresh(archive: Archive) -> None:
     """A new executor: nothing decoded yet."""
-    archive._executor = Executor(archive._searcher, archive._table.live)
+    snap = snapshot_of(archive)
+    snap.generation.cache[readers._new_executor] = Executor(snap.searcher, snap.base_table.live)
 
 
 def test_term_arrays_give_whooshs_postings_for_every_word(
@@ -164,7 +166,7 @@ def test_term_arrays_give_whooshs_postings_for_every_word(
     for leaf, _ in leaves:
         arrays = termarrays.for_leaf(leaf)
         assert arrays is not None and arrays.has_field("body") and arrays.has_field("title")
-    reader = built._searcher.reader()
+    reader = snapshot_of(built).searcher.reader()
     for fieldname in ("body", "title"):
         words = [raw.decode("utf-8") for raw in reader.lexicon(fieldname)]
         assert len(words) > 20

@@ -128,9 +128,8 @@ def check(root: Path, index: Path, scenario: str, delay: float, changed: dict[st
         archive.update(entities=False)  # these scenarios are the text phase's
         result = archive.search(SearchRequest(limit=0, snippets=False))
         ids = archive.ids()
-        live = Counter(
-            archive._table.ids[d] for d in range(archive._table.size) if archive._table.live[d]
-        )
+        table = archive._current.peek().table
+        live = Counter(table.ids[d] for d in range(table.size) if table.live[d])
         want = expected_files(root)
         stale = sum(
             1

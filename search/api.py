@@ -439,15 +439,16 @@ class Archive:
 
     def hit_spans(self, text: str, query_text: str) -> list[tuple[int, int]]:
         """(start, end) of the words in ``text`` that ``query_text`` matches, for marking."""
-        marker = self._marker(query_text)
-        return marker.spans(text) if marker else []
+        found = self._marker(query_text)
+        return found.spans(text) if found else []
 
     def snippets(self, article_ids: Sequence[str], query_text: str) -> dict[str, Snippet]:
         """Snippets for just these hits (the rows on screen), when a page was
         fetched with ``snippets=False``. Unknown ids are left out."""
-        found = self._marker(query_text)
+        until = time.perf_counter() + QUERY_SECONDS
+        parsed = self._parser.parse(query_text)
         with self._snapshot() as snap, self._reading():
-            return snippets(snap, article_ids, found)
+            return snippets(snap, article_ids, marker(snap, parsed, until))
 
     def _marker(self, query_text: str) -> Marker | None:
         until = time.perf_counter() + QUERY_SECONDS

@@ -412,7 +412,7 @@ def test_column_lengths_answer_like_the_segment_writers_length_reader(built: Arc
 
 
 def test_prefix_words_from_term_arrays_are_whooshs(built: Archive) -> None:
-    reader = built._searcher.reader()
+    reader = snapshot_of(built).searcher.reader()
     assert len(list(reader.leaf_readers())) > 1  # several segments, some with deletions
     prefixes = ["", "c", "co", "coop", "cooperat", "cooperatio", "cooperation", "rare1", "zz"]
     prefixes += sorted({w[:n] for w in WORDS for n in (2, 4, 9)})
@@ -428,7 +428,7 @@ def test_prefix_words_from_term_arrays_are_whooshs(built: Archive) -> None:
 def test_a_segment_without_term_arrays_is_expanded_by_whoosh(
     built: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = built._searcher.reader()
+    reader = snapshot_of(built).searcher.reader()
     expected = termarrays.expand_prefix(reader, "body", "co")
     monkeypatch.setattr(termarrays, "for_leaf", lambda leaf: None)
     assert termarrays.expand_prefix(reader, "body", "co") == expected != []

@@ -2,11 +2,15 @@
 
 A metadata file that does not validate (wrong types, a JSON list, a folder in
 its place) never crashes a command: it reads as `INVALID`, and an index
-without trustworthy metadata is rebuilt.
+without trustworthy metadata is rebuilt. A checksum over the fields catches a
+file damaged into other valid JSON (a flipped byte in ``archive_root`` named
+another archive, and the index was refused as someone else's); a file written
+before the checksum, with only known keys, is still read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -47,13 +51,14 @@ class Meta:
         return meta
 
     def save(self, path: Path) -> None:
-        data = {
+        data: dict[str, Any] = {
             "schema_version": self.schema_version,
             "archive_root": self.archive_root,
             "last_update": self.last_update,
             "skipped": self.skipped,
             "touched": self.touched,
         }
+        data[CHECK] = _checksum(data)
         tmp = path.with_name(path.name + ".tmp")
         # ASCII escapes keep lone surrogates of odd folder names writable and readable.
         tmp.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
@@ -70,8 +75,24 @@ class Invalid:
 INVALID: Final = Invalid()
 
 
+CHECK: Final = "check"
+_KEYS: Final = frozenset({"schema_version", "archive_root", "last_update", "skipped", "touched"})
+
+
+def _checksum(data: dict[str, Any]) -> str:
+    """A digest of the fields (``check`` itself left out), in a canonical form."""
+    fields = {k: v for k, v in data.items() if k != CHECK}
+    canonical = json.dumps(fields, ensure_ascii=True, sort_keys=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()[:16]
+
+
 def _validated(data: object) -> Meta | None:
     if not isinstance(data, dict):
+        return None
+    if CHECK in data:
+        if data[CHECK] != _checksum(data):
+            return None
+    elif not set(data) <= _KEYS:  # an older file has only these; a damaged key is not one
         return None
     version = data.get("schema_version", 0)
     root = data.get("archive_root", "")

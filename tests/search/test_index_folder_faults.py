@@ -391,6 +391,42 @@ def test_metadata_that_does_not_validate_means_a_rebuild(tmp_path: Path, content
     assert main(["index", str(root), "--index-dir", str(index), "--rebuild"]) == 0
 
 
+def test_metadata_damaged_into_other_valid_json_means_a_rebuild_not_another_archive(
+    tmp_path: Path,
+) -> None:
+    # A flipped byte in archive_root used to name another archive: the index was refused
+    # as someone else's (IndexInUse) instead of being rebuilt.
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
+    meta = index / "archive.json"
+    data = json.loads(meta.read_text())
+    data["archive_root"] = data["archive_root"][:-1] + "X"
+    meta.write_text(json.dumps(data))
+    with Archive.open(root, index) as archive:
+        assert archive.update().added == 1
+    assert json.loads(meta.read_text())["archive_root"] == str(root.resolve())
+
+
+def test_metadata_written_before_its_checksum_is_still_read(tmp_path: Path) -> None:
+    root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
+    meta = index / "archive.json"
+    data = json.loads(meta.read_text())
+    del data["check"]
+    meta.write_text(json.dumps(data))
+    with Archive.open(root, index) as archive:
+        assert len(archive) == 1 and archive.update().added == 0
+    data["archive_rooX"] = data.pop("archive_root")  # a damaged key is no older file
+    meta.write_text(json.dumps(data))
+    with Archive.open(root, index) as archive:
+        assert archive.update().added == 1
+
+
+def test_another_archives_index_is_still_refused(tmp_path: Path) -> None:
+    _root, index = indexed(tmp_path, {"a.txt": "A\nChilean news."})
+    other = write_articles(tmp_path / "other", {"b.txt": "B\nKenyan news."})
+    with pytest.raises(IndexInUse):
+        Archive.open(other, index)
+
+
 def test_an_index_folder_that_cannot_be_written_is_an_update_error_and_reads_go_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

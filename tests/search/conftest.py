@@ -16,6 +16,36 @@ from search.store.snapshot import Snapshot
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample-archive"
 
+NEWS_WORDS = [
+    "trade",
+    "cooperation",
+    "minister",
+    "foreign",
+    "policy",
+    "economic",
+    "summit",
+    "bilateral",
+    "agreement",
+    "investment",
+    "energy",
+    "security",
+    "talks",
+    "visit",
+    "delegation",
+    "ministry",
+    "partnership",
+    "development",
+    "growth",
+    "exports",
+    "free",
+    "direct",
+    "strategic",
+    "comprehensive",
+    "people",
+    "exchange",
+]
+"""Words of generated test articles (term arrays, batch postings)."""
+
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(

@@ -20,42 +20,9 @@ from search.api import Archive
 from search.model import SearchRequest, Sort
 from search.store import batch_postings
 
-from .conftest import SAMPLE, write_articles
+from .conftest import NEWS_WORDS, SAMPLE, write_articles
 
-WORDS = [
-    "trade",
-    "cooperation",
-    "minister",
-    "foreign",
-    "policy",
-    "economic",
-    "summit",
-    "bilateral",
-    "agreement",
-    "investment",
-    "energy",
-    "security",
-    "talks",
-    "visit",
-    "delegation",
-    "ministry",
-    "partnership",
-    "development",
-    "growth",
-    "exports",
-    "free",
-    "direct",
-    "strategic",
-    "comprehensive",
-    "people",
-    "exchange",
-    "Hà",
-    "Nội",
-    "café",
-    "naïve",
-    "Ёлка",
-    "straße",
-]
+WORDS = [*NEWS_WORDS, "Hà", "Nội", "café", "naïve", "Ёлка", "straße"]
 PEOPLE = ["Nguyen Van An", "Kassym-Jomart Tokayev", "Angela Merkel", "John Smith"]
 COUNTRIES = ["Vietnam", "Kazakhstan", "Germany", "France", "Japan", "Brazil"]
 MONTHS = ["January", "March", "June", "September", "December"]

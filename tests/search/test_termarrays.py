@@ -30,36 +30,8 @@ from search.store.lengths import ColumnLengths
 from search.store.schema import ArrayPositions, build_schema
 from search.store.text_index import open_writer
 
+from .conftest import NEWS_WORDS as WORDS
 from .conftest import snapshot_of, write_articles
-
-WORDS = [
-    "trade",
-    "cooperation",
-    "minister",
-    "foreign",
-    "policy",
-    "economic",
-    "summit",
-    "bilateral",
-    "agreement",
-    "investment",
-    "energy",
-    "security",
-    "talks",
-    "visit",
-    "delegation",
-    "ministry",
-    "partnership",
-    "development",
-    "growth",
-    "exports",
-    "free",
-    "direct",
-    "strategic",
-    "comprehensive",
-    "people",
-    "exchange",
-]
 
 QUERIES = [
     "trade",

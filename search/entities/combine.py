@@ -78,6 +78,7 @@ from search.entities import (
     countries,
     extract,
     gazetteer,
+    org_cues,
     orgs,
     people_words,
     statistical,
@@ -490,8 +491,9 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     """In sport news, clubs named after their city or county are ORG: a place (or a spaCy
     guess at one) with a score or match verb next to it or a player after its possessive
     (``Baltimore 's Eddie Murray``), the teams of a results, standings or fixtures line,
-    and every other mention of the same name in the article. Countries stay countries
-    (national teams), datelines stay places."""
+    the clubs of a team sheet (``Yann Delaigue (Castres)``), and every other mention of the
+    same name in the article. Countries stay countries (national teams), datelines stay
+    places."""
     if not sport_article(body):
         return kept
     teams: set[str] = set()
@@ -534,6 +536,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
                 if countries.lookup_country(body[start:end]) is None:
                     lines.append((start, end))
     teams.update(key(body[s:e]) for s, e in lines)
+    teams.update(key(body[s:e]) for _, (s, e) in _club_entries(body))
     if not teams:
         return kept
     _listed_teams(body, teams)
@@ -1006,11 +1009,36 @@ _ENTRANT = re.compile(
 
 _TEAM_AFTER = re.compile(r" ([A-Z][\w'.&-]*(?: [A-Z][\w'.&-]*){0,2})(?= \d| same\b| all\b|$)", re.M)
 
+_CLUB_ENTRY = re.compile(
+    r"(?<![\w.])([A-Z][\w'.-]+(?: (?:[a-z]{1,3} )?[A-Z][\w'.-]+){1,3})"  # the player
+    r" \( ?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})(?:, [a-z]+\.?)? ?\)"  # ( Club[, capt] )
+)
+
+
+def _club_entries(body: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """A team sheet's ``Player Name (Club)`` entries (``Yann Delaigue (Castres)``,
+    ``Fabien Pelous (Stade Toulousain, capt)``): (player, club) offsets, where sport news
+    has three or more of them with a club that is no country."""
+    if not sport_article(body):
+        return []
+    found = [
+        (m.span(1), m.span(2))
+        for m in _CLUB_ENTRY.finditer(body)
+        if countries.lookup_country(m.group(2)) is None
+        and countries.lookup_country(m.group(1)) is None
+        and key(m.group(2)) not in _HOME_NATIONS
+        and "\n" not in m.group(1)
+        and not _org_like(m.group(1))
+        and not any(w.isupper() and len(w) > 1 for w in m.group(2).split())  # ``( AHAC )``
+    ]
+    return found if len(found) >= 3 else []
+
 
 def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """Results list their entrants as ``Name ( Country )``: where an article has three
     or more such entries, a name of two to four words before a bracketed country is a
-    PERSON, whatever spaCy called it (``Falilat Ogunkoya ( Nigeria ) 50.31``)."""
+    PERSON, whatever spaCy called it (``Falilat Ogunkoya ( Nigeria ) 50.31``); so is the
+    player of a team sheet's ``Name (Club)`` entry (``_club_entries``)."""
     found = [
         m.span(1)
         for m in _ENTRANT.finditer(body)
@@ -1019,6 +1047,9 @@ def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
         and "\n" not in m.group(1)
     ]
     if len(found) < 3:
+        found = []
+    found += [player for player, _ in _club_entries(body)]
+    if not found:
         return kept
     wanted = set(found)
     out: list[Candidate] = []
@@ -1153,6 +1184,17 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
         if n not in surnames
         and countries.lookup_country(n) is None
         and key(n) not in countries.demonym_keys()
+    }
+    given = data_words("given_names.txt")
+    evidence |= {
+        n
+        for n in org_cues.cued_names(body)
+        if n not in surnames
+        and n.split()[0] not in given
+        and n.split()[0].lower() not in common
+        and countries.lookup_country(n) is None
+        and key(n) not in countries.demonym_keys()
+        and not _place_name(n)
     }
     if not evidence:
         return kept

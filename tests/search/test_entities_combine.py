@@ -280,6 +280,37 @@ def test_the_team_after_an_entrant_of_a_results_list_is_an_organisation() -> Non
     assert {("ORG", "Vantage"), ("ORG", "Cortex"), ("PERSON", "Ole Brandt")} <= found
 
 
+_TEAM_SHEET = (
+    "The coach named his side for Saturday's rugby match against the league leaders.\n"
+    "Team: Tomas Lavelle (Brive), Remi Castagnet (Castres), Luc Ardanne (Stade Vernois, capt),"
+    " Paul Ibarne (Castres), Noel Sarrat (Biarritz)\n"
+)
+
+
+def test_the_clubs_of_a_team_sheet_are_organisations_and_its_players_people() -> None:
+    text = _TEAM_SHEET
+    found = _found(
+        text,
+        [
+            _span(text, "Biarritz", "PLACE", "GPE"),
+            _span(text, "Remi Castagnet", "ORG"),
+            _span(text, "Castres", "PLACE", "GPE", nth=1),
+        ],
+    )
+    assert {("ORG", "Castres"), ("ORG", "Biarritz"), ("ORG", "Stade Vernois")} <= found
+    assert {("PERSON", "Remi Castagnet"), ("PERSON", "Luc Ardanne")} <= found
+    assert not {t for t, n in found if n in ("Castres", "Biarritz") and t != "ORG"}
+
+
+def test_people_beside_bracketed_places_outside_sport_are_no_team_sheet() -> None:
+    text = (
+        "The charity thanked Anna Berg (Brive), Tom Hale (Castres) and Ivo Brel (Biarritz)"
+        " for their donations to the museum."
+    )
+    found = _found(text, [_span(text, "Castres", "PLACE", "GPE")])
+    assert ("ORG", "Castres") not in found
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

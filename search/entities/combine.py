@@ -78,6 +78,7 @@ from search.entities import (
     countries,
     extract,
     gazetteer,
+    not_names,
     org_cues,
     orgs,
     people_words,
@@ -1669,6 +1670,23 @@ def _joined_parts(
     return all(_LIST_GLUE.fullmatch(g) for g in between) and any("," in g for g in between)
 
 
+def _no_name(body: str, c: Candidate) -> bool:
+    """A mention that is part of an event's name (``Athens Olympics``), a work's title after
+    its noun (``album Stakonia``; not a full name with a given name first) or a home
+    nation's people word (``Welsh``): none of ours (``not_names.py``)."""
+    if c.type in ("DATE", "BLOCK"):
+        return False
+    if not_names.in_event_name(body, c.end):
+        return True
+    text = body[c.start : c.end]
+    if c.priority != STATISTICAL:
+        return False
+    return not_names.home_demonym(text) or (
+        not_names.after_work_noun(body, c.start)
+        and text.split()[0] not in data_words("given_names.txt")
+    )
+
+
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
@@ -1781,6 +1799,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
     _drop_person_nouns(body, kept)
+    kept = [c for c in kept if not _no_name(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)
     places_at = {(c.start, c.end): c.type for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``
@@ -1810,7 +1829,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept
         if c.type != "BLOCK"
-        and not (c.type == "PERSON" and _faith(body[c.start : c.end]))
+        and not (c.type in ("PERSON", "ORG") and _faith(body[c.start : c.end]))
         and not (c.type != "DATE" and _lower_case_name(body[c.start : c.end]))
     ]
 

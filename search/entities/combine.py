@@ -346,6 +346,20 @@ _SPORT_WORDS = frozenset(
         "penalties",
         "tournament",
         "unbeaten",
+        "cup",
+        "uefa",
+        "fifa",
+        "stadium",
+        "kick-off",
+        "scored",
+        "hat-trick",
+        "relegation",
+        "fly-half",
+        "scrum",
+        "batsman",
+        "bowler",
+        "winger",
+        "midfield",
     }
 )
 _SPORT_WORD = re.compile(r"[a-z-]+")
@@ -354,7 +368,10 @@ _SCORE_AFTER = re.compile(
 )
 _SCORE_BEFORE = re.compile(
     r"(?:\b(?:beat|beating|beats|v|vs\.?|versus|against|drew with|lost to|defeated|host|hosts"
-    r"|played for|joined|club|side|champions|leaders|over|thrashed)|\d{1,3}(?:-\d{1,3})?) $"
+    r"|played for|joined|club|side|champions|leaders|over|thrashed|at the hands of|lose to"
+    r"|losing to|draw with|drawn against|face|faces|facing|beaten by|knocked out by"
+    r"|defeat to|defeat by|loss to|win over|victory against|clash with)"
+    r"|\d{1,3}(?:-\d{1,3})?) $"
 )
 
 
@@ -488,13 +505,17 @@ def _listed_teams(body: str, teams: set[str]) -> None:
                 teams.add(ka)
 
 
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around) $")
+"""``the Angels in Anaheim``: after a locative the town is the town, not its club."""
+
+
 def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """In sport news, clubs named after their city or county are ORG: a place (or a spaCy
     guess at one) with a score or match verb next to it or a player after its possessive
     (``Baltimore 's Eddie Murray``), the teams of a results, standings or fixtures line,
     the clubs of a team sheet (``Yann Delaigue (Castres)``), and every other mention of the
-    same name in the article. Countries stay countries (national teams), datelines stay
-    places."""
+    same name in the article but after ``in`` or ``at``. Countries stay countries (national
+    teams), datelines stay places."""
     if not sport_article(body):
         return kept
     teams: set[str] = set()
@@ -506,7 +527,15 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
         possessive = _POSSESSIVE.match(body, c.end)
         if (
             _convertible(c, fixed)
-            and (c.type == "ORG" or _place_name(text))
+            and (
+                c.type == "ORG"
+                or _place_name(text)
+                or (  # a town spaCy alone knew, not a home nation
+                    c.type == "PLACE"
+                    and c.priority == STATISTICAL
+                    and key(text) not in _HOME_NATIONS
+                )
+            )
             and (
                 _team_context(body, c.start, c.end)
                 or (possessive is not None and possessive.end() in player_at)
@@ -534,7 +563,8 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
             for g in range(1, (pattern.groups or 0) + 1):
                 start, end = m.span(g)
                 end = start + len(body[start:end].rstrip())
-                if countries.lookup_country(body[start:end]) is None:
+                team = body[start:end]
+                if countries.lookup_country(team) is None and key(team) not in _HOME_NATIONS:
                     lines.append((start, end))
     teams.update(key(body[s:e]) for s, e in lines)
     teams.update(key(body[s:e]) for _, (s, e) in _club_entries(body))
@@ -543,7 +573,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     _listed_teams(body, teams)
     wanted = {(s, e) for s, e in lines}
     for m in _CAPITALISED_RUN.finditer(body):
-        if key(m.group()) in teams:
+        if key(m.group()) in teams and not _LOCATIVE_BEFORE.search(body, 0, m.start()):
             wanted.add(m.span())
     out: list[Candidate] = []
     for c in kept:
@@ -739,9 +769,9 @@ def _not_an_org(text: str) -> bool:
     words = orgs.word_sets()
     parts = text.split()
     heads = words["event_heads"] | words["document_heads"]
-    if text in words["time_zones"] or text in words["products"]:
-        return True
-    return len(parts) > 1 and parts[-1] in heads
+    if text in words["time_zones"] or text in words["products"] or text in heads:
+        return True  # ``Grand Slam`` alone, a head of two words
+    return len(parts) > 1 and (parts[-1] in heads or " ".join(parts[-2:]) in heads)
 
 
 _ABBREVIATION = re.compile(r"[A-Z][a-z]+[A-Z][a-z]?")
@@ -1755,6 +1785,15 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             continue
         if typ == "ORG" and " " not in text and _common_word(body, text, lower_words):
             continue
+        if (
+            typ == "PLACE"
+            and " " not in text
+            and not _place_name(text)
+            and _common_word(body, text, lower_words)
+        ):
+            continue  # ``Spyware is ...``: a common word, no place the gazetteer knows
+        if typ != "DATE" and text in orgs.word_sets()["products"]:
+            continue  # ``the three Grammys``
         if typ == "ORG" and (_not_an_org(text) or _in_title(s, rules)):
             continue
         if typ == "PERSON" and (

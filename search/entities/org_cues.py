@@ -23,7 +23,10 @@ from functools import cache
 
 from search.entities import orgs
 
-_NAME = r"[A-Z][\w.&'-]*(?: (?:&|[A-Z][\w.&'-]*)){0,3}"
+_WORD = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
+"""A capitalised word; a dot only inside it (``Amazon.com``), so a name ends with its
+sentence."""
+_NAME = rf"{_WORD}(?: (?:&|{_WORD})){{0,3}}"
 _ENDED = r"(?! (?:(?:of|in|for|de|du|and|&) )?[A-Z])"
 """Not followed by another capital, or a small word and a capital: the name may go on."""
 _LIST_GLUE = re.compile(r",? (?:and|or) |, ")
@@ -57,4 +60,4 @@ def cued_names(body: str) -> set[str]:
     out = {m.group(1) for m in _close_noun().finditer(body)}
     for m in _such_as().finditer(body):
         out.update(part for part in _LIST_GLUE.split(m.group(1)) if part)
-    return {name.rstrip(".") for name in out}
+    return out

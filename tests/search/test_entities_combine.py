@@ -311,6 +311,28 @@ def test_people_beside_bracketed_places_outside_sport_are_no_team_sheet() -> Non
     assert ("ORG", "Castres") not in found
 
 
+def test_a_club_town_after_in_is_the_town() -> None:
+    text = (
+        "Baseball: Ardmore beat Kelso 5-2 in the league match, the third win of the season.\n"
+        "The players flew on to a tournament in Ardmore on Sunday."
+    )
+    spans = [_span(text, "Ardmore", "PLACE", "GPE"), _span(text, "Ardmore", "PLACE", "GPE", 1)]
+    entities = _entities(text, spans)
+    first, second = (e for e in entities if e.text == "Ardmore")
+    assert first.type == "ORG" and second.type == "PLACE"
+
+
+def test_a_law_and_a_two_word_event_are_no_organisations() -> None:
+    text = "The Spyware Control Act bans it, said the Grand Slam winner Anna Berg."
+    spans = [_span(text, "Spyware Control Act", "ORG"), _span(text, "Grand Slam", "ORG")]
+    assert not {n for t, n in _found(text, spans) if t == "ORG"}
+
+
+def test_a_common_word_spacy_calls_a_place_is_none() -> None:
+    text = "Spyware is a menace. Most spyware arrives with free programs."
+    assert _found(text, [_span(text, "Spyware", "PLACE", "GPE")]) == set()
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

@@ -31,9 +31,7 @@ def test_a_nation_before_a_numbered_championship_is_no_mention() -> None:
 
 def test_a_title_after_a_noun_for_a_work_is_no_mention() -> None:
     text = "Their album Stakonia sold well, and the single Hey Ya topped the chart."
-    found = _found(
-        text, [_span(text, "Stakonia", "PLACE", "GPE"), _span(text, "Hey Ya", "PERSON")]
-    )
+    found = _found(text, [_span(text, "Stakonia", "PLACE", "GPE"), _span(text, "Hey Ya", "PERSON")])
     assert found == set()
 
 

@@ -45,3 +45,8 @@ def test_a_person_after_a_company_noun_with_a_given_name_stays_a_person() -> Non
     spans = _person_spans(text, "Michael Ardent")
     found = {(e.type, e.text) for e in combine.combine(text, extract(text), spans)}
     assert ("PERSON", "Michael Ardent") in found
+
+
+def test_a_listed_name_ends_with_its_sentence() -> None:
+    text = "Lists come from organisations such as Spamvar. To limit mistakes, people check."
+    assert org_cues.cued_names(text) == {"Spamvar"}

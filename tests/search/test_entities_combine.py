@@ -333,6 +333,18 @@ def test_a_common_word_spacy_calls_a_place_is_none() -> None:
     assert _found(text, [_span(text, "Spyware", "PLACE", "GPE")]) == set()
 
 
+def test_a_stage_name_beside_a_real_name_or_a_former_member_is_a_person() -> None:
+    text = (
+        "C-Blast, a former member of rap group Tru, was filmed. It was C-Blast, real name Ivo Brel."
+    )
+    spans = [
+        _span(text, "C-Blast", "ORG"),
+        _span(text, "C-Blast", "ORG", nth=1),
+    ]
+    found = [(e.type, e.text) for e in _entities(text, spans) if e.text == "C-Blast"]
+    assert found == [("PERSON", "C-Blast"), ("PERSON", "C-Blast")]
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

@@ -360,6 +360,13 @@ _SPORT_WORDS = frozenset(
         "bowler",
         "winger",
         "midfield",
+        "flanker",
+        "scrum-half",
+        "full-back",
+        "fullback",
+        "line-out",
+        "lineout",
+        "sin-bin",
     }
 )
 _SPORT_WORD = re.compile(r"[a-z-]+")
@@ -516,7 +523,8 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     the clubs of a team sheet (``Yann Delaigue (Castres)``), and every other mention of the
     same name in the article but after ``in`` or ``at``. Countries stay countries (national
     teams), datelines stay places."""
-    if not sport_article(body):
+    sheet = _club_entries(body)
+    if not sheet and not sport_article(body):
         return kept
     teams: set[str] = set()
     player_at = {
@@ -567,7 +575,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
                 if countries.lookup_country(team) is None and key(team) not in _HOME_NATIONS:
                     lines.append((start, end))
     teams.update(key(body[s:e]) for s, e in lines)
-    teams.update(key(body[s:e]) for _, (s, e) in _club_entries(body))
+    teams.update(key(body[s:e]) for _, (s, e) in sheet)
     if not teams:
         return kept
     _listed_teams(body, teams)
@@ -1041,16 +1049,23 @@ _ENTRANT = re.compile(
 _TEAM_AFTER = re.compile(r" ([A-Z][\w'.&-]*(?: [A-Z][\w'.&-]*){0,2})(?= \d| same\b| all\b|$)", re.M)
 
 _CLUB_ENTRY = re.compile(
-    r"(?<![\w.])([A-Z][\w'.-]+(?: (?:[a-z]{1,3} )?[A-Z][\w'.-]+){1,3})"  # the player
+    r"(?<![\w.])([A-Z][\w'.-]*(?: (?:[a-z]{1,3} )?[A-Z][\w'.-]+){0,3})"  # the player
     r" \( ?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})(?:, [a-z]+\.?)? ?\)"  # ( Club[, capt] )
 )
 
 
+_SHEET = 8
+"""Entries that make a team sheet even where the article's words do not say sport."""
+_LIST_LEADS = frozenset({"Replacements", "Subs", "Substitutes", "Team", "Squad", "Bench"})
+"""Words that open a team sheet's line, not a player (``Replacements: ...``)."""
+
+
 def _club_entries(body: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """A team sheet's ``Player Name (Club)`` entries (``Yann Delaigue (Castres)``,
-    ``Fabien Pelous (Stade Toulousain, capt)``): (player, club) offsets, where sport news
-    has three or more of them with a club that is no country."""
-    if not sport_article(body):
+    """A team sheet's ``Player Name (Club)`` entries (``Yann Delaigue (Castres)``, ``R de
+    Marigny (Calvisano)``, ``Hartson (Celtic)``, ``Fabien Pelous (Stade Toulousain,
+    capt)``): (player, club) offsets, where an article has ``_SHEET`` such entries with a
+    club that is no country, one club named twice, or three in sport news."""
+    if "(" not in body:
         return []
     found = [
         (m.span(1), m.span(2))
@@ -1058,11 +1073,18 @@ def _club_entries(body: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         if countries.lookup_country(m.group(2)) is None
         and countries.lookup_country(m.group(1)) is None
         and key(m.group(2)) not in _HOME_NATIONS
+        and key(m.group(1)) not in _HOME_NATIONS
+        and m.group(1) not in _LIST_LEADS
         and "\n" not in m.group(1)
         and not _org_like(m.group(1))
         and not any(w.isupper() and len(w) > 1 for w in m.group(2).split())  # ``( AHAC )``
     ]
-    return found if len(found) >= 3 else []
+    if len(found) >= 3 and sport_article(body):
+        return found
+    clubs = Counter(key(body[s:e]) for _, (s, e) in found)
+    if len(found) >= _SHEET and clubs.most_common(1)[0][1] >= 2:
+        return found  # clubs repeat on a team sheet; a cast list's parts do not
+    return []
 
 
 def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
@@ -1234,7 +1256,8 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
             continue
         text = texts[(c.start, c.end)]
         if text in evidence and (
-            c.type == "PERSON" or (c.type == "PLACE" and c.priority == STATISTICAL)
+            c.type == "PERSON"
+            or (c.type == "PLACE" and (c.priority == STATISTICAL or not _place_name(text)))
         ):
             c.type, c.norm, c.role, c.country = "ORG", text, None, None
         elif (
@@ -1700,6 +1723,32 @@ def _joined_parts(
     return all(_LIST_GLUE.fullmatch(g) for g in between) and any("," in g for g in between)
 
 
+@cache
+def _channel_tail() -> re.Pattern[str]:
+    tails = sorted(orgs.word_sets()["channel_tails"], key=len, reverse=True)
+    return re.compile(r" (?:" + "|".join(re.escape(w) for w in tails) + r")(?![\w'’-])")
+
+
+def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
+    """A broadcaster's ORG that spaCy ended before the channel's or station's word takes
+    it: ``BBC`` + ``Two``, ``BBC Radio`` + ``Five Live`` (``channel_heads``/``_tails``);
+    a span of its own inside the longer name goes."""
+    heads = orgs.word_sets()["channel_heads"]
+    out: list[statistical.Span] = []
+    extended: list[tuple[int, int]] = []
+    for s in spans:
+        end = s.end
+        if s.label == "ORG" and " ".join(body[s.start : end].split()) in heads:
+            while (m := _channel_tail().match(body, end)) is not None:
+                end = m.end()
+        if end == s.end:
+            out.append(s)
+        else:
+            out.append(statistical.Span(s.start, end, "ORG", s.source_label))
+            extended.append((s.start, end))
+    return [s for s in out if not any(a < s.start < b for a, b in extended)]
+
+
 def _no_name(body: str, c: Candidate) -> bool:
     """A mention that is part of an event's name (``Athens Olympics``), a work's title after
     its noun (``album Stakonia``; not a full name with a given name first) or a home
@@ -1739,7 +1788,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         else s
         for s in _merged(body, kept_spans)
     ]
-    kept_spans = _places_in_orgs(kept_spans, rules)
+    kept_spans = _places_in_orgs(_channels(body, kept_spans), rules)
     lower_words: set[str] = set()
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)

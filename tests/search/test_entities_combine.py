@@ -302,6 +302,28 @@ def test_the_clubs_of_a_team_sheet_are_organisations_and_its_players_people() ->
     assert not {t for t, n in found if n in ("Castres", "Biarritz") and t != "ORG"}
 
 
+def test_a_long_team_sheet_with_initials_is_read_without_sport_words() -> None:
+    text = (
+        "Italy named their side on Tuesday.\n"
+        "R de Varno (Parva); C Stoyka (Montvel), A Masi (Vadena), L Nitor (Calvino);"
+        " L Orquen (Padra), A Tronko (Trevia); A Cicero (Trevia), F Ongo (Trevia),"
+        " M Castel (Calvino), S Della (Agenne)\n"
+    )
+    found = _found(text, [_span(text, "Trevia", "PLACE", "GPE")])
+    assert {("ORG", "Trevia"), ("ORG", "Calvino"), ("ORG", "Parva")} <= found
+    assert {("PERSON", "R de Varno"), ("PERSON", "A Tronko")} <= found
+
+
+def test_a_cast_list_is_no_team_sheet() -> None:
+    text = (
+        "With: Bernie Mack (Dollar), Monica Cal (Ebony), Jamie Fox (Blue), Alex Tom (Clyde),"
+        " Faizon Lov (Peters), Charles Murf (Brooklyn), Tracy Jon (Tina), Terry Howe (Casey),"
+        " Larry Coy (Louis)."
+    )
+    found = _found(text, [_span(text, "Brooklyn", "PLACE", "GPE")])
+    assert not {n for t, n in found if t == "ORG"}
+
+
 def test_people_beside_bracketed_places_outside_sport_are_no_team_sheet() -> None:
     text = (
         "The charity thanked Anna Berg (Brive), Tom Hale (Castres) and Ivo Brel (Biarritz)"
@@ -343,6 +365,23 @@ def test_a_stage_name_beside_a_real_name_or_a_former_member_is_a_person() -> Non
     ]
     found = [(e.type, e.text) for e in _entities(text, spans) if e.text == "C-Blast"]
     assert found == [("PERSON", "C-Blast"), ("PERSON", "C-Blast")]
+
+
+def test_a_city_named_company_with_shares_is_the_company() -> None:
+    text = "Vortex City gets takeover offer. A fund owns 6.7% of Vortex City's shares."
+    found = _found(text, [])
+    assert ("ORG", "Vortex City") in found and ("PLACE", "Vortex City") not in found
+
+
+def test_a_broadcasters_channel_word_is_part_of_its_name() -> None:
+    text = "The show moves from BBC One to BBC Radio 1 and then to Channel 4."
+    spans = [
+        _span(text, "BBC", "ORG"),
+        _span(text, "BBC Radio", "ORG"),
+        _span(text, "Channel", "ORG"),
+    ]
+    found = _found(text, spans)
+    assert {("ORG", "BBC One"), ("ORG", "BBC Radio 1"), ("ORG", "Channel 4")} <= found
 
 
 # --- newspapers and agencies -------------------------------------------------------------------

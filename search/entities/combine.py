@@ -155,10 +155,18 @@ _DASHES = frozenset({"-", "--", "–", "—", "_"})
 _NUMBER = re.compile(r"[^\w\s]*\d[\d.,:/-]*[^\w\s]*")
 
 
+_NO_NAME_WORDS = frozenset(
+    {"after", "before", "during", "when", "while", "since", "until", "unless", "because"}
+    | {"although", "though", "than", "if", "but", "however", "whereas", "where", "who"}
+)
+"""Lower-case words that sit inside no name: a span over one ends there (``the Commons
+after Mr Brown``)."""
+
+
 def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
     """A spaCy span cut where no name goes: at line breaks, before and after bare numbers
-    (``J. Ratcliffe 63``, ``64 Bob Estes``), at a spaced dash (``Romania - Cosmin Contra``)
-    and, in a PERSON span, at a lower-case word
+    (``J. Ratcliffe 63``, ``64 Bob Estes``), at a spaced dash (``Romania - Cosmin Contra``),
+    at a conjunction (``_NO_NAME_WORDS``) and, in a PERSON span, at a lower-case word
     that is no name particle (a cricket scorecard's ``Gillespie st Kaluwitharana``)."""
     particles = people_words.vocab().particles
     out: list[statistical.Span] = []
@@ -188,7 +196,7 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
             and word[0].islower()
             and word.lower() not in particles
             and not elided
-        ):
+        ) or word in _NO_NAME_WORDS:
             close()
             continue
         if word in _DASHES or (_NUMBER.fullmatch(word) and run and span.label == "PERSON"):
@@ -377,7 +385,8 @@ _SCORE_BEFORE = re.compile(
     r"(?:\b(?:beat|beating|beats|v|vs\.?|versus|against|drew with|lost to|defeated|host|hosts"
     r"|played for|joined|club|side|champions|leaders|over|thrashed|at the hands of|lose to"
     r"|losing to|draw with|drawn against|face|faces|facing|beaten by|knocked out by"
-    r"|defeat to|defeat by|loss to|win over|victory against|clash with)"
+    r"|defeat to|defeat by|loss to|win over|victory against|clash with|move to|signed for"
+    r"|signing for|join|joining|loan to|on loan at|bid from|offer from)"
     r"|\d{1,3}(?:-\d{1,3})?) $"
 )
 
@@ -1011,6 +1020,35 @@ def _surnames(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
             or (c.type == "COUNTRY" and text in people_named)
         ):
             c.type, c.norm, c.role, c.country = "PERSON", text, None, None
+
+
+def _surname_pairs(body: str, kept: list[Candidate]) -> list[Candidate]:
+    """A "person" of two words, named once, that are the surnames of two people named in
+    full is the two of them (a headline's ``Blair Brown 'feud'`` beside Tony Blair and
+    Gordon Brown)."""
+    full: dict[str, set[str]] = {}
+    for c in kept:
+        words = body[c.start : c.end].split()
+        if c.type == "PERSON" and len(words) >= 2 and words[-1][:1].isupper():
+            full.setdefault(words[-1], set()).add(" ".join(words))
+    seen = Counter(body[c.start : c.end] for c in kept if c.type == "PERSON")
+    out: list[Candidate] = []
+    for c in kept:
+        text = body[c.start : c.end]
+        words = text.split(" ")
+        if (
+            c.type == "PERSON"
+            and seen[text] == 1  # ``Frank McCourt`` named again is his name, not two men
+            and len(words) == 2
+            and all(full.get(w, set()) - {text} for w in words)
+            and words[0] != words[1]
+        ):
+            cut = c.start + len(words[0]) + 1
+            out.append(Candidate("PERSON", c.start, c.start + len(words[0]), words[0], c.priority))
+            out.append(Candidate("PERSON", cut, c.end, words[1], c.priority))
+        else:
+            out.append(c)
+    return out
 
 
 _SPEAKER_AFTER = re.compile(
@@ -1883,6 +1921,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _listed_orgs(body, kept, fixed)
     kept = _repeated(body, kept)
     _surnames(body, kept, fixed)
+    kept = _surname_pairs(body, kept)
     kept = _entrants(body, kept, fixed)
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)

@@ -384,6 +384,26 @@ def test_a_broadcasters_channel_word_is_part_of_its_name() -> None:
     assert {("ORG", "BBC One"), ("ORG", "BBC Radio 1"), ("ORG", "Channel 4")} <= found
 
 
+def test_a_span_ends_at_a_conjunction() -> None:
+    text = "Speaking in the Commons after Mr Ardent had delivered the budget, he left."
+    found = _found(text, [_span(text, "Commons after Mr Ardent", "ORG")])
+    assert ("ORG", "Commons") in found and ("PERSON", "Ardent") in found
+
+
+def test_two_surnames_of_people_named_in_full_are_two_people() -> None:
+    text = "Donor attacks Hale Brel feud\nThe feud between Tom Hale and Ivo Brel went on."
+    spans = [_span(text, m, "PERSON") for m in ("Hale Brel", "Tom Hale", "Ivo Brel")]
+    found = _found(text, spans)
+    assert {("PERSON", "Hale"), ("PERSON", "Brel")} <= found
+    assert ("PERSON", "Hale Brel") not in found
+
+
+def test_a_full_name_named_twice_is_not_cut_into_surnames() -> None:
+    text = "Tom Frank met Ann McCort. Frank McCort wrote it, and Frank McCort signed it."
+    spans = [_span(text, "Frank McCort", "PERSON"), _span(text, "Frank McCort", "PERSON", nth=1)]
+    assert ("PERSON", "Frank McCort") in _found(text, spans)
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

@@ -14,6 +14,8 @@ Usage::
         --out /work/corpora/wikigold.json
     python bench/outside_corpus.py --format tagged --src /work/corpora/bbc-annot \
         --out /work/corpora/bbc.json
+    python bench/outside_corpus.py --format bbc --set bbc3 --src /work/corpora/raw/bbc \
+        --out /work/corpora/bbc3.json
 
 Then ``bench/entity_outside.py --gold /work/corpora/ieer.json`` scores a system on it.
 
@@ -108,6 +110,21 @@ Annotated by reading (``--format tagged``)
     the tags must give the text back exactly, or the converter stops. ``OPT`` spans are
     optional gold. The match rule is IE-ER's.
 
+BBC News from standoff gold (``--format bbc``)
+    The same BBC sets rebuilt by anyone with the dataset: ``bench/quality/bbc-annotations.json``
+    keeps, per article, its file in the dataset, the SHA-1 of its text, its split and the
+    offsets of its names (no BBC text). ``--src`` is the dataset's folder (``business/``,
+    ``entertainment/``, ...), ``--set`` one of the sets there (``bbc``: 25 dev + 25 test;
+    ``bbc2``: 30 dev; ``bbc3``: 40 test). A text read is the file with trailing whitespace
+    replaced by one newline; a different SHA-1 stops the converter. The guideline the
+    annotators followed, fixed before any system ran on these articles: PERSON (people,
+    real or fictional, stage names, mononyms), ORG (companies, bodies, parties and their
+    short forms, clubs, bands, newspapers, broadcasters and channels), LOC (countries, also
+    as modifiers, regions, towns, natural places, venues and streets); not names:
+    nationality words, events and competitions, works, products, laws; titles, a leading
+    "the" and a trailing "'s" outside the name; OPT where the type or the name is unclear
+    (a country standing for its sports team, a government named by its capital).
+
 JSON written::
 
     {"source": ..., "seed": ..., "documents": {DOCNO: {"file", "date", "split", "text",
@@ -120,6 +137,7 @@ JSON written::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -551,14 +569,53 @@ def tagged_payload(src: Path, seed: int = SEED) -> dict[str, object]:
     }
 
 
+BBC_ANNOTATIONS = Path(__file__).resolve().parent / "quality" / "bbc-annotations.json"
+
+
+def bbc_payload(src: Path, name: str, annotations: Path = BBC_ANNOTATIONS) -> dict[str, object]:
+    """The JSON payload of one BBC set from its standoff gold and the dataset's files."""
+    sets = json.loads(annotations.read_text(encoding="utf-8"))["sets"]
+    if name not in sets:
+        raise SystemExit(f"no BBC set {name!r} in {annotations} (there are {', '.join(sets)})")
+    documents: dict[str, object] = {}
+    for doc, entry in sets[name].items():
+        text = (src / entry["file"]).read_text(encoding="utf-8").rstrip() + "\n"
+        if hashlib.sha1(text.encode()).hexdigest() != entry["sha1"]:
+            raise SystemExit(f"{doc}: {src / entry['file']} is not the text annotated")
+        documents[doc] = {
+            "file": entry["file"],
+            "date": "",
+            "split": entry["split"],
+            "text": text,
+            "spans": entry["spans"],
+            "alts": [],
+            "optional": entry["optional"],
+        }
+    print(f"{name}: {len(documents)} documents")
+    return {
+        "source": f"BBC News 2004-05 (Greene & Cunningham), standoff gold set {name}",
+        "seed": SEED,
+        "documents": documents,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--format", choices=("ieer", "conll", "wikigold", "tagged"), default="ieer")
+    parser.add_argument(
+        "--format", choices=("ieer", "conll", "wikigold", "tagged", "bbc"), default="ieer"
+    )
+    parser.add_argument("--set", default="bbc", help="with --format bbc: bbc, bbc2 or bbc3")
     parser.add_argument("--src", type=Path, default=Path("/work/corpora/ieer"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 
+    if args.format == "bbc":
+        out = bbc_payload(args.src, args.set)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"wrote {args.out}")
+        return 0
     if args.format in ("conll", "wikigold", "tagged"):
         make = {"conll": conll_payload, "wikigold": wikigold_payload, "tagged": tagged_payload}[
             args.format

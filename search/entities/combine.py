@@ -78,6 +78,7 @@ from search.entities import (
     countries,
     extract,
     gazetteer,
+    initials,
     not_names,
     org_cues,
     orgs,
@@ -203,8 +204,32 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
             close()
             continue
         run.append(m)
+        if _sentence_end(word) and _CAPITAL_AFTER.match(text, m.end()):
+            run[-1] = _WORDS.match(text[: m.end() - 1], m.start()) or m  # ``AFP. The``
+            close()
     close()
     return out
+
+
+_ABBREVIATIONS = frozenset(
+    {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "Bros", "Gen"}
+    | {"Lt", "Col", "Sgt", "Rev", "Prof", "No", "Mt", "Ft", "Ave", "Rd", "Capt", "Gov", "Sen"}
+    | {"Rep", "Messrs", "Mme", "Mlle", "Fr", "Br", "Cpl", "Maj", "Adm", "Supt", "Insp"}
+)
+_CAPITAL_AFTER = re.compile(r" [A-Z]")
+
+
+def _sentence_end(word: str) -> bool:
+    """A word that ends a sentence inside a span (``AFP.`` before ``The``): a full stop
+    after a word of two letters or more that is no abbreviation (``Mr.``, ``U.S.``)."""
+    stem = word[:-1]
+    return (
+        word.endswith(".")
+        and len(stem) >= 2
+        and "." not in stem
+        and stem not in _ABBREVIATIONS
+        and stem[-1:].isalpha()
+    )
 
 
 _WEEKDAYS = frozenset(
@@ -1160,8 +1185,11 @@ def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
 
 
 _MEDIA = r"(?:news agency|news service|newspaper|daily|weekly|magazine|broadcaster|agency)"
+_PRESS_WORD = r"[A-Z](?:[\w'&-]|\.(?=\w))*"
+"""A capitalised word; a full stop only inside it (``A.P``), so a name ends with its
+sentence (``news agency AFP. The``)."""
 _NAME = (
-    r"[A-Z][\w'.&-]*(?: (?:de|del|della|di|du|des|la|le|el|al) [A-Z][\w'.&-]*| [A-Z][\w'.&-]*){0,4}"
+    rf"{_PRESS_WORD}(?: (?:de|del|della|di|du|des|la|le|el|al) {_PRESS_WORD}| {_PRESS_WORD}){{0,4}}"
 )
 _PRESS_BEFORE = re.compile(rf"\b{_MEDIA} ({_NAME})")
 _PRESS_AFTER = re.compile(rf"\b({_NAME}) {_MEDIA}\b")
@@ -1257,9 +1285,14 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
     evidence |= {w for w in firsts & alone if len(w) >= 3 and w.lower() not in common}
     evidence |= _press_names(body)
     named = set(texts.values())
+    stops = orgs.word_sets()["left_stop"]
     for m in _company_cue().finditer(body):
-        if m.group(1) in named:
-            evidence.add(m.group(1))
+        cued = m.group(1)
+        first, _, rest = cued.partition(" ")
+        if first in stops and rest:
+            cued = rest  # ``A Zentrix spokesman``
+        if cued in named:
+            evidence.add(cued)
     surnames = _surname_set(body, kept)
     evidence = {
         n
@@ -1787,6 +1820,43 @@ def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span
     return [s for s in out if not any(a < s.start < b for a, b in extended)]
 
 
+def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
+    """A short form spelling the initials of an organisation named in full (``Acpo`` after
+    the Association of Chief Police Officers, ``Bat`` after British American Tobacco) is
+    that organisation wherever spaCy or the rules proposed it as a name, and so are its
+    other capitalised occurrences (``initials.py``)."""
+    texts = {(c.start, c.end): " ".join(body[c.start : c.end].split()) for c in kept}
+    named = [texts[c.start, c.end] for c in kept if c.type == "ORG"]
+    forms = initials.short_forms(body, named)
+    proposed = {
+        texts[c.start, c.end]
+        for c in kept
+        if c.type in ("PERSON", "ORG", "PLACE") and texts[c.start, c.end] in forms
+    }
+    if not proposed:
+        return kept
+    for c in kept:
+        text = texts[c.start, c.end]
+        if (
+            text in proposed
+            and c.type in ("PERSON", "ORG", "PLACE")
+            and (c.start, c.end) not in fixed
+        ):
+            c.type, c.norm, c.role, c.country = "ORG", forms[text], None, None
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    pattern = re.compile(
+        r"(?<![\w'’.-])(?:" + "|".join(re.escape(w) for w in sorted(proposed)) + r")(?![\w'’-])"
+    )
+    extra = [
+        Candidate("ORG", m.start(), m.end(), forms[m.group()], RULES_ONLY)
+        for m in pattern.finditer(body)
+        if not any(taken[m.start() : m.end()])
+    ]
+    return non_overlapping(kept + extra) if extra else kept
+
+
 def _no_name(body: str, c: Candidate) -> bool:
     """A mention that is part of an event's name (``Athens Olympics``), a work's title after
     its noun (``album Stakonia``; not a full name with a given name first) or a home
@@ -1925,6 +1995,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _entrants(body, kept, fixed)
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
+    kept = _initialisms(body, kept, fixed)
     _drop_person_nouns(body, kept)
     kept = [c for c in kept if not _no_name(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)

@@ -404,6 +404,27 @@ def test_a_full_name_named_twice_is_not_cut_into_surnames() -> None:
     assert ("PERSON", "Frank McCort") in _found(text, spans)
 
 
+def test_a_span_over_the_end_of_a_sentence_ends_with_it() -> None:
+    text = "It was approved, said the news agency Kortan. The factory opens in May."
+    found = _found(text, [_span(text, "Kortan. The", "ORG")])
+    assert ("ORG", "Kortan") in found and not any(". " in n for _, n in found)
+
+
+def test_a_name_before_spokesman_is_an_organisation() -> None:
+    text = "A Zentrix spokesman said the plan was sound. Zentrix declined to say more."
+    found = _found(
+        text, [_span(text, "Zentrix", "PERSON"), _span(text, "Zentrix", "PERSON", nth=1)]
+    )
+    assert ("ORG", "Zentrix") in found and ("PERSON", "Zentrix") not in found
+
+
+def test_a_festival_is_no_organisation() -> None:
+    text = "It won the main award at the 2005 Kelvin Film Festival in Utah."
+    assert ("ORG", "Kelvin Film Festival") not in _found(
+        text, [_span(text, "Kelvin Film Festival", "ORG")]
+    )
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

@@ -1820,6 +1820,24 @@ def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span
     return [s for s in out if not any(a < s.start < b for a, b in extended)]
 
 
+@cache
+def _person_noun_before() -> re.Pattern[str]:
+    nouns = sorted(people_words.close_person_nouns(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in nouns) + r") $")
+
+
+def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """A name right after a noun for a person (``U2 frontman Bono``, ``rapper Usher``) is a
+    person where spaCy alone called it an organisation or a gazetteer a place."""
+    for c in kept:
+        if (c.start, c.end) in fixed or not (
+            c.type == "PLACE" or (c.type == "ORG" and c.priority == STATISTICAL)
+        ):
+            continue
+        if _person_noun_before().search(body, max(0, c.start - 24), c.start):
+            c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
+
+
 def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """A short form spelling the initials of an organisation named in full (``Acpo`` after
     the Association of Chief Police Officers, ``Bat`` after British American Tobacco) is
@@ -1996,6 +2014,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
     kept = _initialisms(body, kept, fixed)
+    _named_after_person_noun(body, kept, fixed)
     _drop_person_nouns(body, kept)
     kept = [c for c in kept if not _no_name(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)

@@ -48,3 +48,10 @@ def person_nouns() -> frozenset[str]:
     """Lower-case nouns for a person (``lawyer``, ``widow``): one in apposition beside a
     name makes it a person's."""
     return frozenset(json_data("people_words.json")["person_nouns"])
+
+
+@cache
+def close_person_nouns() -> frozenset[str]:
+    """Nouns for a person that stand right before a name (``U2 frontman Bono``) and never
+    before a company's: the name after one is a person's."""
+    return frozenset(json_data("people_words.json")["close_person_nouns"])

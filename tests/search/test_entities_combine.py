@@ -425,6 +425,12 @@ def test_a_festival_is_no_organisation() -> None:
     )
 
 
+def test_a_name_right_after_a_noun_for_a_person_is_a_person() -> None:
+    text = "At the ceremony, U2 frontman Bonzo said he was moved. The rapper Usherton sang."
+    spans = [_span(text, "Bonzo", "PLACE", "GPE"), _span(text, "Usherton", "ORG")]
+    assert {("PERSON", "Bonzo"), ("PERSON", "Usherton")} <= _found(text, spans)
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

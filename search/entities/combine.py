@@ -1288,9 +1288,9 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
     stops = orgs.word_sets()["left_stop"]
     for m in _company_cue().finditer(body):
         cued = m.group(1)
-        first, _, rest = cued.partition(" ")
-        if first in stops and rest:
-            cued = rest  # ``A Zentrix spokesman``
+        lead, _, tail = cued.partition(" ")
+        if lead in stops and tail:
+            cued = tail  # ``A Zentrix spokesman``
         if cued in named:
             evidence.add(cued)
     surnames = _surname_set(body, kept)

@@ -38,6 +38,7 @@ CORPORA = {
     "wikigold": "Wikigold: Wikipedia articles (bands, albums, clubs, companies, films, places)",
     "bbc": "BBC News 2004-05, five beats, annotated blind in session 8 (test half)",
     "bbc3": "BBC News 2004-05, a further 40 articles annotated blind in session 8, all test",
+    "bbc5": "BBC News 2004-05, 30 more articles annotated blind late in session 8, all test",
 }
 
 _ROW = re.compile(r"^(PERSON|ORG|LOC|ALL)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")

@@ -112,18 +112,19 @@ Annotated by reading (``--format tagged``)
 
 BBC News from standoff gold (``--format bbc``)
     The same BBC sets rebuilt by anyone with the dataset: ``bench/quality/bbc-annotations.json``
-    keeps, per article, its file in the dataset, the SHA-1 of its text, its split and the
-    offsets of its names (no BBC text). ``--src`` is the dataset's folder (``business/``,
-    ``entertainment/``, ...), ``--set`` one of the sets there (``bbc``: 25 dev + 25 test;
-    ``bbc2``: 30 dev; ``bbc3``: 40 test). A text read is the file with trailing whitespace
-    replaced by one newline; a different SHA-1 stops the converter. The guideline the
-    annotators followed, fixed before any system ran on these articles: PERSON (people,
-    real or fictional, stage names, mononyms), ORG (companies, bodies, parties and their
-    short forms, clubs, bands, newspapers, broadcasters and channels), LOC (countries, also
-    as modifiers, regions, towns, natural places, venues and streets); not names:
-    nationality words, events and competitions, works, products, laws; titles, a leading
-    "the" and a trailing "'s" outside the name; OPT where the type or the name is unclear
-    (a country standing for its sports team, a government named by its capital).
+    keeps, per article, its file in the dataset, the SHA-1 of its text,
+    its split and the offsets of its names (no BBC text). ``--src`` is the dataset's folder
+    (``business/``, ``entertainment/``, ...), ``--set`` one of the sets there (``bbc``: 25
+    dev + 25 test; ``bbc2``: 30 dev; ``bbc3``: 40 test; ``bbc4``: 40 dev; ``bbc5``: 30
+    test). A text read is the file with trailing whitespace replaced by one newline; a
+    different SHA-1 stops the converter. The guideline the annotators followed, fixed before
+    any system ran on these articles: PERSON (people, real or fictional, stage names,
+    mononyms), ORG (companies, bodies, parties and their short forms, clubs, bands,
+    newspapers, broadcasters and channels), LOC (countries, also as modifiers, regions,
+    towns, natural places, venues and streets); not names: nationality words, events and
+    competitions, works, products, laws; titles, a leading "the" and a trailing "'s" outside
+    the name; OPT where the type or the name is unclear (a country standing for its sports
+    team, a government named by its capital).
 
 JSON written::
 
@@ -604,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=("ieer", "conll", "wikigold", "tagged", "bbc"), default="ieer"
     )
-    parser.add_argument("--set", default="bbc", help="with --format bbc: bbc, bbc2 or bbc3")
+    parser.add_argument("--set", default="bbc", help="with --format bbc: bbc, bbc2, ... bbc5")
     parser.add_argument("--src", type=Path, default=Path("/work/corpora/ieer"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)

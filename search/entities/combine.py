@@ -1875,6 +1875,21 @@ def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) 
     return non_overlapping(kept + extra) if extra else kept
 
 
+_BRACKETED_ACRONYM = re.compile(r" ?\(([A-Z]{2,6})s?\)")
+
+
+def _abbreviated(body: str, c: Candidate) -> bool:
+    """A "person" of three words or more with its initials in brackets after it
+    (``Asymmetric Digital Subscriber Line (ADSL)``): people are not abbreviated so."""
+    m = _BRACKETED_ACRONYM.match(body, c.end)
+    return (
+        m is not None
+        and c.type == "PERSON"
+        and len(body[c.start : c.end].split()) >= 3
+        and initials.initials(body[c.start : c.end]) == m.group(1)
+    )
+
+
 def _no_name(body: str, c: Candidate) -> bool:
     """A mention that is part of an event's name (``Athens Olympics``), a work's title after
     its noun (``album Stakonia``; not a full name with a given name first) or a home
@@ -2016,7 +2031,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _initialisms(body, kept, fixed)
     _named_after_person_noun(body, kept, fixed)
     _drop_person_nouns(body, kept)
-    kept = [c for c in kept if not _no_name(body, c)]
+    kept = [c for c in kept if not _no_name(body, c) and not _abbreviated(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)
     places_at = {(c.start, c.end): c.type for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``

@@ -431,6 +431,17 @@ def test_a_name_right_after_a_noun_for_a_person_is_a_person() -> None:
     assert {("PERSON", "Bonzo"), ("PERSON", "Usherton")} <= _found(text, spans)
 
 
+def test_a_phrase_abbreviated_in_brackets_is_no_person() -> None:
+    text = "Most people use Asymmetric Digital Subscriber Line (ADSL) technology at home."
+    span = _span(text, "Asymmetric Digital Subscriber Line", "PERSON")
+    assert not any(t == "PERSON" for t, _ in _found(text, [span]))
+
+
+def test_an_italian_particle_stays_inside_the_name() -> None:
+    text = "David dal Maso has been handed the task of replacing him."
+    assert ("PERSON", "David dal Maso") in _found(text, [_span(text, "David dal Maso", "PERSON")])
+
+
 # --- newspapers and agencies -------------------------------------------------------------------
 
 

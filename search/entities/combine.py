@@ -90,7 +90,7 @@ from search.entities.data import words as data_words
 from search.entities.dates import MONTHS
 from search.entities.resolve import non_overlapping
 from search.entities.spans import Candidate, CandidateType
-from search.entities.text import key, tokenize
+from search.entities.text import alternation, key, tokenize
 from search.model import Entity
 
 CONFIRMED = 90
@@ -420,10 +420,9 @@ _SCORE_BEFORE = re.compile(
 def _team_role() -> re.Pattern[str]:
     """A word after a town's name (or its possessive) that makes it the club: ``the
     Norwich striker``, ``Boston 's lead``, ``Derbyshire 's Australian captain``."""
-    roles = sorted(orgs.word_sets()["team_roles"], key=len, reverse=True)
     return re.compile(
         r"(?: ?['’]s(?: [A-Z][a-z]+)?)? (?:"
-        + "|".join(re.escape(r) for r in roles)
+        + alternation(orgs.word_sets()["team_roles"])
         + r")(?=[ \n,.;:)]|$)"
     )
 
@@ -726,11 +725,7 @@ def _repeated(body: str, kept: list[Candidate]) -> list[Candidate]:
     single.update(dict.fromkeys(heads, "ORG"))
     if not single:
         return kept
-    pattern = re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(n) for n in sorted(single, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
+    pattern = re.compile(r"(?<![\w-])(?:" + alternation(single) + r")(?![\w-])")
     taken = bytearray(len(body))
     for c in kept:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -1245,10 +1240,9 @@ def _apposed_orgs(body: str) -> set[str]:
 
 @cache
 def _company_cue() -> re.Pattern[str]:
-    cues = sorted(orgs.word_sets()["company_cues"], key=len, reverse=True)
     return re.compile(
         r"(?<![\w.'’-])([A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2})(?: ?['’]s)? (?:"
-        + "|".join(re.escape(c) for c in cues)
+        + alternation(orgs.word_sets()["company_cues"])
         + r")\b"
     )
 
@@ -1338,11 +1332,7 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
             and len(text.split()) > 1
         ):
             c.type, c.norm = "ORG", text
-    pattern = re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(n) for n in sorted(evidence, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
+    pattern = re.compile(r"(?<![\w-])(?:" + alternation(evidence) + r")(?![\w-])")
     taken = bytearray(len(body))
     for c in kept:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -1796,8 +1786,7 @@ def _joined_parts(
 
 @cache
 def _channel_tail() -> re.Pattern[str]:
-    tails = sorted(orgs.word_sets()["channel_tails"], key=len, reverse=True)
-    return re.compile(r" (?:" + "|".join(re.escape(w) for w in tails) + r")(?![\w'’-])")
+    return re.compile(r" (?:" + alternation(orgs.word_sets()["channel_tails"]) + r")(?![\w'’-])")
 
 
 def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:
@@ -1822,8 +1811,7 @@ def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span
 
 @cache
 def _person_noun_before() -> re.Pattern[str]:
-    nouns = sorted(people_words.close_person_nouns(), key=len, reverse=True)
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in nouns) + r") $")
+    return re.compile(r"(?<![\w'’-])(?:" + alternation(people_words.close_person_nouns()) + r") $")
 
 
 def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
@@ -1864,9 +1852,7 @@ def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) 
     taken = bytearray(len(body))
     for c in kept:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-    pattern = re.compile(
-        r"(?<![\w'’.-])(?:" + "|".join(re.escape(w) for w in sorted(proposed)) + r")(?![\w'’-])"
-    )
+    pattern = re.compile(r"(?<![\w'’.-])(?:" + alternation(proposed) + r")(?![\w'’-])")
     extra = [
         Candidate("ORG", m.start(), m.end(), forms[m.group()], RULES_ONLY)
         for m in pattern.finditer(body)

@@ -14,6 +14,7 @@ from functools import cache
 
 from search.entities import orgs
 from search.entities.data import json_data
+from search.entities.text import alternation
 
 _EVENT_AFTER_WORDS = (
     "Cup",
@@ -41,8 +42,7 @@ _EVENT_AFTER_WORDS = (
 
 @cache
 def _event_after() -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in sorted(_EVENT_AFTER_WORDS, key=len, reverse=True))
-    return re.compile(rf" (?:\d{{1,2}} Nations|(?:{words}))(?![\w'’-])")
+    return re.compile(rf" (?:\d{{1,2}} Nations|(?:{alternation(_EVENT_AFTER_WORDS)}))(?![\w'’-])")
 
 
 def in_event_name(body: str, end: int) -> bool:
@@ -53,8 +53,7 @@ def in_event_name(body: str, end: int) -> bool:
 
 @cache
 def _work_before() -> re.Pattern[str]:
-    nouns = sorted(orgs.word_sets()["work_nouns"], key=len, reverse=True)
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in nouns) + r") $")
+    return re.compile(r"(?<![\w'’-])(?:" + alternation(orgs.word_sets()["work_nouns"]) + r") $")
 
 
 def after_work_noun(body: str, start: int) -> bool:

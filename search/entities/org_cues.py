@@ -22,6 +22,7 @@ import re
 from functools import cache
 
 from search.entities import orgs
+from search.entities.text import alternation
 
 _WORD = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 """A capitalised word; a dot only inside it (``Amazon.com``), so a name ends with its
@@ -35,23 +36,16 @@ _LIST_GLUE = re.compile(r",? (?:and|or) |, ")
 @cache
 def _close_noun() -> re.Pattern[str]:
     """``portal Lycos``: a noun for an organisation, then the name after one space."""
-    nouns = sorted(orgs.word_sets()["close_nouns"], key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w'’-])(?:"
-        + "|".join(re.escape(n) for n in nouns)
-        + rf") ({_NAME})(?![\w'’&-]){_ENDED}"
-    )
+    nouns = alternation(orgs.word_sets()["close_nouns"])
+    return re.compile(rf"(?<![\w'’-])(?:{nouns}) ({_NAME})(?![\w'’&-]){_ENDED}")
 
 
 @cache
 def _such_as() -> re.Pattern[str]:
     """``organisations such as Spamcop and Webroot``: the list after a plural noun."""
-    plurals = sorted(orgs.word_sets()["org_plurals"], key=len, reverse=True)
-    item = _NAME
+    plurals = alternation(orgs.word_sets()["org_plurals"])
     return re.compile(
-        r"\b(?:"
-        + "|".join(re.escape(p) for p in plurals)
-        + rf"),? (?:such as|like|including) ({item}(?:(?:,? (?:and|or) |, ){item})*)"
+        rf"\b(?:{plurals}),? (?:such as|like|including) ({_NAME}(?:(?:,? (?:and|or) |, ){_NAME})*)"
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +37,12 @@ _FOLD_EXTRA = str.maketrans(
         "ʼ": "'",
     }
 )
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular expression's alternation of the words, each escaped, the longest first
+    (so a longer word wins where it starts with a shorter one)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=65536)

@@ -16,9 +16,11 @@ is marked is exactly what matched.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -150,6 +152,47 @@ def word_positions(text: str) -> dict[str, list[int]]:
         else:
             found.append(position)
     return positions
+
+
+class AnalysedText(tuple[str, bytes, bytes]):
+    """A text's `word_positions`, packed to travel between processes: indexing analyses
+    the word fields in the reading processes, and the writer takes these instead of text.
+
+    Its words in order of first appearance joined by NULs (no word holds one), each
+    word's count, then every word's positions one after the other (both native
+    ``uint32`` arrays as bytes): a few strings and bytes, which pickle at C speed, where
+    the dict of lists would be a Python object per word and per position."""
+
+    __slots__ = ()
+
+    def words(self) -> list[str]:
+        """The words, in order of first appearance."""
+        return self[0].split("\0") if self[1] else []
+
+    def counts(self) -> array[int]:
+        """Each word's number of positions."""
+        counts = array("I")
+        counts.frombytes(self[1])
+        return counts
+
+    def positions(self) -> dict[str, list[int]]:
+        """What `word_positions` gave."""
+        flat = array("I")
+        flat.frombytes(self[2])
+        out: dict[str, list[int]] = {}
+        at = 0
+        for word, count in zip(self.words(), self.counts(), strict=True):
+            out[word] = flat[at : at + count].tolist()
+            at += count
+        return out
+
+
+def analysed_text(text: str) -> AnalysedText:
+    """`word_positions` of ``text`` as an `AnalysedText`."""
+    positions = word_positions(text)
+    counts = array("I", map(len, positions.values()))
+    flat = array("I", itertools.chain.from_iterable(positions.values()))
+    return AnalysedText(("\0".join(positions), counts.tobytes(), flat.tobytes()))
 
 
 def _same_length_fold_table() -> dict[int, str]:

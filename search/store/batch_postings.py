@@ -28,7 +28,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter, _lenfield
 from whoosh.util.numeric import _length_byte_cache
 
-from search.analysis import word_positions
+from search.analysis import AnalysedText, word_positions
 from search.store.lengths import length_bytes
 from search.store.schema import EXACT_ANALYZER, ArrayPositions
 
@@ -76,6 +76,18 @@ class _FieldBatch:
         self.docs.extend(itertools.repeat(docnum, len(counts)))
         self.weights.extend([count * boost for count in counts])
         self.positions.extend(itertools.chain.from_iterable(words.values()))
+        return sum(counts)
+
+    def add_analysed(self, docnum: int, text: AnalysedText, boost: float) -> int:
+        """`add_words` of a text analysed ahead (the same arrays, from its packed form)."""
+        vocab = self.vocab
+        setdefault = vocab.setdefault
+        self.terms.extend([setdefault(word, len(vocab)) for word in text.words()])
+        counts = text.counts()
+        self.counts.extend(counts)
+        self.docs.extend(itertools.repeat(docnum, len(counts)))
+        self.weights.extend([count * boost for count in counts])
+        self.positions.frombytes(text[2])
         return sum(counts)
 
     def add_posting(self, btext: bytes, docnum: int, weight: float, vbytes: bytes) -> None:
@@ -251,7 +263,11 @@ def add_document(writer: Any, fields: dict[str, Any]) -> None:
             field = schema[fieldname]
             length = 0
             if field.indexed:
-                if fieldname in pool.batch_fields and isinstance(value, str):
+                if fieldname in pool.batch_fields and isinstance(value, AnalysedText):
+                    length = pool.field(fieldname).add_analysed(
+                        docnum, value, field.format.field_boost
+                    )
+                elif fieldname in pool.batch_fields and isinstance(value, str):
                     length = pool.field(fieldname).add_words(
                         docnum, word_positions(value), field.format.field_boost
                     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh import columns, fields, formats
 
-from search.analysis import word_positions
+from search.analysis import AnalysedText, analysed_text, word_positions
 from search.model import Article, Entity, FileSig
 from search.store.analyzers import exact_analyzer, name_analyzer
 
@@ -63,7 +63,14 @@ class ArrayPositions(formats.Positions):  # type: ignore[misc]
         `word_positions` instead of Whoosh's token chain: same words, positions
         and weights (a token's boost is 1), less of the writer's time.
         """
-        if isinstance(value, str) and kwargs.keys() <= {"mode"} and analyzer == _EXACT:
+        if isinstance(value, AnalysedText):  # `word_positions` of the text, done ahead
+            if analyzer != _EXACT:
+                raise ValueError("text analysed ahead for a field of another analyzer")
+            boost = self.field_boost
+            for word, positions in value.positions().items():
+                count = len(positions)
+                yield word, count, count * boost, self.encode(positions)
+        elif isinstance(value, str) and kwargs.keys() <= {"mode"} and analyzer == _EXACT:
             boost = self.field_boost
             for word, positions in word_positions(value).items():
                 count = len(positions)
@@ -199,6 +206,24 @@ def document_fields(article: Article, sig: FileSig, sha1: str) -> dict[str, Any]
     }
     if article.date:
         values["date"] = datetime(article.date.year, article.date.month, article.date.day)
+    return values
+
+
+ANALYSED_FIELDS = ("title", "body", "person", "org", "place")
+"""The fields `prepared_fields` analyses ahead: `ArrayPositions` over `exact_analyzer`
+(a test checks this against `build_schema`)."""
+
+
+def prepared_fields(article: Article, sig: FileSig, sha1: str) -> dict[str, Any]:
+    """`document_fields` with the word fields' text analysed (`AnalysedText`), for the
+    reading processes: the writer then tokenises nothing, and neither the text nor the
+    entities travel to it as objects (the stored ``doc`` holds them as one string).
+    The writer indexes these values exactly as it would the text."""
+    values = document_fields(article, sig, sha1)
+    for name in ANALYSED_FIELDS:
+        text = values.get(name)
+        if isinstance(text, str):
+            values[name] = analysed_text(text)
     return values
 
 

@@ -111,14 +111,29 @@ class Params:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What `StoryIndex.update` computes from a body, computed ahead (`story_features`,
+    in indexing's reading processes): its `content_hash` and, for a body of enough
+    shingles, its MinHash signature (``num_perm`` uint32 as bytes; None: not signed)."""
+
+    params: Params
+    digest: bytes
+    signature: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoryArticle:
     """One article as the grouping sees it: its id, cleaned body, date and length (any
-    measure of size, e.g. words: it only picks the longest as representative)."""
+    measure of size, e.g. words: it only picks the longest as representative).
+
+    ``features``: the body's `story_features`, computed ahead; then ``body`` may be
+    empty (it is read only when the features were made with other `Params`)."""
 
     doc_id: str
     body: str
     date: date | None = None
     length: int = 0
+    features: StoryFeatures | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +345,24 @@ class _Hasher:
         return _mix64(keys)
 
 
+_HASHERS: dict[Params, _Hasher] = {}
+
+
+def story_features(body: str, params: Params | None = None) -> StoryFeatures:
+    """The hash and signature `StoryIndex.update` would compute for ``body``."""
+    params = params or Params()
+    hasher = _HASHERS.get(params)
+    if hasher is None:
+        hasher = _HASHERS[params] = _Hasher(params)
+    digest = content_hash(body)
+    signature = None
+    if digest:
+        shingles = hasher.shingles(body)
+        if len(shingles) >= max(1, params.min_shingles):
+            signature = hasher.signature(shingles).tobytes()
+    return StoryFeatures(params, digest, signature)
+
+
 def estimated_jaccard(a: U32, b: U32) -> float:
     """The share of positions where two signatures agree."""
     return float(np.count_nonzero(a == b)) / len(a)
@@ -437,7 +470,11 @@ class StoryIndex:
         pending: list[tuple[int, U32 | None]] = []
         candidates = edges_added = 0
         for doc_id, article in incoming.items():
-            digest = content_hash(article.body)
+            features = article.features
+            if features is not None and features.params == self.params:
+                digest = features.digest
+            else:
+                digest = content_hash(article.body)
             old = self._docs.get(doc_id)
             if old is not None and self._digest_of(old) == digest:
                 counts["unchanged"] += 1
@@ -496,9 +533,16 @@ class StoryIndex:
             self._digest.append(digest)
             self._by_digest[digest] = row
             self._members[row] = set()
-            shingles = self._hasher.shingles(article.body)
-            signed = len(shingles) >= max(1, self.params.min_shingles)
-            pending.append((row, self._hasher.signature(shingles) if signed else None))
+            features = article.features
+            if features is not None and features.params == self.params:
+                signature = features.signature
+                pending.append(
+                    (row, None if signature is None else np.frombuffer(signature, np.uint32))
+                )
+            else:
+                shingles = self._hasher.shingles(article.body)
+                signed = len(shingles) >= max(1, self.params.min_shingles)
+                pending.append((row, self._hasher.signature(shingles) if signed else None))
         self._members[row].add(doc_id)
         self._docs[doc_id] = _Doc(row, article.date, article.length)
 

@@ -196,9 +196,13 @@ class TextWriter:
         self._writer.delete_by_term("id", article_id)
 
     def add(self, article: Article, sig: FileSig, sha1: str, *, is_update: bool) -> None:
-        values = document_fields(article, sig, sha1)
+        self.add_fields(article.id, document_fields(article, sig, sha1), is_update=is_update)
+
+    def add_fields(self, article_id: str, values: dict[str, Any], *, is_update: bool) -> None:
+        """`add` of the article's `document_fields` (or `prepared_fields`: its word
+        fields analysed ahead, by a reading process)."""
         if is_update:  # as Whoosh's update_document: the unique id's old document goes
-            self._writer.delete_by_term("id", article.id)
+            self._writer.delete_by_term("id", article_id)
         batch_postings.add_document(self._writer, values)
 
     def commit(self, merge: bool = True) -> None:

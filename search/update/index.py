@@ -316,20 +316,16 @@ def _write(
                     stories.remove(result.id)
                     report.removed += 1
             else:
-                writer.add(
-                    result.article,
-                    result.sig,
-                    result.sha1,
-                    is_update=is_update.get(result.article.id, False),
+                article_id = result.article_id
+                writer.add_fields(
+                    article_id, result.fields, is_update=is_update.get(article_id, False)
                 )
-                stories.add(result.article)
-                meta.skipped.pop(result.article.id, None)
-                meta.touched.pop(result.article.id, None)
-                if result.article.warnings:
-                    report.warnings.append(
-                        Skip(result.article.id, "; ".join(result.article.warnings))
-                    )
-                if is_update.get(result.article.id):
+                stories.add_story(result.story)
+                meta.skipped.pop(article_id, None)
+                meta.touched.pop(article_id, None)
+                if result.warnings:
+                    report.warnings.append(Skip(article_id, "; ".join(result.warnings)))
+                if is_update.get(article_id):
                     report.updated += 1
                 else:
                     report.added += 1
@@ -339,7 +335,7 @@ def _write(
                     "reading",
                     done,
                     total,
-                    result.id if isinstance(result, Skip) else result.article.id,
+                    result.id if isinstance(result, Skip) else result.article_id,
                 )
             )
             if pending >= (COMMIT_EVERY if committed else min(FIRST_COMMIT, COMMIT_EVERY)):

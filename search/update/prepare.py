@@ -10,21 +10,43 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from search.entities import extract
 from search.ids import file_of
 from search.ingest import SkipFile
 from search.ingest.article import article_from_bytes, read_head
 from search.model import Article, FileSig, Skip
+from search.store.schema import prepared_fields
+from search.store.stories import StoryArticle, story_features
 
 
 @dataclass(slots=True)
 class Prepared:
-    """An analysed article with the file signature it was read from."""
+    """An article made ready for the writer, with the file signature it was read from.
 
-    article: Article
+    Not the `Article` itself: what the writer does with one (its index fields, with the
+    word fields analysed, `search.store.schema.prepared_fields`; its story features) is
+    done here, in the reading process, and only the results travel. The entities went
+    through ``pickle`` as dataclasses (a Python call each way for every one) and every
+    body was tokenised and hashed again in the one writer process."""
+
+    article_id: str
+    fields: dict[str, Any]
+    """The document's index fields, as `search.store.text_index.TextWriter.add_fields`
+    takes them."""
+    story: StoryArticle
+    """The article as story grouping sees it: its features computed, no body."""
+    warnings: list[str]
     sig: FileSig
     sha1: str
+
+
+def prepared(article: Article, sig: FileSig, sha1: str) -> Prepared:
+    """An analysed article made ready for the writer."""
+    story = StoryArticle(article.id, "", article.date, article.words, story_features(article.body))
+    fields = prepared_fields(article, sig, sha1)
+    return Prepared(article.id, fields, story, article.warnings, sig, sha1)
 
 
 def content_hash(raw: bytes) -> str:
@@ -73,7 +95,7 @@ def prepare_file(root: str, article_id: str) -> Prepared | Skip:
     except OSError as exc:
         return Skip(article_id, f"cannot read file: {exc.strerror or exc}")
     sig = FileSig(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    return Prepared(analyse(article), sig, sha1)
+    return prepared(analyse(article), sig, sha1)
 
 
 def prepare_many(root: str, article_ids: list[str]) -> list[Prepared | Skip]:

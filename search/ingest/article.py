@@ -94,7 +94,7 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 def count_words(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))  # a list of strings costs less than a match object each
 
 
 def read_article(path: Path, article_id: str) -> Article:

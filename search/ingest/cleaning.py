@@ -44,6 +44,8 @@ def _remove_stray(match: re.Match[str]) -> str:
 def clean_line(line: str) -> str:
     """Drop invisible and stray in-word characters, fold look-alike letters inside
     Latin words to Latin (``Kаzakhstan`` with a Cyrillic ``а``), fold runs of spaces."""
+    if line.isascii():  # nothing invisible, no look-alike, no stray character (all ASCII)
+        return _SPACES.sub(" ", line).strip()
     line = _INVISIBLE.sub("", line)
     line = fold_confusables(line)
     line = _WORD_INTERIOR.sub(_remove_stray, line)

@@ -53,11 +53,19 @@ class ColumnLengths:
         self._perdoc = getattr(lengths, "_perdoc", lengths)  # a SegmentReader or its perdoc
         self._count = int(lengths.doc_count_all())
         self._fields: dict[str, list[int | None] | None] = {}
+        self._absent: set[str] = set()
+        """Fields with no length column (not scored: ids, dates, countries, sources): W3
+        answers ``default`` for each of their documents, after a file look-up (a
+        ``stat``) per call, and the writer asks once per posting."""
 
     def _read(self, fieldname: str) -> list[int | None] | None:
         has_column = getattr(self._perdoc, "has_column", None)
-        if has_column is None or not has_column(_lenfield(fieldname)):
-            return None  # no lengths (or not W3): Whoosh answers with the default
+        if has_column is None:
+            return None  # not W3: ask it
+        if not has_column(_lenfield(fieldname)):
+            if hasattr(self._perdoc, "_cached_reader"):  # W3: the default, every time
+                self._absent.add(fieldname)
+            return None
         raw = length_bytes(self._perdoc, fieldname, self._count)
         if raw is None:
             return None
@@ -67,6 +75,8 @@ class ColumnLengths:
         if fieldname not in self._fields:
             self._fields[fieldname] = self._read(fieldname)
         known = self._fields[fieldname]
+        if known is None and fieldname in self._absent and 0 <= docnum < self._count:
+            return default
         if known is None or not 0 <= docnum < self._count:
             found: int | None = self._lengths.doc_field_length(docnum, fieldname, default)
             return found

@@ -374,13 +374,17 @@ def test_column_lengths_answer_like_the_segment_writers_length_reader(built: Arc
     for leaf, _base in _leaves(built):
         fast = ColumnLengths(leaf)
         count = leaf.doc_count_all()
-        for fieldname in ("body", "title", "person", "no_such_field"):
+        for fieldname in ("body", "title", "person", "id", "country", "no_such_field"):
             for docnum in range(count):
                 assert fast.doc_field_length(docnum, fieldname) == leaf.doc_field_length(
                     docnum, fieldname
                 ), (fieldname, docnum)
-        with pytest.raises(IndexError):
-            fast.doc_field_length(count + 1, "body")
+                assert fast.doc_field_length(docnum, fieldname, 7) == leaf.doc_field_length(
+                    docnum, fieldname, 7
+                ), (fieldname, docnum)
+        for fieldname in ("body", "country"):  # unscored fields have no length column
+            with pytest.raises(IndexError):
+                fast.doc_field_length(count + 1, fieldname)
 
 
 def test_prefix_words_from_term_arrays_are_whooshs(built: Archive) -> None:

@@ -40,7 +40,7 @@ from search.store.text_index import (
 )
 from search.update.entity_phase import run_entity_phase
 from search.update.pool import Cancelled, ordered_map
-from search.update.prepare import Prepared, file_hash, prepare_chunk
+from search.update.prepare import Prepared, file_hash, prepare_chunk, unpack_chunk
 from search.update.scan import Scan, scan_archive
 from search.update.stories import StoryKeeper
 
@@ -391,7 +391,7 @@ def _prepared(
     """Analyse files in order, in worker processes when there are many."""
     jobs = [(root, article_ids[i : i + CHUNK]) for i in range(0, len(article_ids), CHUNK)]
     parallel = len(article_ids) >= PARALLEL_MIN
-    for results in ordered_map(
+    for packed in ordered_map(
         prepare_chunk, jobs, should_stop, parallel=parallel, ahead=AHEAD // CHUNK
     ):
-        yield from results
+        yield from unpack_chunk(packed)

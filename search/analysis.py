@@ -54,6 +54,16 @@ TOKEN_PATTERN = re.compile(
     rf"|{_WORD_CHARS}(?:\.{_WORD_CHARS})*",  # words; U.S. and 7.09 stay whole; apostrophes split
     re.IGNORECASE | re.UNICODE,
 )
+_POSSESSIVE_WORD = rf"\w[\w{_MARKS}]*+"
+_FAST_TOKENS = re.compile(
+    rf"(?i:vi[eêệ]t)[ \t\u00a0\-]*+(?i:nam)(?![\w{_MARKS}])"
+    rf"|{_POSSESSIVE_WORD}(?:\.{_POSSESSIVE_WORD})*+",
+)
+"""`TOKEN_PATTERN`'s tokens, found in about two thirds of its time: case ignored only where
+a letter is spelled out (the rest are classes of every case: words and the marks, whose
+one cased mark's other cases are letters), and possessive repeats (nothing after them can
+make a shorter run match). For indexing's `word_positions`; `TOKEN_PATTERN` stays what the
+index's pickled tokenizer holds (a test compares both on hostile text)."""
 _JOINED_VIETNAM = re.compile(r"^vi[eêệ]t[\s\-]*nam$")
 _FOLD_EXTRA = str.maketrans(
     {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"}
@@ -140,7 +150,7 @@ def word_positions(text: str) -> dict[str, list[int]]:
     """
     positions: dict[str, list[int]] = {}
     position = -1
-    for index, token in enumerate(TOKEN_PATTERN.findall(text)):
+    for index, token in enumerate(_FAST_TOKENS.findall(text)):
         key = fold(token)
         if key in DROPPED:
             continue

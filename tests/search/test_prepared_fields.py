@@ -174,3 +174,23 @@ def test_story_features_computed_ahead_are_those_the_index_computes() -> None:
     mixed = StoryIndex(other)  # features of other parameters: computed from the body
     mixed.update(StoryArticle(k, v, features=story_features(v)) for k, v in bodies.items())
     assert mixed.groups() == plain.groups()
+
+
+def test_the_indexing_tokenizer_finds_the_index_tokenizers_tokens_in_hostile_text() -> None:
+    """`word_positions` tokenises with a faster pattern than `TOKEN_PATTERN` (which the
+    index's pickled tokenizer holds): the same tokens for every BMP character in and
+    around words, Viet Nam and abbreviations, and for random runs of code points."""
+    from search.analysis import _FAST_TOKENS, TOKEN_PATTERN
+
+    chars = [chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000]
+    chars += ["\U0001d400", "\U00010300", "\U0001f600", "\U000e0100"]
+    text = "".join(
+        f" a{c}b {c}x{c} vi{c}t nam{c} Viet Nam{c}s VIỆT-{c}NAM U.{c}S. 7.{c}09 {c}ß.{c}"
+        for c in chars
+    )
+    assert _FAST_TOKENS.findall(text) == TOKEN_PATTERN.findall(text)
+    rng = random.Random(3)
+    alphabet = [*chars[:0x3000], *"vViIeEêÊệỆtTnNaAmM .-\t\u00a0\u0345\u0301'"]
+    for _ in range(200):
+        noise = "".join(rng.choice(alphabet) for _ in range(400))
+        assert _FAST_TOKENS.findall(noise) == TOKEN_PATTERN.findall(noise)

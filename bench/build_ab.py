@@ -5,8 +5,9 @@
 
 Each build runs in a fresh process (``bench.child update``: ``Archive.open`` + the text
 phase into an empty index folder) with ``PYTHONPATH`` set to the tree, so the two trees
-share the machine's state; ``uptime``'s load is recorded before each build. A tree is any
-checkout of this repository, e.g. ``git worktree add --detach /tmp/base main``. On a shared
+share the machine's state; ``uptime``'s load is recorded before each build, and the CPU
+time of the build's processes (writer and workers) per article. A tree is any checkout of
+this repository, e.g. ``git worktree add --detach /tmp/base main``. On a shared
 machine compare the ratios of one run, not figures across runs.
 """
 
@@ -51,6 +52,7 @@ def build(tree: Path, corpus: Path, index_dir: Path) -> dict[str, Any]:
         "update_s": seconds,
         "articles": data["articles"],
         "articles_per_s": round(data["articles"] / seconds, 1),
+        "cpu_ms_per_article": round(run.cpu_s * 1000 / max(1, data["articles"]), 2),
         "peak_rss_building_process_mib": round(run.max_rss_mb, 1),
         "peak_rss_largest_worker_mib": data["max_rss_largest_worker_mb"],
         "peak_rss_tree_mib": round(run.tree_peak_mb, 1),

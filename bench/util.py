@@ -41,6 +41,9 @@ class ChildRun:
     stderr: str
     tree_peak_mb: float = 0.0
     """Peak of the summed RSS of the child and its descendants, sampled every 0.2 s."""
+    cpu_s: float = 0.0
+    """User + system CPU of the child and the descendants it waited for (wait4): on a
+    shared machine whose other load comes and goes, steadier than the wall time."""
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -130,6 +133,7 @@ def run_child(
             out.read(),
             err.read(),
             (sampler.peak / 2**20) if sampler else 0.0,
+            usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -60,6 +60,13 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   possessive before a player, nicknames (``the Blue Jays``, ``Minnesota Twins``), lists
   with a team and counties in ``-shire``.
 
+- What BBC News showed (issue #12's beats): team sheets (``Yann Delaigue (Castres)``) make
+  clubs and players; a broadcaster's channel word joins it (``BBC`` + ``Two``); a noun for
+  an organisation before a bare name makes it one (``org_cues.py``), and so do the
+  initials of an organisation the article names (``initials.py``); parts of events' names
+  and titles after a work's noun are no mentions (``not_names.py``); a headline's two
+  surnames are two people; spans end at conjunctions and sentence ends.
+
 Without spaCy or its model, ``extract_many`` is the rules alone (``statistical.status()``
 tells why).
 """
@@ -71,7 +78,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from search.entities import (
     corefer,
@@ -1118,14 +1125,15 @@ _LIST_LEADS = frozenset({"Replacements", "Subs", "Substitutes", "Team", "Squad",
 """Words that open a team sheet's line, not a player (``Replacements: ...``)."""
 
 
-def _club_entries(body: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+@lru_cache(maxsize=4)
+def _club_entries(body: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """A team sheet's ``Player Name (Club)`` entries (``Yann Delaigue (Castres)``, ``R de
     Marigny (Calvisano)``, ``Hartson (Celtic)``, ``Fabien Pelous (Stade Toulousain,
     capt)``): (player, club) offsets, where an article has ``_SHEET`` such entries with a
     club that is no country, one club named twice, or three in sport news."""
     if "(" not in body:
-        return []
-    found = [
+        return ()
+    found = tuple(
         (m.span(1), m.span(2))
         for m in _CLUB_ENTRY.finditer(body)
         if countries.lookup_country(m.group(2)) is None
@@ -1136,13 +1144,13 @@ def _club_entries(body: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         and "\n" not in m.group(1)
         and not _org_like(m.group(1))
         and not any(w.isupper() and len(w) > 1 for w in m.group(2).split())  # ``( AHAC )``
-    ]
+    )
     if len(found) >= 3 and sport_article(body):
         return found
     clubs = Counter(key(body[s:e]) for _, (s, e) in found)
     if len(found) >= _SHEET and clubs.most_common(1)[0][1] >= 2:
         return found  # clubs repeat on a team sheet; a cast list's parts do not
-    return []
+    return ()
 
 
 def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:

@@ -16,33 +16,11 @@ from search.entities import orgs
 from search.entities.data import json_data
 from search.entities.text import alternation
 
-_EVENT_AFTER_WORDS = (
-    "Cup",
-    "Cups",
-    "Open",
-    "Championship",
-    "Championships",
-    "Trophy",
-    "Rally",
-    "Marathon",
-    "Olympics",
-    "Paralympics",
-    "Masters",
-    "Classic",
-    "Grand Prix",
-    "Awards",
-    "Award",
-    "Prize",
-    "Festival",
-    "Games",
-    "Sevens",
-    "Indoors",
-)
-
 
 @cache
 def _event_after() -> re.Pattern[str]:
-    return re.compile(rf" (?:\d{{1,2}} Nations|(?:{alternation(_EVENT_AFTER_WORDS)}))(?![\w'’-])")
+    words = alternation(orgs.word_sets()["event_after"])
+    return re.compile(rf" (?:\d{{1,2}} Nations|(?:{words}))(?![\w'’-])")
 
 
 def in_event_name(body: str, end: int) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,24 @@ def write_articles(root: Path, articles: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def build_then_change(
+    root: Path, index: Path, article: Callable[[random.Random], str], seed: int
+) -> Archive:
+    """Text-index ``root`` (the caller patches batch sizes), then rewrite every third of the
+    first 30 files, remove a100-a103 and add 12 new ones, and update: deletions and a merge
+    of the small segments. Returns the archive opened again."""
+    rng = random.Random(seed)
+    with Archive.open(root, index) as archive:
+        archive.update(entities=False)
+    write_articles(root, {f"a{i:03d}.txt": article(rng) for i in range(0, 30, 3)})
+    for i in range(100, 104):
+        (root / f"a{i:03d}.txt").unlink()
+    write_articles(root, {f"new{i}.txt": article(rng) for i in range(12)})
+    with Archive.open(root, index) as archive:
+        archive.update(entities=False)
+    return Archive.open(root, index)
 
 
 def assert_answered(result: SearchResult) -> None:

@@ -20,7 +20,7 @@ from search.api import Archive
 from search.model import SearchRequest, Sort
 from search.store import batch_postings
 
-from .conftest import NEWS_WORDS, SAMPLE, write_articles
+from .conftest import NEWS_WORDS, SAMPLE, build_then_change, write_articles
 
 WORDS = [*NEWS_WORDS, "Hà", "Nội", "café", "naïve", "Ёлка", "straße"]
 PEOPLE = ["Nguyen Van An", "Kassym-Jomart Tokayev", "Angela Merkel", "John Smith"]
@@ -81,16 +81,7 @@ def _build(root: Path, index: Path, monkeypatch: pytest.MonkeyPatch, arrays: boo
         patch.setattr(search.update.index, "FIRST_COMMIT", 40)
         patch.setattr(search.update.index, "COMMIT_EVERY", 110)
         patch.setattr(search.store.text_index, "SMALL_SEGMENT", 60)
-        rng = random.Random(11)
-        with Archive.open(root, index) as archive:
-            archive.update(entities=False)
-        write_articles(root, {f"a{i:03d}.txt": _article(rng) for i in range(0, 30, 3)})
-        for i in range(100, 104):
-            (root / f"a{i:03d}.txt").unlink()
-        write_articles(root, {f"new{i}.txt": _article(rng) for i in range(12)})
-        with Archive.open(root, index) as archive:
-            archive.update(entities=False)
-    return Archive.open(root, index)
+        return build_then_change(root, index, _article, 11)
 
 
 def _segment_files(index: Path) -> list[dict[str, bytes]]:

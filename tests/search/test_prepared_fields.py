@@ -27,7 +27,7 @@ from search.store.story_state import stored_articles
 from search.update.prepare import Prepared
 from search.update.stories import StoryKeeper
 
-from .conftest import SAMPLE, write_articles
+from .conftest import SAMPLE, build_then_change, write_articles
 from .test_batch_postings import _answers, _article, _segment_files
 
 
@@ -48,16 +48,7 @@ def _build(root: Path, index: Path, monkeypatch: pytest.MonkeyPatch, *, ahead: b
         patch.setattr(search.update.index, "FIRST_COMMIT", 40)
         patch.setattr(search.update.index, "COMMIT_EVERY", 110)
         patch.setattr(search.store.text_index, "SMALL_SEGMENT", 60)
-        rng = random.Random(23)
-        with Archive.open(root, index) as archive:
-            archive.update(entities=False)
-        write_articles(root, {f"a{i:03d}.txt": _article(rng) for i in range(0, 30, 3)})
-        for i in range(100, 104):
-            (root / f"a{i:03d}.txt").unlink()
-        write_articles(root, {f"new{i}.txt": _article(rng) for i in range(12)})
-        with Archive.open(root, index) as archive:
-            archive.update(entities=False)
-    return Archive.open(root, index)
+        return build_then_change(root, index, _article, 23)
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ CORPORA = {
     "bbc": "BBC News 2004-05, five beats, annotated blind in session 8 (test half)",
     "bbc3": "BBC News 2004-05, a further 40 articles annotated blind in session 8, all test",
     "bbc5": "BBC News 2004-05, 30 more articles annotated blind late in session 8, all test",
+    "bbc7": "BBC News 2004-05, 40 more articles annotated blind in session 9, all test",
 }
 
 _ROW = re.compile(r"^(PERSON|ORG|LOC|ALL)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")

@@ -116,8 +116,12 @@ BBC News from standoff gold (``--format bbc``)
     its split and the offsets of its names (no BBC text). ``--src`` is the dataset's folder
     (``business/``, ``entertainment/``, ...), ``--set`` one of the sets there (``bbc``: 25
     dev + 25 test; ``bbc2``: 30 dev; ``bbc3``: 40 test; ``bbc4``: 40 dev; ``bbc5``: 30
-    test). A text read is the file with trailing whitespace replaced by one newline; a
-    different SHA-1 stops the converter. The guideline the annotators followed, fixed before
+    test; ``bbc6``: 40 dev; ``bbc7``: 40 test). A text read is the file with trailing
+    whitespace replaced by one newline; a different SHA-1 stops the converter. Sets bbc to
+    bbc5 were read from a copy of the dataset that turned some dashes and hyphens into
+    spaces (GitHub's Podginator/Dissertation_final), bbc6 and bbc7 (session 9) from one
+    with the BBC's punctuation (dejanbatanjac/bbc-article-classify-bert): give each set
+    the copy it was read from. The guideline the annotators followed, fixed before
     any system ran on these articles: PERSON (people, real or fictional, stage names,
     mononyms), ORG (companies, bodies, parties and their short forms, clubs, bands,
     newspapers, broadcasters and channels), LOC (countries, also as modifiers, regions,
@@ -605,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=("ieer", "conll", "wikigold", "tagged", "bbc"), default="ieer"
     )
-    parser.add_argument("--set", default="bbc", help="with --format bbc: bbc, bbc2, ... bbc5")
+    parser.add_argument("--set", default="bbc", help="with --format bbc: bbc, bbc2, ... bbc7")
     parser.add_argument("--src", type=Path, default=Path("/work/corpora/ieer"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)

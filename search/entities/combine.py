@@ -86,11 +86,13 @@ from search.entities import (
     extract,
     gazetteer,
     initials,
+    lineups,
     not_names,
     org_cues,
     orgs,
     people_words,
     statistical,
+    works,
 )
 from search.entities.data import json_data
 from search.entities.data import words as data_words
@@ -1187,6 +1189,23 @@ def _entrants(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> 
     return non_overlapping(out + extra)
 
 
+def _lineup_players(
+    body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
+) -> list[Candidate]:
+    """The names on a match report's line-ups are players (``lineups.py``), whatever the
+    recogniser or the gazetteer took them for (``Scotland (Samuel 63)``)."""
+    found = lineups.players(body)
+    if not found:
+        return kept
+    taken = bytearray(len(body))
+    for s, e in found:
+        taken[s:e] = b"\x01" * (e - s)
+    out = [c for c in kept if (c.start, c.end) in fixed or not any(taken[c.start : c.end])]
+    return non_overlapping(
+        out + [Candidate("PERSON", s, e, body[s:e], STATISTICAL) for s, e in found]
+    )
+
+
 _MEDIA = r"(?:news agency|news service|newspaper|daily|weekly|magazine|broadcaster|agency)"
 _PRESS_WORD = r"[A-Z](?:[\w'&-]|\.(?=\w))*"
 """A capitalised word; a full stop only inside it (``A.P``), so a name ends with its
@@ -2020,6 +2039,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _surnames(body, kept, fixed)
     kept = _surname_pairs(body, kept)
     kept = _entrants(body, kept, fixed)
+    kept = _lineup_players(body, kept, fixed)
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
     kept = _initialisms(body, kept, fixed)
@@ -2027,6 +2047,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     _drop_person_nouns(body, kept)
     kept = [c for c in kept if not _no_name(body, c) and not _abbreviated(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)
+    if works.title_spans(body):  # ``The Incredibles won``: a film's title, no name
+        kept = [c for c in kept if not works.in_title(body, c.start, c.end)]
+        extra = [e for e in extra if not works.in_title(body, e.start, e.end)]
     places_at = {(c.start, c.end): c.type for c in kept if c.type in ("PLACE", "COUNTRY")}
     if places_at:  # ``Kosovo`` stays a place after a spaCy person ``Kosovo Serbs``
         surnames = _surname_set(body, kept)

@@ -1,0 +1,134 @@
+"""Titles of works (films, shows, albums, games) an article names: no entity of ours.
+
+Entertainment news is full of titles that look like names (``The Incredibles``, ``Hide
+and Seek``, ``Coronation Street``, ``Shrek 2``), and the statistical recogniser calls them
+people, places or organisations. Our annotation guideline, like a reader, sees a work. A
+title is known from what stands around one of its mentions:
+
+- a noun for a work before it (``the thriller Hide and Seek``, ``soap Coronation Street``);
+- a credit after it (``In Good Company - starring Dennis Quaid``, ``X, directed by``);
+- a plural for works before a list (``films such as Reservoir Dogs, The Full Monty and
+  Sideways``);
+- in a box-office report, takings after it (``The Aviator has taken $75m``).
+
+Once known, every mention of the title in the article is one (``The Incredibles won 10
+awards``); a name that runs on past it (``Ray Charles`` beside the film ``Ray``) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from search.entities import orgs
+from search.entities.data import words as data_words
+from search.entities.text import alternation
+
+_FUNCTION = r"(?:of|the|and|a|an|or|&)"
+_LINK = r"(?:(?:of|and|or|&)(?: the| a| an)?|(?:in|on|to|for|with|at|from|by) (?:the|a|an))"
+"""Small words inside a title (``Lord of the Rings``, ``Christmas with the Kranks``); a
+preposition only before an article, so ``the soap Harbour Lane on Monday`` ends at ``Lane``."""
+_WORD = r"(?:[A-Z](?:[\w'’-]|\.(?=\w))*|\d+)"
+_TITLE = rf"{_WORD}(?: {_LINK} {_WORD}| {_WORD}|: {_WORD})*"
+"""Capitalised words (digits too), with small words between: ``Hide and Seek``."""
+_TITLE_BACK = re.compile(rf"(?:{_WORD}(?: {_LINK})? )*{_WORD}$")
+_LIST_ITEM = re.compile(rf"({_TITLE})(?:,? and |, |(?=[^\w]))")
+_BOX_OFFICE = re.compile(r" (?:has taken|have taken|took|takes|grossed|earned|made) (?:\$|£|€)")
+_THE = re.compile(r"The ")
+
+
+@cache
+def _before() -> re.Pattern[str]:
+    nouns = alternation(orgs.word_sets()["work_nouns"])
+    return re.compile(rf"(?<![\w'’-])(?:{nouns}) (?:The )?({_TITLE})")
+
+
+@cache
+def _after() -> re.Pattern[str]:
+    return re.compile(alternation(orgs.word_sets()["work_after"]))
+
+
+@cache
+def _lists() -> re.Pattern[str]:
+    plurals = alternation(orgs.word_sets()["work_plurals"])
+    return re.compile(rf"(?<![\w'’-])(?:{plurals}),? (?:such as|including|like) ")
+
+
+def _trimmed(title: str) -> str:
+    """The title without small words at its ends (``Company -`` -> ``Company``)."""
+    words = title.split(" ")
+    while words and re.fullmatch(_FUNCTION, words[-1]):
+        words.pop()
+    while words and re.fullmatch(_FUNCTION, words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _backwards(body: str, end: int) -> str | None:
+    """The title that ends at ``end``: capitalised words back to the first lower-case word
+    or punctuation; a possessive (``Eastwood's``) is its owner, not the title's start."""
+    window = body[max(0, end - 80) : end]
+    m = _TITLE_BACK.search(window)
+    if m is None:
+        return None
+    words = m.group().split(" ")
+    owners = [i for i, w in enumerate(words) if w.endswith(("'s", "’s"))]
+    if owners:
+        words = words[owners[-1] + 1 :]
+    while words and re.fullmatch(_FUNCTION, words[0]):
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def _found(body: str) -> set[str]:
+    titles: set[str] = set()
+    for m in _before().finditer(body):
+        if not _full_name(m.group(1)):
+            titles.add(m.group(1))
+    for m in _after().finditer(body):
+        title = _backwards(body, m.start())
+        if title:
+            titles.add(title)
+    for m in _lists().finditer(body):
+        pos = m.end()
+        while (item := _LIST_ITEM.match(body, pos)) is not None:
+            titles.add(item.group(1))
+            if item.end() == item.end(1):
+                break
+            pos = item.end()
+    if "box office" in body.lower():
+        for m in _BOX_OFFICE.finditer(body):
+            title = _backwards(body, m.start())
+            if title and body[m.start() - 1] != "'":
+                titles.add(title)
+    cores = {_trimmed(_THE.sub("", t, count=1)) for t in titles}
+    return {t for t in cores if t and not _named_body(t)}
+
+
+def _full_name(title: str) -> bool:
+    """``the film Tom Hanks made``: a given name and a surname after the noun are the
+    person, whatever comes next."""
+    words = title.split()
+    return 2 <= len(words) <= 3 and words[0] in data_words("given_names.txt")
+
+
+def _named_body(title: str) -> bool:
+    """A known organisation or country after a cue (``the film company's``, ``show BBC``)
+    is no title."""
+    return title in orgs.word_sets()["single"] or bool(orgs.known().get(title))
+
+
+@lru_cache(maxsize=4)
+def title_spans(body: str) -> tuple[tuple[int, int], ...]:
+    """Offsets of every mention of every title the article names, longest titles first
+    where they overlap."""
+    titles = _found(body)
+    if not titles:
+        return ()
+    pattern = re.compile(rf"(?<![\w'’-])(?:{alternation(titles)})(?![\w-])")
+    return tuple((m.start(), m.end()) for m in pattern.finditer(body))
+
+
+def in_title(body: str, start: int, end: int) -> bool:
+    """The mention lies inside a mention of a work's title."""
+    return any(s <= start and end <= e for s, e in title_spans(body))

@@ -77,7 +77,7 @@ import datetime
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 
 from search.entities import (
@@ -339,78 +339,6 @@ def _org_parts(body: str, span: statistical.Span) -> list[statistical.Span]:
     return [statistical.Span(a, b, span.label, span.source_label) for a, b in parts]
 
 
-_SPORT_WORDS = frozenset(
-    {
-        "soccer",
-        "football",
-        "cricket",
-        "rugby",
-        "tennis",
-        "golf",
-        "baseball",
-        "basketball",
-        "hockey",
-        "volleyball",
-        "handball",
-        "innings",
-        "halftime",
-        "half-time",
-        "striker",
-        "strikers",
-        "midfielder",
-        "goalkeeper",
-        "defender",
-        "wickets",
-        "wicket",
-        "standings",
-        "play-off",
-        "play-offs",
-        "playoff",
-        "playoffs",
-        "quarter-final",
-        "semi-final",
-        "quarter-finals",
-        "semi-finals",
-        "quarterfinal",
-        "semifinal",
-        "squad",
-        "league",
-        "scorers",
-        "fixtures",
-        "championship",
-        "match",
-        "matches",
-        "goal",
-        "goals",
-        "premiership",
-        "referee",
-        "penalty",
-        "penalties",
-        "tournament",
-        "unbeaten",
-        "cup",
-        "uefa",
-        "fifa",
-        "stadium",
-        "kick-off",
-        "scored",
-        "hat-trick",
-        "relegation",
-        "fly-half",
-        "scrum",
-        "batsman",
-        "bowler",
-        "winger",
-        "midfield",
-        "flanker",
-        "scrum-half",
-        "full-back",
-        "fullback",
-        "line-out",
-        "lineout",
-        "sin-bin",
-    }
-)
 _SPORT_WORD = re.compile(r"[a-z-]+")
 _SCORE_AFTER = re.compile(
     r" (?:\d{1,3}(?:-\d{1,3})?|beat|drew|lost|won|defeated|v|vs\.?)(?=[ \n,.;:)]|$)"
@@ -445,12 +373,22 @@ _STANDINGS_LINE = re.compile(rf"^({_TEAM})(?: (?:\d[\d.]*|-)){{3,}} *$", re.MULT
 _SCHEDULE_LINE = re.compile(r"^([A-Z][A-Z. ]+) AT ([A-Z][A-Z. ]+)$", re.MULTILINE)
 
 
+def _names_in_runs(body: str) -> Iterator[tuple[int, int]]:
+    """Offsets of the capitalised runs, a possessive left off (``Tottenham's boss``)."""
+    for m in _CAPITALISED_RUN.finditer(body):
+        start, end = m.span()
+        if body.endswith(("'s", "’s"), start, end) and end - start > 2:
+            end -= 2
+        yield start, end
+
+
 def sport_article(body: str) -> bool:
     """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``),
     or one and two results lines (``Karlsruhe 2 Hansa Rostock 0``)."""
     hits = 0
+    sport_words = data_words("sport_words.txt")
     for w in _SPORT_WORD.findall(body.lower()):
-        if w in _SPORT_WORDS:
+        if w in sport_words:
             hits += 1
             if hits >= 3:
                 return True
@@ -554,6 +492,8 @@ def _listed_teams(body: str, teams: set[str]) -> None:
                 teams.add(ka)
 
 
+_VENUE_HEADING = re.compile(r" ?: [A-Z]")
+"""``Bristol : Gloucestershire 183``: the town where a results line's match was played."""
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around) $")
 """``the Angels in Anaheim``: after a locative the town is the town, not its club."""
 
@@ -618,13 +558,21 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
                     lines.append((start, end))
     teams.update(key(body[s:e]) for s, e in lines)
     teams.update(key(body[s:e]) for _, (s, e) in sheet)
+    if sport_article(body):  # ``behind Lyon``, ``a consultant at Barcelona``
+        towns = orgs.word_sets()["club_towns"]
+        teams.update(
+            key(body[s:e])
+            for s, e in _names_in_runs(body)
+            if body[s:e] in towns and not _VENUE_HEADING.match(body, e)
+        )
     if not teams:
         return kept
     _listed_teams(body, teams)
+    teams.difference_update(key(w) for w in orgs.word_sets()["not_teams"])
     wanted = {(s, e) for s, e in lines}
-    for m in _CAPITALISED_RUN.finditer(body):
-        if key(m.group()) in teams and not _LOCATIVE_BEFORE.search(body, 0, m.start()):
-            wanted.add(m.span())
+    for s, e in _names_in_runs(body):
+        if key(body[s:e]) in teams and not _LOCATIVE_BEFORE.search(body, 0, s):
+            wanted.add((s, e))
     out: list[Candidate] = []
     for c in kept:
         inside = [(s, e) for s, e in wanted if s < c.end and c.start < e]

@@ -598,3 +598,28 @@ def test_a_country_stays_a_country_when_the_story_is_about_it() -> None:
     spans = [_span(text, "Neil Jordan", "PERSON")]
     later = [e for e in _entities(text, spans) if e.text == "Jordan"]
     assert later and all(e.type == "COUNTRY" for e in later)
+
+
+def test_a_town_that_names_its_club_is_the_club_in_sport_news_but_after_in() -> None:
+    text = (
+        "The striker scored twice in the league, and the coach wants a midfielder. They"
+        " finished behind Lyon, and Tottenham's boss was in Lyon on Monday."
+    )
+    spans = [
+        _span(text, "Lyon", "PLACE", "GPE"),
+        _span(text, "Tottenham", "PLACE", "GPE"),
+        _span(text, "Lyon", "PLACE", "GPE", nth=1),
+    ]
+    found = [(e.type, e.text) for e in _entities(text, spans)]
+    assert found == [("ORG", "Lyon"), ("ORG", "Tottenham"), ("PLACE", "Lyon")]
+
+
+def test_a_town_that_names_a_club_stays_a_town_out_of_sport_news() -> None:
+    text = "The bank will open an office in Lyon, and Lyon's mayor welcomed it."
+    spans = [_span(text, "Lyon", "PLACE", "GPE"), _span(text, "Lyon", "PLACE", "GPE", nth=1)]
+    assert {e.type for e in _entities(text, spans) if e.text == "Lyon"} == {"PLACE"}
+
+
+def test_olympic_beside_a_distance_is_no_team() -> None:
+    text = "The sprinter, the Olympic 100 metres champion, won a medal; athletes cheered the coach."
+    assert ("ORG", "Olympic") not in _found(text, [])

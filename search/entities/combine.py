@@ -1801,6 +1801,33 @@ def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[
             c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
 
 
+_PLURAL_VERB = re.compile(r" (?:have|are|were)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’']? |\n|[\"“] ?)$")
+
+
+def _plural_acts(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """A "person" that takes a plural verb (``Black Sabbath have topped``, ``Judas Priest
+    are``) is a band, a club or a firm, as British English agrees with them; one person
+    has and is. Only a name that opens its sentence, so that it is the whole subject
+    (not ``Mr Blair and Mr Brown were``); every mention of the name is then the
+    organisation."""
+    acts = {
+        body[c.start : c.end]
+        for c in kept
+        if c.type == "PERSON"
+        and c.role is None
+        and (c.start, c.end) not in fixed
+        and _PLURAL_VERB.match(body, c.end)
+        and _SENTENCE_START.search(body, max(0, c.start - 4), c.start) is not None
+    }
+    if not acts:
+        return
+    for c in kept:
+        text = body[c.start : c.end]
+        if c.type == "PERSON" and text in acts and (c.start, c.end) not in fixed:
+            c.type, c.norm, c.role, c.country = "ORG", " ".join(text.split()), None, None
+
+
 def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> list[Candidate]:
     """A short form spelling the initials of an organisation named in full (``Acpo`` after
     the Association of Chief Police Officers, ``Bat`` after British American Tobacco) is
@@ -1851,6 +1878,26 @@ def _abbreviated(body: str, c: Candidate) -> bool:
     )
 
 
+_BILL_OF = re.compile(r"[A-Z][a-z]+ $")
+_TITLE_AFTER = re.compile(r" (?:Secretary|Minister|[Ss]pokes(?:man|woman|person)|minister)\b")
+
+
+def _portfolio_title(body: str, c: Candidate) -> bool:
+    """``Shadow Home Secretary``, ``the Trade and Industry Secretary``, ``Home Affairs
+    spokesman``: a portfolio before a title word is part of the title, no organisation."""
+    words = body[c.start : c.end].split()
+    if words and words[0] == "Shadow":
+        words = words[1:]
+    if words == ["Treasury"]:
+        return False  # ``Treasury Secretary Robert Rubin``: the department is named
+    portfolio = people_words.vocab().portfolio
+    return (
+        bool(words)
+        and all(w in portfolio or w == "and" for w in words)
+        and _TITLE_AFTER.match(body, c.end) is not None
+    )
+
+
 def _no_name(body: str, c: Candidate) -> bool:
     """A mention that is part of an event's name (``Athens Olympics``), a work's title after
     its noun (``album Stakonia``; not a full name with a given name first) or a home
@@ -1859,6 +1906,10 @@ def _no_name(body: str, c: Candidate) -> bool:
         return False
     if not_names.in_event_name(body, c.end):
         return True
+    if c.type == "ORG" and c.priority == STATISTICAL and _portfolio_title(body, c):
+        return True
+    if c.type == "PERSON" and body[c.start : c.end] == "Bill" and _BILL_OF.search(body, 0, c.start):
+        return True  # ``the Finance Bill``: a law's name, no person
     text = body[c.start : c.end]
     if c.priority != STATISTICAL:
         return False
@@ -1992,6 +2043,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _companies(body, kept, fixed)
     kept = _initialisms(body, kept, fixed)
     _named_after_person_noun(body, kept, fixed)
+    _plural_acts(body, kept, fixed)
     _drop_person_nouns(body, kept)
     kept = [c for c in kept if not _no_name(body, c) and not _abbreviated(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)

@@ -35,6 +35,8 @@ _TITLE_BACK = re.compile(rf"(?:{_WORD}(?: {_LINK})? )*{_WORD}$")
 _LIST_ITEM = re.compile(rf"({_TITLE})(?:,? and |, |(?=[^\w]))")
 _BOX_OFFICE = re.compile(r" (?:has taken|have taken|took|takes|grossed|earned|made) (?:\$|£|€)")
 _THE = re.compile(r"The ")
+_VARIANT = re.compile(r"\.[A-Z]{1,2}$")
+"""``Bagle.AT``: a virus's variant letters after its name."""
 
 
 @cache
@@ -101,7 +103,7 @@ def _found(body: str) -> set[str]:
             title = _backwards(body, m.start())
             if title and body[m.start() - 1] != "'":
                 titles.add(title)
-    cores = {_trimmed(_THE.sub("", t, count=1)) for t in titles}
+    cores = {_VARIANT.sub("", _trimmed(_THE.sub("", t, count=1))) for t in titles}
     return {t for t in cores if t and not _named_body(t)}
 
 
@@ -125,7 +127,7 @@ def title_spans(body: str) -> tuple[tuple[int, int], ...]:
     titles = _found(body)
     if not titles:
         return ()
-    pattern = re.compile(rf"(?<![\w'’-])(?:{alternation(titles)})(?![\w-])")
+    pattern = re.compile(rf"(?<![\w'’-])(?:{alternation(titles)})(?:\.[A-Z]{{1,2}}\b)?(?![\w-])")
     return tuple((m.start(), m.end()) for m in pattern.finditer(body))
 
 

@@ -623,3 +623,31 @@ def test_a_town_that_names_a_club_stays_a_town_out_of_sport_news() -> None:
 def test_olympic_beside_a_distance_is_no_team() -> None:
     text = "The sprinter, the Olympic 100 metres champion, won a medal; athletes cheered the coach."
     assert ("ORG", "Olympic") not in _found(text, [])
+
+
+def test_a_name_that_takes_a_plural_verb_is_a_band_in_every_mention() -> None:
+    text = "Iron Lantern have topped the poll. Fans of Iron Lantern cheered."
+    spans = [
+        _span(text, "Iron Lantern", "PERSON"),
+        _span(text, "Iron Lantern", "PERSON", nth=1),
+    ]
+    assert [e.type for e in _entities(text, spans)] == ["ORG", "ORG"]
+
+
+def test_a_person_closing_a_list_before_a_plural_verb_stays_a_person() -> None:
+    text = "The talks between Mr Blair and Gordon Brown were tense."
+    found = _found(text, [_span(text, "Gordon Brown", "PERSON")])
+    assert ("PERSON", "Gordon Brown") in found
+
+
+def test_a_portfolio_before_a_title_word_is_no_organisation() -> None:
+    text = "Shadow Home Secretary Dan Reese and the Trade and Industry Secretary met."
+    spans = [_span(text, "Shadow Home", "ORG"), _span(text, "Trade and Industry", "ORG")]
+    found = _found(text, spans)
+    assert not {t for t, _ in found} & {"ORG"}
+
+
+def test_a_bill_after_its_subject_is_no_person() -> None:
+    text = "The Finance Bill was rushed through before Dan Owen spoke."
+    spans = [_span(text, "Bill", "PERSON"), _span(text, "Dan Owen", "PERSON")]
+    assert _found(text, spans) == {("PERSON", "Dan Owen")}

@@ -68,3 +68,8 @@ def test_a_full_name_after_a_noun_for_a_work_is_no_title() -> None:
 def test_a_title_ends_with_its_sentence() -> None:
     text = "He was shooting the film Retirement. Mr Hernandez said he had left."
     assert [text[s:e] for s, e in works.title_spans(text)] == ["Retirement"]
+
+
+def test_a_virus_and_its_variants_are_no_names() -> None:
+    text = "The Zafi virus spread fast. Zafi.D and Zafi.B followed."
+    assert _found(text, ("Zafi", "ORG"), ("D", "ORG"), ("B", "ORG")) == set()

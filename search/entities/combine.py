@@ -1786,7 +1786,8 @@ def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span
 
 @cache
 def _person_noun_before() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w'’-])(?:" + alternation(people_words.close_person_nouns()) + r") $")
+    nouns = alternation(people_words.close_person_nouns())
+    return re.compile(rf"(?:(?<![\w'’-])(?:{nouns})|-year-old) $")
 
 
 def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:

@@ -651,3 +651,17 @@ def test_a_bill_after_its_subject_is_no_person() -> None:
     text = "The Finance Bill was rushed through before Dan Owen spoke."
     spans = [_span(text, "Bill", "PERSON"), _span(text, "Dan Owen", "PERSON")]
     assert _found(text, spans) == {("PERSON", "Dan Owen")}
+
+
+def test_a_name_after_an_age_or_a_boss_noun_is_a_person() -> None:
+    text = "Ten-year-old Mira Dane will star, and Vantor boss Ellis Crane agreed."
+    spans = [_span(text, "Mira Dane", "ORG"), _span(text, "Ellis Crane", "ORG")]
+    found = _found(text, spans)
+    assert {("PERSON", "Mira Dane"), ("PERSON", "Ellis Crane")} <= found
+
+
+def test_a_clubs_nickname_is_the_club() -> None:
+    text = "Pompey chased the game, and the Gunners held on."
+    spans = [_span(text, "Pompey", "PERSON"), _span(text, "Gunners", "PERSON")]
+    found = {(e.type, e.norm) for e in _entities(text, spans)}
+    assert found == {("ORG", "Portsmouth"), ("ORG", "Arsenal")}

@@ -1761,7 +1761,8 @@ def _joined_parts(
 
 @cache
 def _channel_tail() -> re.Pattern[str]:
-    return re.compile(r" (?:" + alternation(orgs.word_sets()["channel_tails"]) + r")(?![\w'’-])")
+    tails = alternation(orgs.word_sets()["channel_tails"])
+    return re.compile(rf" (?:{tails})(?:(?=['’]s\b)|(?![\w'’-]))")  # ``BBC Radio 4's``
 
 
 def _channels(body: str, spans: list[statistical.Span]) -> list[statistical.Span]:

@@ -665,3 +665,10 @@ def test_a_clubs_nickname_is_the_club() -> None:
     spans = [_span(text, "Pompey", "PERSON"), _span(text, "Gunners", "PERSON")]
     found = {(e.type, e.norm) for e in _entities(text, spans)}
     assert found == {("ORG", "Portsmouth"), ("ORG", "Arsenal")}
+
+
+def test_a_channels_possessive_keeps_its_channel_word() -> None:
+    text = "She told BBC Radio 4's Today programme and BBC Two's Newsnight."
+    spans = [_span(text, "BBC Radio", "ORG"), _span(text, "BBC", "ORG", nth=1)]
+    found = _found(text, spans)
+    assert {("ORG", "BBC Radio 4"), ("ORG", "BBC Two")} <= found

@@ -1791,15 +1791,25 @@ def _person_noun_before() -> re.Pattern[str]:
     return re.compile(rf"(?:(?<![\w'’-])(?:{nouns})|-year-old) $")
 
 
+_MANAGERS_SIDE = re.compile(r"['’]s (?:[A-Z][a-z]+ )?(?:side|men|charges|team)\b")
+"""``Guy Roux's French side``: a club is its manager's side."""
+
+
 def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
     """A name right after a noun for a person (``U2 frontman Bono``, ``rapper Usher``) is a
-    person where spaCy alone called it an organisation or a gazetteer a place."""
+    person where spaCy alone called it an organisation or a gazetteer a place; so is a
+    name of two or three words whose side a club is (``Luigi del Neri's side``)."""
     for c in kept:
         if (c.start, c.end) in fixed or not (
             c.type == "PLACE" or (c.type == "ORG" and c.priority == STATISTICAL)
         ):
             continue
-        if _person_noun_before().search(body, max(0, c.start - 24), c.start):
+        if _person_noun_before().search(body, max(0, c.start - 24), c.start) or (
+            c.type == "ORG"
+            and 2 <= len(body[c.start : c.end].split()) <= 3
+            and _MANAGERS_SIDE.match(body, c.end)
+            and _org_head(body[c.start : c.end]) is None
+        ):
             c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
 
 

@@ -672,3 +672,9 @@ def test_a_channels_possessive_keeps_its_channel_word() -> None:
     spans = [_span(text, "BBC Radio", "ORG"), _span(text, "BBC", "ORG", nth=1)]
     found = _found(text, spans)
     assert {("ORG", "BBC Radio 4"), ("ORG", "BBC Two")} <= found
+
+
+def test_a_name_whose_side_a_club_is_is_its_manager() -> None:
+    text = "They lost 2-0 to Ivo Brandt's French side on Sunday."
+    found = _found(text, [_span(text, "Ivo Brandt", "ORG")])
+    assert ("PERSON", "Ivo Brandt") in found

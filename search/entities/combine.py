@@ -373,19 +373,31 @@ _STANDINGS_LINE = re.compile(rf"^({_TEAM})(?: (?:\d[\d.]*|-)){{3,}} *$", re.MULT
 _SCHEDULE_LINE = re.compile(r"^([A-Z][A-Z. ]+) AT ([A-Z][A-Z. ]+)$", re.MULTILINE)
 
 
+_MATCH_SCORE = re.compile(
+    r"\b(?:won|lost|beat|beaten|drew|draw|defeat|victory|win|lose|losing|winning)"
+    r" (?:[\w-]+ ){0,2}\d{1,2}-\d{1,2}\b"
+)
+_RUN_LEAD = re.compile(r"(?:The|An|A) ")
+
+
 def _names_in_runs(body: str) -> Iterator[tuple[int, int]]:
-    """Offsets of the capitalised runs, a possessive left off (``Tottenham's boss``)."""
+    """Offsets of the capitalised runs, a possessive left off (``Tottenham's boss``) and
+    an article opening a sentence too (``An Ajax spokesman``)."""
     for m in _CAPITALISED_RUN.finditer(body):
         start, end = m.span()
+        lead = _RUN_LEAD.match(body, start, end)
+        if lead is not None:
+            start = lead.end()
         if body.endswith(("'s", "’s"), start, end) and end - start > 2:
             end -= 2
         yield start, end
 
 
 def sport_article(body: str) -> bool:
-    """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``),
-    or one and two results lines (``Karlsruhe 2 Hansa Rostock 0``)."""
-    hits = 0
+    """Sport news: at least three words of sport (``league``, ``innings``, ``halftime``;
+    a score after a result's verb counts as one: ``lost 3-0``), or one and two results
+    lines (``Karlsruhe 2 Hansa Rostock 0``)."""
+    hits = 1 if _MATCH_SCORE.search(body) else 0
     sport_words = data_words("sport_words.txt")
     for w in _SPORT_WORD.findall(body.lower()):
         if w in sport_words:
@@ -494,6 +506,9 @@ def _listed_teams(body: str, teams: set[str]) -> None:
 
 _VENUE_HEADING = re.compile(r" ?: [A-Z]")
 """``Bristol : Gloucestershire 183``: the town where a results line's match was played."""
+_IN_TOWN = re.compile(r"\b(?:in|near|outside|around) $")
+"""Before a town whose name alone names its club, only these make it the town: ``a
+consultant at Barcelona`` works for the club."""
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around) $")
 """``the Angels in Anaheim``: after a locative the town is the town, not its club."""
 
@@ -570,8 +585,10 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     _listed_teams(body, teams)
     teams.difference_update(key(w) for w in orgs.word_sets()["not_teams"])
     wanted = {(s, e) for s, e in lines}
+    towns = orgs.word_sets()["club_towns"]
     for s, e in _names_in_runs(body):
-        if key(body[s:e]) in teams and not _LOCATIVE_BEFORE.search(body, 0, s):
+        locative = _IN_TOWN if body[s:e] in towns else _LOCATIVE_BEFORE
+        if key(body[s:e]) in teams and not locative.search(body, 0, s):
             wanted.add((s, e))
     out: list[Candidate] = []
     for c in kept:

@@ -678,3 +678,23 @@ def test_a_name_whose_side_a_club_is_is_its_manager() -> None:
     text = "They lost 2-0 to Ivo Brandt's French side on Sunday."
     found = _found(text, [_span(text, "Ivo Brandt", "ORG")])
     assert ("PERSON", "Ivo Brandt") in found
+
+
+def test_a_score_after_a_results_verb_marks_sport_news() -> None:
+    text = "The keeper was hurt and the manager blamed the league."
+    assert not combine.sport_article(text)
+    assert combine.sport_article("His side lost 3-0 away. " + text)
+
+
+def test_a_club_town_after_at_or_an_article_is_the_club() -> None:
+    text = (
+        "The striker scored in the league and the coach praised the keeper. An Ajax spokesman"
+        " said Cruyff, a consultant at Barcelona, would help; he lives in Barcelona."
+    )
+    spans = [
+        _span(text, "Ajax", "PLACE", "GPE"),
+        _span(text, "Barcelona", "PLACE", "GPE"),
+        _span(text, "Barcelona", "PLACE", "GPE", nth=1),
+    ]
+    found = [(e.type, e.text) for e in _entities(text, spans) if e.text in ("Ajax", "Barcelona")]
+    assert found == [("ORG", "Ajax"), ("ORG", "Barcelona"), ("PLACE", "Barcelona")]

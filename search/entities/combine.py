@@ -1743,10 +1743,15 @@ def _longer_org(
             return r
         if r.start == span.start and others and _joined_parts(body, span, others, r):
             return r
+        if orgs.known().get(body[r.start : r.end]) is not None and all(
+            r.start <= s.start and s.end <= r.end for s in others
+        ):
+            return r  # ``Amnesty International UK``: a body we know by its whole name
     return None
 
 
-_NAME_WORD = re.compile(r"[A-Z][\w.'’-]*")
+_NAME_WORD = re.compile(r"[A-Z][\w.'’-]*|\d+(?:st|nd|rd|th)")
+"""A capitalised word, or an ordinal (``20th Century Fox``)."""
 
 
 def _name_words(text: str) -> bool:
@@ -1927,6 +1932,19 @@ def _portfolio_title(body: str, c: Candidate) -> bool:
     )
 
 
+def _without_portfolio(body: str, c: Candidate) -> None:
+    """``Lib Dem Treasury spokesman``: the party is the name, its portfolio is part of
+    the spokesman's title."""
+    words = body[c.start : c.end].split(" ")
+    portfolio = people_words.vocab().portfolio
+    keep = len(words)
+    while keep > 1 and (words[keep - 1] in portfolio or words[keep - 1] == "and"):
+        keep -= 1
+    if keep < len(words) and words[keep - 1] not in portfolio:
+        c.end = c.start + len(" ".join(words[:keep]))
+        c.norm = " ".join(body[c.start : c.end].split())
+
+
 def _no_name(body: str, c: Candidate) -> bool:
     """A mention that is part of an event's name (``Athens Olympics``), a work's title after
     its noun (``album Stakonia``; not a full name with a given name first) or a home
@@ -2103,6 +2121,8 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
                 c.end = m.start()  # ``Jiangsu province``: the name is ``Jiangsu``
                 if c.norm.endswith(m.group()):
                     c.norm = c.norm[: -len(m.group())]
+        elif c.type == "ORG" and c.priority == STATISTICAL and _TITLE_AFTER.match(body, c.end):
+            _without_portfolio(body, c)
     return [
         Entity(c.type, body[c.start : c.end], c.start, c.end, c.norm, c.role, c.country)
         for c in kept

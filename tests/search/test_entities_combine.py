@@ -698,3 +698,23 @@ def test_a_club_town_after_at_or_an_article_is_the_club() -> None:
     ]
     found = [(e.type, e.text) for e in _entities(text, spans) if e.text in ("Ajax", "Barcelona")]
     assert found == [("ORG", "Ajax"), ("ORG", "Barcelona"), ("PLACE", "Barcelona")]
+
+
+def test_a_party_before_a_portfolio_and_a_title_word_ends_at_the_party() -> None:
+    text = "Lib Dem Treasury spokesman Vince Cable spoke."
+    found = _found(
+        text, [_span(text, "Lib Dem Treasury", "ORG"), _span(text, "Vince Cable", "PERSON")]
+    )
+    assert ("ORG", "Lib Dem") in found and ("ORG", "Lib Dem Treasury") not in found
+
+
+def test_a_body_known_by_its_whole_name_is_not_cut_by_spacy() -> None:
+    text = "Amnesty International UK also questioned the decision."
+    spans = [_span(text, "Amnesty International", "ORG"), _span(text, "UK", "PLACE", "GPE")]
+    assert _found(text, spans) == {("ORG", "Amnesty International UK")}
+
+
+def test_a_name_after_analysts_is_their_firm() -> None:
+    text = "Sales fell, said market analysts Chart Quest. Chart Quest expects a rise."
+    spans = [_span(text, "Chart Quest", "PERSON"), _span(text, "Chart Quest", "PERSON", nth=1)]
+    assert {t for t, _ in _found(text, spans)} == {"ORG"}

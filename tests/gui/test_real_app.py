@@ -34,9 +34,11 @@ def _start_xvfb(number: int, said: Path) -> subprocess.Popen[bytes] | None:
     (the number taken by another server: a lock file, or a race with one starting).
 
     It writes the number to ``-displayfd`` when ready, and again later: into a file,
-    as a pipe closed by then would make it exit."""
+    as a pipe closed by then would make it exit. ``-noreset``: without it the server
+    resets when its last client leaves, so the app, connecting just after the readiness
+    probe left, was once refused ("could not connect to display", CI under load)."""
     assert XVFB is not None
-    screen = ["-screen", "0", "1280x800x24", "-nolisten", "tcp"]
+    screen = ["-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"]
     with said.open("wb") as out:
         server = subprocess.Popen(
             [XVFB, f":{number}", "-displayfd", str(out.fileno()), *screen],

@@ -66,6 +66,10 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   initials of an organisation the article names (``initials.py``); parts of events' names
   and titles after a work's noun are no mentions (``not_names.py``); a headline's two
   surnames are two people; spans end at conjunctions and sentence ends.
+- More of it (session 9): a work's title, once a cue names it, is no mention anywhere in
+  the article (``works.py``); line-ups are players (``lineups.py``); a town whose name is
+  its club's (``club_towns``) is the club in sport news; a "person" opening a sentence
+  with a plural verb is a band; a portfolio before a title word belongs to the title.
 
 Without spaCy or its model, ``extract_many`` is the rules alone (``statistical.status()``
 tells why).

@@ -14,6 +14,7 @@ import pytest
 from search.entities import contested, countries, extract, extract_countries, orgs
 from search.entities.text import tokenize
 from search.ingest.article import read_article
+from search.update.prepare import analyse
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = sorted(
@@ -140,3 +141,11 @@ def test_the_same_countries_in_paragraphs_and_sentences_mixed() -> None:
         tokens = tokenize(text)
         spans = contested.windows(text, tokens, countries.find(text, tokens)) or []
         assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_the_text_phase_attaches_the_countries_alone() -> None:
+    article = analyse(read_article(ARTICLES[0], ARTICLES[0].name))
+    assert article.entities and {e.type for e in article.entities} == {"COUNTRY"}
+    counts = article.country_mentions
+    assert sum(counts.values()) == len(article.entities)
+    assert article.countries == sorted(counts, key=lambda c: (-counts[c], c))

@@ -414,9 +414,9 @@ class Archive:
         """The stored article; ``article_id`` may also be a file name as the OS gives it.
 
         Its entities are the entity phase's once it has done this content, else the text
-        phase's; with ``final``, an article the phase has not done yet is recognised now
-        (as the phase would, without storing it: no lock is needed, and about a second
-        goes to loading the model)."""
+        phase's (its countries alone); with ``final``, an article the phase has not done
+        yet is recognised now (as the phase would, without storing it: no lock is needed,
+        and about a second goes to loading the model)."""
         article_id = id_from_os(article_id)
         with self._snapshot() as snap, self._reading():
             docnum = snap.table.docnum_by_id.get(article_id)

@@ -503,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_index.add_argument(
         "--text-only",
         action="store_true",
-        help="index the text and stop: leave recognising entities for the next run",
+        help="index the text and its countries and stop: leave the other entities for the next run",
     )
     common(p_index, with_archive=False)
     p_index.set_defaults(run=cmd_index)

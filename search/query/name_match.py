@@ -1,12 +1,12 @@
 """Name-field queries (``person:``, ``org:``, ``place:``) answered from the table's columns.
 
 The people/orgs/places columns of `search.store.doctable` are what the facets and the
-name filters count; they will be rebuilt from the entity store after indexing,
-while the Whoosh fields of the same names are written once, at indexing. So a
-field query is matched here against the column's vocabulary: each value is cut
-into words by the field's own analyzer (`name_analyzer`), a query node picks
-the values it matches, and the documents are those having any of those values,
-exactly the documents a facet counts for them.
+name filters count; their names come from the entity store
+(`search.store.entity_columns`), while the Whoosh fields of the same names stay empty
+(the text phase recognises countries alone). So a field query is matched here against
+the column's vocabulary: each value is cut into words by the field's own analyzer
+(`name_analyzer`), a query node picks the values it matches, and the documents are
+those having any of those values, exactly the documents a facet counts for them.
 
 A value's words are only ever matched within that value: ``person:"blair hang"``
 does not match an article naming Tony Blair and Lê Thị Thu Hằng.
@@ -208,6 +208,7 @@ _KINDS: Mapping[type, str] = {
     query.Wildcard: "wildcard",
     query.FuzzyTerm: "fuzzy",
     query.Regex: "regex",
+    query.TermRange: "range",
 }
 """Supported nodes, by exact type: a subclass may mean something else."""
 
@@ -321,6 +322,20 @@ def _slices(candidates: range) -> Iterator[range]:
         yield range(start, min(start + CHECK_EVERY, candidates.stop))
 
 
+def _range(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, bool]:
+    """Words from ``start`` to ``end`` in the words' order (an end left out: open), as
+    Whoosh's term range (``person:[a TO c]``) compares terms."""
+    lo = 0
+    if q.start is not None:
+        start = fold(_text(q.start))
+        lo = (bisect.bisect_right if q.startexcl else bisect.bisect_left)(words.words, start)
+    hi = len(words.words)
+    if q.end is not None:
+        end = fold(_text(q.end))
+        hi = (bisect.bisect_left if q.endexcl else bisect.bisect_right)(words.words, end)
+    return words.values_of_words(range(lo, max(lo, hi))), True
+
+
 def _text(raw: Any) -> str:
     return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
@@ -332,4 +347,5 @@ _VALUE_FINDERS: Mapping[str, _Finder] = {
     "wildcard": _wildcard,
     "fuzzy": _fuzzy,
     "regex": _regex,
+    "range": _range,
 }

@@ -64,7 +64,7 @@ class MultiValued:
                 spellings[position][value] += 1
                 docs.append(docnum)
                 values.append(position)
-        vocab = [max(forms, key=lambda f: (_accents(f), forms[f], f)) for forms in spellings]
+        vocab = [preferred_spelling(forms) for forms in spellings]
         name_rank = np.empty(len(vocab), dtype=np.int64)
         name_rank[np.argsort(np.asarray(vocab, dtype=object))] = np.arange(len(vocab))
         doc_array = np.asarray(docs, dtype=np.int64)
@@ -194,6 +194,12 @@ def rows_reader(reader: Any, size: int) -> Any:
 
 def _accents(text: str) -> int:
     return sum(1 for ch in text if not ch.isascii())
+
+
+def preferred_spelling(forms: Counter[str]) -> str:
+    """The spelling a value of several shows (``forms``: spelling -> times named): the
+    most accented (``Lê Thị Thu Hằng`` over ``Le Thi Thu Hang``), then the most named."""
+    return max(forms, key=lambda f: (_accents(f), forms[f], f))
 
 
 @dataclass(slots=True)

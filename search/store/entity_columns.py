@@ -1,12 +1,13 @@
 """The people, organisation and place columns of a `DocTable`, from the entity store.
 
-The text phase puts the rules' names into Whoosh columns, so the facets work as soon as
-the text is committed; the entity phase then writes better ones (the statistical
-recogniser with our rules over it) into the entity store. A reader lays the store's
-entities over the table: an article the store has done *from the content the text index
-holds now* gets the store's names; any other (not done yet, or changed since) keeps the
-text phase's. Facets, filters and ``person:`` queries all read the columns made here, so
-they agree with one another and with the reader's highlights (`entities_of`).
+The text phase recognises countries alone (`search.update.prepare.analyse`): its people,
+organisation and place columns are empty. The entity phase writes the names (the
+statistical recogniser with our rules over it) into the entity store, and a reader lays
+the store's entities over the table: an article the store has done *from the content the
+text index holds now* gets the store's names; any other (not done yet, or changed since)
+has none until it is done. Facets, filters and ``person:`` queries all read the columns
+made here, so they agree with one another and with the reader's highlights
+(`entities_of`).
 
 Countries stay the text phase's (the rules are fast and excellent at them, so the
 country filter never waits for the entity phase).
@@ -15,6 +16,7 @@ country filter never waits for the entity phase).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,7 +28,7 @@ from search.analysis import fold
 from search.errors import EntityStoreDamaged
 from search.model import Entity, EntityType
 from search.store.corrections import CorrectionSet, key_of
-from search.store.doctable import BoolArray, DocTable, IntArray, MultiValued
+from search.store.doctable import BoolArray, DocTable, IntArray, MultiValued, preferred_spelling
 from search.store.entity_store import EntityRow, EntityStore, FacetRows
 from search.store.schema import decode_signature
 
@@ -197,8 +199,9 @@ def merged(
 ) -> MultiValued:
     """``base``'s pairs for the documents not ``done``, the store's for those done.
 
-    Values merge by folded form as in `MultiValued.build`: a name the text phase found
-    keeps its spelling; new ones take the store's display name."""
+    Values merge by folded form as in `MultiValued.build`: a name of ``base`` keeps its
+    spelling; the store's identities of one folded name (``Le Thi Thu Hang``, ``Lê Thị
+    Thu Hằng``) show as `preferred_spelling` picks among their display names."""
     if not done.any():
         return base  # the store has done none of these articles
     keep = ~done[base.docs]
@@ -207,13 +210,20 @@ def merged(
     owner, entity_ids = owner[chosen], rows.entity_ids[chosen].astype(np.int64)
     vocab = list(base.vocab)
     index = dict(base.index)
-    distinct = np.unique(entity_ids)
-    position = np.empty(len(distinct), dtype=np.int64)
-    for i, entity_id in enumerate(distinct.tolist()):
+    distinct, named = np.unique(entity_ids, return_counts=True)
+    spellings: dict[str, Counter[str]] = {}
+    for entity_id, times in zip(distinct.tolist(), named.tolist(), strict=True):
         name = names[entity_id]
-        position[i] = index.setdefault(fold(name), len(vocab))
-        if position[i] == len(vocab):
-            vocab.append(name)
+        if fold(name) not in index:
+            spellings.setdefault(fold(name), Counter())[name] += times
+    for folded, forms in spellings.items():
+        index[folded] = len(vocab)
+        vocab.append(preferred_spelling(forms))
+    position = np.fromiter(
+        (index[fold(names[entity_id])] for entity_id in distinct.tolist()),
+        dtype=np.int64,
+        count=len(distinct),
+    )
     values = position[np.searchsorted(distinct, entity_ids)]
     # Two identities of one folded name in one article count once.
     return base.rebuilt(

@@ -6,6 +6,10 @@ the result-row summary). Columns are read for all documents at once without
 unpickling stored bodies, which is what makes incremental checks, filters,
 facets and date sorting cheap. The full article (body, trailing text, entity
 spans) is one stored JSON value, so the reader never re-parses the file.
+
+The text phase recognises countries alone: an article's people, organisations and
+places are the entity store's, laid over the columns (`search.store.entity_columns`),
+and the fields and columns of those names here stay empty.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from search.analysis import AnalysedText, analysed_text, word_positions
 from search.model import Article, Entity, FileSig
 from search.store.analyzers import exact_analyzer, name_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump whenever fields, analysis or extraction change: the index is rebuilt.
 
 3: positions stored as plain uint32 arrays (`ArrayPositions`), term arrays per segment.
@@ -31,7 +35,10 @@ Latin; damaged UTF-8, stray NULs and bidi controls read differently at ingest; f
 signatures carry inode and ctime; a month alone has no fake ISO norm; a date the lede puts
 in the past is not the publication date (all of one release: one rebuild).
 5: the classes Whoosh pickles moved into `search.store` (``FoldFilter``, ``ArrayPositions``,
-``TermArraysCodec``): an older index names modules that are gone, so it is rebuilt, not read."""
+``TermArraysCodec``): an older index names modules that are gone, so it is rebuilt, not read.
+6: the text phase recognises countries alone (`search.update.prepare.analyse`): a document's
+entities are its COUNTRY mentions, and its person, org and place fields and columns are
+empty (the entity store's names are laid over them), so no index mixes the two kinds."""
 
 SEP = "\x1f"
 """Separator of multi-valued column values (never appears in names)."""

@@ -1,4 +1,4 @@
-"""One file -> one fully analysed Article (ingest + entities), or a Skip.
+"""One file -> one analysed Article (ingest + its countries), or a Skip.
 
 This is the unit of work that indexing runs in worker processes, so it takes
 and returns picklable plain values only.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from search.entities import extract
+from search.entities import extract_countries
 from search.ids import file_of
 from search.ingest import SkipFile
 from search.ingest.article import article_from_bytes, read_head
@@ -69,13 +69,22 @@ ENTITY_CHARS = 200_000
 
 
 def analyse(article: Article) -> Article:
-    """Attach entities and the country list (most mentioned first)."""
-    article.entities = extract(article.body[:ENTITY_CHARS], reference_date=article.date)
+    """Attach the text phase's entities, the article's COUNTRY mentions, and its country
+    list (most mentioned first).
+
+    Only the countries: they are the text phase's own (the country filter never waits),
+    while the people, organisations, places and dates come from the entity phase
+    (`search.update.entity_phase`) into the entity store, which a reader lays over the
+    index (`search.store.entity_columns`). Until it has done an article, the article
+    shows its countries alone. `extract_countries` gives the very mentions that all the
+    rules would (``Bank of Japan`` and ``Georgia Smith`` name no country) at half their
+    cost (issue #17)."""
+    article.entities = extract_countries(article.body[:ENTITY_CHARS], reference_date=article.date)
     if len(article.body) > ENTITY_CHARS:
         article.warnings.append(
             f"very long text: names are marked in its first {ENTITY_CHARS:,} characters only"
         )
-    counts = Counter(e.norm for e in article.entities if e.type == "COUNTRY")
+    counts = Counter(e.norm for e in article.entities)
     article.countries = [code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     article.country_mentions = dict(counts)
     return article

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from search.entities import country_name, extract, lookup_country
+from search.entities import country_name, extract, extract_countries, lookup_country
 
 
 def countries(text: str) -> list[tuple[str, str]]:
-    return [(e.text, e.norm) for e in extract(text) if e.type == "COUNTRY"]
+    """The COUNTRY mentions of all the rules, which the text phase's countries-only path
+    (`extract_countries`) must give too."""
+    found = [(e.text, e.norm) for e in extract(text) if e.type == "COUNTRY"]
+    assert [(e.text, e.norm) for e in extract_countries(text)] == found
+    return found
 
 
 @pytest.mark.parametrize(

@@ -70,31 +70,51 @@ def test_an_update_recognises_entities_after_the_text(
         assert (again.entities_done, again.entities_left) == (0, 0)
 
 
-def test_text_only_leaves_the_entities_for_later(tmp_path: Path, store_recognises: None) -> None:
+def countries(archive: Archive, text: str = "") -> dict[str, int]:
+    return archive.search(SearchRequest(text=text, collapse=False)).facets.country
+
+
+def test_a_text_only_index_has_the_country_facet_and_the_names_fill_in_after(
+    tmp_path: Path, store_recognises: None
+) -> None:
+    """The text phase recognises countries alone: the country facet and filter work at
+    once; people, organisations and places (facets, ``person:``, the article's entities)
+    are the entity phase's and come with it."""
     root = write_articles(tmp_path / "arch", TEXTS)
     with Archive.open(root, tmp_path / "index") as archive:
         report = archive.update(entities=False)
         assert report.entities_done == 0
-        assert "Jacinda Ardern" in people(archive)  # the text phase's rules
-        assert not any(name.startswith("Storey") for name in people(archive))
+        assert countries(archive) == {"CL": 6}
+        assert archive.search(SearchRequest("", countries=("CL",), collapse=False)).total == 6
+        assert people(archive) == {}
+        assert archive.search(SearchRequest("person:ardern", collapse=False)).total == 0
+        shown = archive.article("a2.txt").entities
+        assert [(e.type, e.text) for e in shown] == [("COUNTRY", "Chile")]
         assert archive.update().entities_done == 6
+        assert people(archive)["Jacinda Ardern"] == 6
+        assert archive.search(SearchRequest("person:ardern", collapse=False)).total == 6
         assert archive.search(SearchRequest("person:storey", collapse=False)).total == 6
+        assert countries(archive) == {"CL": 6}  # the countries stay the text phase's
+        assert {"PERSON", "COUNTRY"} <= {e.type for e in archive.article("a2.txt").entities}
 
 
-def test_a_changed_article_shows_the_text_phase_names_until_redone(
+def test_a_changed_article_shows_its_countries_alone_until_redone(
     tmp_path: Path, store_recognises: None
 ) -> None:
     root = write_articles(tmp_path / "arch", TEXTS)
     with Archive.open(root, tmp_path / "index") as archive:
         archive.update()
-        (root / "a1.txt").write_text("Report 1\n\nItem 1: Angela Merkel spoke in Berlin.", "utf-8")
+        (root / "a1.txt").write_text("Report 1\n\nItem 1: Angela Merkel spoke in Germany.", "utf-8")
         archive.update(entities=False)
         names = people(archive)
-        assert "Storey 1" not in names and names["Angela Merkel"] == 1
-        assert "Storey 1" not in {e.norm for e in archive.article("a1.txt").entities}
+        assert "Storey 1" not in names and "Angela Merkel" not in names
+        assert names["Storey 2"] == 1  # the others keep the store's names
+        assert [(e.type, e.norm) for e in archive.article("a1.txt").entities] == [("COUNTRY", "DE")]
+        assert countries(archive) == {"CL": 5, "DE": 1}
         assert archive.search(SearchRequest("person:storey", collapse=False)).total == 5
         assert archive.update().entities_done == 1
         assert people(archive)["Storey 1"] == 1
+        assert people(archive)["Angela Merkel"] == 1
 
 
 def test_a_cancelled_entity_phase_keeps_the_text_and_resumes(
@@ -122,7 +142,8 @@ def test_a_damaged_store_is_recreated_by_the_next_update(
         archive.update()
     (index / "entities.sqlite").write_bytes(b"not a database at all" * 100)
     with Archive.open(root, index) as archive:
-        assert "Jacinda Ardern" in people(archive)  # the text phase's names serve meanwhile
+        assert countries(archive) == {"CL": 6}  # the text phase's countries serve meanwhile
+        assert people(archive) == {}
         report = archive.update()
         assert report.entities_done == 6
         assert any("damaged" in note for note in report.notes)

@@ -2,7 +2,7 @@
 
 The columns are what the facets and the name filters count; the field queries must
 find exactly the documents those count, whatever the Whoosh fields of the same names
-hold (they go stale once the columns are rebuilt from the entity store).
+hold (the text phase leaves them empty: the names are the entity store's).
 """
 
 from __future__ import annotations
@@ -107,12 +107,23 @@ def test_a_phrase_with_slop_allows_words_between_in_order(archive: Archive) -> N
     ("text", "field"), [('person:"hang tony"', "person"), ('org:"bank asian"', "org")]
 )
 def test_a_phrase_across_two_values_does_not_match(archive: Archive, text: str, field: str) -> None:
-    # Whoosh's field holds a document's names one after another, so its phrase
-    # runs from one name into the next; the columns keep them apart.
-    whoosh_only = Executor(snapshot_of(archive).searcher, snapshot_of(archive).table.live)
-    parsed = archive._parser.parse(text).query
-    assert _ids(archive, whoosh_only.evaluate(parsed).mask) == ["a.txt"]
+    # a.txt names both ("... Lê Thị Thu Hằng", "Tony ..."): a field holding a document's
+    # names one after another would run a phrase from one into the next; the columns
+    # keep them apart.
+    words = name_match.name_words(getattr(snapshot_of(archive).table, _COLUMN[field]))
+    first, second = archive._parser.parse(text).query.words
+    assert len(words.values_of(first)) and len(words.values_of(second))
     assert found(archive, text) == []
+
+
+_COLUMN = {"person": "people", "org": "orgs", "place": "places"}
+
+
+def test_the_text_phase_leaves_the_whoosh_name_fields_empty(archive: Archive) -> None:
+    whoosh_only = Executor(snapshot_of(archive).searcher, snapshot_of(archive).table.live)
+    for text in ("person:blair", "org:bank", "place:tokyo"):
+        assert _ids(archive, whoosh_only.evaluate(archive._parser.parse(text).query).mask) == []
+        assert found(archive, text)  # the columns answer
 
 
 @pytest.mark.parametrize(
@@ -149,12 +160,24 @@ def test_a_match_scores_as_other_unscored_fields_do(archive: Archive) -> None:
     assert [round(h.score, 3) for h in hits] == [0.3, 0.3]
 
 
-def test_forms_the_columns_do_not_answer_are_still_searched(archive: Archive) -> None:
-    assert (
-        name_match.match(query.TermRange("person", "a", "c"), snapshot_of(archive).table.people, 4)
-        is None
-    )
-    assert found(archive, "person:[a TO c]") == ["a.txt", "b.txt"]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("person:[a TO c]", ["a.txt", "b.txt"]),  # blair
+        ("person:[a TO blair}", []),
+        ("person:{blair TO cuong]", ["b.txt"]),  # cuong
+        ("person:[TO b]", []),
+        ("person:[thu TO]", ["a.txt", "b.txt", "c.txt"]),  # thu, tony
+        ("org:[world TO worle}", ["a.txt", "b.txt"]),  # world
+    ],
+)
+def test_a_range_of_words_is_answered_from_the_columns(
+    archive: Archive, text: str, expected: list[str]
+) -> None:
+    parsed = archive._parser.parse(text).query
+    assert isinstance(parsed, query.TermRange)
+    assert name_match.match(parsed, snapshot_of(archive).table.people, 4) is not None
+    assert found(archive, text) == expected
 
 
 def test_the_archive_answers_name_fields_from_its_table(archive: Archive) -> None:
@@ -177,7 +200,7 @@ def test_the_columns_decide_not_the_whoosh_fields(archive: Archive) -> None:
         ("person:blair", ["c.txt"]),
         ('person:"tony blair"', ["c.txt"]),
         ("person:hang", []),
-        ("org:bank", ["a.txt", "c.txt"]),  # a field without a column: still Whoosh's
+        ("org:bank", []),  # a field without a column: Whoosh's, left empty
     ]:
         parsed = archive._parser.parse(text).query
         assert _ids(archive, executor.evaluate(parsed).mask) == expected, text

@@ -4,13 +4,17 @@ each with its reasons; bad input refused; the names as corrected."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+import search.update.entity_phase as phase
 from search.api import Archive
+from search.entities import extract
 from search.errors import ArticleNotFound, BadRequest
+from search.model import Entity
 
 from .conftest import write_articles
 
@@ -70,12 +74,31 @@ ARTICLES = {
 }
 
 
+def rules(bodies: Sequence[str], dates: Sequence[datetime.date | None]) -> list[list[Entity]]:
+    """The entity phase with our rules alone: the names these tests expect, no model."""
+    return [extract(body, date) for body, date in zip(bodies, dates, strict=True)]
+
+
 @pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive]:
+    monkeypatch.setattr(phase.combine, "extract_many", rules)
+    root = write_articles(tmp_path / "archive", ARTICLES)
+    with Archive.open(root, tmp_path / "index") as opened:
+        opened.update()  # the names it relates by are the entity phase's
+        yield opened
+
+
+def test_before_the_entity_phase_it_relates_by_countries_and_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(phase.combine, "extract_many", rules)
     root = write_articles(tmp_path / "archive", ARTICLES)
     with Archive.open(root, tmp_path / "index") as opened:
         opened.update(entities=False)
-        yield opened
+        first = opened.related("pipe.txt", limit=1)[0]
+        assert (first.id, first.reasons[0]) == ("deal-copy.txt", "shares Kazakhstan")
+        opened.update()
+        assert opened.related("pipe.txt", limit=1)[0].reasons[0].startswith("shares Astana")
 
 
 def test_related_by_rare_names_and_distinctive_words_with_reasons(archive: Archive) -> None:

@@ -64,6 +64,8 @@ def current_cache(archive: Archive) -> Path:
 
 
 def fresh_table(archive: Archive) -> DocTable:
+    """The table as Whoosh has it (`Snapshot.base_table`: the cache holds it; the entity
+    store's names are laid over it afterwards)."""
     return DocTable.build(snapshot_of(archive).searcher.reader())
 
 
@@ -114,7 +116,7 @@ def test_cached_table_equals_freshly_built_table(
         built = fresh_table(first)
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, tmp_path / "index") as reopened:
-        assert_tables_equal(snapshot_of(reopened).table, built)
+        assert_tables_equal(snapshot_of(reopened).base_table, built)
         assert len(reopened) == len(ARTICLES)
 
 
@@ -139,11 +141,11 @@ def test_update_replaces_the_cache_and_it_equals_a_fresh_build(
         after = current_cache(archive)
         assert after != before
         assert cache_files(index) == [after.name]  # the old generation's file is gone
-        assert_tables_equal(snapshot_of(archive).table, fresh_table(archive))
+        assert_tables_equal(snapshot_of(archive).base_table, fresh_table(archive))
         built = fresh_table(archive)
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, index) as reopened:
-        assert_tables_equal(snapshot_of(reopened).table, built)
+        assert_tables_equal(snapshot_of(reopened).base_table, built)
         assert not snapshot_of(
             reopened
         ).table.live.all()  # deleted and replaced documents stay, masked
@@ -164,7 +166,7 @@ def test_a_rebuild_restarting_the_generations_gets_its_own_cache(tmp_path: Path)
         archive.update(rebuild=True)
         new = current_cache(archive)
         assert new != old
-        assert_tables_equal(snapshot_of(archive).table, fresh_table(archive))
+        assert_tables_equal(snapshot_of(archive).base_table, fresh_table(archive))
         assert cache_files(index) == [new.name]
         assert "coop.txt" not in archive.ids()
 
@@ -227,7 +229,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(
     assert tablecache.load(index, whoosh_reader(index)) is None
     with Archive.open(root, index) as reopened:
         assert [comparable(reopened.search(r)) for r in REQUESTS] == expected
-        assert_tables_equal(snapshot_of(reopened).table, built)
+        assert_tables_equal(snapshot_of(reopened).base_table, built)
     if damage != "other format":
         assert path.read_bytes() == data  # the same file as before the damage
     loaded = tablecache.load(index, whoosh_reader(index))  # rewritten, valid
@@ -253,11 +255,11 @@ def test_a_cache_file_of_another_index_state_is_stale(
         built = fresh_table(archive)
     path.write_bytes(old)  # right name, wrong generation inside
     with Archive.open(root, index) as reopened:
-        assert_tables_equal(snapshot_of(reopened).table, built)
+        assert_tables_equal(snapshot_of(reopened).base_table, built)
         assert "sub/undated.txt" not in reopened.ids()
     monkeypatch.setattr(DocTable, "build", no_build)
     with Archive.open(root, index) as again:  # the stale file was overwritten
-        assert_tables_equal(snapshot_of(again).table, built)
+        assert_tables_equal(snapshot_of(again).base_table, built)
 
 
 def test_an_unwritable_cache_location_does_not_break_opening(

@@ -32,15 +32,17 @@ def _names(body: str, start: int, end: int) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=4)
 def players(body: str) -> tuple[tuple[int, int], ...]:
-    """Offsets of the players (and the referee) on the article's line-ups; none where it
-    has no line of eight or more entries."""
+    """Offsets of the players (and the referee) on the article's line-ups: lines of eight
+    or more entries, one of them with a substitute (``Stone (Cisse 76)``) or eleven
+    entries long; none where there is no such line."""
     if ", " not in body:
         return ()
+    lines = [m for m in _LINEUP.finditer(body)]
+    if not any("(" in m.group(1) or m.group(1).count(", ") >= 10 for m in lines):
+        return ()  # a bare list of eight names (countries, nominees) is no team
     found: list[tuple[int, int]] = []
-    for m in _LINEUP.finditer(body):
+    for m in lines:
         found += _names(body, m.start(1), m.end(1))
-    if not found:
-        return ()
     known = {body[s:e] for s, e in found}
     first = found[0][0]
     for m in _AFTER.finditer(body, first):

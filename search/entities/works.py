@@ -34,7 +34,7 @@ _TITLE = rf"{_WORD}(?: {_LINK} {_WORD}| {_WORD}|: {_WORD})*"
 _TITLE_BACK = re.compile(rf"(?:{_WORD}(?: {_LINK})? )*{_WORD}$")
 _LIST_ITEM = re.compile(rf"({_TITLE})(?:,? and |, |(?=[^\w]))")
 _BOX_OFFICE = re.compile(r" (?:has taken|have taken|took|takes|grossed|earned|made) (?:\$|£|€)")
-_THE = re.compile(r"The ")
+_THE = re.compile(r"^The ")
 _VARIANT = re.compile(r"\.[A-Z]{1,2}$")
 """``Bagle.AT``: a virus's variant letters after its name."""
 
@@ -83,6 +83,8 @@ def _backwards(body: str, end: int) -> str | None:
 
 
 def _found(body: str) -> set[str]:
+    """The titles the article's cues name, without a leading ``The`` or a variant's
+    letters (``Zafi.D``), known organisations left out."""
     titles: set[str] = set()
     for m in _before().finditer(body):
         if not _full_name(m.group(1)):
@@ -101,7 +103,7 @@ def _found(body: str) -> set[str]:
     if "box office" in body.lower():
         for m in _BOX_OFFICE.finditer(body):
             title = _backwards(body, m.start())
-            if title and body[m.start() - 1] != "'":
+            if title:
                 titles.add(title)
     cores = {_VARIANT.sub("", _trimmed(_THE.sub("", t, count=1))) for t in titles}
     return {t for t in cores if t and not _named_body(t)}
@@ -115,8 +117,7 @@ def _full_name(title: str) -> bool:
 
 
 def _named_body(title: str) -> bool:
-    """A known organisation or country after a cue (``the film company's``, ``show BBC``)
-    is no title."""
+    """A known organisation after a cue (``TV show BBC``) is no title."""
     return title in orgs.word_sets()["single"] or bool(orgs.known().get(title))
 
 

@@ -48,3 +48,8 @@ def test_a_player_named_like_a_country_is_a_person_on_a_line_up() -> None:
     spans = [Span(start, start + len("Scotland"), "PLACE", "GPE")]
     found = {(e.type, e.text) for e in combine.combine(REPORT, extract(REPORT), spans)}
     assert ("PERSON", "Scotland") in found and ("COUNTRY", "Scotland") not in found
+
+
+def test_a_paragraph_listing_eight_countries_is_no_line_up() -> None:
+    text = "Members:\n\nAustria, Belgium, Cyprus, Denmark, Estonia, Finland, Greece, Ireland.\n"
+    assert lineups.players(text) == ()

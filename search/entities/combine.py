@@ -525,7 +525,8 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     same name in the article but after ``in`` or ``at``. Countries stay countries (national
     teams), datelines stay places."""
     sheet = _club_entries(body)
-    if not sheet and not sport_article(body):
+    sport = sport_article(body)
+    if not sheet and not sport:
         return kept
     teams: set[str] = set()
     player_at = {
@@ -577,11 +578,12 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
                     lines.append((start, end))
     teams.update(key(body[s:e]) for s, e in lines)
     teams.update(key(body[s:e]) for _, (s, e) in sheet)
-    if sport_article(body):  # ``behind Lyon``, ``a consultant at Barcelona``
-        towns = orgs.word_sets()["club_towns"]
+    towns = orgs.word_sets()["club_towns"]
+    runs = list(_names_in_runs(body))
+    if sport:  # ``behind Lyon``, ``a consultant at Barcelona``
         teams.update(
             key(body[s:e])
-            for s, e in _names_in_runs(body)
+            for s, e in runs
             if body[s:e] in towns and not _VENUE_HEADING.match(body, e)
         )
     if not teams:
@@ -589,8 +591,7 @@ def _teams(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> lis
     _listed_teams(body, teams)
     teams.difference_update(key(w) for w in orgs.word_sets()["not_teams"])
     wanted = {(s, e) for s, e in lines}
-    towns = orgs.word_sets()["club_towns"]
-    for s, e in _names_in_runs(body):
+    for s, e in runs:
         locative = _IN_TOWN if body[s:e] in towns else _LOCATIVE_BEFORE
         if key(body[s:e]) in teams and not locative.search(body, 0, s):
             wanted.add((s, e))

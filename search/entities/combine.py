@@ -181,7 +181,9 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
     """A spaCy span cut where no name goes: at line breaks, before and after bare numbers
     (``J. Ratcliffe 63``, ``64 Bob Estes``), at a spaced dash (``Romania - Cosmin Contra``),
     at a conjunction (``_NO_NAME_WORDS``) and, in a PERSON span, at a lower-case word
-    that is no name particle (a cricket scorecard's ``Gillespie st Kaluwitharana``)."""
+    that is no name particle (a cricket scorecard's ``Gillespie st Kaluwitharana``). An
+    organisation or a place ends before a person's honorific inside it, which starts
+    no part of it (``Mr`` in ``a speech to the Foreign Policy Centre Mr Straw said``)."""
     particles = people_words.vocab().particles
     out: list[statistical.Span] = []
     run: list[re.Match[str]] = []
@@ -216,6 +218,8 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
         if word in _DASHES or (_NUMBER.fullmatch(word) and run and span.label == "PERSON"):
             close()
             continue
+        if run and span.label != "PERSON" and word.rstrip(".") in _HONORIFICS:
+            break  # ``the Foreign Policy Centre Mr Straw``: the person is no part of it
         run.append(m)
         if _sentence_end(word) and _CAPITAL_AFTER.match(text, m.end()):
             run[-1] = _WORDS.match(text[: m.end() - 1], m.start()) or m  # ``AFP. The``
@@ -223,6 +227,10 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
     close()
     return out
 
+
+_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Messrs", "Mme", "Mlle"})
+"""Words before a person's name only (``Sir`` and ``Lord`` also open names of bodies and
+places: ``Sir John Soane's Museum``)."""
 
 _ABBREVIATIONS = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "Bros", "Gen"}
@@ -1562,7 +1570,9 @@ def _places_in_orgs(
     organisation's head (``Kestrelburg`` in ``Kestrelburg Newsroom``, ``New York`` in
     ``New York Institute``), or that the list of known organisations names (``Madrid`` in
     ``Real Madrid``), give way to it, where no other spaCy span overlaps it and the
-    head is outside the place (``West Bank`` is a place, in ``Jewish West Bank`` too)."""
+    head is outside the place (``West Bank`` is a place, in ``Jewish West Bank`` too).
+    Inside a known organisation, so do spaCy's people and organisations (``Destiny`` in
+    ``Destiny's Child``, ``Amnesty International`` in ``Amnesty International UK``)."""
     heads = orgs.word_sets()["heads"]
     drop: set[statistical.Span] = set()
     for r in rules:
@@ -1573,7 +1583,7 @@ def _places_in_orgs(
             continue
         overlapping = [s for s in spans if s.start < r.end and r.start < s.end]
         if overlapping and all(
-            s.label == "PLACE"
+            (s.label == "PLACE" or known)
             and r.start <= s.start
             and (s.end < r.end or (known and s.end == r.end and r.start < s.start))
             for s in overlapping

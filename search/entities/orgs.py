@@ -622,12 +622,21 @@ def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> li
     return out
 
 
+def _not_ending_known(found: list[Candidate], known_found: list[Candidate]) -> list[Candidate]:
+    """``found`` without the treaty and event names that end where a known organisation
+    does: its last word only looked like an event's head (``Coldplay and Green Day`` is
+    no event named for a day; ``Band Aid`` no plan)."""
+    ends = {c.end: c.start for c in known_found}
+    return [c for c in found if not (c.type == "BLOCK" and c.start <= ends.get(c.end, -1))]
+
+
 def find(body: str, tokens: list[Token]) -> list[Candidate]:
     """ORG and BLOCK candidates (acronym pairing runs later, on the resolved ORGs)."""
     defined, not_orgs = _defined(body, tokens)
+    known_found = _known(body, tokens)
     return (
-        _known(body, tokens)
-        + _grammar(body, tokens)
+        known_found
+        + _not_ending_known(_grammar(body, tokens), known_found)
         + defined
         + _front(body, tokens)
         + _party(body, tokens)

@@ -7,6 +7,8 @@ title is known from what stands around one of its mentions:
 
 - a noun for a work before it (``the thriller Hide and Seek``, ``soap Coronation Street``);
 - a credit after it (``In Good Company - starring Dennis Quaid``, ``X, directed by``);
+- an actor's part in it (``his role in Vera Drake``, ``starred in Ray``), where it is no
+  country or place (``Britain's role in Iraq``);
 - a plural for works before a list (``films such as Reservoir Dogs, The Full Monty and
   Sideways``);
 - in a box-office report, takings after it (``The Aviator has taken $75m``).
@@ -20,9 +22,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from search.entities import orgs
+from search.entities import countries, orgs, places
 from search.entities.data import words as data_words
-from search.entities.text import alternation
+from search.entities.text import alternation, tokenize
 
 _FUNCTION = r"(?:of|the|and|a|an|or|&)"
 _LINK = r"(?:(?:of|and|or|&)(?: the| a| an)?|(?:in|on|to|for|with|at|from|by) (?:the|a|an))"
@@ -48,6 +50,12 @@ def _before() -> re.Pattern[str]:
 @cache
 def _after() -> re.Pattern[str]:
     return re.compile(alternation(orgs.word_sets()["work_after"]))
+
+
+@cache
+def _parts() -> re.Pattern[str]:
+    cues = alternation(orgs.word_sets()["work_parts"])
+    return re.compile(rf"(?<![\w'’-])(?:{cues}) in (?:the )?({_TITLE})")
 
 
 @cache
@@ -91,8 +99,11 @@ def _found(body: str) -> set[str]:
             titles.add(m.group(1))
     for m in _after().finditer(body):
         title = _backwards(body, m.start())
-        if title:
+        if title and not _a_place(title):
             titles.add(title)
+    for m in _parts().finditer(body):
+        if not _full_name(m.group(1)) and not _a_place(m.group(1)):
+            titles.add(m.group(1))
     for m in _lists().finditer(body):
         pos = m.end()
         while (item := _LIST_ITEM.match(body, pos)) is not None:
@@ -114,6 +125,21 @@ def _full_name(title: str) -> bool:
     person, whatever comes next."""
     words = title.split()
     return 2 <= len(words) <= 3 and words[0] in data_words("given_names.txt")
+
+
+def _a_place(title: str) -> bool:
+    """A country, a nationality or a place of the gazetteer (``his role in Iraq``)."""
+    tokens = tokenize(title)
+    if not tokens:
+        return True
+    last = len(tokens) - 1
+    country = countries.lexicon().longest(title, tokens, 0)
+    place = places.longest(title, tokens, 0)
+    return (
+        (country is not None and country[0] == last)
+        or (place is not None and place[0] == last)
+        or tokens[0].key in countries.demonym_keys()
+    )
 
 
 def _named_body(title: str) -> bool:

@@ -530,3 +530,12 @@ def test_a_rules_organisation_keeps_the_of_part_spacy_cut_off() -> None:
     found = {(t, n) for t, n, _ in _typed(text, spans)}
     assert ("ORG", "Liberal Union of Kestrelia") in found, found
     assert ("ORG", "Liberal Union") not in found
+
+
+def test_an_organisation_ends_before_a_persons_honorific() -> None:
+    text = "In a speech to the Harbour Policy Centre Mr Kell said the plan would fail."
+    spans = [_span(text, "Harbour Policy Centre Mr Kell", "ORG")]
+    found = {(t, m) for t, m, _ in _typed(text, spans)}
+    assert ("ORG", "Harbour Policy Centre") in found
+    assert ("PERSON", "Kell") in found
+    assert not any("Mr" in m for _, m in found)

@@ -55,3 +55,17 @@ def test_the_two_lists_agree_on_every_name_they_share() -> None:
         if key(row[0]) in first and first[key(row[0])] != row[1]
     ]
     assert clashes == []
+
+
+def test_a_known_band_ending_in_an_event_word_is_no_event() -> None:
+    """``Day`` heads events (``Independence Day``): ``Coldplay and Green Day`` was one
+    event hiding both bands."""
+    found = _orgs("Coldplay and Green Day will headline, before Independence Day.")
+    assert {("Coldplay", "Coldplay"), ("Green Day", "Green Day")} <= found
+
+
+def test_a_known_organisation_wins_over_the_person_spacy_cut_from_it() -> None:
+    text = "Destiny's Child slipped one place to four."
+    spans = [Span(0, text.index("'s"), "PERSON", "PERSON")]
+    found = {(e.type, e.text) for e in combine.combine(text, extract(text), spans)}
+    assert found == {("ORG", "Destiny's Child")}

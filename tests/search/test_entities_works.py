@@ -73,3 +73,27 @@ def test_a_title_ends_with_its_sentence() -> None:
 def test_a_virus_and_its_variants_are_no_names() -> None:
     text = "The Zafi virus spread fast. Zafi.D and Zafi.B followed."
     assert _found(text, ("Zafi", "ORG"), ("D", "ORG"), ("B", "ORG")) == set()
+
+
+def test_a_title_an_actor_has_a_part_in_is_no_name_but_a_country_stays() -> None:
+    text = (
+        "Nora Vale won for her role in Quiet Harvest. Quiet Harvest also took the music"
+        " prize. Britain's role in Iraq was debated, and Leo Marsh starred in Redmoor."
+    )
+    found = _found(
+        text,
+        ("Nora Vale", "PERSON"),
+        ("Quiet Harvest", "ORG"),
+        ("Britain", "GPE"),
+        ("Iraq", "GPE"),
+        ("Leo Marsh", "PERSON"),
+        ("Redmoor", "GPE"),
+    )
+    assert ("ORG", "Quiet Harvest") not in found and ("PLACE", "Redmoor") not in found
+    assert {("PERSON", "Nora Vale"), ("PERSON", "Leo Marsh")} <= found
+    assert {("COUNTRY", "Britain"), ("COUNTRY", "Iraq")} <= found
+
+
+def test_a_title_before_trilogy_is_no_name() -> None:
+    text = "The last of the Silver Crown trilogy opened, and Silver Crown fans queued."
+    assert ("ORG", "Silver Crown") not in _found(text, ("Silver Crown", "ORG"))

@@ -1422,6 +1422,50 @@ def _shouted_countries(body: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_SHOUTED_POSSESSIVE = re.compile(r"['’]S$")
+_QUOTES = frozenset('`"“”‘')
+
+
+def _shouted_names(body: str, kept: list[Candidate]) -> list[Candidate]:
+    """People and organisations the article names in mixed case, written again on a line
+    in capitals (a headline: ``LEWINSKY'S MOTHER QUESTIONED``, ``KWAN WINS``), with the
+    same type and norm: a person's surname alone too. Nothing on such a line is read
+    otherwise (spaCy's guesses there are dropped). Not on a line that quotes a title
+    (```LITTLE DIETER NEEDS TO FLY'``)."""
+    names: dict[str, Candidate] = {}
+    for c in kept:
+        text = body[c.start : c.end]
+        if c.type not in ("PERSON", "ORG") or text.isupper() or len(text) < 3:
+            continue
+        names.setdefault(" ".join(text.upper().split()), c)
+        if c.type == "PERSON" and " " in text:
+            names.setdefault(text.split()[-1].upper(), c)
+    if not names:
+        return []
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out: list[Candidate] = []
+    pos = 0
+    for line in body.split("\n"):
+        if line and not any(ch.islower() or ch in _QUOTES for ch in line):
+            words = list(_SHOUTED_WORD.finditer(line))
+            i = 0
+            while i < len(words):
+                for j in range(min(i + 3, len(words) - 1), i - 1, -1):
+                    start, end = pos + words[i].start(), pos + words[j].end()
+                    text = _SHOUTED_POSSESSIVE.sub("", body[start:end])
+                    end = start + len(text)
+                    found = names.get(text)
+                    if found is not None and not any(taken[start:end]):
+                        out.append(Candidate(found.type, start, end, found.norm, RULES_ONLY))
+                        i = j
+                        break
+                i += 1
+        pos += len(line) + 1
+    return out
+
+
 _SHOUTED_LEGAL = re.compile(r",? (?:INC|CORP|CO|LTD|PLC|LLC|GMBH|AG|SA|NV)(?:\.|(?![\w.]))")
 _SHOUTED_NAME_WORD = re.compile(r"[A-Z][A-Z0-9&'-]*")
 _NOT_IN_NAME = frozenset(
@@ -2125,6 +2169,9 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         ]
     if extra:
         kept = non_overlapping(kept + extra)
+    shouted = _shouted_names(body, kept)
+    if shouted:
+        kept = non_overlapping(kept + shouted)
     corefer.assign_norms(body, kept)
     demonyms = countries.demonym_keys()
     for c in kept:

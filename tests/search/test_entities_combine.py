@@ -204,6 +204,22 @@ def test_a_spacy_organisation_in_a_capitals_headline_is_left_out() -> None:
     assert not any(name == "ROWING" for _, name in found)
 
 
+def test_a_name_of_the_article_in_a_capitals_headline_keeps_its_type() -> None:
+    text = (
+        "TARVEK'S LAWYERS MEET ORLANDO FOODS\n"
+        "Mira Tarvek met lawyers for Orlando Foods on Friday. Tarvek said nothing."
+    )
+    spans = [
+        _span(text, "TARVEK'S LAWYERS", "PERSON"),
+        _span(text, "Mira Tarvek", "PERSON"),
+        _span(text, "Orlando Foods", "ORG"),
+        _span(text, "Tarvek", "PERSON", nth=1),
+    ]
+    found = _found(text, spans)
+    assert {("PERSON", "TARVEK"), ("ORG", "ORLANDO FOODS")} <= found
+    assert ("PERSON", "LAWYERS") not in found and ("PERSON", "TARVEK'S LAWYERS") not in found
+
+
 def test_home_nations_in_sport_news_are_national_teams_not_clubs() -> None:
     text = "World Cup qualifier: Scotland beat Latvia in the league of nations match.\nScotland 2 Latvia 0\n"
     found = _found(text, [_span(text, "Scotland", "PLACE", "GPE")])

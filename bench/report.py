@@ -205,12 +205,13 @@ def render(results: dict[str, dict[str, Any]], quick: bool = False) -> str:
         lines += ["", "**Quick smoke run (1,000 articles, a quarter of the query mix).**"]
     lines += ["", "## Where", ""]
     lines.append(
-        "| N | date | CPUs | CPU | memory | platform | python | whoosh | recoll | xapian |"
+        "| N | date | commit | CPUs | CPU | memory | platform | python | whoosh | recoll | xapian |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for n, run in runs.items():
         m = run.get("machine", {})
-        cells = [m.get(k, "–") for k in ("date", "cpus", "cpu", "memory", "platform", "python")]
+        keys = ("date", "commit", "cpus", "cpu", "memory", "platform", "python")
+        cells = [m.get(k, "–") for k in keys]
         cells += [m.get(k, "–") for k in ("whoosh", "recoll", "xapian")]
         lines.append(f"| {int(n):,} | " + " | ".join(str(c) for c in cells) + " |")
     lines += ["", "## Targets", "", *targets.section(runs)]

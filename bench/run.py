@@ -14,6 +14,7 @@ import json
 import os
 import pkgutil
 import platform
+import subprocess
 import sys
 import time
 import traceback
@@ -166,6 +167,36 @@ def plugins() -> list[tuple[str, Step]]:
     return found
 
 
+def code_version() -> str:
+    """The commit of the checkout being measured, ``+changes`` when its search/, gui/ or
+    bench/ differ from it, so columns of RESULTS.md show whether one code version made
+    them ("unknown" outside a git checkout)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "search", "gui", "bench"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    changed = [line for line in dirty.splitlines() if not line.endswith(_WRITTEN_BY_RUN)]
+    return head + ("+changes" if changed else "")
+
+
+_WRITTEN_BY_RUN = ("bench/results.json", "bench/RESULTS.md")
+"""What a run itself rewrites: no change to the code measured."""
+
+
 def machine() -> dict[str, Any]:
     """Where and with what the figures were taken."""
     from importlib import metadata
@@ -192,6 +223,7 @@ def machine() -> dict[str, Any]:
         pass
     info: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "commit": code_version(),
         "cpus": os.cpu_count(),
         "cpu": cpu,
         "memory": mem,

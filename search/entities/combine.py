@@ -2005,12 +2005,15 @@ def _without_portfolio(body: str, c: Candidate) -> None:
 
 
 def _no_name(body: str, c: Candidate) -> bool:
-    """A mention that is part of an event's name (``Athens Olympics``), a work's title after
-    its noun (``album Stakonia``; not a full name with a given name first) or a home
-    nation's people word (``Welsh``): none of ours (``not_names.py``)."""
+    """A mention that is part of an event's name (``Athens Olympics``), a place naming a
+    treaty (``the Kyoto protocol``), a work's title after its noun (``album Stakonia``;
+    not a full name with a given name first) or a home nation's people word
+    (``Welsh``): none of ours (``not_names.py``)."""
     if c.type in ("DATE", "BLOCK"):
         return False
     if not_names.in_event_name(body, c.end):
+        return True
+    if c.type == "PLACE" and not_names.names_a_treaty(body, c.end):
         return True
     if c.type == "ORG" and c.priority == STATISTICAL and _portfolio_title(body, c):
         return True

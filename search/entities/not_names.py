@@ -29,6 +29,15 @@ def in_event_name(body: str, end: int) -> bool:
     return _event_after().match(body, end) is not None
 
 
+_TREATY_AFTER = re.compile(r" (?:protocol|treaty|accords?|conventions?|declaration)\b")
+
+
+def names_a_treaty(body: str, end: int) -> bool:
+    """A place before the lower-case word for a treaty (``the Kyoto protocol``, ``the
+    Maastricht treaty``) names the treaty, not the place."""
+    return _TREATY_AFTER.match(body, end) is not None
+
+
 @cache
 def _work_before() -> re.Pattern[str]:
     return re.compile(r"(?<![\w'’-])(?:" + alternation(orgs.word_sets()["work_nouns"]) + r") $")

@@ -60,3 +60,11 @@ def test_a_person_shaped_name_ending_in_a_business_word_is_an_organisation() -> 
     text = "Prices rose by 0.8%, the Land Registry said, and Stanley Leisure shares fell."
     spans = [_span(text, "Land Registry", "PERSON"), _span(text, "Stanley Leisure", "PERSON")]
     assert {("ORG", "Land Registry"), ("ORG", "Stanley Leisure")} <= _found(text, spans)
+
+
+def test_a_town_before_the_word_for_a_treaty_names_the_treaty() -> None:
+    text = "They left the Lenvik protocol unsigned, though envoys still met in Lenvik."
+    spans = [Span(text.index("Lenvik"), text.index(" protocol"), "PLACE", "GPE")]
+    spans.append(Span(text.rindex("Lenvik"), text.rindex("."), "PLACE", "GPE"))
+    found = {(e.type, e.text, e.start) for e in combine.combine(text, extract(text), spans)}
+    assert found == {("PLACE", "Lenvik", text.rindex("Lenvik"))}

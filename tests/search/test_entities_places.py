@@ -65,3 +65,9 @@ def test_place_word_phrases() -> None:
 def test_ambiguous_city_prefers_a_country_the_article_names() -> None:
     found = places("Kenya and its county of Victoria")
     assert found and found[0][2] is not None
+
+
+def test_sports_grounds_without_a_head_word_are_places() -> None:
+    text = "He limped out at Kingsholm, a week before the final at the Stade de France."
+    found = [(t, n) for t, n, _ in places(text)]
+    assert found == [("Kingsholm", "Kingsholm"), ("Stade de France", "Stade de France")]

@@ -2028,6 +2028,64 @@ def _no_name(body: str, c: Candidate) -> bool:
     )
 
 
+_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]{2,}) $")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
+
+
+def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """A person spaCy found right after a capitalised word that is no word we know
+    (``host Fearne Cotton``): spaCy's vocabulary lacked the given name, and the person
+    starts there. Not a sentence's first word, a title, a place, a country or its
+    people, an organisation, a month or a day, nor a word the article also writes in
+    lower case; not where another mention holds the word."""
+    people = [c for c in kept if c.type == "PERSON" and (c.start, c.end) not in fixed]
+    if not people:
+        return
+    taken = bytearray(len(body))
+    for c in kept:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    lower: set[str] | None = None
+    for c in people:
+        m = _WORD_BEFORE.search(body, max(0, c.start - 30), c.start)
+        if m is None or any(taken[m.start(1) : m.end(1)]):
+            continue
+        word = m.group(1)
+        if lower is None:
+            lower = set(_LOWER_WORD.findall(body))
+        if word.lower() in lower or _known_word(word) or _opens_sentence(body, m.start(1)):
+            continue
+        c.start = m.start(1)
+        c.norm = word + " " + c.norm
+
+
+_PEOPLE_ENDINGS = ("an", "er", "ese", "ish", "ian")
+"""Endings of words for a people or a town's inhabitants (``Texan``, ``New Yorker``,
+``Glaswegian``) that the demonym list lacks: never a given name of this rule."""
+
+
+def _known_word(word: str) -> bool:
+    """A capitalised word that names something else or starts no given name."""
+    k = key(word)
+    return (
+        word in _titles()
+        or word in _ABBREVIATIONS
+        or word in orgs.word_sets()["party_adjectives"]
+        or word.endswith(_PEOPLE_ENDINGS)
+        or k in MONTHS
+        or k in _WEEKDAYS
+        or k in countries.demonym_keys()
+        or countries.lexicon().get(word) is not None
+        or orgs.known().get(word) is not None
+        or k in gazetteer.gazetteer().entries
+        or word in orgs.word_sets()["heads"]
+    )
+
+
+def _opens_sentence(body: str, start: int) -> bool:
+    before = body[:start].rstrip(" \t\u00a0")
+    return not before or before[-1] in ".!?:;\n\"“”'‘’(|-–—"
+
+
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:
     """One article's entities from its rules mentions and its spaCy spans."""
     by_offsets = {(e.start, e.end): e for e in rules}
@@ -2153,6 +2211,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _initialisms(body, kept, fixed)
     _named_after_person_noun(body, kept, fixed)
     _plural_acts(body, kept, fixed)
+    _unknown_given_names(body, kept, fixed)
     _drop_person_nouns(body, kept)
     kept = [c for c in kept if not _no_name(body, c) and not _abbreviated(body, c)]
     extra = corefer.short_forms(body, tokenize(body), kept)

@@ -734,3 +734,11 @@ def test_a_name_after_analysts_is_their_firm() -> None:
     text = "Sales fell, said market analysts Chart Quest. Chart Quest expects a rise."
     spans = [_span(text, "Chart Quest", "PERSON"), _span(text, "Chart Quest", "PERSON", nth=1)]
     assert {t for t, _ in _found(text, spans)} == {"ORG"}
+
+
+def test_a_person_takes_the_unknown_given_name_before_it_but_no_peoples_word() -> None:
+    text = "The show is now hosted by Fearne Calloway, and Texan Nils Okafor watched it."
+    spans = [_span(text, "Calloway", "PERSON"), _span(text, "Nils Okafor", "PERSON")]
+    found = _found(text, spans)
+    assert ("PERSON", "Fearne Calloway") in found
+    assert ("PERSON", "Nils Okafor") in found and ("PERSON", "Texan Nils Okafor") not in found

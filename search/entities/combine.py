@@ -901,6 +901,36 @@ def _apposed(body: str, start: int, end: int) -> bool:
     )
 
 
+def _people_listed(body: str, kept: list[Candidate], i: int) -> bool:
+    """``kept[i]`` opens or closes a list whose other items are people, two or more, and
+    names spaCy took for organisations alike (``including Cate Blanchett, Leonardo
+    DiCaprio, Keanu Reeves and Richard Gere``)."""
+    others: list[Candidate] = []
+    for step in (-1, 1):
+        j = i
+        while 0 <= j + step < len(kept):
+            left, right = (kept[j + step], kept[j]) if step < 0 else (kept[j], kept[j + step])
+            if not _LIST_GAP.fullmatch(body, left.end, right.start):
+                break
+            j += step
+            others.append(kept[j])
+    people = sum(c.type == "PERSON" for c in others)
+    return people >= 2 and all(c.type == "PERSON" or _name_like_org(body, c) for c in others)
+
+
+def _name_like_org(body: str, c: Candidate) -> bool:
+    """One of spaCy's organisations that could be a person of the same list: two or
+    three capitalised words, no organisation's head (``Keanu Reeves``)."""
+    words = body[c.start : c.end].split()
+    return (
+        c.type == "ORG"
+        and c.priority == STATISTICAL
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() and w[-1].isalpha() for w in words)
+        and not _org_like(body[c.start : c.end])
+    )
+
+
 def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
     """spaCy's organisations that are people: a name of two or three words in a list of
     people (``Ann Lee and Tom Hale``, ``Ann Lee, Tom Hale, Ivo Brel``), one that starts
@@ -928,6 +958,7 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
         listed = len(people_beside) == len(beside) and (
             len(people_beside) == 2
             or any(g.strip(" ,") in ("and", "or", ";") for g in people_beside)
+            or _people_listed(body, kept, i)
         )
         who = (
             len(words) == 2

@@ -742,3 +742,27 @@ def test_a_person_takes_the_unknown_given_name_before_it_but_no_peoples_word() -
     found = _found(text, spans)
     assert ("PERSON", "Fearne Calloway") in found
     assert ("PERSON", "Nils Okafor") in found and ("PERSON", "Texan Nils Okafor") not in found
+
+
+def test_the_first_name_of_a_list_of_people_is_a_person_where_spacy_said_organisation() -> None:
+    text = "Stars including Mara Quell, Tomas Brenner, Ivo Sand and Lena Frost will attend."
+    spans = [
+        _span(text, "Mara Quell", "ORG"),
+        _span(text, "Tomas Brenner", "PERSON"),
+        _span(text, "Ivo Sand", "ORG"),
+        _span(text, "Lena Frost", "PERSON"),
+    ]
+    found = _found(text, spans)
+    assert {
+        ("PERSON", n) for n in ("Mara Quell", "Tomas Brenner", "Ivo Sand", "Lena Frost")
+    } <= found
+
+
+def test_a_company_opening_a_list_with_people_stays_a_company() -> None:
+    text = "Backers include Harbour Holdings, Tomas Brenner and Lena Frost."
+    spans = [
+        _span(text, "Harbour Holdings", "ORG"),
+        _span(text, "Tomas Brenner", "PERSON"),
+        _span(text, "Lena Frost", "PERSON"),
+    ]
+    assert ("ORG", "Harbour Holdings") in _found(text, spans)

@@ -70,6 +70,10 @@ spaCy (``statistical.py``) proposes PERSON, ORG and PLACE spans; the hand rules
   the article (``works.py``); line-ups are players (``lineups.py``); a town whose name is
   its club's (``club_towns``) is the club in sport news; a "person" opening a sentence
   with a plural verb is a band; a portfolio before a title word belongs to the title.
+- Session 10: a known organisation wins over what spaCy cut from inside it; a name the
+  article gives keeps its type in a headline in capitals; a person takes the unknown
+  capitalised word right before it as its given name; the name opening or closing a
+  list of people is one; a place before ``protocol`` or ``treaty`` names the treaty.
 
 Without spaCy or its model, ``extract_many`` is the rules alone (``statistical.status()``
 tells why).

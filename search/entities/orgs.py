@@ -625,7 +625,7 @@ def _repeated_acronyms(body: str, tokens: list[Token], not_orgs: set[str]) -> li
 def _not_ending_known(found: list[Candidate], known_found: list[Candidate]) -> list[Candidate]:
     """``found`` without the treaty and event names that end where a known organisation
     does: its last word only looked like an event's head (``Coldplay and Green Day`` is
-    no event named for a day; ``Band Aid`` no plan)."""
+    no event named for a day)."""
     ends = {c.end: c.start for c in known_found}
     return [c for c in found if not (c.type == "BLOCK" and c.start <= ends.get(c.end, -1))]
 

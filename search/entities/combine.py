@@ -85,7 +85,7 @@ import datetime
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 
 from search.entities import (
@@ -1432,24 +1432,46 @@ def _shouted_countries(body: str, cands: list[Candidate]) -> list[Candidate]:
     """Countries named in full on a line in capitals (``SOCCER - ENGLAND BEAT MOLDOVA``),
     where neither spaCy nor the rules look: one to three words of four letters or more
     that name a country (no demonyms, no two-letter codes such as ``US``)."""
+    taken = _taken(body, cands)
+
+    def country(start: int, end: int) -> Candidate | None:
+        text = body[start:end]
+        if len(text) < 4 or any(taken[start:end]) or " " * 2 in text:
+            return None
+        code = _country_of(text)
+        return Candidate("COUNTRY", start, end, code, RULES_ONLY) if code else None
+
+    return _on_capitals_lines(body, 3, country)
+
+
+def _taken(body: str, cands: Sequence[Candidate]) -> bytearray:
+    """One byte per character of ``body``, set where a candidate lies."""
     taken = bytearray(len(body))
     for c in cands:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    return taken
+
+
+def _on_capitals_lines(
+    body: str,
+    widest: int,
+    pick: Callable[[int, int], Candidate | None],
+    skip: frozenset[str] = frozenset(),
+) -> list[Candidate]:
+    """What ``pick(start, end)`` finds in runs of up to ``widest`` words on each line in
+    capitals (none with a character of ``skip``), the longest run first at each word,
+    going on after what it found."""
     out: list[Candidate] = []
     pos = 0
     for line in body.split("\n"):
-        if line and not any(ch.islower() for ch in line):
+        if line and not any(ch.islower() or ch in skip for ch in line):
             words = list(_SHOUTED_WORD.finditer(line))
             i = 0
             while i < len(words):
-                for j in range(min(i + 2, len(words) - 1), i - 1, -1):
-                    start, end = pos + words[i].start(), pos + words[j].end()
-                    text = body[start:end]
-                    if len(text) < 4 or any(taken[start:end]) or " " * 2 in text:
-                        continue
-                    code = _country_of(text)
-                    if code:
-                        out.append(Candidate("COUNTRY", start, end, code, RULES_ONLY))
+                for j in range(min(i + widest - 1, len(words) - 1), i - 1, -1):
+                    found = pick(pos + words[i].start(), pos + words[j].end())
+                    if found is not None:
+                        out.append(found)
                         i = j
                         break
                 i += 1
@@ -1477,28 +1499,17 @@ def _shouted_names(body: str, kept: list[Candidate]) -> list[Candidate]:
             names.setdefault(text.split()[-1].upper(), c)
     if not names:
         return []
-    taken = bytearray(len(body))
-    for c in kept:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-    out: list[Candidate] = []
-    pos = 0
-    for line in body.split("\n"):
-        if line and not any(ch.islower() or ch in _QUOTES for ch in line):
-            words = list(_SHOUTED_WORD.finditer(line))
-            i = 0
-            while i < len(words):
-                for j in range(min(i + 3, len(words) - 1), i - 1, -1):
-                    start, end = pos + words[i].start(), pos + words[j].end()
-                    text = _SHOUTED_POSSESSIVE.sub("", body[start:end])
-                    end = start + len(text)
-                    found = names.get(text)
-                    if found is not None and not any(taken[start:end]):
-                        out.append(Candidate(found.type, start, end, found.norm, RULES_ONLY))
-                        i = j
-                        break
-                i += 1
-        pos += len(line) + 1
-    return out
+    taken = _taken(body, kept)
+
+    def name(start: int, end: int) -> Candidate | None:
+        text = _SHOUTED_POSSESSIVE.sub("", body[start:end])
+        end = start + len(text)
+        found = names.get(text)
+        if found is None or any(taken[start:end]):
+            return None
+        return Candidate(found.type, start, end, found.norm, RULES_ONLY)
+
+    return _on_capitals_lines(body, 4, name, _QUOTES)
 
 
 _SHOUTED_LEGAL = re.compile(r",? (?:INC|CORP|CO|LTD|PLC|LLC|GMBH|AG|SA|NV)(?:\.|(?![\w.]))")

@@ -717,9 +717,7 @@ def _repeated(body: str, kept: list[Candidate]) -> list[Candidate]:
     if not single:
         return kept
     pattern = re.compile(r"(?<![\w-])(?:" + alternation(single) + r")(?![\w-])")
-    taken = bytearray(len(body))
-    for c in kept:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(body, kept)
     by_offsets = {(c.start, c.end): c for c in kept}
     extra: list[Candidate] = []
     for m in pattern.finditer(body):
@@ -1373,9 +1371,7 @@ def _companies(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) ->
         ):
             c.type, c.norm = "ORG", text
     pattern = re.compile(r"(?<![\w-])(?:" + alternation(evidence) + r")(?![\w-])")
-    taken = bytearray(len(body))
-    for c in kept:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(body, kept)
     extra = [
         Candidate("ORG", m.start(), m.end(), m.group(), RULES_ONLY)
         for m in pattern.finditer(body)
@@ -1524,9 +1520,7 @@ def _shouted_companies(body: str, cands: list[Candidate]) -> list[Candidate]:
     KESTREL MEDIA, INC.``), where spaCy's guesses are left out: up to four capitalised
     words before ``INC``, ``LTD``, ``CORP`` ..., no function word (``OF``, ``BY``) among
     them."""
-    taken = bytearray(len(body))
-    for c in cands:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(body, cands)
     out: list[Candidate] = []
     pos = 0
     for line in body.split("\n"):
@@ -1990,9 +1984,7 @@ def _initialisms(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) 
             and (c.start, c.end) not in fixed
         ):
             c.type, c.norm, c.role, c.country = "ORG", forms[text], None, None
-    taken = bytearray(len(body))
-    for c in kept:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(body, kept)
     pattern = re.compile(r"(?<![\w'’.-])(?:" + alternation(proposed) + r")(?![\w'’-])")
     extra = [
         Candidate("ORG", m.start(), m.end(), forms[m.group()], RULES_ONLY)
@@ -2079,17 +2071,15 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
 
 
 def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
-    """A person spaCy found right after a capitalised word that is no word we know
-    (``host Fearne Cotton``): spaCy's vocabulary lacked the given name, and the person
-    starts there. Not a sentence's first word, a title, a place, a country or its
+    """A person right after a capitalised word that is no word we know (``host Fearne
+    Cotton``, where spaCy found ``Cotton``): spaCy's vocabulary lacked the given name,
+    and the person starts there. Not a sentence's first word, a title, a place, a country or its
     people, an organisation, a month or a day, nor a word the article also writes in
     lower case; not where another mention holds the word."""
     people = [c for c in kept if c.type == "PERSON" and (c.start, c.end) not in fixed]
     if not people:
         return
-    taken = bytearray(len(body))
-    for c in kept:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(body, kept)
     lower: set[str] | None = None
     for c in people:
         m = _WORD_BEFORE.search(body, max(0, c.start - 30), c.start)

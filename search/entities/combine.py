@@ -2117,9 +2117,16 @@ def _known_word(word: str) -> bool:
     )
 
 
+_OPENERS = frozenset(".!?:;\n\"“”'‘’(|-–—")
+
+
 def _opens_sentence(body: str, start: int) -> bool:
-    before = body[:start].rstrip(" \t\u00a0")
-    return not before or before[-1] in ".!?:;\n\"“”'‘’(|-–—"
+    """The word at ``start`` opens the text, a sentence, a quote or a bracket; walks back
+    over the spaces before it instead of copying the text up to it."""
+    i = start - 1
+    while i >= 0 and body[i] in " \t\u00a0":
+        i -= 1
+    return i < 0 or body[i] in _OPENERS
 
 
 def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span]) -> list[Entity]:

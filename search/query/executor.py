@@ -27,13 +27,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from search.query import name_match
+from search.query import edits, name_match
 from search.store import termarrays
 from search.store.doctable import BoolArray, MultiValued
 from search.store.lengths import BYTE_TO_LENGTH, length_bytes
@@ -64,6 +65,8 @@ LAST_WORD_GRACE = 0.1
 match nothing), but only this much longer: a hundred patterns' first words took 0.3 s."""
 CHECK_EVERY = 512
 """Words a walk over the vocabulary looks at between two looks at the clock."""
+FUZZY_SLICE = 8192
+"""Words a fuzzy term's walk compares at once (a few milliseconds of numpy)."""
 LEXICON_CHUNK = 4096
 """Words of a field read from the index between two looks at the clock."""
 MAX_CACHED_EXPANSIONS = 20_000
@@ -525,21 +528,22 @@ class Executor:
         fieldname = q.field()
         if not fieldname or fieldname not in self._reader.schema:
             return [], False, True
-        keep: Callable[[str], Any] | None = None
+        select: Callable[[list[str]], Iterable[str]] | None = None
         if isinstance(q, query.FuzzyTerm):
             return self._fuzzy(q)
         if isinstance(q, query.Prefix):
             candidates, whole = self._candidates(fieldname, str(q.text))
         elif isinstance(q, query.PatternQuery):
             try:
-                keep = re.compile(q._get_pattern()).match
+                match = re.compile(q._get_pattern()).match
             except (re.error, TypeError, ValueError):  # a bad regular expression: no words
                 return [], False, True
+            select = partial(filter, match)
             candidates, whole = self._candidates(fieldname, str(q._find_prefix(q.text)))
         else:  # another kind of pattern: Whoosh's own words, still under the deadline
             candidates = (_text(raw) for raw in q._btexts(self._reader))
             whole = True
-        found, complete = self._walk(candidates, keep, MAX_EXPANSION)
+        found, complete = self._walk(candidates, select, MAX_EXPANSION)
         return found[:MAX_EXPANSION], len(found) > MAX_EXPANSION, complete and whole
 
     def _candidates(self, fieldname: str, prefix: str) -> tuple[Iterable[str], bool]:
@@ -553,21 +557,25 @@ class Executor:
             return lexicon.words, lexicon.complete
         if lexicon.complete:
             return lexicon.with_prefix(prefix), True
-        from_bytes = self._reader.schema[fieldname].from_bytes
-        return map(from_bytes, self._reader.expand_prefix(fieldname, prefix)), True
+        return map(_text, termarrays.expand_prefix(self._reader, fieldname, prefix)), True
 
     def _walk(
-        self, candidates: Iterable[str], keep: Callable[[str], Any] | None, limit: int
+        self,
+        candidates: Iterable[str],
+        select: Callable[[list[str]], Iterable[str]] | None,
+        limit: int,
+        slice_size: int = CHECK_EVERY,
     ) -> tuple[list[str], bool]:
-        """(the candidates ``keep`` accepts, stopping past ``limit`` of them; whether
-        every candidate was looked at). The clock is looked at between slices; the
-        first slice is always looked at, so a late pattern still finds some words."""
+        """(the candidates ``select`` keeps of each slice, stopping past ``limit`` of
+        them; whether every candidate was looked at). The clock is looked at between
+        slices; the first slice is always looked at, so a late pattern still finds some
+        words."""
         found: list[str] = []
         source = iter(candidates)
         while True:
-            chunk = list(islice(source, CHECK_EVERY))
-            found.extend(chunk if keep is None else filter(keep, chunk))
-            if len(found) > limit or len(chunk) < CHECK_EVERY:
+            chunk = list(islice(source, slice_size))
+            found.extend(chunk if select is None else select(chunk))
+            if len(found) > limit or len(chunk) < slice_size:
                 return found, True
             if _clock() > self._deadline:
                 return found, False
@@ -577,11 +585,14 @@ class Executor:
         ``prefixlength`` letters (as Whoosh's ``terms_within``), nearest first.
 
         Not Whoosh's automaton: for large distances it took minutes to build,
-        before any deadline could be looked at."""
+        before any deadline could be looked at. The candidates are compared a few
+        thousand at a time (`edits.within`), not one by one in Python."""
         text = str(q.text)
-        near = name_match.within_edits(text, max(0, int(q.maxdist)))
+        bound = max(0, int(q.maxdist))
         candidates, whole = self._candidates(q.field(), text[: max(0, int(q.prefixlength))])
-        found, complete = self._walk(candidates, near, _UNLIMITED)
+        found, complete = self._walk(
+            candidates, partial(edits.within, text=text, bound=bound), _UNLIMITED, FUZZY_SLICE
+        )
         found.sort(key=lambda word: (distance(word, text), word))
         return found[:MAX_EXPANSION], len(found) > MAX_EXPANSION, complete and whole
 

@@ -27,12 +27,15 @@ from typing import Any, Protocol
 import numpy as np
 
 from search.analysis import fold, word_keys
+from search.query import edits
 from search.store.analyzers import exact_analyzer, name_analyzer
 from search.store.doctable import BoolArray, IntArray, MultiValued
-from search.store.whoosh_api import distance, query
+from search.store.whoosh_api import query
 
 CHECK_EVERY = 512
 """Words a pattern looks at between two looks at the clock."""
+FUZZY_SLICE = 8192
+"""Words a fuzzy pattern compares at once (`edits.distances_within`)."""
 CACHED_COLUMNS = 6
 """Columns whose word maps are kept: three per reader, the one in use and the one before."""
 CACHED_PATTERNS = 2000
@@ -279,27 +282,19 @@ def _pattern(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray
     return words.values_of_words(found), complete
 
 
-def within_edits(text: str, maxdist: int) -> Callable[[str], bool]:
-    """Whether a word is within ``maxdist`` Damerau-Levenshtein edits of ``text``: the
-    one rule of ``~`` for the text fields (executor) and the name fields (here)."""
-    length = len(text)
-
-    def near(word: str) -> bool:
-        if abs(len(word) - length) > maxdist:  # cheap, and most words fail it
-            return False
-        return bool(distance(word, text, maxdist) <= maxdist)
-
-    return near
-
-
 def _fuzzy(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, bool]:
     """Words within ``maxdist`` edits sharing the first ``prefixlength`` letters
     (the executor's rule for the text fields, so both fields read ``~`` alike)."""
     text = fold(_text(q.text))
-    near = within_edits(text, max(0, int(q.maxdist)))
+    bound = max(0, int(q.maxdist))
     candidates = words.with_prefix(text[: max(0, int(q.prefixlength))])
-    found, complete = _walk(words, candidates, near, deadline)
-    return words.values_of_words(found), complete
+    found: list[int] = []
+    for part in _slices(candidates, FUZZY_SLICE):
+        near = edits.distances_within(words.words[part.start : part.stop], text, bound)
+        found.extend((np.flatnonzero(near) + part.start).tolist())
+        if deadline is not None and part.stop < candidates.stop and time.perf_counter() > deadline:
+            return words.values_of_words(found), False
+    return words.values_of_words(found), True
 
 
 def _walk(
@@ -317,9 +312,9 @@ def _walk(
     return found, True
 
 
-def _slices(candidates: range) -> Iterator[range]:
-    for start in range(candidates.start, candidates.stop, CHECK_EVERY):
-        yield range(start, min(start + CHECK_EVERY, candidates.stop))
+def _slices(candidates: range, size: int = CHECK_EVERY) -> Iterator[range]:
+    for start in range(candidates.start, candidates.stop, size):
+        yield range(start, min(start + size, candidates.stop))
 
 
 def _range(q: Any, words: NameWords, deadline: float | None) -> tuple[IntArray, bool]:

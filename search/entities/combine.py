@@ -933,6 +933,23 @@ def _name_like_org(body: str, c: Candidate) -> bool:
     )
 
 
+def _beside_full_names(body: str, kept: list[Candidate], i: int) -> bool:
+    """``kept[i]``, one word, is listed with people named in full and nothing else
+    (``Usher and Avril Lavigne``, ``Wagner or Virgil Thomson``), and is no known
+    organisation (``Coldplay and Chris Martin``)."""
+    text = body[kept[i].start : kept[i].end]
+    if text in orgs.word_sets()["single"] or orgs.known().get(text):
+        return False
+    neighbours = []
+    if i > 0 and _LIST_GAP.fullmatch(body, kept[i - 1].end, kept[i].start):
+        neighbours.append(kept[i - 1])
+    if i + 1 < len(kept) and _LIST_GAP.fullmatch(body, kept[i].end, kept[i + 1].start):
+        neighbours.append(kept[i + 1])
+    return bool(neighbours) and all(
+        n.type == "PERSON" and len(body[n.start : n.end].split()) >= 2 for n in neighbours
+    )
+
+
 def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
     """spaCy's organisations that are people: a name of two or three words in a list of
     people (``Ann Lee and Tom Hale``, ``Ann Lee, Tom Hale, Ivo Brel``), one that starts
@@ -947,7 +964,9 @@ def _listed_people(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
         words = text.split()
         if len(words) > 3 or _org_like(text) or text.isupper():
             continue
-        if len(words) == 1 and not _apposed(body, c.start, c.end):
+        if len(words) == 1 and not (
+            _apposed(body, c.start, c.end) or _beside_full_names(body, kept, i)
+        ):
             continue
         if not all(w[0].isupper() and w[-1].isalpha() for w in words):
             continue  # ``Mercantile , Commerce``, ``Lindsay ) Davenport``

@@ -141,6 +141,25 @@ def test_a_name_spacy_calls_an_org_in_a_list_of_people_is_a_person() -> None:
     assert not any(t == "ORG" for t, _ in found)
 
 
+def test_one_word_spacy_calls_an_org_listed_with_people_named_in_full_is_a_person() -> None:
+    text = (
+        "The prizes went to Kessow and Orvana Tell. Later Kessow's album sold well, "
+        "while Coldplay and Ivo Karnik played on."
+    )
+    spans = [
+        _span(text, "Kessow", "ORG"),
+        _span(text, "Orvana Tell", "PERSON"),
+        _span(text, "Kessow", "ORG", 1),
+        _span(text, "Coldplay", "ORG"),
+        _span(text, "Ivo Karnik", "PERSON"),
+    ]
+    found = _typed(text, spans)
+    assert ("PERSON", "Kessow", text.index("Kessow")) in found
+    assert ("PERSON", "Kessow", text.index("Kessow", text.index("Later"))) in found
+    # A known band listed with a person stays an organisation.
+    assert ("ORG", "Coldplay", text.index("Coldplay")) in found
+
+
 def test_a_two_word_name_before_who_is_a_person() -> None:
     text = "Police named the driver as Orvan Keddle, who was arrested at the border."
     found = _typed(text, [_span(text, "Orvan Keddle", "ORG")])

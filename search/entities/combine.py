@@ -142,13 +142,21 @@ def _lower_case_name(text: str) -> bool:
 
 
 def _faith(text: str) -> bool:
-    """Only words of faiths and churches (``Roman Catholic``): no person, whoever says so."""
+    """Only words of faiths, churches and peoples (``Roman Catholic``, ``Yoruba``,
+    ``Hutus``): no person or organisation, whoever says so."""
     return all(w in _faith_words() for w in text.split())
 
 
 @cache
 def _faith_words() -> frozenset[str]:
-    return frozenset(json_data("people_words.json")["faith_words"])
+    words = json_data("people_words.json")
+    return frozenset(words["faith_words"]) | frozenset(words["peoples"])
+
+
+def _people_not_place(text: str) -> bool:
+    """A people's name (``the Yoruba artist``) that no gazetteer place bears (``a
+    Cheyenne`` may be the city)."""
+    return _faith(text) and not _place_name(text)
 
 
 @cache
@@ -2314,6 +2322,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         for c in kept
         if c.type != "BLOCK"
         and not (c.type in ("PERSON", "ORG") and _faith(body[c.start : c.end]))
+        and not (c.type == "PLACE" and _people_not_place(body[c.start : c.end]))
         and not (c.type != "DATE" and _lower_case_name(body[c.start : c.end]))
     ]
 

@@ -151,6 +151,22 @@ def test_words_of_a_faith_are_no_person_but_a_name_that_starts_alike_is() -> Non
     assert not {name for _, name in found} & {"Roman Catholic", "Sunni Muslims"}
 
 
+def test_a_peoples_name_is_no_person_organisation_or_place_unless_a_place_bears_it() -> None:
+    text = (
+        "Yoruba artists and right-wing Afrikaners met Hutu rebels; "
+        "the talks moved to Cheyenne, Wyoming."
+    )
+    spans = [
+        _span(text, "Yoruba", "PLACE", "NORP"),
+        _span(text, "Afrikaners", "PERSON"),
+        _span(text, "Hutu", "ORG"),
+        _span(text, "Cheyenne", "PLACE", "GPE"),
+    ]
+    found = _found(text, spans)
+    assert not {name for _, name in found} & {"Yoruba", "Afrikaners", "Hutu"}
+    assert ("PLACE", "Cheyenne") in found
+
+
 def test_a_noun_for_a_person_before_a_name_is_not_part_of_it() -> None:
     text = "Inspired by the book, his Uncle Frank wrote. Actor Johnny Depp agreed."
     spans = [_span(text, "Uncle Frank", "PERSON"), _span(text, "Actor Johnny Depp", "PERSON")]

@@ -171,6 +171,12 @@ _DATELINE = re.compile(
     r"(?= ?, [A-Z][a-z]| \((?:AP|Reuters|AFP)\)| \d{4}-\d\d-\d\d$)",
     re.MULTILINE,
 )
+_DASH_DATELINE = re.compile(
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?= (?:_|—|–|--) [A-Z\"“‘`]*[A-Z][a-z])",
+    re.MULTILINE,
+)
+"""``CHICAGO _ With two outs``, ``DETROIT — Auto sales``: a dateline before a dash (the
+New York Times' underscore), when the capitals name a place or country."""
 
 
 NATIONALITY = "nationality"
@@ -1506,12 +1512,15 @@ _SHOUTED_POSSESSIVE = re.compile(r"['’]S$")
 _QUOTES = frozenset('`"“”‘')
 
 
-def _shouted_names(body: str, kept: list[Candidate]) -> list[Candidate]:
+def _shouted_names(
+    body: str, kept: list[Candidate], fixed: set[tuple[int, int]]
+) -> list[Candidate]:
     """People and organisations the article names in mixed case, written again on a line
     in capitals (a headline: ``LEWINSKY'S MOTHER QUESTIONED``, ``KWAN WINS``), with the
     same type and norm: a person's surname alone too. Nothing on such a line is read
     otherwise (spaCy's guesses there are dropped). Not on a line that quotes a title
-    (```LITTLE DIETER NEEDS TO FLY'``)."""
+    (```LITTLE DIETER NEEDS TO FLY'``). Such a name takes the place of a town the
+    gazetteer found there (``CLINTON SAYS``), never of a dateline's (``fixed``)."""
     names: dict[str, Candidate] = {}
     for c in kept:
         text = body[c.start : c.end]
@@ -1523,13 +1532,14 @@ def _shouted_names(body: str, kept: list[Candidate]) -> list[Candidate]:
     if not names:
         return []
     taken = _taken(body, kept)
+    places = {(c.start, c.end) for c in kept if c.type == "PLACE"} - fixed
 
     def name(start: int, end: int) -> Candidate | None:
         text = _SHOUTED_POSSESSIVE.sub("", body[start:end])
         end = start + len(text)
         found = names.get(text)
-        if found is None or any(taken[start:end]):
-            return None
+        if found is None or (any(taken[start:end]) and (start, end) not in places):
+            return None  # a town of the gazetteer gives way: ``CLINTON SAYS`` is Clinton
         return Candidate(found.type, start, end, found.norm, RULES_ONLY)
 
     return _on_capitals_lines(body, 4, name, _QUOTES)
@@ -1811,7 +1821,12 @@ def _datelines(body: str, rules: dict[tuple[int, int], Entity]) -> list[Candidat
     start of a line, then a comma and a name, or the agency in brackets. The rules' norm and
     country are kept where they found the same place."""
     out: list[Candidate] = []
-    for m in _DATELINE.finditer(body):
+    dashed = (
+        m
+        for m in _DASH_DATELINE.finditer(body)
+        if _place_name(m.group(1)) or _country_of(m.group(1))
+    )
+    for m in itertools.chain(_DATELINE.finditer(body), dashed):
         start, end = m.span(1)
         r = rules.get((start, end))
         if r is not None and r.type in ("PLACE", "COUNTRY"):
@@ -2301,9 +2316,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
         ]
     if extra:
         kept = non_overlapping(kept + extra)
-    shouted = _shouted_names(body, kept)
+    shouted = _shouted_names(body, kept, fixed)
     if shouted:
-        kept = non_overlapping(kept + shouted)
+        spots = {(c.start, c.end) for c in shouted}
+        kept = non_overlapping([c for c in kept if (c.start, c.end) not in spots] + shouted)
     corefer.assign_norms(body, kept)
     demonyms = countries.demonym_keys()
     for c in kept:

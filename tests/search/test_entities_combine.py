@@ -220,6 +220,14 @@ def test_a_name_of_the_article_in_a_capitals_headline_keeps_its_type() -> None:
     assert ("PERSON", "LAWYERS") not in found and ("PERSON", "TARVEK'S LAWYERS") not in found
 
 
+def test_a_person_of_the_article_in_a_capitals_headline_beats_a_town_of_that_name() -> None:
+    text = "CLINTON SAYS TARIFFS MUST FALL\nPresident Clinton said on Friday that tariffs hurt."
+    town = Entity("PLACE", "CLINTON", 0, 7, "Clinton")  # as the gazetteer may find it
+    spans = [_span(text, "CLINTON", "PERSON"), _span(text, "Clinton", "PERSON")]
+    found = {(e.type, e.text) for e in combine.combine(text, [town, *extract(text)], spans)}
+    assert ("PERSON", "CLINTON") in found and ("PLACE", "CLINTON") not in found
+
+
 def test_home_nations_in_sport_news_are_national_teams_not_clubs() -> None:
     text = "World Cup qualifier: Scotland beat Latvia in the league of nations match.\nScotland 2 Latvia 0\n"
     found = _found(text, [_span(text, "Scotland", "PLACE", "GPE")])
@@ -516,6 +524,19 @@ def test_a_dateline_of_a_city_in_capitals_and_a_date_is_a_place() -> None:
     text = "Markets steady .\nLJUBLJANA 1996-08-30\nShares rose on Friday ."
     found = _found(text, [_span(text, "LJUBLJANA", "ORG")])
     assert ("PLACE", "LJUBLJANA") in found
+
+
+@pytest.mark.parametrize("dash", ["_", "—", "–", "--"])
+def test_a_dateline_before_a_dash_is_a_place_when_it_names_one(dash: str) -> None:
+    text = f"A NIGHT AT THE PARK\nCHICAGO {dash} With two outs in the seventh, the Cubs won."
+    found = [(c.type, text[c.start : c.end]) for c in combine._datelines(text, {})]
+    assert found == [("PLACE", "CHICAGO")]
+
+
+def test_capitals_before_a_dash_that_name_no_place_are_no_dateline() -> None:
+    text = "FACTORY ORDERS _ Orders fell last month, the figures showed."
+    assert combine._datelines(text, {}) == []
+    assert not any(name == "FACTORY ORDERS" for _, name in _found(text, []))
 
 
 def test_a_tokenised_dateline_with_a_spaced_comma_is_a_place() -> None:

@@ -136,10 +136,46 @@ def _has_context(tokens: list[Token], i: int, j: int) -> bool:
     return before in vocab().locatives or after in _CONTEXT_AFTER
 
 
+_FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "i",
+        "in",
+        "at",
+        "on",
+        "of",
+        "to",
+        "it",
+        "is",
+        "as",
+        "be",
+        "by",
+        "we",
+        "he",
+        "no",
+        "so",
+        "do",
+        "go",
+        "my",
+        "me",
+        "up",
+        "us",
+        "or",
+        "if",
+    }
+)
+"""Words that open a title-case or capitals headline (``A Long Night``, ``In Time``)."""
+
+
 def _squashed_match(
     body: str, tokens: list[Token], i: int
 ) -> tuple[int, tuple[PlaceRow, ...]] | None:
-    """``Ha Noi`` / ``HÀ NỘI`` -> Hanoi: two or three capitalised words read as one."""
+    """``Ha Noi`` / ``HÀ NỘI`` -> Hanoi: two or three capitalised words read as one; not
+    from an English function word without accents (``A LONG NIGHT`` is no Along)."""
+    if tokens[i].key in _FUNCTION_WORDS and tokens[i].text.isascii():
+        return None
     squashed = gazetteer().squashed
     best = None
     for n in (2, 3):

@@ -18,6 +18,11 @@ def test_accents_and_capitals_fold_to_the_gazetteer_name() -> None:
     ]
 
 
+def test_words_read_as_one_place_never_start_with_an_english_function_word() -> None:
+    # "A Long" would read as "Along" (a town) and "It A" as "Ita".
+    assert places("A LONG NIGHT FOR THE TEAM\nA Long Way Home, and Give It A Name.") == []
+
+
 def test_cities_of_other_countries() -> None:
     assert places("Talks in Jakarta, Nairobi, Astana and Bangkok.") == [
         ("Jakarta", "Jakarta", "ID"),

@@ -17,6 +17,21 @@ def test_a_party_named_by_one_word_is_the_party_and_the_word_is_not() -> None:
     assert _orgs(text) == {("Labour", "Labour Party"), ("Tories", "Conservative Party")}
 
 
+def test_parties_named_by_their_members_are_the_parties() -> None:
+    text = (
+        "The Christian Democrats and the Social Democrats agreed; Moro, a Christian "
+        "Democrat, left. Republicans and Democrats in Congress voted."
+    )
+    found = _orgs(text)
+    assert {
+        ("Christian Democrats", "Christian Democrats"),
+        ("Social Democrats", "Social Democrats"),
+        ("Christian Democrat", "Christian Democrats"),
+        ("Republicans", "Republican Party"),
+        ("Democrats", "Democratic Party"),
+    } <= found
+
+
 def test_a_ministry_of_the_party_word_stays_the_ministry() -> None:
     found = _orgs("The Ministry of Labour said on Friday that jobs grew.")
     assert ("Ministry of Labour", "Ministry of Labour") in {(t, t) for t, _ in found}

@@ -167,6 +167,17 @@ def test_a_peoples_name_is_no_person_organisation_or_place_unless_a_place_bears_
     assert ("PLACE", "Cheyenne") in found
 
 
+def test_an_occupation_that_opens_a_sentence_is_not_part_of_the_name_after_it() -> None:
+    text = "Hairdresser Mirela Kostadin says trade is slow. The pianist Ivo Brel agreed."
+    spans = [
+        _span(text, "Hairdresser Mirela Kostadin", "PERSON"),
+        _span(text, "Ivo Brel", "ORG"),
+    ]
+    found = _found(text, spans)
+    assert {("PERSON", "Mirela Kostadin"), ("PERSON", "Ivo Brel")} <= found
+    assert ("PERSON", "Hairdresser Mirela Kostadin") not in found
+
+
 def test_a_noun_for_a_person_before_a_name_is_not_part_of_it() -> None:
     text = "Inspired by the book, his Uncle Frank wrote. Actor Johnny Depp agreed."
     spans = [_span(text, "Uncle Frank", "PERSON"), _span(text, "Actor Johnny Depp", "PERSON")]

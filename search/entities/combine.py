@@ -1976,6 +1976,35 @@ def _named_after_person_noun(body: str, kept: list[Candidate], fixed: set[tuple[
             c.type, c.norm, c.role, c.country = "PERSON", body[c.start : c.end], None, None
 
 
+_SPOKESMAN_FOR = re.compile(r"\b(?:[Ss]pokes(?:man|woman|person)|[Ss]pokesmen) for (?:the )?$")
+
+
+def _spoken_for(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
+    """What a spokesman speaks for is a body (``a spokeswoman for Chelsea said``) where
+    spaCy or the rules saw an untitled person in one word, or in two not starting with a
+    given name, and not the surname of a person the article names in full (``a spokesman
+    for Blair``); its other untitled mentions follow."""
+    surnames = _surname_set(body, kept)
+    given = data_words("given_names.txt")
+    bodies: set[str] = set()
+    for c in kept:
+        text = body[c.start : c.end]
+        words = text.split()
+        if (
+            c.type == "PERSON"
+            and c.role is None
+            and (c.start, c.end) not in fixed
+            and (len(words) == 1 or (len(words) == 2 and words[0] not in given))
+            and text not in surnames
+            and _SPOKESMAN_FOR.search(body, max(0, c.start - 30), c.start)
+        ):
+            bodies.add(text)
+    for c in kept:
+        text = body[c.start : c.end]
+        if c.type == "PERSON" and c.role is None and text in bodies:
+            c.type, c.norm, c.country = "ORG", " ".join(text.split()), None
+
+
 _PLURAL_VERB = re.compile(r" (?:have|are|were)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’']? |\n|[\"“] ?)$")
 
@@ -2295,6 +2324,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _companies(body, kept, fixed)
     kept = _initialisms(body, kept, fixed)
     _named_after_person_noun(body, kept, fixed)
+    _spoken_for(body, kept, fixed)
     _plural_acts(body, kept, fixed)
     _unknown_given_names(body, kept, fixed)
     _drop_person_nouns(body, kept)

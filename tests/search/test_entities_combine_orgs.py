@@ -160,6 +160,22 @@ def test_one_word_spacy_calls_an_org_listed_with_people_named_in_full_is_a_perso
     assert ("ORG", "Coldplay", text.index("Coldplay")) in found
 
 
+def test_what_a_spokesman_speaks_for_is_a_body_unless_a_person_of_the_article() -> None:
+    # "Chelsea" is a given name too, so the rules alone see a speaker.
+    text = (
+        "A spokeswoman for Chelsea said on Monday that talks went well. "
+        "Tomas Brel stayed away; a spokesman for Brel said he was ill."
+    )
+    spans = [
+        _span(text, "Chelsea", "ORG"),
+        _span(text, "Tomas Brel", "PERSON"),
+        _span(text, "Brel", "PERSON", 1),
+    ]
+    found = _typed(text, spans)
+    assert ("ORG", "Chelsea", text.index("Chelsea")) in found
+    assert ("PERSON", "Brel", text.index("Brel said")) in found
+
+
 def test_a_two_word_name_before_who_is_a_person() -> None:
     text = "Police named the driver as Orvan Keddle, who was arrested at the border."
     found = _typed(text, [_span(text, "Orvan Keddle", "ORG")])

@@ -766,8 +766,12 @@ def _quoted_whole(body: str, start: int, end: int) -> bool:
 
 _STREET_HEADS = frozenset(
     {"Square", "Street", "Avenue", "Boulevard", "Road", "Bridge", "Monument", "Prison"}
+    | {"Stadium", "Arena", "Airport", "Dam", "Reservoir", "Velodrome", "Racecourse", "Pier"}
+    | {"Cathedral", "Abbey", "Castle"}
 )
-"""Last words of streets, squares, bridges and the like: places, whatever spaCy says."""
+"""Last words of streets, squares, bridges, stadiums, dams and the like: places, whatever
+spaCy says (``the Three Gorges Dam``). Not ``Museum``, ``Theatre`` or ``Gallery``: those
+name the institution as often as the building."""
 
 
 _PRIZE_AFTER = re.compile(r" (?:Cup|Trophy|Prize|Prizes|Award|Awards|Medal|Memorial|Lecture)\b")

@@ -490,6 +490,21 @@ def test_a_street_or_monument_that_spacy_calls_an_org_is_a_place() -> None:
     assert {("PLACE", "Kestrel Square"), ("PLACE", "Holmwood Monument")} <= found
 
 
+def test_a_dam_or_stadium_that_spacy_calls_an_org_is_a_place_but_a_museum_stays_an_org() -> None:
+    text = (
+        "Work on the Varosh Gorge Dam slowed, fans left the Tellam Stadium early and "
+        "the Natural History Museum said it would reopen."
+    )
+    spans = [
+        _span(text, "Varosh Gorge Dam", "ORG"),
+        _span(text, "Tellam Stadium", "ORG"),
+        _span(text, "Natural History Museum", "ORG"),
+    ]
+    found = {(t, n) for t, n, _ in _typed(text, spans)}
+    assert {("PLACE", "Varosh Gorge Dam"), ("PLACE", "Tellam Stadium")} <= found
+    assert ("ORG", "Natural History Museum") in found
+
+
 def test_a_town_before_an_acronym_defined_in_the_article_is_no_part_of_the_body() -> None:
     text = (
         "The rise in the Kestrel Council of Purchasing Managers ( KCPM ) index lifted "

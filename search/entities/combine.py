@@ -89,6 +89,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 
 from search.entities import (
+    casts,
     corefer,
     countries,
     extract,
@@ -1254,6 +1255,30 @@ def _lineup_players(
     )
 
 
+def _cast_members(body: str, kept: list[Candidate]) -> list[Candidate]:
+    """The actors and parts on a review's cast list are people (``casts.py``): a name
+    marked as something else becomes a person, one not marked at all is added."""
+    found = casts.cast_names(
+        body,
+        [(c.start, c.end) for c in kept if c.type == "PERSON"],
+        [(c.start, c.end) for c in kept if c.type in ("COUNTRY", "PLACE", "ORG")],
+    )
+    if not found:
+        return kept
+    spots = set(found)
+    for c in kept:
+        if (c.start, c.end) in spots and c.type != "PERSON":
+            c.type, c.role, c.country = "PERSON", None, None
+            c.norm = " ".join(body[c.start : c.end].split())
+    taken = _taken(body, kept)
+    new = [
+        Candidate("PERSON", s, e, " ".join(body[s:e].split()), STATISTICAL)
+        for s, e in found
+        if not any(taken[s:e])
+    ]
+    return non_overlapping(kept + new) if new else kept
+
+
 _MEDIA = r"(?:news agency|news service|newspaper|daily|weekly|magazine|broadcaster|agency)"
 _PRESS_WORD = r"[A-Z](?:[\w'&-]|\.(?=\w))*"
 """A capitalised word; a full stop only inside it (``A.P``), so a name ends with its
@@ -2324,6 +2349,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     kept = _surname_pairs(body, kept)
     kept = _entrants(body, kept, fixed)
     kept = _lineup_players(body, kept, fixed)
+    kept = _cast_members(body, kept)
     kept = _press(body, kept, fixed)
     kept = _companies(body, kept, fixed)
     kept = _initialisms(body, kept, fixed)

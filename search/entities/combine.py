@@ -2167,7 +2167,7 @@ def _no_name(body: str, c: Candidate) -> bool:
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]{2,}) $")
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
+_LONG_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
 
 
 def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
@@ -2187,7 +2187,7 @@ def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int,
             continue
         word = m.group(1)
         if lower is None:
-            lower = set(_LOWER_WORD.findall(body))
+            lower = set(_LONG_LOWER_WORD.findall(body))
         if word.lower() in lower or _known_word(word) or _opens_sentence(body, m.start(1)):
             continue
         c.start = m.start(1)

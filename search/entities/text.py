@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, count
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
@@ -65,21 +66,6 @@ def key(text: str) -> str:
     return " ".join(out.replace(".", " ").split())
 
 
-_WORD_KEYS: dict[str, str] = {}
-"""``key`` of single words (no spaces, dashes or dots, so just folded lower case)."""
-_WORD_KEYS_MAX = 200_000
-
-
-def word_key(text: str) -> str:
-    """``key`` of one token's text, from a plain dict cache (the tokenizer's hot path)."""
-    found = _WORD_KEYS.get(text)
-    if found is None:
-        found = fold(text).lower() if not text.isascii() else text.lower()
-        if len(_WORD_KEYS) < _WORD_KEYS_MAX:
-            _WORD_KEYS[text] = found
-    return found
-
-
 def squash(text: str) -> str:
     """Key without spaces, so ``Ha Noi``, ``HÀ NỘI`` and ``Hanoi`` meet."""
     return key(text).replace(" ", "").replace("'", "")
@@ -108,48 +94,81 @@ class Token:
     """Directly followed by a full stop (``Mr.``, ``A.``)."""
 
 
-def _is_initial(body: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and body[i] in " \t\r\u00a0":
-        i -= 1
-    return i < 0 or body[i] in _SENTENCE_END
+_WORDS: dict[str, tuple[str, str, bool, bool, bool, int]] = {}
+"""Matched word -> (text, key, cap, upper, possessive, length of the ``'s``): a word's
+flags depend on its letters alone, so each distinct word is worked out once."""
+_GAPS: dict[str, tuple[bool, bool]] = {}
+"""Text between two words -> (the word before has a ``dot``, the word after is
+``initial`` if capitalised): the few gaps news has (" ", ", ", ". ") are worked out once."""
+_CACHE_MAX = 200_000
+_GAP_MAX = 100
+"""Longer gaps are worked out every time, so odd texts cannot fill `_GAPS`."""
+_BLANKS = " \t\r\u00a0"
+"""What `initial` looks back over to the end of the sentence before."""
+
+
+def _word(matched: str) -> tuple[str, str, bool, bool, bool, int]:
+    """The `_WORDS` entry of one match of `_WORD`."""
+    possessive = matched.endswith(_POSSESSIVE) and len(matched) > 2
+    text = matched[:-2] if possessive else matched
+    lookup = fold(text).lower() if not text.isascii() else text.lower()
+    capital = text[0].isupper() or (
+        text[0] in _ELISIONS and len(text) > 2 and text[1] in "'’" and text[2].isupper()
+    )
+    upper = capital and len(text) > 1 and text.isupper()
+    found = (text, lookup, capital, upper, possessive, len(matched) - len(text))
+    if len(_WORDS) < _CACHE_MAX:
+        _WORDS[matched] = found
+    return found
+
+
+def _gap(between: str) -> tuple[bool, bool]:
+    """The `_GAPS` entry of the text between two words (a word's own characters are
+    never a sentence's end, so only the gap decides)."""
+    rest = between.rstrip(_BLANKS)
+    found = (between[:1] == ".", bool(rest) and rest[-1] in _SENTENCE_END)
+    if len(between) <= _GAP_MAX and len(_GAPS) < _CACHE_MAX:
+        _GAPS[between] = found
+    return found
+
+
+_SPLIT = re.compile(f"({_WORD.pattern})")
+"""`_WORD` kept by ``split``: gaps and words alternate, their offsets summed in C."""
 
 
 def tokenize(body: str) -> list[Token]:
     """Words of ``body`` with offsets and the flags the recognisers ask for."""
+    parts = _SPLIT.split(body)  # gap, word, gap, ..., word, gap
+    if len(parts) < 2:
+        return []
+    lead = parts[0].rstrip(_BLANKS)
+    initial = not lead or lead[-1] in _SENTENCE_END
+    ends = iter(list(accumulate(map(len, parts))))
+    rest = iter(parts)
+    next(rest)
+    words, gaps = _WORDS.get, _GAPS.get
     tokens: list[Token] = []
     append = tokens.append
-    size = len(body)
-    keys = _WORD_KEYS
     make = Token
-    for m in _WORD.finditer(body):
-        text = m.group()
-        start, full_end = m.span()
-        possessive = text.endswith(_POSSESSIVE) and len(text) > 2
-        if possessive:
-            text = text[:-2]
-        k = keys.get(text)
-        if k is None:
-            k = word_key(text)
-        dot = full_end < size and body[full_end] == "."
-        capital = text[0].isupper() or (
-            text[0] in _ELISIONS and len(text) > 2 and text[1] in "'’" and text[2].isupper()
-        )
+    for matched, after, start, full_end, index in zip(rest, rest, ends, ends, count()):
+        text, k, capital, upper, possessive, trim = words(matched) or _word(matched)
+        dot, next_initial = gaps(after) or _gap(after)
         append(
             make(
                 text,
                 start,
-                start + len(text),
+                full_end - trim,
                 full_end,
-                len(tokens),
+                index,
                 k,
                 capital,
-                capital and len(text) > 1 and text.isupper(),
-                capital and _is_initial(body, start),
+                upper,
+                capital and initial,
                 possessive,
                 dot,
             )
         )
+        initial = next_initial
     return tokens
 
 

@@ -38,17 +38,21 @@ def cast_names(
     if " (" not in body:
         return []
     known = set(people)
-    taken = bytearray(len(body))
-    for s, e in others:
-        taken[s:e] = b"\x01" * (e - s)
+    taken: bytearray | None = None
     found: list[tuple[int, int]] = []
     for line in _LINE.finditer(body):
+        if line.group().count(" (") < MIN_PAIRS:
+            continue  # each pair has one: most lines are passed over at C speed
         pairs = [
             (m.span(1), _without_honorific(body, *m.span(2)))
             for m in _PAIR.finditer(body, line.start(), line.end())
         ]
         if len(pairs) < MIN_PAIRS or sum(outer in known for outer, _ in pairs) < MIN_KNOWN:
             continue
+        if taken is None:
+            taken = bytearray(len(body))
+            for s, e in others:
+                taken[s:e] = b"\x01" * (e - s)
         if sum(any(taken[s:e]) for _, (s, e) in pairs) * 3 > len(pairs):
             continue  # countries or clubs in brackets: results, not a cast
         for outer, part in pairs:

@@ -33,8 +33,8 @@ def cast_names(
     others: Collection[tuple[int, int]],
 ) -> list[tuple[int, int]]:
     """Offsets of the names on the article's cast lists. ``people``: the spans already
-    typed PERSON; ``others``: the spans typed anything else (country, place,
-    organisation), which no part on a cast list is."""
+    typed PERSON; ``others``: the spans typed a country, place or organisation, which
+    at most a third of a cast list's parts are."""
     if " (" not in body:
         return []
     known = set(people)

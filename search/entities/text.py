@@ -143,7 +143,7 @@ def tokenize(body: str) -> list[Token]:
         return []
     lead = parts[0].rstrip(_BLANKS)
     initial = not lead or lead[-1] in _SENTENCE_END
-    ends = iter(list(accumulate(map(len, parts))))
+    ends = accumulate(map(len, parts))
     rest = iter(parts)
     next(rest)
     words, gaps = _WORDS.get, _GAPS.get

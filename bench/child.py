@@ -88,10 +88,13 @@ def _by_kind(queries: list[Query], times: list[float]) -> dict[str, Any]:
     return {k: summarize_ms(v) for k, v in groups.items()}
 
 
-def op_queries_cold(corpus: str, index_dir: str, stride: int = 1) -> dict[str, Any]:
+def op_queries_cold(
+    corpus: str, index_dir: str, stride: int = 1, snippets: bool = False
+) -> dict[str, Any]:
     """The mix once, right after opening: every query is seen for the first time.
 
     ``first_terms`` keeps only queries none of whose words an earlier query touched.
+    ``snippets``: each page of 50 with its snippets (the default request) instead of none.
     """
     from search.api import Archive
 
@@ -99,7 +102,7 @@ def op_queries_cold(corpus: str, index_dir: str, stride: int = 1) -> dict[str, A
     t0 = time.perf_counter()
     archive = Archive.open(corpus, index_dir=index_dir)
     open_s = time.perf_counter() - t0
-    times, _ = _run_mix(archive, queries, "cold")
+    times, _ = _run_mix(archive, queries, "plain" if snippets else "cold")
     archive.close()
     seen: set[str] = set()
     fresh = []

@@ -84,9 +84,11 @@ def queries_warm(corpus: Path, index_dir: Path, stride: int = 1) -> dict[str, An
 
 
 def queries_cold(corpus: Path, index_dir: Path, stride: int = 1) -> dict[str, Any]:
-    """First-time latencies in a fresh process right after Archive.open."""
+    """First-time latencies in a fresh process right after Archive.open: pages without
+    snippets, and under ``snippets`` the same in another fresh process with them."""
     args = {"corpus": str(corpus), "index_dir": str(index_dir), "stride": stride}
     data, _ = child("queries_cold", **args)
+    data["snippets"], _ = child("queries_cold", snippets=True, **args)
     return data
 
 

@@ -103,6 +103,10 @@ OURS: list[Row] = [
     ("Query warm, date range 2020–2021", _lat("queries_warm", "dates")),
     ("Query cold (fresh process), all", _lat("queries_cold", "all")),
     ("Query cold, only queries with first-seen terms", _lat("queries_cold", "first_terms")),
+    (
+        "Query cold, first-seen terms, 50 snippets (fresh process)",
+        _lat("queries_cold", "snippets", "first_terms"),
+    ),
     ("Article open, p50 / p95 / p99 ms", _lat("queries_warm", "article_open")),
     ("Ingest (read + clean) per article, ms", _lat("entities", "corpus", "ingest")),
     ("Entity extraction per article, ms", _lat("entities", "corpus", "extract")),

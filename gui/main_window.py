@@ -84,7 +84,8 @@ from search.model import (
 
 log = logging.getLogger("archive_browser.window")
 
-_Loaded = tuple[Article, list[tuple[int, int]] | None, os.stat_result | None, list[Version]]
+_Spans = list[tuple[int, int]]
+_Loaded = tuple[Article, _Spans, _Spans, os.stat_result | None, list[Version]]
 """An article loaded for the reader: itself, its hits, its file's stat, its story."""
 
 READING_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
@@ -632,10 +633,12 @@ class MainWindow(QMainWindow):
         def work() -> _Loaded:
             article = archive.article(article_id)
             hits = hits_in(archive, article.body, query)
-            return article, hits, file_stat(article.path), archive.versions(article.id)
+            title_hits = hits_in(archive, article.title, query)
+            stat = file_stat(article.path)
+            return article, hits, title_hits, stat, archive.versions(article.id)
 
         def done(loaded: _Loaded) -> None:
-            article, hits, stat, versions = loaded
+            article, hits, title_hits, stat, versions = loaded
             stale = load != self._article_load or self._wanted_article != article_id
             if stale or self.source is not archive:
                 return
@@ -647,6 +650,7 @@ class MainWindow(QMainWindow):
                 hits,
                 stat,
                 versions,
+                title_hits=title_hits,
                 related_pending=local is not None,
                 comparable=local is not None,
             )
@@ -728,12 +732,12 @@ class MainWindow(QMainWindow):
         if archive is None or article is None or query == self.reader.query:
             return
 
-        def done(hits: list[tuple[int, int]] | None) -> None:
+        def done(found: tuple[_Spans, _Spans]) -> None:
             if self.reader.article is article and self.state.query == query:
-                self.reader.set_hits(query, hits)
+                self.reader.set_hits(query, *found)
 
         self.tasks.run(
-            lambda: hits_in(archive, article.body, query),
+            lambda: (hits_in(archive, article.body, query), hits_in(archive, article.title, query)),
             name="mark hits",
             on_done=done,
             on_error=lambda exc: log.warning("marking: %s", exc),

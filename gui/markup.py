@@ -291,6 +291,7 @@ def article_html(
     article: Article,
     *,
     hits: Sequence[tuple[int, int]] = (),
+    title_hits: Sequence[tuple[int, int]] = (),
     enabled: Iterable[str] = ENTITY_TYPES,
     palette: Palette | None = None,
     versions: Sequence[Version] = (),
@@ -301,7 +302,8 @@ def article_html(
     """The whole reader page: (html, hit spans in the body, highlighted entities).
 
     ``hits`` are the engine's spans for the query (``Archive.hit_spans``: the
-    same analysis as the index, phrases as one span), cleaned here. ``versions``:
+    same analysis as the index, phrases as one span), cleaned here; ``title_hits`` the
+    same in the title, marked there (an article may match in its title alone). ``versions``:
     the article's story (``Archive.versions``), listed at the end when it has copies,
     each a ``version:N`` link with a ``compare:N`` link beside it (when
     ``comparable``). ``related``: the
@@ -312,7 +314,11 @@ def article_html(
     enabled = tuple(enabled)
     hits = clean_spans(hits, len(article.body))
     shown = visible_entities(article.entities, len(article.body), enabled)
-    title = _esc(article.title or "(untitled)")
+    title_spans = clean_spans(title_hits, len(article.title or ""))
+    if title_spans:
+        title = body_html(article.title, (), title_spans, palette)
+    else:
+        title = _esc(article.title or "(untitled)")
     if article.title_derived:
         title = f'<i title="Title taken from the first words of the text">{title}</i>'
     meta: list[str] = [

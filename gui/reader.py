@@ -222,6 +222,8 @@ class Reader(QWidget):
         self._engine_hits: list[tuple[int, int]] = []
         self._enabled: list[str] = list(ENTITY_TYPES)
         self._hits: list[tuple[int, int]] = []
+        self._title_hits: list[tuple[int, int]] = []
+        """The query's spans in the title (marked, not stepped through)."""
         self._shown: list[tuple[int, Entity]] = []
         self._body_start = 0
         self._current_hit = -1
@@ -368,7 +370,7 @@ class Reader(QWidget):
         self.page = None
         self.file_header.hide()
         self._related, self._related_pending = None, False
-        self._hits, self._shown = [], []
+        self._hits, self._shown, self._title_hits = [], [], []
         self._current_hit = -1
         self._selected = None
         self._mentions, self._current_mention = [], -1
@@ -394,6 +396,7 @@ class Reader(QWidget):
         stat: os.stat_result | None = None,
         versions: Sequence[Version] = (),
         *,
+        title_hits: list[tuple[int, int]] | None = None,
         related_pending: bool = False,
         comparable: bool = True,
     ) -> None:
@@ -403,8 +406,8 @@ class Reader(QWidget):
         ``comparable``: its versions get Compare links (a local archive's).
 
         ``hits`` are the engine's spans of the query in the body
-        (``Archive.hit_spans``: phrases as one span). ``stat`` is its file's
-        (taken off the UI thread), for the size and time in the header.
+        (``Archive.hit_spans``: phrases as one span), ``title_hits`` in the title.
+        ``stat`` is its file's (taken off the UI thread), for the size and time in the header.
         """
         same = self.article is not None and self.article.id == article.id
         self.page = None
@@ -412,6 +415,7 @@ class Reader(QWidget):
         self._show_file(article, stat)
         self._query = query
         self._engine_hits = list(hits or [])
+        self._title_hits = list(title_hits or [])
         self._versions = list(versions)
         self._comparable = comparable
         if not same:
@@ -451,12 +455,21 @@ class Reader(QWidget):
             mention = self._mentions[self._current_mention]
             self._mark_current(mention.start, mention.end, scroll=False)
 
-    def set_hits(self, query: str, hits: list[tuple[int, int]] | None = None) -> None:
-        """Re-mark hits for a new query without losing the reading position."""
-        if self.article is None or (query == self._query and list(hits or []) == self._engine_hits):
+    def set_hits(
+        self,
+        query: str,
+        hits: list[tuple[int, int]] | None = None,
+        title_hits: list[tuple[int, int]] | None = None,
+    ) -> None:
+        """Re-mark hits (in the body and the title) for a new query without losing the
+        reading position."""
+        body, title = list(hits or []), list(title_hits or [])
+        if self.article is None or (
+            query == self._query and body == self._engine_hits and title == self._title_hits
+        ):
             return
         self._query = query
-        self._engine_hits = list(hits or [])
+        self._engine_hits, self._title_hits = body, title
         self._render(keep_position=True)
         if self._hits:
             self.go_to_hit(0)  # the new query's first hit, as when opening an article
@@ -550,6 +563,7 @@ class Reader(QWidget):
             related_pending=self._related_pending,
             comparable=self._comparable,
             hits=self._engine_hits,
+            title_hits=self._title_hits,
             enabled=self._enabled,
             palette=self._palette(),
         )
@@ -622,7 +636,9 @@ class Reader(QWidget):
         if not self.article or not self._query.strip():
             self.hit_label.setText("")
         elif not has_hits:
-            self.hit_label.setText("No hits in this article")
+            self.hit_label.setText(
+                "Hits in the title only" if self._title_hits else "No hits in this article"
+            )
         elif self._current_hit >= 0:
             self.hit_label.setText(f"Hit {self._current_hit + 1} of {len(self._hits)}")
         else:

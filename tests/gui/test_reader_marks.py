@@ -57,6 +57,24 @@ def test_a_phrase_is_one_hit_in_the_reader(
     ]
 
 
+def test_a_hit_in_the_title_alone_is_marked_there_and_said(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], write_archive: Callable[..., Path]
+) -> None:
+    titled = "Regulator sues broker\n\nThe commission said the broker sold securities abroad.\n"
+    window = make_window(write_archive({**ARTICLES, "sec.txt": titled}))
+    search(qtbot, window, "regulator")
+    assert window.model.total == 1
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    wait_idle(qtbot, window)
+    reader = window.reader
+    assert reader.hit_count == 0
+    assert reader.hit_label.text() == "Hits in the title only"
+    heading = reader.html().split("</h2>", 1)[0]
+    assert "background-color" in heading and "Regulator" in heading
+    search(qtbot, window, "broker")  # in both: the body's hits are counted, as before
+    assert reader.hit_label.text().startswith("Hit 1 of")
+
+
 def test_the_reader_counts_each_phrase_occurrence(qtbot: QtBot, window: MainWindow) -> None:
     search(qtbot, window, '"political consultation"')
     qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
@@ -98,6 +116,7 @@ def test_as_you_type_widens_only_a_plain_last_word() -> None:
     assert as_you_type("parliam") == "(parliam* OR parliam)"
     assert as_you_type("kazakh tra") == "kazakh (tra* OR tra)"
     assert as_you_type("title:summ") == "(title:summ* OR title:summ)"
+    assert as_you_type("kaz") == "(kaz* OR kaz)"  # from MIN_PREFIX letters on
     for text in (
         "parliam ",
         "country:KZ",
@@ -110,6 +129,9 @@ def test_as_you_type_widens_only_a_plain_last_word() -> None:
         "trade NOT russ",
         "trade -russ",
         "date:[2025-01 to 2025-03",
+        "k",
+        "kazakh tr",
+        "title:su",
     ):
         assert as_you_type(text) == text.strip(), text
     state = SearchState().typed("kazak")

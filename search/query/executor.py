@@ -54,6 +54,9 @@ CACHE_POSTINGS = 40_000_000
 """Upper bound of cached postings (12 bytes each): ~480 MB at the very most."""
 MAX_EXPANSION = 300
 """Words one wildcard or fuzzy term may stand for; more is cut (and said)."""
+WORDS_AT_ONCE = 32
+"""A pattern's words read together (`decode_postings_many`); the deadline is looked at
+between such groups (once it has passed, the pattern's first word is read alone)."""
 MAX_QUERY_WORDS = 1000
 """Words all the patterns of one query may stand for together: a hundred patterns must
 not cost a hundred times one (each still gets at least one word)."""
@@ -133,9 +136,15 @@ class _Lexicon:
 class _BoundedCache(Generic[V]):
     """Least recently used entries per (field, word), bounded by their total length."""
 
-    def __init__(self, reader: Any, decode: Callable[[list[tuple[Any, int]], str, str], V]) -> None:
+    def __init__(
+        self,
+        reader: Any,
+        decode: Callable[[list[tuple[Any, int]], str, str], V],
+        decode_many: Callable[[list[tuple[Any, int]], str, list[str]], list[V]] | None = None,
+    ) -> None:
         self._leaves = list(reader.leaf_readers())
         self._decode = decode
+        self._decode_many = decode_many
         self._entries: OrderedDict[tuple[str, str], V] = OrderedDict()
         self._size = 0
 
@@ -146,12 +155,37 @@ class _BoundedCache(Generic[V]):
             self._entries.move_to_end(key)
             return entry
         entry = self._decode(self._leaves, fieldname, text)
+        self._add(key, entry)
+        return entry
+
+    def get_many(self, fieldname: str, texts: list[str]) -> list[V]:
+        """`get` of each word, those not cached decoded together (``decode_many``)."""
+        found: dict[str, V] = {}
+        missing: list[str] = []
+        for text in texts:
+            entry = self._entries.get((fieldname, text))
+            if entry is not None:
+                self._entries.move_to_end((fieldname, text))
+                found[text] = entry
+            elif text not in found:
+                missing.append(text)
+        if missing and self._decode_many is not None and len(missing) > 1:
+            decoded = self._decode_many(self._leaves, fieldname, missing)
+            for text, entry in zip(missing, decoded, strict=True):
+                found[text] = entry
+        else:
+            for text in missing:
+                found[text] = self._decode(self._leaves, fieldname, text)
+        for text in missing:
+            self._add((fieldname, text), found[text])
+        return [found[text] for text in texts]
+
+    def _add(self, key: tuple[str, str], entry: V) -> None:
         self._entries[key] = entry
         self._size += _length(entry)
         while self._size > CACHE_POSTINGS and len(self._entries) > 1:
             _, old = self._entries.popitem(last=False)
             self._size -= _length(old)
-        return entry
 
 
 def _length(entry: Any) -> int:
@@ -237,6 +271,41 @@ def decode_postings(
     if not id_parts:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
     return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def decode_postings_many(
+    leaves: list[tuple[Any, int]], fieldname: str, texts: list[str], term_arrays: bool | None = None
+) -> list[tuple[IdArray, FloatArray]]:
+    """`decode_postings` of each word (the same arrays), each segment's term arrays asked
+    for all of them at once (`TermArrays.postings_many`): a pattern's words cost a
+    lookup per word and segment, some 25 us each in Python, which was most of a first
+    search for a prefix."""
+    ids: list[list[IdArray]] = [[] for _ in texts]
+    weights: list[list[FloatArray]] = [[] for _ in texts]
+    for leaf, base in leaves:
+        found: list[tuple[Any, Any]] | None = None
+        arrays = _term_arrays(leaf, fieldname, term_arrays)
+        if arrays is not None:
+            to_bytes = leaf.schema[fieldname].to_bytes
+            try:
+                found = arrays.postings_many(fieldname, [to_bytes(text) for text in texts])
+            except (ValueError, IndexError, OverflowError) as exc:  # a damaged file
+                termarrays.discard(leaf, str(exc))
+        if found is None:
+            found = []
+            for text in texts:
+                matcher = _leaf_matcher(leaf, fieldname, text)
+                found.append(_read_matcher(matcher) if matcher is not None else ((), ()))
+        for k, (docs, tf) in enumerate(found):
+            if len(docs):
+                ids[k].append(np.asarray(docs).astype(np.int64) + base)
+                weights[k].append(np.asarray(tf).astype(np.float32))
+    return [
+        (np.concatenate(i), np.concatenate(w))
+        if i
+        else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
+        for i, w in zip(ids, weights, strict=True)
+    ]
 
 
 POSITION_BITS = 24
@@ -351,7 +420,7 @@ class Executor:
         self._live = live
         self._size = len(live)
         self._docs = max(1, int(np.count_nonzero(live)))
-        self.postings = _BoundedCache(self._reader, decode_postings)
+        self.postings = _BoundedCache(self._reader, decode_postings, decode_postings_many)
         self.positions = _BoundedCache(self._reader, decode_positions)
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
@@ -601,7 +670,10 @@ class Executor:
         fieldname = q.field()
         id_parts: list[IdArray] = []
         score_parts: list[FloatArray] = []
-        for i, word in enumerate(self.expand(q)):
+        words = self.expand(q)
+        i = 0
+        while i < len(words):
+            step = WORDS_AT_ONCE
             now = _clock()
             if now > self._deadline:
                 # A pattern as wide as *a*: answer now and say so, but with at least
@@ -612,14 +684,17 @@ class Executor:
                     self.truncated = True
                     break
                 self._late_reads += 1
-            ids, tf = self.postings.get(fieldname, word)
-            if not len(ids):
-                continue
-            id_parts.append(ids)
-            if fieldname in SCORED_FIELDS:
-                score_parts.append(self._bm25(fieldname, ids, tf) * np.float32(q.boost))
-            else:
-                score_parts.append(np.full(len(ids), 0.1 * q.boost, dtype=np.float32))
+                step = 1
+            chunk = words[i : i + step]
+            i += step
+            for ids, tf in self.postings.get_many(fieldname, chunk):
+                if not len(ids):
+                    continue
+                id_parts.append(ids)
+                if fieldname in SCORED_FIELDS:
+                    score_parts.append(self._bm25(fieldname, ids, tf) * np.float32(q.boost))
+                else:
+                    score_parts.append(np.full(len(ids), 0.1 * q.boost, dtype=np.float32))
         if not id_parts:
             return self._none()
         ids = np.concatenate(id_parts)

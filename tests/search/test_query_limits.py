@@ -126,13 +126,18 @@ def test_a_cut_fuzzy_expansion_that_found_words_never_answers_nothing(
 def _count_postings(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     cache = executor_of(snapshot_of(archive)).postings
-    real = cache.get
+    real, real_many = cache.get, cache.get_many
 
     def counting(fieldname: str, text: str) -> Any:
         read.append(text)
         return real(fieldname, text)
 
+    def counting_many(fieldname: str, texts: list[str]) -> Any:
+        read.extend(texts)
+        return real_many(fieldname, texts)
+
     monkeypatch.setattr(cache, "get", counting)
+    monkeypatch.setattr(cache, "get_many", counting_many)
     return read
 
 

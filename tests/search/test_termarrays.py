@@ -24,7 +24,13 @@ import search.update.index
 from search.api import Archive
 from search.model import SearchRequest
 from search.query import readers
-from search.query.executor import Executor, decode_positions, decode_postings, leaf_field_lengths
+from search.query.executor import (
+    Executor,
+    decode_positions,
+    decode_postings,
+    decode_postings_many,
+    leaf_field_lengths,
+)
 from search.store import termarrays
 from search.store.lengths import ColumnLengths
 from search.store.schema import ArrayPositions, build_schema
@@ -115,6 +121,19 @@ def _assert_same_postings(leaves: list[tuple[Any, int]], fieldname: str, word: s
     assert np.array_equal(keys, old_keys), word
 
 
+def _assert_same_postings_together(
+    leaves: list[tuple[Any, int]], fieldname: str, words: list[str]
+) -> None:
+    """A pattern's words read together are each what reading it alone gives."""
+    together = decode_postings_many(leaves, fieldname, words)
+    assert len(together) == len(words)
+    for word, (ids, weights) in zip(words, together, strict=True):
+        alone_ids, alone_weights = decode_postings(leaves, fieldname, word)
+        assert ids.dtype == alone_ids.dtype and weights.dtype == alone_weights.dtype
+        assert np.array_equal(ids, alone_ids), word
+        assert np.array_equal(weights, alone_weights), word
+
+
 def _search_all(archive: Archive) -> list[Any]:
     out = []
     for text in QUERIES:
@@ -144,6 +163,9 @@ def test_term_arrays_give_whooshs_postings_for_every_word(
         assert len(words) > 20
         for word in [*words, "notaword", "zzzz", ""]:
             _assert_same_postings(leaves, fieldname, word)
+        mixed = [*words[::3], "notaword", *reversed(words[1::3]), "zzzz", words[0]]
+        _assert_same_postings_together(leaves, fieldname, mixed)
+        _assert_same_postings_together(leaves, fieldname, ["notaword"])
     assert "slow way" not in caplog.text
 
 
@@ -330,9 +352,26 @@ def test_damaged_or_missing_term_arrays_fall_back_with_the_same_results(
         leaves = _leaves(archive)
         for word in WORDS:
             _assert_same_postings(leaves, "body", word)
+        _assert_same_postings_together(leaves, "body", [*WORDS, "notaword"])
         assert all(termarrays.for_leaf(leaf) is None for leaf, _ in leaves)
     warnings = [r for r in caplog.records if "slow way" in r.getMessage()]
     assert len(warnings) == segments  # once per segment, however many searches
+
+
+def test_words_read_together_from_damaged_postings_fall_back_to_whooshs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _build(tmp_path, monkeypatch)
+    _patch_sidecar(tmp_path / "index", "bad-postings")
+    with Archive.open(root, tmp_path / "index") as archive:
+        leaves = _leaves(archive)
+        words = [*WORDS, "notaword"]
+        together = decode_postings_many(leaves, "body", words)  # the first read finds it
+        assert all(termarrays.for_leaf(leaf) is None for leaf, _ in leaves)
+        for word, (ids, weights) in zip(words, together, strict=True):
+            whoosh_ids, whoosh_weights = decode_postings(leaves, "body", word, term_arrays=False)
+            assert np.array_equal(ids, whoosh_ids) and np.array_equal(weights, whoosh_weights)
+        assert any(len(ids) for ids, _ in together)
 
 
 def test_a_failure_while_writing_term_arrays_only_costs_the_segment_its_file(

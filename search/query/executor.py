@@ -167,7 +167,7 @@ class _BoundedCache(Generic[V]):
             if entry is not None:
                 self._entries.move_to_end((fieldname, text))
                 found[text] = entry
-            elif text not in found:
+            elif text not in found and text not in missing:
                 missing.append(text)
         if missing and self._decode_many is not None and len(missing) > 1:
             decoded = self._decode_many(self._leaves, fieldname, missing)

@@ -358,6 +358,15 @@ def test_damaged_or_missing_term_arrays_fall_back_with_the_same_results(
     assert len(warnings) == segments  # once per segment, however many searches
 
 
+def test_a_word_asked_twice_together_is_read_and_cached_once(built: Archive) -> None:
+    _fresh(built)
+    cache = readers.executor_of(snapshot_of(built)).postings
+    first, again, other = cache.get_many("body", ["trade", "trade", "notaword"])
+    assert first is again and len(other[0]) == 0
+    assert cache.get("body", "trade") is first
+    assert cache._size == len(first[0])
+
+
 def test_words_read_together_from_damaged_postings_fall_back_to_whooshs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -86,7 +86,8 @@ log = logging.getLogger("archive_browser.window")
 
 _Spans = list[tuple[int, int]]
 _Loaded = tuple[Article, _Spans, _Spans, os.stat_result | None, list[Version]]
-"""An article loaded for the reader: itself, its hits, its file's stat, its story."""
+"""An article loaded for the reader: itself, its hits in the body and in the title, its
+file's stat, its story."""
 
 READING_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
 

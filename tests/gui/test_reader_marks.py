@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from gui.help import query_syntax_html
 from gui.main_window import MainWindow
+from gui.reader import Reader
 from gui.state import SearchState, as_you_type
 from search import syntax
 from tests.gui.conftest import ARTICLES, wait_idle
@@ -37,15 +38,20 @@ def type_text(qtbot: QtBot, window: MainWindow, text: str) -> None:
     wait_idle(qtbot, window)
 
 
+def only_hit_shown(qtbot: QtBot, window: MainWindow, text: str) -> Reader:
+    """The reader once it shows the one article ``text`` finds."""
+    search(qtbot, window, text)
+    assert window.model.total == 1
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
+    wait_idle(qtbot, window)
+    return window.reader
+
+
 def test_a_phrase_is_one_hit_in_the_reader(
     qtbot: QtBot, make_window: Callable[..., MainWindow], write_archive: Callable[..., Path]
 ) -> None:
     window = make_window(write_archive({**ARTICLES, "sec.txt": SEC}))
-    search(qtbot, window, '"Securities and Exchange Commission"')
-    assert window.model.total == 1
-    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
-    wait_idle(qtbot, window)
-    reader = window.reader
+    reader = only_hit_shown(qtbot, window, '"Securities and Exchange Commission"')
     assert reader.article is not None and reader.article.id == "sec.txt"
     assert reader.hit_count == 1
     assert reader.hit_label.text() == "Hit 1 of 1"
@@ -62,11 +68,7 @@ def test_a_hit_in_the_title_alone_is_marked_there_and_said(
 ) -> None:
     titled = "Regulator sues broker\n\nThe commission said the broker sold securities abroad.\n"
     window = make_window(write_archive({**ARTICLES, "sec.txt": titled}))
-    search(qtbot, window, "regulator")
-    assert window.model.total == 1
-    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=10_000)
-    wait_idle(qtbot, window)
-    reader = window.reader
+    reader = only_hit_shown(qtbot, window, "regulator")
     assert reader.hit_count == 0
     assert reader.hit_label.text() == "Hits in the title only"
     heading = reader.html().split("</h2>", 1)[0]

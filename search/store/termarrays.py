@@ -551,6 +551,14 @@ class _Field:
             self._prefixes = grid.view(">u8").reshape(-1).astype(np.uint64)
         return self._prefixes
 
+    def weights_of(self, start: int, end: int) -> F32:
+        """The weights of postings ``start`` to ``end``: stored, or each count times the
+        field's boost where the file leaves them out."""
+        if self.weights is not None:
+            return self.weights[start:end]
+        weights: F32 = self.counts[start:end].astype(np.float32) * self.boost
+        return weights
+
     def find(self, btext: bytes) -> int:
         """Index of the word, or -1: a numpy search over the words' first 8 bytes, then a
         binary search over the few sharing them (a Python binary search over all the
@@ -680,10 +688,7 @@ class TermArrays:
         if found is None:
             return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.float32)
         field, _, start, end = found
-        if field.weights is not None:
-            return field.docs[start:end], field.weights[start:end]
-        weights: F32 = field.counts[start:end].astype(np.float32) * field.boost
-        return field.docs[start:end], weights
+        return field.docs[start:end], field.weights_of(start, end)
 
     def postings_many(
         self, fieldname: str, btexts: Sequence[bytes]
@@ -706,16 +711,12 @@ class TermArrays:
         docs = field.docs
         if int(docs[ends - 1].max()) >= self._doccount:
             raise Damaged("document numbers out of range")
-        weights = field.weights
         for k, start, end in zip(present.tolist(), starts.tolist(), ends.tolist(), strict=True):
             found = docs[start:end]
             # Ascending: each number above the one before, compared in place (no copy).
             if end - start > 1 and bool((found[1:] <= found[:-1]).any()):
                 raise Damaged("document numbers out of order")
-            if weights is not None:
-                out[k] = (found, weights[start:end])
-            else:
-                out[k] = (found, field.counts[start:end].astype(np.float32) * field.boost)
+            out[k] = (found, field.weights_of(start, end))
         return out
 
     def positions(

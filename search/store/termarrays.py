@@ -480,6 +480,12 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
+def _first8(btext: bytes, pad: bytes = b"\0") -> int:
+    """A word's first 8 bytes, padded with ``pad``, as the big-endian integer `_Field.prefixes`
+    holds for each word (so integer order is byte order)."""
+    return int.from_bytes(btext[:8].ljust(8, pad), "big")
+
+
 class _Field:
     __slots__ = (
         "_prefixes",
@@ -564,7 +570,7 @@ class _Field:
         binary search over the few sharing them (a Python binary search over all the
         words took ~70 us a segment at 10^5 articles, and a word is looked up in each)."""
         prefixes = self.prefixes()
-        key = np.uint64(int.from_bytes(btext[:8].ljust(8, b"\0"), "big"))
+        key = np.uint64(_first8(btext))
         lo = int(np.searchsorted(prefixes, key, "left"))
         hi = int(np.searchsorted(prefixes, key, "right"))
         return self._bisect(btext, lo, hi)
@@ -593,7 +599,7 @@ class _Field:
             return []
         prefixes = self.prefixes()
         keys = np.fromiter(
-            (int.from_bytes(b[:8].ljust(8, b"\0"), "big") for b in btexts),
+            map(_first8, btexts),
             dtype=np.uint64,
             count=len(btexts),
         )
@@ -608,8 +614,8 @@ class _Field:
         them (a numpy search), and longer prefixes are checked on the few left."""
         prefixes = self.prefixes()
         head = bprefix[:8]
-        low = np.uint64(int.from_bytes(head.ljust(8, b"\0"), "big"))
-        high = np.uint64(int.from_bytes(head.ljust(8, b"\xff"), "big"))
+        low = np.uint64(_first8(head))
+        high = np.uint64(_first8(head, b"\xff"))
         lo = int(np.searchsorted(prefixes, low, "left"))
         hi = int(np.searchsorted(prefixes, high, "right"))
         if lo >= hi:

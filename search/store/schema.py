@@ -151,6 +151,20 @@ def encode_signature(sig: FileSig, sha1: str) -> bytes:
     return f"{sig.size}:{sig.mtime_ns}:{sha1}:{sig.ino}:{sig.ctime_ns}".encode()
 
 
+def signature_unchanged(raw: bytes, sig: FileSig) -> bool:
+    """Whether the stored signature ``raw`` says the file is unchanged at ``sig``, without
+    decoding it: every file of an update is checked, most unchanged (decoding 10^5
+    signatures into `FileSig` objects was a tenth of an unchanged update at 100,000).
+
+    Size and mtime must agree; so must inode and ctime, unless the stored ones are
+    unknown (an older index's three fields, or zeros): those are trusted."""
+    if not raw.startswith(b"%d:%d:" % (sig.size, sig.mtime_ns)):
+        return False
+    if raw.endswith(b":%d:%d" % (sig.ino, sig.ctime_ns)) or raw.endswith(b":0:0"):
+        return True
+    return raw.count(b":") == 2
+
+
 def decode_signature(raw: bytes) -> tuple[FileSig, str]:
     """The file signature and content hash a document was indexed from.
 

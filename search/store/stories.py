@@ -739,6 +739,19 @@ class StoryIndex:
         np.savez(buffer, **arrays)
         write_atomically(Path(path), buffer.getbuffer())
 
+    @staticmethod
+    def saved_tag(path: Path) -> str | None:
+        """The tag of a state `save` wrote, from its header alone (an update that finds
+        nothing changed needs no more); None when unreadable or of another format."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                header = json.loads(data["header"].tobytes())
+            if header.get("format") != STATE_FORMAT:
+                return None
+            return str(header.get("tag", ""))
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+            return None
+
     @classmethod
     def load(cls, path: Path, params: Params | None = None) -> StoryIndex:
         """Read a state `save` wrote. Raises `StoryStateError` when it is damaged, of

@@ -26,7 +26,7 @@ from search.store import batch_postings, fast_paths, folder
 from search.store.folder import IndexPaths, damaged_message
 from search.store.mapped_files import read_segments_in_place
 from search.store.meta import INVALID, Meta
-from search.store.schema import SCHEMA_VERSION, build_schema, decode_signature, document_fields
+from search.store.schema import SCHEMA_VERSION, build_schema, document_fields
 from search.store.termarrays import TermArraysCodec
 
 log = logging.getLogger("archive_browser.engine.index")
@@ -160,16 +160,20 @@ def _try_lock(lock: Any, paths: IndexPaths) -> bool:
 # --- reading what is indexed ---------------------------------------------------
 
 
-def read_signatures(ix: Index) -> dict[str, tuple[FileSig, str]]:
-    """id -> (file signature, content hash) of every live document, from columns only."""
-    out: dict[str, tuple[FileSig, str]] = {}
+def read_signatures(ix: Index) -> dict[str, bytes]:
+    """id -> stored signature (`search.store.schema.signature_unchanged` compares one with
+    a file's, ``decode_signature`` reads it) of every live document, from columns only."""
+    out: dict[str, bytes] = {}
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
             return out
-        ids = list(reader.column_reader("c_id"))
-        sigs = list(reader.column_reader("c_sig"))
-        for docnum in reader.all_doc_ids():
-            out[ids[docnum].decode()] = decode_signature(sigs[docnum])
+        for leaf, _base in reader.leaf_readers():  # segment by segment: asking the whole
+            # reader whether each document is deleted took longer than reading its columns
+            ids = list(leaf.column_reader("c_id"))
+            sigs = list(leaf.column_reader("c_sig"))
+            live = leaf.all_doc_ids() if leaf.has_deletions() else range(len(ids))
+            for docnum in live:
+                out[ids[docnum].decode()] = sigs[docnum]
     return out
 
 

@@ -23,11 +23,12 @@ from pathlib import Path
 from search.errors import ArchiveError, EntityStoreDamaged, IndexDamaged, IndexWriteFailed
 from search.ids import file_of
 from search.ingest import SkipFile
-from search.model import CancelCheck, FileSig, IndexProgress, ProgressCallback, Skip, UpdateReport
+from search.model import CancelCheck, IndexProgress, ProgressCallback, Skip, UpdateReport
 from search.store import folder
 from search.store.entity_store import EntityStore
 from search.store.folder import IndexPaths, damaged_message
 from search.store.meta import Meta
+from search.store.schema import decode_signature, signature_unchanged
 from search.store.text_index import (
     Index,
     TextWriter,
@@ -112,7 +113,7 @@ def update_index(
                 paths.staging.mkdir(parents=True)
                 ix = create_index(paths.staging)
                 meta = Meta(archive_root=str(archive_root))
-                indexed: dict[str, tuple[FileSig, str]] = {}
+                indexed: dict[str, bytes] = {}
             else:
                 ix = open_index(paths.live)
                 indexed = read_signatures(ix)
@@ -226,7 +227,7 @@ def _clean_failed_write(paths: IndexPaths, rebuild: bool) -> None:
 def _diff(
     root: Path,
     scan: Scan,
-    indexed: dict[str, tuple[FileSig, str]],
+    indexed: dict[str, bytes],
     meta: Meta,
     report: UpdateReport,
     verify: bool = False,
@@ -246,10 +247,12 @@ def _diff(
         if old is None:
             todo.append((article_id, False))
             continue
-        old_sig, old_hash = old
-        if not verify and (_same_file(old_sig, sig) or meta.touched.get(article_id) == sig.key):
+        if not verify and (
+            signature_unchanged(old, sig) or meta.touched.get(article_id) == sig.key
+        ):
             report.unchanged += 1
             continue
+        old_sig, old_hash = decode_signature(old)
         try:
             same = sig.size == old_sig.size and file_hash(file_of(root, article_id)) == old_hash
         except (OSError, SkipFile):
@@ -268,15 +271,6 @@ def _diff(
         if article_id not in scan.files:
             del meta.touched[article_id]
     return todo, removed
-
-
-def _same_file(old: FileSig, new: FileSig) -> bool:
-    """Unchanged by its signature; an old index's unknown inode and ctime (0) are trusted."""
-    if (old.size, old.mtime_ns) != (new.size, new.mtime_ns):
-        return False
-    if old.ino == 0 and old.ctime_ns == 0:
-        return True
-    return (old.ino, old.ctime_ns) == (new.ino, new.ctime_ns)
 
 
 def _write(

@@ -50,12 +50,37 @@ class StoryKeeper:
             if folder.is_kind(path, want_dir=False) is False:  # a FIFO would hang np.load
                 log.warning("%s is not a regular file: replacing it", path)
                 folder.remove(path)
+        self._index: StoryIndex | None = None
+        self._saved_key = ""
+        """The generation key the saved state was found tagged with, when it is loaded
+        only once needed (an unchanged archive's update never needs it)."""
         if rebuild:
-            self.index = StoryIndex()  # every article comes through `add`
+            self._index = StoryIndex()  # every article comes through `add`
             self._changed = True
         else:
-            self.index = self._load(paths.stories, ix)
+            with ix.reader() as reader:
+                key = generation_key(reader)
+            if StoryIndex.saved_tag(paths.stories) == key:
+                self._saved_key = key
+            else:
+                self._index = self._load(paths.stories, ix)
         self.seconds += time.perf_counter() - started
+
+    @property
+    def index(self) -> StoryIndex:
+        """The state, read from its file on first use when its tag was right."""
+        if self._index is None:
+            started = time.perf_counter()
+            try:
+                self._index = StoryIndex.load(self._paths.stories)
+            except StoryStateError as exc:  # damaged past its header
+                log.warning("story state unusable (%s): brought up to date from the index", exc)
+                self._index, self.repair = StoryIndex(), True
+            else:
+                if self._index.tag != self._saved_key:  # replaced since it was looked at
+                    self.repair = True
+            self.seconds += time.perf_counter() - started
+        return self._index
 
     def _load(self, path: Path, ix: Any) -> StoryIndex:
         try:
@@ -92,8 +117,11 @@ class StoryKeeper:
         by a reading process, `search.update.prepare`, and its body perhaps left out)."""
         if self.repair:
             return  # the repair after the last commit reads every stored article anyway
+        params = self.index.params  # read now, it may be found to need that repair
+        if self.repair:
+            return
         features = story.features
-        if not story.body and features is not None and features.params != self.index.params:
+        if not story.body and features is not None and features.params != params:
             # Features of other parameters than the saved state's, and no body to compute
             # them again: the state is brought up to date from the stored articles.
             log.info("story state of other parameters: brought up to date from the index")
@@ -134,6 +162,11 @@ class StoryKeeper:
         started = time.perf_counter()
         with ix.reader() as reader:
             key = generation_key(reader)
+        if self._index is None:
+            groups = load_groups(self._paths.story_groups)
+            if self._saved_key == key and groups is not None and groups[0] == key:
+                return  # nothing changed: state and groups are this generation's already
+            self.index  # noqa: B018 (read it to save it again; it may turn out to need repair)
         if self.repair:
             if not repair:
                 return

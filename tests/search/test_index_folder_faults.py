@@ -546,7 +546,7 @@ def test_cli_verify_finds_a_change_that_kept_size_and_times(
     assert main(["index", str(root), "--index-dir", index]) == 0
     (root / "a.txt").write_text("A\nLaotian news.", encoding="utf-8")
     # a change no signature shows (a file system that keeps no ctime or inode)
-    monkeypatch.setattr(search.update.index, "_same_file", lambda _old, _new: True)
+    monkeypatch.setattr(search.update.index, "signature_unchanged", lambda _old, _new: True)
     assert main(["index", str(root), "--index-dir", index]) == 0
     assert main(["index", str(root), "--index-dir", index, "--verify", "--json"]) == 0
     capsys.readouterr()

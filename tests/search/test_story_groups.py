@@ -11,11 +11,13 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from search.api import Archive
 from search.cli import main
 from search.model import SearchRequest, Sort
+from search.store.stories import StoryIndex
 
 from .conftest import write_articles
 
@@ -180,6 +182,43 @@ def test_a_lost_or_damaged_state_is_rebuilt_from_the_index(folder: Path, damage:
         assert not report.changed and report.notes == []
         assert _groups(archive)["talks.txt"] == ("talks-copy.txt", 2)
     assert json.loads(groups.read_text())["groups"] == [["talks-copy.txt", "talks.txt"]]
+
+
+def test_an_unchanged_update_reads_only_the_state_header(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _open(folder) as archive:
+        archive.update(entities=False)
+    loads: list[Path] = []
+    load = StoryIndex.load.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[StoryIndex], path: Path, params: object = None) -> StoryIndex:
+        loads.append(path)
+        return load(cls, path, params)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(StoryIndex, "load", classmethod(counted))
+    with _open(folder) as archive:
+        assert not archive.update(entities=False).changed
+        assert loads == []  # nothing changed: the header's tag was enough
+        write_articles(folder, {"reworded.txt": REWORDED})
+        archive.update(entities=False)
+        assert len(loads) == 1
+        assert _groups(archive)["reworded.txt"] == ("reworded.txt", 3)
+
+
+def test_a_state_damaged_past_its_header_is_repaired_by_the_next_change(folder: Path) -> None:
+    index = folder.parent / "index"
+    with _open(folder) as archive:
+        archive.update(entities=False)
+    with np.load(index / "stories.npz") as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["doc_version"] = arrays["doc_version"][:1]  # disagrees with the ids
+    np.savez(index / "stories.npz", **arrays)
+    with _open(folder) as archive:
+        write_articles(folder, {"reworded.txt": REWORDED})
+        archive.update(entities=False)
+        assert _groups(archive)["reworded.txt"] == ("reworded.txt", 3)
+        assert _groups(archive)["market.txt"] == (None, 1)
 
 
 def test_a_kill_between_the_commit_and_the_state_save_is_caught_up(folder: Path) -> None:

@@ -577,7 +577,8 @@ def test_verify_index_rereads_files_whose_signature_did_not_change(
 ) -> None:
     from search.update import index as engine_index
 
-    monkeypatch.setattr(engine_index, "signature_unchanged", lambda _old, _new: True)  # no sign of change
+    # no sign of change
+    monkeypatch.setattr(engine_index, "signature_unchanged", lambda _old, _new: True)
     hit = window.model.hit(0)
     assert hit is not None
     (archive_dir / hit.id).write_text("Quokka\nA quokka census.", encoding="utf-8")

@@ -391,6 +391,18 @@ class _Doc:
     length: int
 
 
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile)
+"""What reading a damaged or foreign state file raises."""
+
+
+def _header(raw: Any) -> dict[str, Any]:
+    """A saved state's header; `StoryStateError` when it is of another format."""
+    header: dict[str, Any] = json.loads(raw.tobytes())
+    if header.get("format") != STATE_FORMAT:
+        raise StoryStateError(f"story state format {header.get('format')!r}")
+    return header
+
+
 class StoryIndex:
     """Groups of exact copies and near-duplicates, updated in place.
 
@@ -745,11 +757,9 @@ class StoryIndex:
         nothing changed needs no more); None when unreadable or of another format."""
         try:
             with np.load(Path(path), allow_pickle=False) as data:
-                header = json.loads(data["header"].tobytes())
-            if header.get("format") != STATE_FORMAT:
-                return None
+                header = _header(data["header"])
             return str(header.get("tag", ""))
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+        except (StoryStateError, *_UNREADABLE):
             return None
 
     @classmethod
@@ -760,9 +770,7 @@ class StoryIndex:
         try:
             with np.load(Path(path), allow_pickle=False) as data:
                 arrays = {name: data[name] for name in data.files}
-            header = json.loads(arrays["header"].tobytes())
-            if header.get("format") != STATE_FORMAT:
-                raise StoryStateError(f"story state format {header.get('format')!r}")
+            header = _header(arrays["header"])
             saved = Params(**header["params"])
             if params is not None and params != saved:
                 raise StoryStateError("story state made with other parameters")
@@ -771,7 +779,7 @@ class StoryIndex:
             index._restore(arrays)
         except StoryStateError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        except _UNREADABLE as exc:
             raise StoryStateError(f"cannot read story state: {exc}") from exc
         return index
 

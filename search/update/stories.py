@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 from search.model import Article
@@ -50,6 +49,7 @@ class StoryKeeper:
             if folder.is_kind(path, want_dir=False) is False:  # a FIFO would hang np.load
                 log.warning("%s is not a regular file: replacing it", path)
                 folder.remove(path)
+        self._ix = ix
         self._index: StoryIndex | None = None
         self._saved_key = ""
         """The generation key the saved state was found tagged with, when it is loaded
@@ -63,7 +63,7 @@ class StoryKeeper:
             if StoryIndex.saved_tag(paths.stories) == key:
                 self._saved_key = key
             else:
-                self._index = self._load(paths.stories, ix)
+                self._index = self._load(key)
         self.seconds += time.perf_counter() - started
 
     @property
@@ -71,24 +71,20 @@ class StoryKeeper:
         """The state, read from its file on first use when its tag was right."""
         if self._index is None:
             started = time.perf_counter()
-            try:
-                self._index = StoryIndex.load(self._paths.stories)
-            except StoryStateError as exc:  # damaged past its header
-                log.warning("story state unusable (%s): brought up to date from the index", exc)
-                self._index, self.repair = StoryIndex(), True
-            else:
-                if self._index.tag != self._saved_key:  # replaced since it was looked at
-                    self.repair = True
+            self._index = self._load(self._saved_key)  # damaged past its header: repaired
             self.seconds += time.perf_counter() - started
         return self._index
 
-    def _load(self, path: Path, ix: Any) -> StoryIndex:
+    def _load(self, key: str) -> StoryIndex:
+        """The saved state; `repair` is set when it is unusable or not tagged ``key`` (the
+        generation it was found for)."""
+        path = self._paths.stories
         try:
             index = StoryIndex.load(path)
         except StoryStateError as exc:
             if path.exists():
                 log.warning("story state %s unusable (%s): rebuilt from the index", path, exc)
-            with ix.reader() as reader:
+            with self._ix.reader() as reader:
                 empty = reader.doc_count_all() == 0
             if empty:
                 # An index with no documents yet (a new archive's first update): the empty
@@ -101,8 +97,6 @@ class StoryKeeper:
                 return StoryIndex()
             self.repair = True
             return StoryIndex()
-        with ix.reader() as reader:
-            key = generation_key(reader)
         if index.tag != key:
             log.info("story state %s is of another generation: brought up to date", path)
             self.repair = True

@@ -168,12 +168,12 @@ def _venue_heads() -> frozenset[str]:
 _VOTABLE: dict[str, CandidateType] = {t: t for t in ("PERSON", "ORG", "PLACE", "COUNTRY")}
 _WORDS = re.compile(r"\S+")
 _DATELINE = re.compile(
-    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})"
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})"
     r"(?= ?, [A-Z][a-z]| \((?:AP|Reuters|AFP)\)| \d{4}-\d\d-\d\d$)",
     re.MULTILINE,
 )
 _DASH_DATELINE = re.compile(
-    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})(?= (?:_|—|–|--) [A-Z\"“‘`]*[A-Z][a-z])",
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?= (?:_|—|–|--) [A-Z\"“‘`]*[A-Z][a-z])",
     re.MULTILINE,
 )
 """``CHICAGO _ With two outs``, ``DETROIT — Auto sales``: a dateline before a dash (the
@@ -1766,6 +1766,18 @@ def _holding(
     return None
 
 
+def _surnames_of(names: list[str]) -> set[str]:
+    """The words after the first of each name (``King`` of ``Martin Luther King Jr.``)."""
+    return {word.strip(".,") for name in names for word in name.split()[1:]}
+
+
+def _title_alone(text: str, surnames: set[str]) -> bool:
+    """A spaCy person of titles alone (``Chairperson``, ``Deputy Minister``): no name,
+    unless the article gives the word in someone's full name (``John Major``)."""
+    words = [w.strip(".") for w in text.split()]
+    return all(w in _titles() for w in words) and words[-1] not in surnames
+
+
 def _fuller_place(span: statistical.Span, rules: Sequence[Entity]) -> Entity | None:
     """The rules' place of several words that holds a spaCy place and more (``Asia –
     Pacific`` over spaCy's ``Asia``): the gazetteer knows the longer name."""
@@ -2253,6 +2265,10 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
     ]
     kept_spans = _places_in_orgs(_channels(body, kept_spans), rules)
     lower_words: set[str] = set()
+    surnames = _surnames_of(
+        [body[start:end] for start, end in people]
+        + [body[s.start : s.end] for s in kept_spans if s.label == "PERSON"]
+    )
     cands: list[Candidate] = _datelines(body, by_offsets)
     n_datelines = len(cands)
     for s in kept_spans:
@@ -2313,6 +2329,7 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             or text in orgs.word_sets()["products"]
             or any(ch.isdigit() for ch in text)  # ``P-38 Lightning``, ``F-86 Sabre``
             or _PRIZE_AFTER.match(body, s.end)  # ``the Stanley Cup``: a trophy's name
+            or _title_alone(text, surnames)
         ):
             continue
         cands.append(Candidate(typ, s.start, s.end, norm, STATISTICAL))

@@ -533,6 +533,13 @@ def test_a_dateline_before_a_dash_is_a_place_when_it_names_one(dash: str) -> Non
     assert found == [("PLACE", "CHICAGO")]
 
 
+def test_a_dateline_of_four_words_in_capitals_is_the_whole_place() -> None:
+    text = "HO CHI MINH CITY — Ambassador Tran Dinh Son met the visitors on Monday."
+    found = _found(text, [_span(text, "HO CHI", "PERSON")])
+    assert ("PLACE", "HO CHI MINH CITY") in found
+    assert ("PERSON", "HO CHI") not in found
+
+
 def test_capitals_before_a_dash_that_name_no_place_are_no_dateline() -> None:
     text = "FACTORY ORDERS _ Orders fell last month, the figures showed."
     assert combine._datelines(text, {}) == []
@@ -787,3 +794,22 @@ def test_a_company_opening_a_list_with_people_stays_a_company() -> None:
         _span(text, "Lena Frost", "PERSON"),
     ]
     assert ("ORG", "Harbour Holdings") in _found(text, spans)
+
+
+# --- titles without a name -----------------------------------------------------------------
+
+
+def test_a_title_alone_is_no_person() -> None:
+    text = "Talks were held with Chairperson of the Committee on Foreign Affairs Omar Sandi."
+    found = _found(
+        text, [_span(text, "Chairperson", "PERSON"), _span(text, "Omar Sandi", "PERSON")]
+    )
+    assert ("PERSON", "Omar Sandi") in found
+    assert not any(name == "Chairperson" for _, name in found)
+
+
+def test_a_title_word_that_is_the_articles_surname_stays_a_person() -> None:
+    text = "Former prime minister John Major spoke on Monday. Major said the party must change."
+    spans = [_span(text, "John Major", "PERSON"), _span(text, "Major", "PERSON", nth=1)]
+    found = {(e.type, e.text, e.norm) for e in _entities(text, spans)}
+    assert ("PERSON", "Major", "John Major") in found

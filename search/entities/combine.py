@@ -220,11 +220,15 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
 
     text = body[: span.end]
     previous_end = span.start
+    skip = False
     for m in _WORDS.finditer(text, span.start):
         word = m.group()
         if "\n" in text[previous_end : m.start()]:
             close()
         previous_end = m.end()
+        if skip:
+            skip = False
+            continue
         elided = word[0] in "dl" and len(word) > 2 and word[1] in "'’"  # d'Alema
         if (
             span.label == "PERSON"
@@ -240,9 +244,11 @@ def _pieces(body: str, span: statistical.Span) -> list[statistical.Span]:
         if run and span.label != "PERSON" and word.rstrip(".") in _HONORIFICS:
             break  # ``the Foreign Policy Centre Mr Straw``: the person is no part of it
         run.append(m)
-        if _sentence_end(word) and _CAPITAL_AFTER.match(text, m.end()):
+        opener = _opener_after(word, text, m.end())
+        if _CAPITAL_AFTER.match(text, m.end()) and (_sentence_end(word) or opener):
             run[-1] = _WORDS.match(text[: m.end() - 1], m.start()) or m  # ``AFP. The``
             close()
+            skip = opener  # ``Besides`` of ``Malcolm X. Besides Dee`` opens no name
     close()
     return out
 
@@ -270,6 +276,13 @@ def _sentence_end(word: str) -> bool:
         and stem not in _ABBREVIATIONS
         and stem[-1:].isalpha()
     )
+
+
+def _opener_after(word: str, text: str, at: int) -> bool:
+    """The full stop of an abbreviation or an initial before a word that opens sentences,
+    not names (``Warner Bros. However``, ``Malcolm X. Besides``): the sentence ends."""
+    after = _WORDS.match(text, at + 1) if word.endswith(".") else None
+    return after is not None and after.group().lower() in data_words("sentence_openers.txt")
 
 
 _WEEKDAYS = frozenset(
@@ -1771,6 +1784,19 @@ def _surnames_of(names: list[str]) -> set[str]:
     return {word.strip(".,") for name in names for word in name.split()[1:]}
 
 
+def _bare_word_person(r: Entity | None, surnames: set[str]) -> bool:
+    """A rules person of one word with no title, that no full name of the article ends
+    in: what a speech verb after a capitalised word gives (``Apple said``)."""
+    return (
+        r is not None
+        and r.type == "PERSON"
+        and r.role is None
+        and " " not in r.text
+        and r.text not in surnames
+        and r.text not in data_words("given_names.txt")
+    )
+
+
 def _title_alone(text: str, surnames: set[str]) -> bool:
     """A spaCy person of titles alone (``Chairperson``, ``Deputy Minister``): no name,
     unless the article gives the word in someone's full name (``John Major``)."""
@@ -2287,6 +2313,12 @@ def combine(body: str, rules: Sequence[Entity], spans: Sequence[statistical.Span
             r = None  # ``West Bank``: a place the gazetteer knows, not a bank
         if r is not None and r.type == "PLACE" and s.label == "PERSON" and text in titled:
             r = None  # ``Clinton`` after ``President Clinton``: the person, not the town
+        if (
+            s.label == "ORG"
+            and r is by_offsets.get((s.start, s.end))
+            and _bare_word_person(r, surnames)
+        ):
+            r = None  # ``when Apple asked``: a verb's subject, but spaCy knows the company
         if r is None and s.label == "ORG":
             r = _longer_org(body, s, rules, kept_spans)
         if r is not None and r.type != "DATE":

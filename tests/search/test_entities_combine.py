@@ -813,3 +813,43 @@ def test_a_title_word_that_is_the_articles_surname_stays_a_person() -> None:
     spans = [_span(text, "John Major", "PERSON"), _span(text, "Major", "PERSON", nth=1)]
     found = {(e.type, e.text, e.norm) for e in _entities(text, spans)}
     assert ("PERSON", "Major", "John Major") in found
+
+
+# --- spans run past a sentence's end ------------------------------------------------------
+
+
+def test_an_org_ends_at_an_abbreviations_stop_before_a_sentence_opener() -> None:
+    text = "Said Dan Fellman of Vantor Bros. However, critics were less kind."
+    found = _found(text, [_span(text, "Vantor Bros. However", "ORG")])
+    assert ("ORG", "Vantor Bros") in found
+    assert not any("However" in name for _, name in found)
+
+
+def test_a_person_ends_at_an_initials_stop_and_the_next_starts_after_the_opener() -> None:
+    text = "She marched with Malcolm X. Besides Dee, Davis leaves three children."
+    found = _found(text, [_span(text, "Malcolm X. Besides Dee", "PERSON")])
+    assert {("PERSON", "Malcolm X"), ("PERSON", "Dee")} <= found
+
+
+def test_an_initial_before_a_surname_that_is_a_common_word_stays_in_the_name() -> None:
+    text = "The show was organised by Roslyn A. Walker, director of the museum."
+    found = _found(text, [_span(text, "Roslyn A. Walker", "PERSON")])
+    assert ("PERSON", "Roslyn A. Walker") in found
+
+
+# --- one word before a verb ----------------------------------------------------------------
+
+
+def test_a_bare_word_the_rules_take_for_a_person_is_spacys_org() -> None:
+    text = "The case began in December when Applix asked a court to act."
+    rules = extract(text)
+    assert ("PERSON", "Applix") in {(e.type, e.text) for e in rules}  # the verb's subject
+    found = {(e.type, e.text) for e in combine.combine(text, rules, [_span(text, "Applix", "ORG")])}
+    assert ("ORG", "Applix") in found and ("PERSON", "Applix") not in found
+
+
+def test_a_surname_the_article_gives_in_full_stays_a_person_where_spacy_says_org() -> None:
+    text = "Tomas Brelko spoke first. Later Brelko asked for a recount."
+    spans = [_span(text, "Tomas Brelko", "PERSON"), _span(text, "Brelko", "ORG", nth=1)]
+    found = {(e.type, e.text) for e in _entities(text, spans)}
+    assert ("PERSON", "Brelko") in found

@@ -2211,9 +2211,10 @@ _LONG_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w'’-])")
 def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int, int]]) -> None:
     """A person right after a capitalised word that is no word we know (``host Fearne
     Cotton``, where spaCy found ``Cotton``): spaCy's vocabulary lacked the given name,
-    and the person starts there. Not a sentence's first word, a title, a place, a country or its
-    people, an organisation, a month or a day, nor a word the article also writes in
-    lower case; not where another mention holds the word."""
+    and the person starts there. Not a title, a place, a country or its people, an
+    organisation, a month or a day, nor a word the article also writes in lower case; a
+    sentence's first word only before a one-word person and when `_name_shaped`; not
+    where another mention holds the word."""
     people = [c for c in kept if c.type == "PERSON" and (c.start, c.end) not in fixed]
     if not people:
         return
@@ -2226,10 +2227,28 @@ def _unknown_given_names(body: str, kept: list[Candidate], fixed: set[tuple[int,
         word = m.group(1)
         if lower is None:
             lower = set(_LONG_LOWER_WORD.findall(body))
-        if word.lower() in lower or _known_word(word) or _opens_sentence(body, m.start(1)):
+        if word.lower() in lower or _known_word(word):
+            continue
+        if _opens_sentence(body, m.start(1)) and not _name_shaped(word, c, body):
             continue
         c.start = m.start(1)
         c.norm = word + " " + c.norm
+
+
+_WORD_ENDINGS = ("ly", "ing", "ed", "s", "al", "ment", "tion", "ive", "ous", "ful", "less")
+
+
+def _name_shaped(word: str, c: Candidate, body: str) -> bool:
+    """Whether a sentence's first word may be the given name of the one-word person after
+    it (``( Guido Fulst ,``): no English word's ending, no common word or sentence opener
+    (``Despite Barkley's``, ``Nationally``)."""
+    return (
+        " " not in body[c.start : c.end]
+        and not word.endswith(_WORD_ENDINGS)
+        and word.lower() not in data_words("common_words.txt")
+        and word.lower() not in data_words("english_words.txt")
+        and word.lower() not in data_words("sentence_openers.txt")
+    )
 
 
 _PEOPLE_ENDINGS = ("an", "er", "ese", "ish", "ian")

@@ -29,7 +29,7 @@ from search.update.prepare import ENTITY_CHARS
 
 log = logging.getLogger("archive_browser.engine.entity_phase")
 
-COMBINE_VERSION = 28
+COMBINE_VERSION = 29
 """Bump when the rules over the recogniser change what they give: every article is redone."""
 BATCH = 32
 """Articles per store transaction: the work a kill can lose (about two seconds' worth)."""

@@ -853,3 +853,16 @@ def test_a_surname_the_article_gives_in_full_stays_a_person_where_spacy_says_org
     spans = [_span(text, "Tomas Brelko", "PERSON"), _span(text, "Brelko", "ORG", nth=1)]
     found = {(e.type, e.text) for e in _entities(text, spans)}
     assert ("PERSON", "Brelko") in found
+
+
+def test_a_given_name_that_opens_a_sentence_joins_the_surname_after_it() -> None:
+    text = "Germany won the final.\nGuidor Fulsten and the others rode well."
+    found = _found(text, [_span(text, "Fulsten", "PERSON")])
+    assert ("PERSON", "Guidor Fulsten") in found
+
+
+def test_a_sentence_opener_before_a_surname_is_no_given_name() -> None:
+    text = "He was out injured. Despite Barkow's penalties, the team won."
+    found = _found(text, [_span(text, "Barkow", "PERSON")])
+    assert ("PERSON", "Barkow") in found
+    assert not any(name.startswith("Despite") for _, name in found)

@@ -109,7 +109,7 @@ class Snapshot:
     """The live folder's identity when it was opened (a rebuild swaps in another)."""
     base_table: DocTable
     """The per-document table as the text index has it."""
-    hashes: list[str]
+    hashes: entity_columns.ContentHashes
     """docnum -> content hash (what the entity store's rows are matched by)."""
     frequencies: DocFrequencies
     """Body words' document frequencies (built on first use, by "related")."""
@@ -210,7 +210,7 @@ def open_snapshot(index: Any, paths: IndexPaths) -> Snapshot:
             base = replace(base, _rows=_LockedRows(base._rows, generation.lock))
         stamp = folder.stamp(paths.story_groups)
         stories = StoryColumn.build(paths.story_groups, base)
-        hashes = entity_columns.content_hashes(reader, base.size)
+        hashes = entity_columns.ContentHashes(reader, base.size, generation.lock)
         table, overlay = entity_columns.overlay(
             base,
             paths.entity_store,

@@ -257,3 +257,27 @@ def test_a_search_does_not_wait_for_a_refresh_building_the_next_snapshot(
         refresher.join(WAIT_S)
     assert not refresher.is_alive()
     assert _alpha(archive).total == 7
+
+
+def test_content_hashes_are_read_only_when_asked_and_match_the_signatures(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search.store import entity_columns
+    from search.store.schema import decode_signature
+
+    reads: list[int] = []
+    original = entity_columns.ContentHashes._read
+    monkeypatch.setattr(
+        entity_columns.ContentHashes,
+        "_read",
+        lambda self: reads.append(1) or original(self),
+    )
+    archive.update(entities=False)  # nothing changed: the same snapshot, no store
+    snap = snapshot_of(archive)
+    with snap.generation.lock:
+        reader = snap.generation.reader
+        expected = [decode_signature(raw)[1] for raw in reader.column_reader("c_sig")]
+    hashes = entity_columns.ContentHashes(reader, len(expected), snap.generation.lock)
+    assert reads == []  # without an entity store, opening read none
+    assert [hashes[i] for i in range(len(expected))] == expected
+    assert reads == [1]  # read once, then kept

@@ -89,7 +89,15 @@ def _class_names(missing: list[str]) -> None:
         ),
         (
             whoosh3.W3PostingsWriter,
-            ("add_posting", "_write_block", "_new_block", "finish_postings"),
+            (
+                "add_posting",
+                "_write_block",
+                "_new_block",
+                "finish_postings",
+                "_mini_ids",
+                "_mini_weights",
+                "_mini_values",
+            ),
             (),
         ),
         (writing.SegmentWriter, ("add_document", "_check_state", "_check_fields"), ()),

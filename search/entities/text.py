@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, count
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]++(?:['’][^\W_]++)*+")
+"""Letters and digits, joined by apostrophes; possessive repeats, as nothing after them
+could make a shorter run match."""
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
 _SENTENCE_END = frozenset('.!?:;"“”«»—–(\n•')
 _DASHES = frozenset("-–—")

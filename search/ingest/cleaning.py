@@ -45,7 +45,9 @@ def clean_line(line: str) -> str:
     """Drop invisible and stray in-word characters, fold look-alike letters inside
     Latin words to Latin (``Kаzakhstan`` with a Cyrillic ``а``), fold runs of spaces."""
     if line.isascii():  # nothing invisible, no look-alike, no stray character (all ASCII)
-        return _SPACES.sub(" ", line).strip()
+        if "  " in line or "\t" in line:  # the only runs `_SPACES` can fold in ASCII
+            line = _SPACES.sub(" ", line)
+        return line.strip()
     line = _INVISIBLE.sub("", line)
     line = fold_confusables(line)
     line = _WORD_INTERIOR.sub(_remove_stray, line)

@@ -392,7 +392,8 @@ class TermArraysFieldWriter(W3FieldWriter):  # type: ignore[misc]
     ) -> None:
         """A batch field's postings, a term at a time: each block of W3's postings writer
         filled at once (what ``add_posting`` would have put there, one call a posting),
-        then written by W3's own ``_write_block`` / ``finish_postings``."""
+        then written by the codec's ``_write_block`` (`search.store.posting_blocks`) and W3's
+        ``finish_postings``."""
         self.start_field(name, schema[name])
         doc_lengths = segment_lengths(lengths, name)
         dfl = column_lengths.doc_field_length if column_lengths else None

@@ -50,6 +50,9 @@ def _probe_index(missing: list[str], scratch: str) -> Any:
     missing.extend(
         f"SegmentWriter.{name}" for name in _has(writer, "pool", "perdocwriter", "docnum")
     )
+    stored = getattr(getattr(writer, "perdocwriter", None), "_colwriters", {}).get("_stored")
+    if not hasattr(getattr(stored, "_child", None), "_compress"):
+        missing.append("W3PerDocWriter._colwriters['_stored']._child._compress")
     writer.add_document(**{_BODY: "fast paths fast"})
     writer.commit()
     return ix

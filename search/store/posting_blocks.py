@@ -10,16 +10,24 @@ of the writer's CPU at commit) and five times the unpickling when a search reads
 The block layout is W3's: the same header, length, info tuple and data tuple, read by
 W3's own reader (``pickle.loads`` reads any protocol, and each block's info says whether
 its data is compressed, so a block whose compressed form is no smaller is stored as it is).
+Blocks under ``TINY_BLOCK`` bytes are stored as they are without trying: deflate's own
+header and checksum are most of what it would save there, and the attempt cost more
+than the rest of writing such a block. The others are compressed with a window sized
+to them (`search.store.deflate`).
 """
 
 from __future__ import annotations
 
 import pickle
-import zlib
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.util.numeric import length_to_byte
 
+from search.store.deflate import deflate
+
+TINY_BLOCK = 48
+"""Bytes: 53% of a 10,000-article build's 92,916 blocks were under 50, and only one in
+six of those shrank by compressing (by a few bytes)."""
 _INFO_PROTOCOL = 2
 """The block info stays as W3 writes it: a few numbers, read with ``pickle.load``."""
 
@@ -35,8 +43,10 @@ class PostingBlocksWriter(W3PostingsWriter):  # type: ignore[misc]
         data = (self._mini_ids(), self._mini_weights(), self._mini_values())
         raw = pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
         level = self._compression
-        if level:
-            packed = zlib.compress(raw, level)
+        if level and len(raw) < TINY_BLOCK:
+            level = 0
+        elif level:
+            packed = deflate(raw, level)
             if len(packed) < len(raw):
                 raw = packed
             else:

@@ -51,6 +51,7 @@ import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
 from search.store.batch_postings import BatchPostings, segment_lengths
+from search.store.deflate import deflate
 from search.store.lengths import ColumnLengths
 from search.store.posting_blocks import PostingBlocksWriter
 from search.store.schema import ArrayPositions
@@ -120,8 +121,17 @@ class TermArraysCodec(W3Codec):  # type: ignore[misc]
 
     Pickled into the index's table of contents with each segment; reading is
     W3's own, so an index written with it opens with plain Whoosh as well. Its posting
-    blocks are W3's, pickled faster (`search.store.posting_blocks`).
+    blocks are W3's, pickled faster (`search.store.posting_blocks`), and its stored
+    documents are compressed with a window sized to each (`search.store.deflate`).
     """
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        writer = super().per_document_writer(storage, segment)
+        stored = getattr(writer, "_colwriters", {}).get("_stored")
+        compressing: Any = getattr(stored, "_child", None)
+        if hasattr(compressing, "_compress"):  # else Whoosh's own zlib.compress, slower
+            compressing._compress = deflate
+        return writer
 
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return TermArraysFieldWriter(self, storage, segment)

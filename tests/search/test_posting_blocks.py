@@ -78,3 +78,29 @@ def test_a_block_zlib_cannot_shrink_is_stored_uncompressed_and_reads_back() -> N
         matcher.next()
     assert got == [(docnum * 3, value) for docnum, value in enumerate(values)]
     assert offset + length == len(data)
+
+
+def _block_levels(values: list[bytes], blocklimit: int) -> list[int]:
+    """Each block's compression level as its own info gives it, after reading all back."""
+    buffer = io.BytesIO()
+    writer = PostingBlocksWriter(StructFile(buffer), blocklimit=blocklimit, compression=3)
+    fmt = formats.Format()
+    writer.start_postings(fmt, W3TermInfo())
+    for docnum, value in enumerate(values):
+        writer.add_posting(docnum, 1.0, value, 10)
+    terminfo = writer.finish_postings()
+    matcher = W3Codec().postings_reader(StructFile(io.BytesIO(buffer.getvalue())), terminfo, fmt)
+    levels, got = [], []
+    while matcher.is_active():
+        if not got or matcher.id() % blocklimit == 0:
+            levels.append(matcher._compression)
+        got.append(matcher.value())
+        matcher.next()
+    assert got == values
+    return levels
+
+
+def test_a_tiny_block_is_stored_as_it_is_a_larger_one_compressed() -> None:
+    # 44 bytes of pickle that zlib would shrink to 31: not worth its set-up
+    assert _block_levels([b"\x00" * 20], blocklimit=8) == [0]
+    assert _block_levels([b"\x00\x00\x00\x00" * 20] * 8, blocklimit=8) == [3]

@@ -235,6 +235,26 @@ ANALYSED_FIELDS = ("title", "body", "person", "org", "place")
 (a test checks this against `build_schema`)."""
 
 
+_BODY_KEY = ',"body":'
+"""What comes before the stored document's body: a key is never inside one of its
+strings, whose quotes are all escaped."""
+_DECODER = json.JSONDecoder()
+
+
+def stored_body(doc: str) -> str:
+    """The ``body`` of a stored document (`document_fields`' ``doc``) without decoding the
+    rest: a page of 50 snippets reads 50 of them (issue #17). Any other layout is decoded
+    whole."""
+    at = doc.find(_BODY_KEY)
+    if at < 0:
+        body: str = json.loads(doc)["body"]
+        return body
+    body, _end = _DECODER.raw_decode(doc, at + len(_BODY_KEY))
+    if not isinstance(body, str):
+        raise ValueError("a stored document's body is not a string")
+    return body
+
+
 def prepared_fields(article: Article, sig: FileSig, sha1: str) -> dict[str, Any]:
     """`document_fields` with the word fields' text analysed (`AnalysedText`), for the
     reading processes: the writer then tokenises nothing, and neither the text nor the

@@ -35,7 +35,6 @@ for little gain on the two cores this runs on, where a query is mostly numpy and
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -48,7 +47,7 @@ from search.store import entity_columns, folder, tablecache
 from search.store.doctable import DocTable
 from search.store.entity_columns import Overlay
 from search.store.folder import IndexPaths
-from search.store.schema import article_from_stored
+from search.store.schema import article_from_stored, stored_body
 from search.store.story_state import StoryColumn
 from search.store.term_stats import DocFrequencies
 
@@ -142,8 +141,7 @@ class Snapshot:
         return found
 
     def body_of(self, docnum: int) -> str:
-        body: str = json.loads(self.stored_fields(docnum)["doc"])["body"]
-        return body
+        return stored_body(self.stored_fields(docnum)["doc"])
 
     def text_entities(self, article_id: str) -> list[Entity]:
         """The text phase's entities of an article (stored with its text)."""

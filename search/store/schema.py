@@ -249,9 +249,7 @@ def stored_body(doc: str) -> str:
     if at < 0:
         body: str = json.loads(doc)["body"]
         return body
-    body, _end = _DECODER.raw_decode(doc, at + len(_BODY_KEY))
-    if not isinstance(body, str):
-        raise ValueError("a stored document's body is not a string")
+    body = _DECODER.raw_decode(doc, at + len(_BODY_KEY))[0]
     return body
 
 

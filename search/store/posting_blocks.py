@@ -12,8 +12,8 @@ W3's own reader (``pickle.loads`` reads any protocol, and each block's info says
 its data is compressed, so a block whose compressed form is no smaller is stored as it is).
 Blocks under ``TINY_BLOCK`` bytes are stored as they are without trying: deflate's own
 header and checksum are most of what it would save there, and the attempt cost more
-than the rest of writing such a block. The others are compressed with a window sized
-to them (`search.store.deflate`).
+than the rest of writing such a block. The others are compressed by `search.store.deflate`
+(ISA-L where it is installed).
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 
 from search.store.batch_postings import BatchPostings, segment_lengths
-from search.store.deflate import deflate
+from search.store.deflate import deflate, inflate
 from search.store.lengths import ColumnLengths
 from search.store.posting_blocks import PostingBlocksWriter
 from search.store.schema import ArrayPositions
@@ -122,7 +122,8 @@ class TermArraysCodec(W3Codec):  # type: ignore[misc]
     Pickled into the index's table of contents with each segment; reading is
     W3's own, so an index written with it opens with plain Whoosh as well. Its posting
     blocks are W3's, pickled faster (`search.store.posting_blocks`), and its stored
-    documents are compressed with a window sized to each (`search.store.deflate`).
+    documents are compressed and decompressed by ISA-L where it is installed
+    (`search.store.deflate`: the same zlib streams).
     """
 
     def per_document_writer(self, storage: Any, segment: Any) -> Any:
@@ -132,6 +133,24 @@ class TermArraysCodec(W3Codec):  # type: ignore[misc]
         if hasattr(compressing, "_compress"):  # else Whoosh's own zlib.compress, slower
             compressing._compress = deflate
         return writer
+
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
+        reader = super().per_document_reader(storage, segment)
+        open_column = getattr(reader, "_cached_reader", None)
+        if open_column is None:
+            return reader
+
+        def fast_stored(fieldname: str, column: Any) -> Any:
+            """W3's column opening, the stored documents' column given `inflate`."""
+            found = open_column(fieldname, column)
+            child: Any = getattr(found, "_child", None)
+            if fieldname == "_stored" and hasattr(child, "_decompress"):
+                child._decompress = inflate  # else zlib.decompress, the same bytes
+                reader._cached_reader = open_column  # the column is cached from now on
+            return found
+
+        reader._cached_reader = fast_stored
+        return reader
 
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return TermArraysFieldWriter(self, storage, segment)

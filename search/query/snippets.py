@@ -13,7 +13,7 @@ import itertools
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from search.analysis import fold_text, word_keys
@@ -33,6 +33,11 @@ class Marker:
     """Folded words of each quoted phrase, in order (two words or more)."""
     phrase_finder: WholeWords | None = None
     """Finds the first words of the phrases in `fold_text` output."""
+    confirmed: dict[str, tuple[tuple[int, int], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """What the tokenizer keeps of each text the finder matched (its query words' spans):
+    the same few spellings recur in every hit, so each is tokenised once."""
 
     @classmethod
     def from_query(cls, q: Any, expand: Callable[[Any], list[str]]) -> Marker:
@@ -60,13 +65,16 @@ class Marker:
         folded = fold_text(text)
         spans = self._phrase_spans(text, folded)
         if self.finder is not None:
+            confirmed = self.confirmed
             for start, end in self.finder.spans(folded):
                 # Confirm with the real tokenizer: the finder may cut a word differently.
-                spans.extend(
-                    (start + s, start + e)
-                    for s, e, key in word_keys(text[start:end])
-                    if key in self.words
-                )
+                piece = text[start:end]
+                kept = confirmed.get(piece)
+                if kept is None:
+                    kept = tuple((s, e) for s, e, key in word_keys(piece) if key in self.words)
+                    if len(confirmed) < _CONFIRMED_MAX:
+                        confirmed[piece] = kept
+                spans.extend((start + s, start + e) for s, e in kept)
         return _without_overlaps(spans)
 
     def _phrase_spans(self, text: str, folded: str) -> list[tuple[int, int]]:
@@ -113,6 +121,8 @@ def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_CONFIRMED_MAX = 10_000
+"""Spellings a marker remembers (a wildcard's words in every case are a few hundred)."""
 _VIET_NAM = re.compile(r"viet[ \t\u00a0\-]*nam(?!\w)")
 """The spellings of ``vietnam`` in folded text (``viet nam``, ``viet-nam``)."""
 _FIRST = -sys.maxsize

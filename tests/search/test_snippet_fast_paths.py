@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import _FOLD_TABLE, fold_text
-from search.query.snippets import WholeWords
+from search.query.snippets import Marker, WholeWords
 
 TRICKY = [
     "",
@@ -87,3 +87,13 @@ def test_whole_words_of_nothing_is_none() -> None:
 def test_whole_words_is_the_look_behind_expression(text: str, words: set[str]) -> None:
     folded = fold_text(text)
     assert _found(words, folded) == [m.span() for m in _expression(words).finditer(folded)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_text, min_size=1, max_size=4))
+def test_a_markers_remembered_spellings_change_no_span(texts: list[str]) -> None:
+    words = frozenset({"trade", "nam", "a", "é"})
+    remembering = Marker(words, WholeWords.of(words))
+    for text in texts + texts:
+        fresh = Marker(words, WholeWords.of(words))
+        assert remembering.spans(text) == fresh.spans(text)

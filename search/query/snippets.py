@@ -151,7 +151,7 @@ class WholeWords:
 
     @classmethod
     def of(cls, words: Iterable[str]) -> WholeWords | None:
-        found = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+        found = tuple(sorted({w for w in words if w}, key=lambda w: (-len(w), w)))
         if not found:
             return None
         pattern = None

@@ -5,7 +5,8 @@ Incremental: each committed batch's added and changed articles (cleaned body, da
 count) and removed ids go into the state in memory once the batch has committed (so the
 state never holds text the index does not), and the state is written once, after the
 update's last commit, tagged with that generation's key (`search.store.story_state`).
-Saving per batch would write the whole state (~1 KB an article) once per 5,000 articles.
+Saving per batch would write the whole state (~1 KB an article) once per batch
+(``COMMIT_EVERY`` articles).
 
 When the saved state cannot be trusted (missing, damaged, other parameters, or tagged
 with another generation: a kill between a commit and the save, an index written by an

@@ -170,6 +170,11 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         if persist:
             self._restore_window()
+        # Typing at once starts a search (over the last one's words, which stay in History).
+        # Left to Qt, the first focus went to the first widget made that takes it: the status
+        # bar's Cancel, shown while entities are recognised, so the words typed were lost
+        # and a space cancelled the recognition.
+        self.focus_search()
 
     @property
     def archive(self) -> Archive | None:

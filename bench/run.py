@@ -231,11 +231,20 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "whoosh": version("whoosh-reloaded"),
         "numpy": version("numpy"),
+        "deflate": _deflate_backend(),
     }
     if recoll_peer.missing_reason() is None:
         v = recoll_peer.versions()
         info["recoll"], info["xapian"] = v["recollcmd"], v["python3-xapian"]
     return info
+
+
+def _deflate_backend() -> str:
+    """Which library compressed the index (ISA-L or zlib): the build's and snippets'
+    figures depend on it (`search.store.deflate`)."""
+    from search.store.deflate import backend
+
+    return backend()
 
 
 def run_n(

@@ -64,5 +64,5 @@ inflate: Callable[[bytes], bytes] = _isal.decompress if _isal is not None else z
 
 
 def backend() -> str:
-    """Which library compresses: for logs and the bench's notes."""
+    """Which library compresses (ISA-L or zlib): the bench records it with the machine."""
     return "isal" if _isal is not None else "zlib"
